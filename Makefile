@@ -1,0 +1,52 @@
+# The commands CI runs are these targets. Python 3.11 is required.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST := 127.0.0.1:8000
+
+.PHONY: run test lint bench install install-dev demo worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Development server with the demo data: SQLite, tasks inline, e-mails on the console.
+run: install
+	mkdir -p var
+	DEBUG=1 DEMO=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 DEMO=1 $(BIN)/python manage.py seed_demo --if-empty
+	@echo "Worker and beat (optional, need Redis): see README.md, section 'Tâches de fond'."
+	DEBUG=1 DEMO=1 $(BIN)/python manage.py runserver $(HOST)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python -m pytest benchmarks -p no:randomly -o addopts="" -s
+
+# Background jobs against a local Redis (make run serves without them: tasks run inline).
+worker: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/5} DEBUG=1 DEMO=1 $(BIN)/celery -A pial worker -l info
+
+beat: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/5} DEBUG=1 DEMO=1 $(BIN)/celery -A pial beat -l info -s var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Shared test fixtures: factories, logged-in clients per role, real-service guards."""
+
+import os
+import socket
+
+import pytest
+
+from pial.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("PIAL_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Tests run tasks inline, even with REDIS_URL set; a worker test opts out."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _plain_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_required(settings):
+    """Tests see the production rule: MFA mandatory for roles that see pupil data."""
+    settings.MFA_REQUIRED = True
+
+
+def skip_or_fail(reason: str):
+    """Skips with a printed reason, or fails when CI said the services must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PIAL_REQUIRE_SERVICES=1 : le service doit répondre)")
+    pytest.skip(reason)
+
+
+def redis_answers(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
+    if not redis_answers(url):
+        skip_or_fail(f"Aucun Redis ne répond à {url}")
+    return url
+
+
+@pytest.fixture
+def postgres_db(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail(f"Test réservé à PostgreSQL (base actuelle : {connection.vendor})")
+
+
+pytest_plugins = ["pial.tests.fixtures"]

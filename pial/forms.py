@@ -1,0 +1,111 @@
+"""Forms of the territory app, rendered in DSFR markup through crispy-forms."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from pial.enums import Role
+from pial.models import Circonscription, Departement, Pole, School
+from pial.scope import Scope
+
+
+class CrispyDsfrMixin:
+    """A crispy helper with a French submit button, for every pial form."""
+
+    submit_label = "Enregistrer"
+
+    def build_helper(self, *layout) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_method = "post"
+        if layout:
+            helper.layout = Layout(*layout)
+        helper.add_input(Submit("submit", self.submit_label))
+        return helper
+
+
+class InvitationForm(CrispyDsfrMixin, DsfrBaseForm):
+    submit_label = "Envoyer l'invitation"
+
+    email = forms.EmailField(label="Adresse e-mail professionnelle")
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    role = forms.ChoiceField(label="Rôle")
+    pole = forms.ModelChoiceField(
+        label="Pôle", queryset=Pole.objects.none(), required=False,
+        help_text="Pour un·e coordonnateur·rice, un·e pilote ou un·e AESH.",
+    )
+    circonscription = forms.ModelChoiceField(
+        label="Circonscription", queryset=Circonscription.objects.none(), required=False,
+        help_text="Pour un·e inspecteur·rice (IEN).",
+    )
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=Departement.objects.none(), required=False,
+        help_text="Pour un·e gestionnaire ou un·e enseignant·e référent·e.",
+    )
+    schools = forms.ModelMultipleChoiceField(
+        label="Établissements du secteur", queryset=School.objects.none(), required=False,
+        help_text="Pour un·e enseignant·e référent·e : maintenez Ctrl pour en choisir plusieurs.",
+    )
+
+    def __init__(self, *args, scope: Scope, roles: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["role"].choices = [("", "Choisir un rôle")] + [
+            (value, label) for value, label in Role.choices if value in roles
+        ]
+        self.fields["pole"].queryset = Pole.objects.visible_to(scope).order_by("name")
+        self.fields["circonscription"].queryset = Circonscription.objects.visible_to(scope)
+        self.fields["departement"].queryset = Departement.objects.visible_to(scope)
+        self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
+        if scope.pole_id:
+            # A coordinator invites into their own pôle only.
+            self.fields["pole"].initial = scope.pole_id
+        self.helper = self.build_helper(
+            Fieldset("La personne", "email", "first_name", "last_name"),
+            Fieldset("Son rôle", "role", "pole", "circonscription", "departement", "schools"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        needed = {
+            Role.COORDINATOR: "pole", Role.PILOT: "pole", Role.AESH: "pole",
+            Role.INSPECTOR: "circonscription",
+            Role.GESTIONNAIRE: "departement", Role.ENSEIGNANT_REFERENT: "departement",
+        }.get(role)
+        if needed and not data.get(needed):
+            self.add_error(needed, "Ce champ est obligatoire pour le rôle choisi.")
+        for field in ("pole", "circonscription", "departement"):
+            if field != needed:
+                data[field] = None
+        if role == Role.ENSEIGNANT_REFERENT and not data.get("schools"):
+            self.add_error("schools", "Choisissez au moins un établissement du secteur.")
+        if role != Role.ENSEIGNANT_REFERENT:
+            data["schools"] = []
+        return data
+
+
+class DirectoryImportForm(CrispyDsfrMixin, DsfrBaseForm):
+    submit_label = "Analyser le fichier"
+
+    file = forms.FileField(
+        label="Fichier de l'annuaire de l'éducation (CSV)",
+        help_text="Export CSV de l'annuaire, séparateur point-virgule.",
+    )
+    departement_code = forms.CharField(
+        label="Code du département à importer", max_length=3, required=False,
+        help_text="Laissez vide pour tout le fichier.",
+    )
+    skip_invalid = forms.BooleanField(
+        label="Importer les lignes valides et ignorer celles en erreur", required=False
+    )
+    wet_run = forms.BooleanField(
+        label="Enregistrer (sinon simple vérification, rien n'est modifié)", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.build_helper()
+        self.helper.form_tag = False
+        self.helper.inputs = []

@@ -1,0 +1,70 @@
+"""Per-request scope resolution and mandatory two-factor authentication."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+
+from pial.scope import SESSION_KEY, available_scopes, choose_scope
+
+
+class ScopeMiddleware:
+    """Sets `request.scope` (the acting scope) and `request.available_scopes`.
+
+    Both are resolved lazily, once per request, with a single query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        def scopes():
+            if not hasattr(request, "_pial_scopes"):
+                request._pial_scopes = available_scopes(request.user)
+            return request._pial_scopes
+
+        request.available_scopes = SimpleLazyObject(scopes)
+        request.scope = SimpleLazyObject(
+            lambda: choose_scope(scopes(), request.session.get(SESSION_KEY))
+        )
+        return self.get_response(request)
+
+
+# Pages a user without TOTP may still open: the account pages (login, logout,
+# password, MFA setup itself) and static files.
+MFA_EXEMPT_PREFIXES = ("/comptes/", "/static/", "/favicon.ico")
+
+
+class MfaRequiredMiddleware:
+    """Sends users whose roles can see pupil data to the TOTP setup page.
+
+    allauth has no setting to make MFA mandatory, so this enforces it for every
+    page outside the account pages, including the admin. Relaxed only when
+    settings.MFA_REQUIRED is false (DEBUG and DEMO both set).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_enroll(request):
+            messages.warning(
+                request,
+                "Votre rôle donne accès à des données de santé d'élèves : activez la "
+                "double authentification (application TOTP) pour continuer.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_enroll(self, request) -> bool:
+        if not settings.MFA_REQUIRED or not request.user.is_authenticated:
+            return False
+        if request.path.startswith(MFA_EXEMPT_PREFIXES):
+            return False
+        if not any(scope.requires_mfa for scope in request.available_scopes):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP
+        ).exists()

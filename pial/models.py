@@ -1,0 +1,425 @@
+"""Territory and people: the ground floor every other app stands on."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pial.enums import (
+    CIRCONSCRIPTION_ROLES,
+    DEPARTEMENT_ROLES,
+    POLE_ROLES,
+    PoleDegree,
+    PoleKind,
+    Role,
+    SchoolKind,
+    Zone,
+)
+from pial.rules import normalize_uai
+from pial.scope import NATIONAL, Scope
+from pial.validators import validate_uai
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> UserQuerySet:
+        """People holding a membership the scope can see."""
+        if scope.is_national:
+            return self
+        return self.filter(
+            memberships__in=Membership.objects.visible_to(scope)
+        ).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with their professional e-mail."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField(
+        "équipe technique",
+        default=False,
+        help_text="Réservé à l'administration nationale de l'application.",
+    )
+    date_joined = models.DateTimeField("créé le", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur·rice"
+        verbose_name_plural = "utilisateur·rices"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class TerritoryQuerySet(models.QuerySet):
+    """Scoping shared by the territory models; each names its own paths."""
+
+    departement_path = "departement"
+    circonscription_filter = "circonscription"
+    pole_filter = "pole"
+    referent_filter = "schools__referent_memberships"
+
+    def visible_to(self, scope: Scope):
+        if scope.role == NATIONAL:
+            return self
+        if scope.role in POLE_ROLES:
+            return self.filter(**{self.pole_filter: scope.pole_id}).distinct()
+        if scope.role in CIRCONSCRIPTION_ROLES:
+            return self.filter(
+                **{self.circonscription_filter: scope.circonscription_id}
+            ).distinct()
+        if scope.role == Role.GESTIONNAIRE:
+            return self.filter(**{self.departement_path: scope.departement_id})
+        if scope.role == Role.ENSEIGNANT_REFERENT:
+            return self.filter(**{self.referent_filter: scope.membership_id}).distinct()
+        return self.none()
+
+
+class DepartementQuerySet(TerritoryQuerySet):
+    departement_path = "pk"
+    circonscription_filter = "circonscriptions"
+    pole_filter = "poles"
+    referent_filter = "schools__referent_memberships"
+
+
+class Departement(models.Model):
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    academie = models.CharField("académie", max_length=100, blank=True)
+
+    objects = DepartementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CirconscriptionQuerySet(TerritoryQuerySet):
+    circonscription_filter = "pk"
+    pole_filter = "schools__pole"
+
+
+class Circonscription(models.Model):
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="circonscriptions",
+        verbose_name="département",
+    )
+    name = models.CharField("nom", max_length=150)
+    ien_name = models.CharField(
+        "IEN de circonscription", max_length=150, blank=True,
+        help_text="Nom de l'inspecteur·rice tel qu'il figure sur les courriers.",
+    )
+
+    objects = CirconscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "circonscription"
+        ordering = ["departement__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "name"], name="circonscription_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoleQuerySet(TerritoryQuerySet):
+    pole_filter = "pk"
+
+    def visible_to(self, scope: Scope) -> PoleQuerySet:
+        if scope.role in CIRCONSCRIPTION_ROLES:
+            circ = scope.circonscription_id
+            return self.filter(Q(circonscription=circ) | Q(schools__circonscription=circ)).distinct()
+        return super().visible_to(scope)
+
+
+class Pole(models.Model):
+    """A PIAL or a PAS: schools sharing a pool of AESH."""
+
+    name = models.CharField("nom", max_length=150)
+    code = models.CharField(
+        "code (UAI du siège)", max_length=8, blank=True, null=True, unique=True,
+        validators=[validate_uai],
+        help_text="UAI de l'établissement siège, tel qu'il figure dans l'annuaire.",
+    )
+    kind = models.CharField("type", max_length=4, choices=PoleKind.choices,
+                            default=PoleKind.PIAL)
+    degree = models.CharField("degré", max_length=8, choices=PoleDegree.choices)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="poles",
+        verbose_name="département",
+    )
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="poles", verbose_name="circonscription de rattachement",
+    )
+
+    objects = PoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pôle (PIAL / PAS)"
+        verbose_name_plural = "pôles (PIAL / PAS)"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.code:
+            self.code = normalize_uai(self.code)
+        if self.circonscription_id and self.departement_id and (
+            self.circonscription.departement_id != self.departement_id
+        ):
+            raise ValidationError(
+                {"circonscription": "La circonscription n'est pas dans le département du pôle."}
+            )
+
+
+class SchoolQuerySet(TerritoryQuerySet):
+    referent_filter = "referent_memberships"
+
+
+class School(models.Model):
+    uai = models.CharField("UAI", max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=12, choices=SchoolKind.choices)
+    city = models.CharField("commune", max_length=150, blank=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="schools",
+        verbose_name="département",
+    )
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="schools", verbose_name="circonscription",
+    )
+    pole = models.ForeignKey(
+        Pole, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools",
+        verbose_name="pôle",
+    )
+    zone = models.CharField("zone de vacances", max_length=5, choices=Zone.choices, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "établissement scolaire"
+        verbose_name_plural = "établissements scolaires"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["pole", "name"]), models.Index(fields=["circonscription"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uai})"
+
+    def clean(self):
+        super().clean()
+        self.uai = normalize_uai(self.uai)
+        errors = {}
+        if self.circonscription_id and self.departement_id and (
+            self.circonscription.departement_id != self.departement_id
+        ):
+            errors["circonscription"] = "La circonscription n'est pas dans le département de l'établissement."
+        if self.pole_id and self.departement_id and self.pole.departement_id != self.departement_id:
+            errors["pole"] = "Le pôle n'est pas dans le département de l'établissement."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SchoolYearQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> SchoolYearQuerySet:
+        """School years are public calendar data: anyone with a role reads them."""
+        return self.none() if scope.is_nobody else self
+
+    def current(self) -> SchoolYear | None:
+        return self.filter(is_current=True).first()
+
+
+class SchoolYear(models.Model):
+    name = models.CharField("année scolaire", max_length=9, unique=True,
+                            help_text="Par exemple 2026-2027.")
+    start_date = models.DateField("date de rentrée")
+    end_date = models.DateField("date de fin")
+    is_current = models.BooleanField("année en cours", default=False)
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "année scolaire"
+        verbose_name_plural = "années scolaires"
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="schoolyear_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": "La date de fin doit suivre la date de rentrée."})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> MembershipQuerySet:
+        """Memberships over a territory the scope covers."""
+        if scope.is_national:
+            return self
+        if scope.role == Role.GESTIONNAIRE:
+            dep = scope.departement_id
+            return self.filter(
+                Q(departement_id=dep) | Q(pole__departement_id=dep)
+                | Q(circonscription__departement_id=dep)
+            )
+        if scope.role in (Role.COORDINATOR, Role.PILOT):
+            return self.filter(pole_id=scope.pole_id)
+        if scope.membership_id:
+            return self.filter(pk=scope.membership_id)
+        return self.none()
+
+
+def _scope_constraint() -> Q:
+    pole_only = Q(pole__isnull=False, circonscription__isnull=True, departement__isnull=True)
+    circ_only = Q(pole__isnull=True, circonscription__isnull=False, departement__isnull=True)
+    dep_only = Q(pole__isnull=True, circonscription__isnull=True, departement__isnull=False)
+    return (
+        (Q(role__in=sorted(POLE_ROLES)) & pole_only)
+        | (Q(role__in=sorted(CIRCONSCRIPTION_ROLES)) & circ_only)
+        | (Q(role__in=sorted(DEPARTEMENT_ROLES)) & dep_only)
+    )
+
+
+class Membership(models.Model):
+    """A user's role over a territory: pôle, circonscription or département."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur·rice"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        verbose_name="pôle",
+    )
+    circonscription = models.ForeignKey(
+        Circonscription, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name="circonscription",
+    )
+    departement = models.ForeignKey(
+        Departement, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name="département",
+    )
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="referent_memberships",
+        verbose_name="établissements du secteur",
+        help_text="Pour un·e enseignant·e référent·e : les établissements de son secteur.",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rôle"
+        verbose_name_plural = "rôles"
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(condition=_scope_constraint(), name="membership_scope_matches_role"),
+            models.UniqueConstraint(
+                fields=["user", "role", "pole"], condition=Q(pole__isnull=False),
+                name="membership_unique_pole",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "circonscription"],
+                condition=Q(circonscription__isnull=False), name="membership_unique_circonscription",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "departement"], condition=Q(departement__isnull=False),
+                name="membership_unique_departement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.territory_label}"
+
+    @property
+    def territory_label(self) -> str:
+        if self.pole_id:
+            return str(self.pole)
+        if self.circonscription_id:
+            return f"Circonscription {self.circonscription}"
+        if self.departement_id:
+            return str(self.departement)
+        return ""
+
+    def clean(self):
+        super().clean()
+        expected = {
+            **dict.fromkeys(POLE_ROLES, "pole"),
+            **dict.fromkeys(CIRCONSCRIPTION_ROLES, "circonscription"),
+            **dict.fromkeys(DEPARTEMENT_ROLES, "departement"),
+        }
+        wanted = expected.get(self.role)
+        if not wanted:
+            return
+        labels = {"pole": "un pôle", "circonscription": "une circonscription",
+                  "departement": "un département"}
+        errors = {}
+        for field in ("pole", "circonscription", "departement"):
+            is_set = getattr(self, f"{field}_id") is not None
+            if field == wanted and not is_set:
+                errors[field] = f"Ce rôle s'exerce sur {labels[field]} : indiquez-le."
+            elif field != wanted and is_set:
+                errors[field] = f"Ce rôle s'exerce sur {labels[wanted]}, pas ici : laissez ce champ vide."
+        if errors:
+            raise ValidationError(errors)

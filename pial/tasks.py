@@ -1,0 +1,42 @@
+"""Background jobs of the territory app: invitation e-mails."""
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+
+from pial.emails import build_email
+from pial.models import Membership
+
+
+def set_password_url(user) -> str:
+    """Absolute link where an invited user chooses their password (allauth's reset key)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)
+def send_invitation_email(self, membership_id: int) -> None:
+    membership = (
+        Membership.objects.select_related("user", "pole", "circonscription", "departement")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        return
+    user = membership.user
+    context = {
+        "user": user,
+        "membership": membership,
+        "new_account": not user.has_usable_password(),
+        "set_password_url": set_password_url(user) if not user.has_usable_password() else "",
+    }
+    message = build_email(template="invitation", to=[user.email], context=context)
+    try:
+        message.send()
+    except OSError as exc:  # SMTP down: retry later, the membership is saved.
+        raise self.retry(exc=exc) from exc

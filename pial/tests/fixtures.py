@@ -1,0 +1,79 @@
+"""A small territory with one person per role, shared by the permission tests."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from pial.enums import Role
+from pial.models import Membership, Pole, School, User
+from pial.tests.factories import (
+    CirconscriptionFactory,
+    DepartementFactory,
+    MembershipFactory,
+    PoleFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    pole_a: Pole
+    pole_b: Pole
+    schools_a: list[School]
+    schools_b: list[School]
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Two pôles of one département, in two circonscriptions, and one user per role.
+
+    Users: coordinator_a, coordinator_b, pilot_a, aesh_a, aesh_b, inspector_a
+    (circonscription of pôle A), referent_a (schools of pôle A), gestionnaire,
+    gestionnaire_other (another département), admin (superuser), norole.
+    """
+    dep = DepartementFactory(code="35", name="Ille-et-Vilaine")
+    circ_a = CirconscriptionFactory(departement=dep, name="Rennes Nord")
+    circ_b = CirconscriptionFactory(departement=dep, name="Rennes Sud")
+    pole_a = PoleFactory(name="PIAL Alpha", departement=dep, circonscription=circ_a)
+    pole_b = PoleFactory(name="PIAL Bêta", departement=dep, circonscription=circ_b)
+    schools_a = [SchoolFactory(pole=pole_a, name=f"École Alpha {i}") for i in range(3)]
+    schools_b = [SchoolFactory(pole=pole_b, name=f"École Bêta {i}") for i in range(2)]
+    w = World(pole_a=pole_a, pole_b=pole_b, schools_a=schools_a, schools_b=schools_b)
+
+    def member(key, role, **scope):
+        membership = MembershipFactory(user__email=f"{key}@ac-test.fr", role=role, **scope)
+        w.users[key] = membership.user
+        return membership
+
+    member("coordinator_a", Role.COORDINATOR, pole=pole_a)
+    member("coordinator_b", Role.COORDINATOR, pole=pole_b)
+    member("pilot_a", Role.PILOT, pole=pole_a)
+    member("aesh_a", Role.AESH, pole=pole_a)
+    member("aesh_b", Role.AESH, pole=pole_b)
+    member("inspector_a", Role.INSPECTOR, pole=None, circonscription=circ_a)
+    referent = member("referent_a", Role.ENSEIGNANT_REFERENT, pole=None, departement=dep)
+    referent.schools.set(schools_a)
+    member("gestionnaire", Role.GESTIONNAIRE, pole=None, departement=dep)
+    other_dep = DepartementFactory(code="29", name="Finistère")
+    member("gestionnaire_other", Role.GESTIONNAIRE, pole=None, departement=other_dep)
+    w.users["admin"] = UserFactory(email="admin@ac-test.fr", is_superuser=True, is_staff=True,
+                                   with_totp=True)
+    w.users["norole"] = UserFactory(email="norole@ac-test.fr")
+    return w
+
+
+@pytest.fixture
+def client_as(client, world):
+    """client_as("coordinator_a") returns the test client logged in as that user."""
+
+    def login(key: str):
+        client.force_login(world.users[key])
+        return client
+
+    return login
+
+
+def memberships_of(user) -> list[Membership]:
+    return list(user.memberships.all())

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pial import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("perimetre/", views.scope_switch, name="scope_switch"),
+    path("personnes/", views.people, name="people"),
+    path("personnes/inviter/", views.invite, name="invite"),
+    path("comptes/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
