@@ -133,12 +133,16 @@ class SchoolYearAdmin(ScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
-    list_display = ["user", "role", "territory_label", "created_at"]
+    list_display = ["user", "user_email", "role", "territory_label", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "pole", "circonscription", "departement"]
     search_fields = ["user__email", "user__last_name", "user__first_name"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["schools"]
+
+    @admin.display(description="e-mail", ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
 
     @admin.display(description="territoire")
     def territory_label(self, obj):

@@ -1,3 +1,5 @@
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,17 @@ class PialAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return request.user.is_active and perms.can_use_admin(request.scope)
+
+    def admin_view(self, view, cacheable=False):
+        """A logged-in user without admin rights gets a 403, not a second login form."""
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, inner)
 
     def login(self, request, extra_context=None):
         """No second login form: everyone logs in through allauth, with MFA.

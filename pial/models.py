@@ -106,16 +106,30 @@ class TerritoryQuerySet(models.QuerySet):
         if scope.role == NATIONAL:
             return self
         if scope.role in POLE_ROLES:
-            return self.filter(**{self.pole_filter: scope.pole_id}).distinct()
+            return self._filter_on(self.pole_filter, scope.pole_id)
         if scope.role in CIRCONSCRIPTION_ROLES:
-            return self.filter(
-                **{self.circonscription_filter: scope.circonscription_id}
-            ).distinct()
+            return self._filter_on(self.circonscription_filter, scope.circonscription_id)
         if scope.role == Role.GESTIONNAIRE:
-            return self.filter(**{self.departement_path: scope.departement_id})
+            return self._filter_on(self.departement_path, scope.departement_id)
         if scope.role == Role.ENSEIGNANT_REFERENT:
-            return self.filter(**{self.referent_filter: scope.membership_id}).distinct()
+            return self._filter_on(self.referent_filter, scope.membership_id)
         return self.none()
+
+    def _filter_on(self, path: str, value):
+        """Filters on a path; a path through a to-many relation needs DISTINCT."""
+        queryset = self.filter(**{path: value})
+        return queryset.distinct() if self._crosses_to_many(path) else queryset
+
+    def _crosses_to_many(self, path: str) -> bool:
+        model = self.model
+        for part in path.split("__"):
+            if part == "pk" or model is None:
+                return False
+            field = model._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return True
+            model = field.related_model
+        return False
 
 
 class DepartementQuerySet(TerritoryQuerySet):
@@ -163,7 +177,8 @@ class Circonscription(models.Model):
         ordering = ["departement__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["departement", "name"], name="circonscription_unique_name"
+                fields=["departement", "name"], name="circonscription_unique_name",
+                violation_error_message="Une circonscription de ce nom existe déjà dans ce département.",
             )
         ]
 
@@ -296,10 +311,12 @@ class SchoolYear(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_end_after_start"
+                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_end_after_start",
+                violation_error_message="La date de fin doit suivre la date de rentrée.",
             ),
             models.UniqueConstraint(
-                fields=["is_current"], condition=Q(is_current=True), name="schoolyear_one_current"
+                fields=["is_current"], condition=Q(is_current=True), name="schoolyear_one_current",
+                violation_error_message="Une autre année scolaire est déjà marquée comme en cours.",
             ),
         ]
 
@@ -374,18 +391,24 @@ class Membership(models.Model):
         verbose_name_plural = "rôles"
         ordering = ["user", "role"]
         constraints = [
-            models.CheckConstraint(condition=_scope_constraint(), name="membership_scope_matches_role"),
+            models.CheckConstraint(
+                condition=_scope_constraint(), name="membership_scope_matches_role",
+                violation_error_message="Le territoire ne correspond pas au rôle choisi.",
+            ),
             models.UniqueConstraint(
                 fields=["user", "role", "pole"], condition=Q(pole__isnull=False),
                 name="membership_unique_pole",
+                violation_error_message="Ce rôle existe déjà pour cette personne sur ce pôle.",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "circonscription"],
                 condition=Q(circonscription__isnull=False), name="membership_unique_circonscription",
+                violation_error_message="Ce rôle existe déjà pour cette personne sur cette circonscription.",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "departement"], condition=Q(departement__isnull=False),
                 name="membership_unique_departement",
+                violation_error_message="Ce rôle existe déjà pour cette personne sur ce département.",
             ),
         ]
 

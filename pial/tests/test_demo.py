@@ -1,0 +1,64 @@
+"""The demo data: a fictional département whose every demo login sees its own scope."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from pial.demo import DEMO_DOMAIN
+from pial.models import Circonscription, Membership, Pole, School, User
+from pial.rules import uai_error
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def test_demo_builds_the_territory(demo):
+    assert Circonscription.objects.count() == 2
+    assert sorted(Pole.objects.values_list("kind", "degree")) == [
+        ("PAS", "INTER"), ("PIAL", "PREMIER"), ("PIAL", "SECOND")]
+    assert 20 <= School.objects.count() <= 30
+    assert all(uai_error(uai) is None for uai in School.objects.values_list("uai", flat=True))
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {"COORDINATOR", "PILOT", "INSPECTOR", "ENSEIGNANT_REFERENT", "GESTIONNAIRE", "AESH"}
+    assert User.objects.filter(is_superuser=True, email=f"admin@{DEMO_DOMAIN}").exists()
+
+
+def test_seed_demo_if_empty_is_a_no_op_the_second_time(demo):
+    count = School.objects.count()
+    call_command("seed_demo", "--if-empty")
+    assert School.objects.count() == count
+    with pytest.raises(CommandError, match="déjà des données"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        ("admin", ["Val-de-Lys (démo)", "PIAL du collège Jean Moulin", "PAS de Lys-Sud"]),
+        ("gestionnaire", ["Val-de-Lys (démo)", "Lys-Nord", "Lys-Sud", "PAS de Lys-Sud"]),
+        ("ien", ["Circonscription Lys-Nord", "PIAL de Lys-Nord écoles"]),
+        ("coordination", ["PIAL de Lys-Nord écoles", "Claire LEFÈVRE"]),
+        ("coordination-college", ["PIAL du collège Jean Moulin", "Collège"]),
+        ("coordination-pas", ["PAS de Lys-Sud", "EREA"]),
+        ("pilote", ["PIAL de Lys-Nord écoles", "Changer de rôle"]),
+        ("enseignant-referent", ["Mon secteur", "École maternelle"]),
+        ("aesh", ["PIAL de Lys-Nord écoles", "Claire LEFÈVRE"]),
+    ],
+)
+def test_each_demo_login_sees_its_scope_on_home(demo, client, settings, local, expected):
+    settings.MFA_REQUIRED = False  # demo mode: DEBUG and DEMO
+    response = client.post(reverse("account_login"),
+                           {"login": f"{local}@{DEMO_DOMAIN}", "password": "demo-pial-2026"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    for text in expected:
+        assert text in html, f"{local} : « {text} » absent de l'accueil"
