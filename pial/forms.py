@@ -5,7 +5,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from pial.enums import Role
+from pial.enums import POLE_ROLES, Role
 from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
 
@@ -22,6 +22,13 @@ class CrispyDsfrMixin:
             helper.layout = Layout(*layout)
         helper.add_input(Submit("submit", self.submit_label))
         return helper
+
+
+TERRITORY_OF_ROLE = {
+    Role.COORDINATOR: "pole", Role.PILOT: "pole", Role.AESH: "pole",
+    Role.INSPECTOR: "circonscription",
+    Role.GESTIONNAIRE: "departement", Role.ENSEIGNANT_REFERENT: "departement",
+}
 
 
 class InvitationForm(CrispyDsfrMixin, DsfrBaseForm):
@@ -58,23 +65,25 @@ class InvitationForm(CrispyDsfrMixin, DsfrBaseForm):
         self.fields["circonscription"].queryset = Circonscription.objects.visible_to(scope)
         self.fields["departement"].queryset = Departement.objects.visible_to(scope)
         self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
-        if scope.pole_id:
-            # A coordinator invites into their own pôle only.
+        territory = ["pole", "circonscription", "departement", "schools"]
+        if roles <= POLE_ROLES:
+            # A coordinator gives pôle roles only, in their own pôle.
+            for name in territory[1:]:
+                del self.fields[name]
+            territory = ["pole"]
+            self.fields["pole"].required = True
             self.fields["pole"].initial = scope.pole_id
+            self.fields["pole"].help_text = ""
         self.helper = self.build_helper(
             Fieldset("La personne", "email", "first_name", "last_name"),
-            Fieldset("Son rôle", "role", "pole", "circonscription", "departement", "schools"),
+            Fieldset("Son rôle", "role", *territory),
         )
 
     def clean(self):
         data = super().clean()
         role = data.get("role")
-        needed = {
-            Role.COORDINATOR: "pole", Role.PILOT: "pole", Role.AESH: "pole",
-            Role.INSPECTOR: "circonscription",
-            Role.GESTIONNAIRE: "departement", Role.ENSEIGNANT_REFERENT: "departement",
-        }.get(role)
-        if needed and not data.get(needed):
+        needed = TERRITORY_OF_ROLE.get(role)
+        if needed in self.fields and not data.get(needed) and needed not in self.errors:
             self.add_error(needed, "Ce champ est obligatoire pour le rôle choisi.")
         for field in ("pole", "circonscription", "departement"):
             if field != needed:
