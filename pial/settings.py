@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "pial",
+    "aesh",
 ]
 
 MIDDLEWARE = [
@@ -241,8 +242,32 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Business settings (domain.md marks them as settings). Per-record values, such
-# as a contract's weeks, live in the database; these are the defaults.
+# Business settings (shared/domain.md marks them as settings). Per-record
+# values, such as a contract's weeks, live in the database; these are the
+# defaults and bounds. Read them through pial.conf.setting().
 PIAL = {
-    "SITE_NAME": "pial",
+    # Working time (circ. 2019-090 §3.4).
+    "ANNUAL_BASE_HOURS": env_int("PIAL_ANNUAL_BASE_HOURS", 1607),  # some académies: 1593
+    "CONTRACT_WEEKS_DEFAULT": 41,
+    "CONTRACT_WEEKS_MIN": 41,
+    "CONTRACT_WEEKS_MAX": 45,
+    "SCHOOL_WEEKS": 36,
+    # How the contractual quotité is rounded to a whole percent: UP, NEAREST or NONE.
+    "QUOTITE_ROUNDING": env_str("PIAL_QUOTITE_ROUNDING", "UP"),
+    # Contracts (loi 2022-1574, décret 2023-597).
+    "CDD_YEARS": 3,
+    "CDI_REFORM_DATE": "2023-09-01",
+    "CDI_SERVICE_YEARS": 3,
+    "CDI_SERVICE_YEARS_BEFORE_REFORM": 6,
+    "CONTINUITY_MAX_GAP_MONTHS": 4,
+    "RENEWAL_NOTICE_MONTHS": 2,
+    "RENEWAL_NOTICE_MONTHS_CDI": 3,
+    "AMENDMENT_ANSWER_MONTHS": 1,
+    # AESH référent time (circ. 2019-088), in ETP.
+    "REFERENT_QUOTITE_MIN": "0.25",
+    "REFERENT_QUOTITE_MAX": "1",
+    # Adaptation training (décret 2014-724 art. 8). Due date: "END_OF_FIRST_SCHOOL_YEAR"
+    # of the first contract, or a number of months after its start.
+    "ADAPTATION_TRAINING_HOURS": 60,
+    "ADAPTATION_TRAINING_DUE": env_str("PIAL_ADAPTATION_TRAINING_DUE", "END_OF_FIRST_SCHOOL_YEAR"),
 }

@@ -1,0 +1,335 @@
+"""AESH, their contracts, amendments (avenants) and training."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from aesh import rules
+from aesh.enums import AmendmentState, ContractKind, Diploma, Employer, TrainingKind
+from pial.conf import setting, setting_date, setting_decimal
+from pial.enums import Role
+from pial.models import Pole, School, User
+from pial.scope import Scope
+
+
+def default_weeks() -> int:
+    return setting("CONTRACT_WEEKS_DEFAULT")
+
+
+def default_annual_base() -> int:
+    return setting("ANNUAL_BASE_HOURS")
+
+
+class AeshQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> AeshQuerySet:
+        """Coordinators and pilots: their pôle; gestionnaire: their département;
+        an AESH: their own record only; nobody else."""
+        if scope.is_national:
+            return self
+        if scope.role in (Role.COORDINATOR, Role.PILOT):
+            return self.filter(home_pole_id=scope.pole_id)
+        if scope.role == Role.GESTIONNAIRE:
+            return self.filter(home_pole__departement_id=scope.departement_id)
+        if scope.role == Role.AESH:
+            return self.filter(user_id=scope.membership.user_id, home_pole_id=scope.pole_id)
+        return self.none()
+
+
+class Aesh(models.Model):
+    """An AESH: the person, whatever their contracts."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="aesh_profile",
+        verbose_name="compte utilisateur",
+    )
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    email = models.EmailField("e-mail professionnel", blank=True)
+    phone = models.CharField(
+        "téléphone", max_length=30, blank=True,
+        help_text="Usage interne au pôle : jamais communiqué aux familles.",
+    )
+    diploma = models.CharField("diplôme", max_length=10, choices=Diploma.choices, blank=True)
+    first_hire_date = models.DateField("date de premier recrutement", null=True, blank=True)
+    home_pole = models.ForeignKey(
+        Pole, on_delete=models.PROTECT, related_name="aesh", verbose_name="pôle de rattachement"
+    )
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="aesh", verbose_name="établissements d'exercice"
+    )
+    training_due_date = models.DateField(
+        "échéance de la formation d'adaptation", null=True, blank=True,
+        help_text="Calculée à la création du premier contrat ; modifiable.",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = AeshQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "AESH"
+        verbose_name_plural = "AESH"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="aesh_unique_email",
+                violation_error_message="Un AESH avec cette adresse e-mail existe déjà.",
+            )
+        ]
+        indexes = [models.Index(fields=["home_pole", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        self.last_name = self.last_name.strip()
+        self.first_name = self.first_name.strip()
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> ContractQuerySet:
+        return self.filter(aesh__in=Aesh.objects.visible_to(scope))
+
+    def in_force_on(self, day: datetime.date) -> ContractQuerySet:
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Contract(models.Model):
+    """A State public-law contract (CDD or CDI) of an AESH."""
+
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="contracts",
+                             verbose_name="AESH")
+    kind = models.CharField("type", max_length=3, choices=ContractKind.choices)
+    employer = models.CharField("employeur", max_length=10, choices=Employer.choices,
+                                default=Employer.DSDEN)
+    employer_detail = models.CharField(
+        "précision sur l'employeur", max_length=200, blank=True,
+        help_text="Par exemple le nom du lycée employeur.",
+    )
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin", null=True, blank=True,
+                                help_text="Obligatoire pour un CDD ; vide pour un CDI.")
+    weekly_hours = models.DecimalField(
+        "heures hebdomadaires d'accompagnement", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25"))],
+    )
+    weeks = models.PositiveSmallIntegerField("semaines rémunérées", default=default_weeks)
+    annual_base = models.PositiveSmallIntegerField(
+        "base annuelle d'un temps plein (heures)", default=default_annual_base
+    )
+    contractual_quotite = models.DecimalField(
+        "quotité contractuelle (%)", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    referent_quotite = models.DecimalField(
+        "quotité de référent (ETP)", max_digits=3, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="0 sans mission de référent ; sinon entre 0,25 et 1 ETP.",
+    )
+    lunch_duty = models.BooleanField("accompagnement sur la pause méridienne", default=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contrat"
+        ordering = ["aesh", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="contract_end_after_start",
+                violation_error_message="La date de fin doit suivre la date de début.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ContractKind.CDD) | Q(end_date__isnull=False),
+                name="contract_cdd_has_end",
+                violation_error_message="Un CDD a une date de fin.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=0), name="contract_weekly_hours_positive",
+                violation_error_message="Le nombre d'heures hebdomadaires doit être positif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(referent_quotite__gte=0, referent_quotite__lte=1),
+                name="contract_referent_quotite_range",
+                violation_error_message="La quotité de référent est comprise entre 0 et 1 ETP.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contractual_quotite__gt=0)
+                & Q(contractual_quotite__lte=Decimal(100) - F("referent_quotite") * 100),
+                name="contract_total_quotite_max_100",
+                violation_error_message="La quotité totale (accompagnement + référent) dépasse 100 %.",
+            ),
+        ]
+        indexes = [models.Index(fields=["aesh", "start_date"]), models.Index(fields=["end_date"])]
+
+    def __str__(self) -> str:
+        end = self.end_date.strftime("%d/%m/%Y") if self.end_date else "…"
+        return f"{self.get_kind_display()} du {self.start_date:%d/%m/%Y} au {end}"
+
+    @property
+    def period(self) -> rules.Period:
+        return rules.Period(self.start_date, self.end_date)
+
+    def base_terms(self) -> rules.Terms:
+        return rules.Terms(
+            weekly_hours=self.weekly_hours, weeks=self.weeks, annual_base=self.annual_base,
+            contractual_quotite=self.contractual_quotite, referent_quotite=self.referent_quotite,
+            lunch_duty=self.lunch_duty,
+        )
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        if self.kind == ContractKind.CDD and not self.end_date:
+            errors.setdefault("end_date", []).append("Un CDD a une date de fin.")
+        if self.start_date and (message := rules.period_error(self.period)):
+            errors.setdefault("end_date", []).append(message)
+        if self.weekly_hours is not None and self.weeks and self.contractual_quotite is not None:
+            for field, message in rules.terms_errors(
+                self.base_terms(),
+                weeks_bounds=(setting("CONTRACT_WEEKS_MIN"), setting("CONTRACT_WEEKS_MAX")),
+                referent_bounds=(setting_decimal("REFERENT_QUOTITE_MIN"),
+                                 setting_decimal("REFERENT_QUOTITE_MAX")),
+            ):
+                errors.setdefault(field, []).append(message)
+        if self.aesh_id and self.start_date and not errors:
+            others = Contract.objects.filter(aesh_id=self.aesh_id).exclude(pk=self.pk)
+            if message := rules.overlap_error(self.period, [c.period for c in others]):
+                errors.setdefault("start_date", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Amendment(models.Model):
+    """An avenant: changes to a contract from an effective date, once the agent accepts."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments",
+                                 verbose_name="contrat")
+    proposed_on = models.DateField("proposé le", default=timezone.localdate)
+    effective_date = models.DateField("date d'effet")
+    state = models.CharField("état", max_length=10, choices=AmendmentState.choices,
+                             default=AmendmentState.PROPOSED)
+    answered_on = models.DateField("réponse de l'agent le", null=True, blank=True)
+    weekly_hours = models.DecimalField(
+        "nouvelles heures hebdomadaires", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.25"))],
+    )
+    weeks = models.PositiveSmallIntegerField("nouveau nombre de semaines", null=True, blank=True)
+    contractual_quotite = models.DecimalField(
+        "nouvelle quotité contractuelle (%)", max_digits=5, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    referent_quotite = models.DecimalField(
+        "nouvelle quotité de référent (ETP)", max_digits=3, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="0 pour mettre fin à la mission de référent.",
+    )
+    lunch_duty = models.BooleanField("accompagnement sur la pause méridienne", null=True, blank=True)
+    changes_schools = models.BooleanField("change les établissements d'exercice", default=False)
+    schools = models.ManyToManyField(School, blank=True, related_name="+",
+                                     verbose_name="nouveaux établissements d'exercice")
+    note = models.TextField("objet de l'avenant", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["contract", "effective_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referent_quotite__isnull=True)
+                | Q(referent_quotite__gte=0, referent_quotite__lte=1),
+                name="amendment_referent_quotite_range",
+                violation_error_message="La quotité de référent est comprise entre 0 et 1 ETP.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant au {self.effective_date:%d/%m/%Y} ({self.get_state_display().lower()})"
+
+    @property
+    def answer_deadline(self) -> datetime.date:
+        return rules.amendment_answer_deadline(self.proposed_on, setting("AMENDMENT_ANSWER_MONTHS"))
+
+    def effective_state(self, today: datetime.date) -> str:
+        """Silence is refusal: a proposal left unanswered past its deadline is refused."""
+        if self.state == AmendmentState.PROPOSED and today > self.answer_deadline:
+            return AmendmentState.REFUSED
+        return self.state
+
+    def change(self, school_ids: frozenset[int] | None = None) -> rules.Change:
+        return rules.Change(
+            effective_date=self.effective_date, weekly_hours=self.weekly_hours, weeks=self.weeks,
+            contractual_quotite=self.contractual_quotite, referent_quotite=self.referent_quotite,
+            lunch_duty=self.lunch_duty,
+            school_ids=school_ids if self.changes_schools else None,
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        contract = self.contract if self.contract_id else None
+        if contract and self.effective_date and not contract.period.contains(self.effective_date):
+            errors["effective_date"] = "La date d'effet doit tomber pendant le contrat."
+        if self.proposed_on and self.effective_date and self.effective_date < self.proposed_on:
+            errors["effective_date"] = "La date d'effet ne peut précéder la proposition."
+        unchanged = all(
+            getattr(self, name) is None
+            for name in ("weekly_hours", "weeks", "contractual_quotite", "referent_quotite", "lunch_duty")
+        )
+        if unchanged and not self.changes_schools:
+            errors["__all__"] = "Un avenant doit modifier au moins un élément du contrat."
+        if self.state != AmendmentState.PROPOSED and not self.answered_on:
+            errors["answered_on"] = "Indiquez la date de la réponse de l'agent."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TrainingQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> TrainingQuerySet:
+        return self.filter(aesh__in=Aesh.objects.visible_to(scope))
+
+
+class Training(models.Model):
+    """A training session an AESH attended."""
+
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="trainings",
+                             verbose_name="AESH")
+    kind = models.CharField("type", max_length=10, choices=TrainingKind.choices,
+                            default=TrainingKind.ADAPTATION)
+    date = models.DateField("date")
+    hours = models.DecimalField(
+        "durée (heures)", max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("60"))],
+    )
+    title = models.CharField("intitulé", max_length=200)
+    organizer = models.CharField("organisateur", max_length=200, blank=True)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "formation suivie"
+        verbose_name_plural = "formations suivies"
+        ordering = ["aesh", "-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0), name="training_hours_positive",
+                violation_error_message="La durée d'une formation doit être positive.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y}, {self.hours} h)"
+
+
+def reform_date() -> datetime.date:
+    return setting_date("CDI_REFORM_DATE")
