@@ -3,11 +3,21 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from pial.enums import POLE_ROLES, Role
 from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Shows a service's ValidationError on the form: on its field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 class CrispyDsfrMixin:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("perimetre/", views.scope_switch, name="scope_switch"),
     path("personnes/", views.people, name="people"),
     path("personnes/inviter/", views.invite, name="invite"),
+    path("aesh/", include("aesh.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

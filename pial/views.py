@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pial import perms, selectors
-from pial.forms import InvitationForm
+from pial.forms import InvitationForm, add_service_errors
 from pial.scope import SESSION_KEY
 from pial.services import membership_invite
 
@@ -76,7 +76,7 @@ def invite(request):
                 schools=list(data["schools"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -84,11 +84,3 @@ def invite(request):
             )
             return redirect("people")
     return render(request, "pial/invite.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

@@ -1,0 +1,193 @@
+"""Who may see and change AESH pages, and what they see (les-emplois test_perms shape)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from aesh.models import Aesh, Contract, Training
+from aesh.tests.factories import AeshFactory, ContractFactory, TrainingFactory
+from pial.tests.helpers import count_queries
+
+READERS = {"coordinator_a": 200, "pilot_a": 200, "gestionnaire": 200, "admin": 200}
+REFUSED = {"aesh_a": 403, "inspector_a": 403, "referent_a": 403, "norole": 403}
+
+
+@pytest.mark.parametrize(("who", "status"), [*READERS.items(), *REFUSED.items()])
+def test_list_page(client_as, records, who, status):
+    assert client_as(who).get(reverse("aesh:list")).status_code == status
+
+
+def test_list_shows_own_territory_only(client_as, records):
+    html = client_as("coordinator_a").get(reverse("aesh:list")).content.decode()
+    assert "MARTIN Léa" in html and "ROBERT Inès" in html and "PETIT Nina" not in html
+    html = client_as("coordinator_b").get(reverse("aesh:list")).content.decode()
+    assert "PETIT Nina" in html and "MARTIN Léa" not in html
+
+
+@pytest.mark.parametrize(
+    ("who", "target", "status"),
+    [
+        ("coordinator_a", "own", 200), ("pilot_a", "own", 200), ("gestionnaire", "other", 200),
+        ("coordinator_b", "own", 404), ("coordinator_a", "other", 404),
+        ("aesh_a", "own", 200), ("aesh_a", "colleague", 404), ("aesh_b", "own", 404),
+        ("inspector_a", "own", 403), ("referent_a", "own", 403), ("norole", "own", 403),
+    ],
+)
+def test_detail_page(client_as, records, who, target, status):
+    assert client_as(who).get(reverse("aesh:detail", args=[records[target].pk])).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("coordinator_a", 200), ("gestionnaire", 200), ("pilot_a", 403), ("aesh_a", 403), ("inspector_a", 403),
+     ("coordinator_b", 404)],
+)
+def test_edit_pages(client_as, records, who, status):
+    own = records["own"]
+    contract = own.contracts.get()
+    client = client_as(who)
+    for url in [reverse("aesh:update", args=[own.pk]), reverse("aesh:contract_create", args=[own.pk]),
+                reverse("aesh:training_create", args=[own.pk]), reverse("aesh:contract_update", args=[contract.pk]),
+                reverse("aesh:amendment_create", args=[contract.pk])]:
+        assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("gestionnaire", 200), ("pilot_a", 403),
+                                             ("aesh_a", 403)])
+def test_create_and_import_pages(client_as, records, who, status):
+    client = client_as(who)
+    assert client.get(reverse("aesh:create")).status_code == status
+    assert client.get(reverse("aesh:import")).status_code == status
+
+
+def test_pilot_reads_but_cannot_post(client_as, records):
+    own = records["own"]
+    response = client_as("pilot_a").post(reverse("aesh:update", args=[own.pk]), {"last_name": "Piraté"})
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.last_name == "Martin"
+
+
+@pytest.mark.parametrize(("who", "status"), [("aesh_a", 200), ("aesh_b", 200), ("coordinator_a", 403),
+                                             ("inspector_a", 403)])
+def test_own_record_page(client_as, records, who, status):
+    assert client_as(who).get(reverse("aesh:me")).status_code == status
+
+
+def test_own_record_shows_contract_lump_sum_and_training(client_as, records):
+    TrainingFactory(aesh=records["own"], hours=Decimal("27"))
+    html = client_as("aesh_a").get(reverse("aesh:me")).content.decode()
+    assert "MARTIN" in html and "120 h par an" in html  # 24 h × (41 − 36)
+    assert "27 h sur 60 h" in html
+    assert "PETIT" not in html
+
+
+def test_coordinator_creates_aesh_with_contract_and_training(client_as, world):
+    client = client_as("coordinator_a")
+    response = client.post(reverse("aesh:create"), {
+        "last_name": "Nouveau", "first_name": "Sam", "email": "sam.nouveau@ac-test.fr",
+        "home_pole": world.pole_a.pk, "schools": [world.schools_a[0].pk],
+    })
+    aesh = Aesh.objects.get(last_name="Nouveau")
+    assert response.status_code == 302
+    response = client.post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDD", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "62", "referent_quotite": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contract = Contract.objects.get(aesh=aesh)
+    assert contract.end_date == datetime.date(2029, 8, 31)  # a CDD lasts 3 years by default
+    response = client.post(reverse("aesh:training_create", args=[aesh.pk]), {
+        "kind": "ADAPTATION", "date": "2026-09-15", "hours": "6", "title": "Accueil"})
+    assert response.status_code == 302 and Training.objects.filter(aesh=aesh).count() == 1
+
+
+def test_coordinator_cannot_put_aesh_in_another_pole(client_as, world):
+    response = client_as("coordinator_a").post(reverse("aesh:create"), {
+        "last_name": "Ailleurs", "first_name": "Sam", "home_pole": world.pole_b.pk})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Aesh.objects.filter(last_name="Ailleurs").exists()
+
+
+def test_overlapping_contract_form_shows_french_error(client_as, records):
+    own = records["own"]
+    response = client_as("coordinator_a").post(reverse("aesh:contract_create", args=[own.pk]), {
+        "kind": "CDI", "employer": "DSDEN", "start_date": "2027-01-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "62", "referent_quotite": "0"})
+    assert response.status_code == 200
+    assert "chevauche un autre contrat" in response.content.decode()
+    assert own.contracts.count() == 1
+
+
+def test_amendment_flow_from_proposal_to_acceptance(client_as, records):
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    today = datetime.date.today()
+    response = client.post(reverse("aesh:amendment_create", args=[contract.pk]), {
+        "proposed_on": today.isoformat(), "effective_date": (today + datetime.timedelta(days=7)).isoformat(),
+        "referent_quotite": "0.25", "weekly_hours": "20", "contractual_quotite": "52", "lunch_duty": "unknown"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    amendment = contract.amendments.get()
+    response = client.post(reverse("aesh:amendment_answer", args=[amendment.pk]),
+                           {"answer": "accept", "answered_on": today.isoformat()})
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.state == "ACCEPTED"
+
+
+def test_invite_from_aesh_page_links_the_account(client_as, records, django_capture_on_commit_callbacks):
+    colleague = records["colleague"]
+    colleague.email = "ines.robert@ac-test.fr"
+    colleague.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("coordinator_a").post(reverse("aesh:invite", args=[colleague.pk]))
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.user.email == "ines.robert@ac-test.fr"
+    assert colleague.user.memberships.get().pole == records["own"].home_pole
+
+
+def test_list_filters(client_as, records, world):
+    late = AeshFactory(home_pole=world.pole_a, last_name="Retard", training_due_date=datetime.date(2020, 1, 1))
+    TrainingFactory(aesh=late, hours=Decimal("12"))
+    client = client_as("coordinator_a")
+    html = client.get(reverse("aesh:list"), {"training_late": "on"}).content.decode()
+    assert "RETARD" in html and "MARTIN" not in html
+    html = client.get(reverse("aesh:list"), {"q": "mart"}).content.decode()
+    assert "MARTIN" in html and "ROBERT" not in html
+    html = client.get(reverse("aesh:list"), {"school": world.schools_a[0].pk}).content.decode()
+    assert "MARTIN" in html and "ROBERT" not in html
+    html = client.get(reverse("aesh:list"), {"without_contract": "on"}).content.decode()
+    assert "ROBERT" in html and "MARTIN" not in html
+
+
+def test_list_query_count_is_the_same_for_10_and_200_aesh(client_as, world):
+    client = client_as("coordinator_a")
+
+    def make(n):
+        for aesh in AeshFactory.create_batch(n, home_pole=world.pole_a):
+            aesh.schools.set(world.schools_a[:2])
+            ContractFactory(aesh=aesh)
+            TrainingFactory(aesh=aesh)
+
+    make(10)
+    client.get(reverse("aesh:list"))
+    ten = count_queries(lambda: client.get(reverse("aesh:list"), {"sort": "fin"}))
+    make(190)
+    two_hundred = count_queries(lambda: client.get(reverse("aesh:list"), {"sort": "fin"}))
+    assert ten == two_hundred
+    assert ten <= 14
+
+
+def test_detail_query_count_does_not_grow_with_history(client_as, records):
+    client = client_as("coordinator_a")
+    url = reverse("aesh:detail", args=[records["own"].pk])
+    client.get(url)
+    few = count_queries(lambda: client.get(url))
+    for n in range(5):
+        TrainingFactory(aesh=records["own"], date=datetime.date(2025, 10, 1 + n))
+    ContractFactory(aesh=records["own"], start_date=datetime.date(2020, 9, 1), end_date=datetime.date(2023, 8, 31))
+    assert count_queries(lambda: client.get(url)) == few

@@ -1,0 +1,214 @@
+"""Pages about AESH: list, record, contracts, amendments, training, own page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aesh import perms, selectors, services
+from aesh.forms import (
+    AeshFilterForm,
+    AeshForm,
+    AmendmentAnswerForm,
+    AmendmentForm,
+    ContractForm,
+    TrainingForm,
+)
+from aesh.models import Aesh, Amendment, Contract, Training
+from pial.conf import setting
+from pial.forms import add_service_errors
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def aesh_list(request):
+    """Coordinators, pilots, gestionnaires: the AESH of their territory."""
+    scope = request.scope
+    _require(perms.can_view_aesh_list(scope))
+    form = AeshFilterForm(request.GET or None, scope=scope)
+    today = timezone.localdate()
+    queryset = selectors.aesh_list(scope, form.to_filters(), today)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "aesh/aesh_list.html", {
+        "form": form, "page_obj": page, "query": query.urlencode(), "today": today,
+        "can_edit": perms.can_edit_aesh(scope),
+        "required_hours": setting("ADAPTATION_TRAINING_HOURS"),
+    })
+
+
+def _detail_context(aesh: Aesh, today) -> dict:
+    current = selectors.contract_on(aesh, today)
+    contracts = [
+        {"contract": c, "figures": selectors.contract_figures(aesh, c, today),
+         "amendments": [{"amendment": a, "state": a.effective_state(today)} for a in c.amendments.all()]}
+        for c in aesh.contracts.all()
+    ]
+    return {
+        "aesh": aesh, "today": today, "current": current,
+        "current_figures": next((c["figures"] for c in contracts if c["contract"] == current), None),
+        "contracts": contracts, "progress": selectors.training_progress(aesh, today),
+        "trainings": list(aesh.trainings.all()), "school_weeks": setting("SCHOOL_WEEKS"),
+    }
+
+
+def aesh_detail(request, pk: int):
+    """Coordinators, pilots, gestionnaires of the AESH's territory; the AESH themself."""
+    scope = request.scope
+    _require(perms.can_view_aesh_list(scope) or perms.can_view_own_record(scope))
+    aesh = get_object_or_404(selectors.aesh_for_detail(scope), pk=pk)
+    context = _detail_context(aesh, timezone.localdate())
+    context["can_edit"] = perms.can_edit_aesh(scope)
+    return render(request, "aesh/aesh_detail.html", context)
+
+
+def my_record(request):
+    """An AESH: their contract summary, connexe-hours lump sum and training."""
+    scope = request.scope
+    _require(perms.can_view_own_record(scope))
+    aesh = selectors.aesh_for_detail(scope).first()
+    if aesh is None:
+        return render(request, "aesh/my_record_missing.html")
+    return render(request, "aesh/my_record.html", _detail_context(aesh, timezone.localdate()))
+
+
+def _save_form(request, form, save, message: str) -> bool:
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+def aesh_create(request):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    form = AeshForm(request.POST or None, scope=scope)
+
+    def save(form):
+        form.instance = services.aesh_save(aesh=form.instance, schools=list(form.cleaned_data["schools"]))
+
+    if _save_form(request, form, save, "AESH enregistré·e."):
+        return redirect("aesh:detail", pk=form.instance.pk)
+    return render(request, "aesh/form.html", {"form": form, "title": "Nouvel·le AESH"})
+
+
+def aesh_update(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
+    form = AeshForm(request.POST or None, instance=aesh, scope=scope)
+
+    def save(form):
+        services.aesh_save(aesh=form.instance, schools=list(form.cleaned_data["schools"]))
+
+    if _save_form(request, form, save, "Fiche mise à jour."):
+        return redirect("aesh:detail", pk=aesh.pk)
+    return render(request, "aesh/form.html", {"form": form, "title": f"Modifier {aesh}", "aesh": aesh})
+
+
+def contract_create(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
+    form = ContractForm(request.POST or None, instance=Contract(aesh=aesh))
+
+    def save(form):
+        services.contract_save(contract=form.instance)
+
+    if _save_form(request, form, save, "Contrat enregistré."):
+        return redirect("aesh:detail", pk=aesh.pk)
+    return render(request, "aesh/form.html", {"form": form, "title": f"Nouveau contrat — {aesh}", "aesh": aesh})
+
+
+def contract_update(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    contract = get_object_or_404(Contract.objects.visible_to(scope).select_related("aesh"), pk=pk)
+    form = ContractForm(request.POST or None, instance=contract)
+
+    def save(form):
+        services.contract_save(contract=form.instance)
+
+    if _save_form(request, form, save, "Contrat mis à jour."):
+        return redirect("aesh:detail", pk=contract.aesh_id)
+    return render(request, "aesh/form.html",
+                  {"form": form, "title": f"Modifier le contrat — {contract.aesh}", "aesh": contract.aesh})
+
+
+def amendment_create(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    contract = get_object_or_404(Contract.objects.visible_to(scope).select_related("aesh"), pk=pk)
+    form = AmendmentForm(request.POST or None, instance=Amendment(contract=contract), scope=scope)
+
+    def save(form):
+        services.amendment_save(amendment=form.instance, schools=list(form.cleaned_data["schools"]))
+
+    if _save_form(request, form, save, "Avenant enregistré : l'agent a un mois pour répondre."):
+        return redirect("aesh:detail", pk=contract.aesh_id)
+    return render(request, "aesh/form.html",
+                  {"form": form, "title": f"Nouvel avenant — {contract.aesh}", "aesh": contract.aesh,
+                   "intro": f"Contrat : {contract}."})
+
+
+def amendment_answer(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    amendment = get_object_or_404(
+        Amendment.objects.filter(contract__in=Contract.objects.visible_to(scope)).select_related("contract__aesh"),
+        pk=pk,
+    )
+    aesh = amendment.contract.aesh
+    form = AmendmentAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+
+    def save(form):
+        services.amendment_answer(amendment=amendment, accepted=form.cleaned_data["answer"] == "accept",
+                                  on=form.cleaned_data["answered_on"])
+
+    if _save_form(request, form, save, "Réponse de l'agent enregistrée."):
+        return redirect("aesh:detail", pk=aesh.pk)
+    return render(request, "aesh/form.html",
+                  {"form": form, "title": f"Réponse à l'avenant — {aesh}", "aesh": aesh,
+                   "intro": f"{amendment}. Délai de réponse : {amendment.answer_deadline:%d/%m/%Y}."})
+
+
+def training_create(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
+    form = TrainingForm(request.POST or None, instance=Training(aesh=aesh))
+
+    def save(form):
+        services.training_add(training=form.instance)
+
+    if _save_form(request, form, save, "Formation enregistrée."):
+        return redirect("aesh:detail", pk=aesh.pk)
+    return render(request, "aesh/form.html", {"form": form, "title": f"Formation suivie — {aesh}", "aesh": aesh})
+
+
+@require_POST
+def aesh_invite(request, pk: int):
+    """Coordinators and gestionnaires: open the AESH's account from their record."""
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope).select_related("home_pole"), pk=pk)
+    try:
+        services.aesh_invite(scope=scope, aesh=aesh)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Invitation envoyée à {aesh.email}.")
+    return redirect(reverse("aesh:detail", args=[aesh.pk]))
