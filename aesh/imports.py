@@ -30,7 +30,7 @@ FIELDS: dict[str, list[str]] = {
     "full_name": ["nom prenom", "nom et prenom", "prenom nom", "nom de l agent", "agent", "nom usuel prenom"],
     "last_name": ["nom", "nom de famille", "nom d usage"],
     "first_name": ["prenom"],
-    "email": ["mail", "e mail", "email", "courriel", "adresse electronique", "adresse mail"],
+    "email": ["mail", "mel", "e mail", "email", "courriel", "adresse electronique", "adresse mail"],
     "phone": ["tel", "telephone", "portable", "mobile", "n de telephone"],
     "school": ["etablissement", "ecole", "uai", "rne", "etablissement d exercice", "affectation", "lieu d exercice"],
     "weekly_hours": ["quotite sco", "heures hebdomadaires", "heures", "quotite", "quotite horaire", "nb heures",

@@ -191,3 +191,12 @@ def test_detail_query_count_does_not_grow_with_history(client_as, records):
         TrainingFactory(aesh=records["own"], date=datetime.date(2025, 10, 1 + n))
     ContractFactory(aesh=records["own"], start_date=datetime.date(2020, 9, 1), end_date=datetime.date(2023, 8, 31))
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_admin_lists_aesh_of_own_pole_only(client_as, records):
+    client = client_as("coordinator_a")
+    html = client.get(reverse("admin:aesh_aesh_changelist")).content.decode()
+    assert "MARTIN Léa" in html and "PETIT Nina" not in html
+    assert client.get(reverse("admin:aesh_aesh_change", args=[records["other"].pk])).status_code == 302
+    html = client.get(reverse("admin:aesh_contract_changelist")).content.decode()
+    assert "MARTIN Léa" in html and "PETIT Nina" not in html
