@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,9 +22,10 @@ from aesh.models import Aesh, Contract
 from aesh.selectors import terms_of
 from aesh.services import contract_save
 from pial.conf import setting
+from pial.import_flow import ImportReport, RowResult
 from pial.models import Pole, School, SchoolYear
 from pial.rules import normalize_uai, uai_error
-from pial.spreadsheets import Sheet, cell, data_rows, display, fold, parse_date, parse_decimal
+from pial.spreadsheets import Sheet, cell, data_rows, display, fold, parse_date, parse_decimal, split_full_name
 
 FIELDS: dict[str, list[str]] = {
     "full_name": ["nom prenom", "nom et prenom", "prenom nom", "nom de l agent", "agent", "nom usuel prenom"],
@@ -49,33 +50,6 @@ SHEET_KEYWORDS = ("aesh", "moyens")
 
 
 @dataclass
-class RowResult:
-    line: int
-    name: str = ""
-    status: str = ""  # nouveau, modifié, inchangé, erreur
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    rows: list[RowResult] = field(default_factory=list)
-    committed: bool = False
-    fatal: str = ""
-
-    @property
-    def errors(self) -> list[str]:
-        messages = [self.fatal] if self.fatal else []
-        for row in self.rows:
-            messages.extend(f"Ligne {row.line} : {e}" for e in row.errors)
-        return messages
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-
-@dataclass
 class ParsedRow:
     line: int
     last_name: str
@@ -87,21 +61,6 @@ class ParsedRow:
     contract_kind: str
     contract_start: datetime.date | None
     contract_end: datetime.date | None
-
-
-def split_full_name(text: str) -> tuple[str, str]:
-    """'LE GALL Anne-Marie' → ('LE GALL', 'Anne-Marie'): upper-case words are the last name."""
-    words = text.split()
-    upper = []
-    for word in words:
-        letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", word)
-        if (letters and letters == letters.upper() and len(letters) > 1) or (upper == [] and len(words) == 1):
-            upper.append(word)
-        else:
-            break
-    if not upper or len(upper) == len(words):
-        return words[0] if words else "", " ".join(words[1:])
-    return " ".join(upper), " ".join(words[len(upper):])
 
 
 def _column_label(header: list[object], mapping: dict[int, str], name: str) -> str:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "dsfr",
     "pial",
     "aesh",
+    "eleves",
+    "missions",
 ]
 
 MIDDLEWARE = [
@@ -270,4 +272,12 @@ PIAL = {
     # of the first contract, or a number of months after its start.
     "ADAPTATION_TRAINING_HOURS": 60,
     "ADAPTATION_TRAINING_DUE": env_str("PIAL_ADAPTATION_TRAINING_DUE", "END_OF_FIRST_SCHOOL_YEAR"),
+    # Notifications: individual hours never exceed the school week.
+    "SCHOOL_WEEK_HOURS_FIRST_DEGREE": 24,
+    "SCHOOL_WEEK_HOURS_SECOND_DEGREE": 35,
+    "NOTIFICATION_ENDING_DAYS": 90,
+    # Retention: pupil data until the end of the Nth calendar year after leaving
+    # (national LPI benchmark: 1), the access journal for this many days.
+    "STUDENT_RETENTION_YEARS_AFTER_LEAVING": env_int("PIAL_STUDENT_RETENTION_YEARS", 1),
+    "JOURNAL_RETENTION_DAYS": env_int("PIAL_JOURNAL_RETENTION_DAYS", 730),
 }

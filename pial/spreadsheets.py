@@ -146,13 +146,15 @@ def guess_mapping(header: list[object], fields: dict[str, list[str]]) -> dict[in
     """
     candidates = []
     for index, label in enumerate(header):
+        # Last year's and this year's columns stand side by side: the most recent year wins a tie.
+        year = max((int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", str(label or ""))), default=0)
         for name, keywords in fields.items():
             score = _score(str(label or ""), keywords)
             if score:
-                candidates.append((score, -index, index, name))
+                candidates.append((score, year, -index, index, name))
     mapping: dict[int, str] = {}
     used: set[str] = set()
-    for _score_value, _order, index, name in sorted(candidates, reverse=True):
+    for _score_value, _year, _order, index, name in sorted(candidates, reverse=True):
         if index not in mapping and name not in used:
             mapping[index] = name
             used.add(name)
@@ -190,6 +192,21 @@ def cell(row: list[object], index: int | None) -> object:
         return None
     value = row[index]
     return value.strip() if isinstance(value, str) else value
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    """'LE GALL Anne-Marie' → ('LE GALL', 'Anne-Marie'): upper-case words are the last name."""
+    words = text.split()
+    upper = []
+    for word in words:
+        letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", word)
+        if (letters and letters == letters.upper() and len(letters) > 1) or (upper == [] and len(words) == 1):
+            upper.append(word)
+        else:
+            break
+    if not upper or len(upper) == len(words):
+        return words[0] if words else "", " ".join(words[1:])
+    return " ".join(upper), " ".join(words[len(upper):])
 
 
 # --- Values ----------------------------------------------------------------------

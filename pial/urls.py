@@ -9,6 +9,7 @@ urlpatterns = [
     path("personnes/", views.people, name="people"),
     path("personnes/inviter/", views.invite, name="invite"),
     path("aesh/", include("aesh.urls")),
+    path("eleves/", include("eleves.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

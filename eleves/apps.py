@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ElevesConfig(AppConfig):
+    name = "eleves"
+    verbose_name = "Élèves et notifications"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from eleves import perms
+        from pial.navigation import NavItem, register
+
+        register(
+            NavItem("Élèves", "eleves:list", perms.can_view_student_list, "/eleves/", order=20),
+            NavItem("Journal des accès", "eleves:journal", perms.can_read_journal, "/eleves/journal/", order=70),
+        )

@@ -1,0 +1,310 @@
+"""Import of the pupils' needs tab of the DSDEN spreadsheet, with a diff against the previous import.
+
+Columns are matched by keywords; every row is checked and reported in French
+by line and column; nothing is saved while a row is wrong; the preview lists
+new pupils, changed notifications, and notifications of the previous import
+that this file no longer carries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from eleves.enums import AidKind, Level, NotificationState
+from eleves.models import Notification, Student, max_weekly_hours
+from pial.import_flow import ImportReport, RowResult
+from pial.models import Pole, School
+from pial.rules import normalize_uai, uai_error
+from pial.spreadsheets import Sheet, cell, data_rows, display, fold, parse_date, parse_decimal, split_full_name
+
+FIELDS: dict[str, list[str]] = {
+    "full_name": ["eleve", "nom prenom", "nom et prenom", "nom de l eleve", "nom prenom eleve",
+                  "nom prenom de l eleve"],
+    "last_name": ["nom", "nom de famille"],
+    "first_name": ["prenom"],
+    "birth_date": ["date de naissance", "naissance", "ne le", "ne e le", "ddn"],
+    "school": ["etablissement", "ecole", "uai", "rne", "etablissement scolaire", "etablissement de scolarisation"],
+    "level": ["niveau", "classe", "niveau classe", "niveau de classe"],
+    "aid_kind": ["type d aide", "aide", "type aesh", "modalite", "nature de l aide", "type d accompagnement",
+                 "aide humaine"],
+    "weekly_hours": ["heures notifiees", "heures attribuees", "nb heures", "heures", "nombre d heures",
+                     "heures hebdomadaires"],
+    "start_date": ["debut", "date de debut", "debut de notification", "debut des droits", "date d effet"],
+    "end_date": ["fin", "date de fin", "fin de notification", "fin des droits", "echeance"],
+    "state": ["etat", "etat de la notification", "statut", "situation"],
+    "lunch_aid": ["cantine", "pause meridienne", "restauration", "repas", "temps meridien"],
+}
+LABELS = {
+    "full_name": "Élève (NOM Prénom)", "last_name": "Nom", "first_name": "Prénom",
+    "birth_date": "Date de naissance", "school": "Établissement (UAI ou nom)", "level": "Niveau",
+    "aid_kind": "Type d'aide (I, M, CO)", "weekly_hours": "Heures notifiées", "start_date": "Début de notification",
+    "end_date": "Fin de notification", "state": "État de la notification", "lunch_aid": "Pause méridienne",
+}
+SHEET_KEYWORDS = ("besoin", "eleve")
+
+_LEVELS = {
+    "ps": Level.PS, "petite section": Level.PS, "ms": Level.MS, "moyenne section": Level.MS,
+    "gs": Level.GS, "grande section": Level.GS, "cp": Level.CP, "ce1": Level.CE1, "ce2": Level.CE2,
+    "cm1": Level.CM1, "cm2": Level.CM2, "6e": Level.SIXIEME, "6eme": Level.SIXIEME, "sixieme": Level.SIXIEME,
+    "5e": Level.CINQUIEME, "5eme": Level.CINQUIEME, "4e": Level.QUATRIEME, "4eme": Level.QUATRIEME,
+    "3e": Level.TROISIEME, "3eme": Level.TROISIEME, "2nde": Level.SECONDE, "2de": Level.SECONDE,
+    "seconde": Level.SECONDE, "1re": Level.PREMIERE, "1ere": Level.PREMIERE, "premiere": Level.PREMIERE,
+    "tle": Level.TERMINALE, "terminale": Level.TERMINALE, "cap1": Level.CAP1, "cap 1": Level.CAP1,
+    "cap2": Level.CAP2, "cap 2": Level.CAP2, "ulis": Level.ULIS,
+}
+_INDIVIDUELLE = {"i", "individuelle", "aesh i", "aeshi", "aide individuelle", "ind", "indiv"}
+_MUTUALISEE = {"m", "mutualisee", "aesh m", "aeshm", "aide mutualisee", "mut"}
+_COLLECTIVE = {"co", "collective", "aesh co", "aeshco", "aide collective", "ulis"}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    last_name: str
+    first_name: str
+    birth_date: datetime.date
+    school: School
+    level: str
+    aid_kind: str | None  # None: collective aid or no aid on this row
+    weekly_hours: Decimal | None
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    state: str
+    lunch_aid: bool
+
+
+def parse_level(value: object) -> str | None:
+    text = fold(value).replace(" ulis", "").strip()
+    return _LEVELS.get(text) or _LEVELS.get(text.replace(" ", ""))
+
+
+def parse_aid_kind(value: object) -> str | None:
+    """I / i / Individuelle / AESH-i → INDIVIDUELLE; M → MUTUALISEE; CO → 'COLLECTIVE'."""
+    text = fold(value)
+    if text in _INDIVIDUELLE:
+        return AidKind.INDIVIDUELLE
+    if text in _MUTUALISEE:
+        return AidKind.MUTUALISEE
+    if text in _COLLECTIVE:
+        return "COLLECTIVE"
+    return None
+
+
+class _Checker:
+    def __init__(self, pole: Pole, header: list[object], mapping: dict[int, str]):
+        self.pole, self.header, self.mapping = pole, header, mapping
+        self.index = {name: index for index, name in mapping.items()}
+        schools = list(School.objects.filter(pole=pole))
+        self.by_uai = {s.uai: s for s in schools}
+        self.by_name = {fold(s.name): s for s in schools}
+        self.seen: dict[tuple, int] = {}
+
+    def label(self, name: str) -> str:
+        for index, field_name in self.mapping.items():
+            if field_name == name:
+                return f"colonne « {display(self.header[index])} »"
+        return LABELS[name]
+
+    def get(self, row, name):
+        return cell(row, self.index.get(name))
+
+    def check(self, line: int, row: list[object]) -> tuple[ParsedRow | None, RowResult]:
+        result = RowResult(line=line)
+        errors = result.errors
+        if "last_name" in self.index:
+            last, first = str(self.get(row, "last_name") or ""), str(self.get(row, "first_name") or "")
+        else:
+            last, first = split_full_name(str(self.get(row, "full_name") or ""))
+        result.name = f"{last.upper()} {first}".strip()
+        if not last or not first:
+            errors.append(f"{self.label('full_name' if 'full_name' in self.index else 'last_name')} : "
+                          "nom et prénom sont obligatoires.")
+        birth = self._date(row, "birth_date", errors, required=True)
+        school = self._school(row, errors)
+        level = parse_level(self.get(row, "level"))
+        if level is None:
+            errors.append(f"{self.label('level')} : « {display(self.get(row, 'level'))} » n'est pas un niveau "
+                          "connu (PS à Terminale, CAP, ULIS).")
+        kind, hours = self._aid(row, result, school)
+        start = self._date(row, "start_date", errors, required=kind is not None)
+        end = self._date(row, "end_date", errors, required=kind is not None)
+        if start and end and end < start:
+            errors.append(f"{self.label('end_date')} : la fin de notification précède son début.")
+        state = self._state(row, result)
+        lunch = fold(self.get(row, "lunch_aid")) in {"oui", "o", "x", "1", "yes", "vrai"}
+        key = (fold(last), fold(first), birth, kind, start)
+        if birth and key in self.seen:
+            errors.append(f"même élève et même notification qu'à la ligne {self.seen[key]}.")
+        elif birth:
+            self.seen[key] = line
+        if errors:
+            result.status = "erreur"
+            return None, result
+        return ParsedRow(line, last.strip()[:150], first.strip()[:150], birth, school, level, kind, hours, start,
+                         end, state, lunch), result
+
+    def _date(self, row, name, errors, required: bool) -> datetime.date | None:
+        raw = self.get(row, name)
+        if raw in (None, ""):
+            if required:
+                errors.append(f"{self.label(name)} : la date est obligatoire.")
+            return None
+        try:
+            return parse_date(raw)
+        except ValueError as error:
+            errors.append(f"{self.label(name)} : « {display(raw)} » {error}.")
+            return None
+
+    def _school(self, row, errors) -> School | None:
+        raw = self.get(row, "school")
+        text = str(raw or "").strip()
+        if not text:
+            errors.append(f"{self.label('school')} : l'établissement est obligatoire.")
+            return None
+        first_word = normalize_uai(text.split()[0])
+        if re.fullmatch(r"\d{7}[A-Z0-9]", first_word):
+            if message := uai_error(first_word):
+                errors.append(f"{self.label('school')} : {message}")
+                return None
+            school = self.by_uai.get(first_word)
+        else:
+            school = self.by_name.get(fold(text))
+        if school is None:
+            errors.append(f"{self.label('school')} : « {text} » n'est pas un établissement du pôle {self.pole}.")
+        return school
+
+    def _aid(self, row, result, school) -> tuple[str | None, Decimal | None]:
+        raw = self.get(row, "aid_kind")
+        if raw in (None, ""):
+            return None, None
+        kind = parse_aid_kind(raw)
+        if kind is None:
+            result.errors.append(f"{self.label('aid_kind')} : « {display(raw)} » n'est pas un type d'aide connu "
+                                 "(I pour individuelle, M pour mutualisée, CO pour collective).")
+            return None, None
+        if kind == "COLLECTIVE":
+            result.warnings.append("aide collective : elle relève de l'ULIS, aucune notification n'est créée.")
+            return None, None
+        raw_hours = self.get(row, "weekly_hours")
+        if kind == AidKind.MUTUALISEE:
+            if raw_hours not in (None, "", 0):
+                result.warnings.append("aide mutualisée : les heures indiquées sont ignorées (pas d'heures notifiées).")
+            return kind, None
+        if raw_hours in (None, ""):
+            result.errors.append(f"{self.label('weekly_hours')} : une aide individuelle précise des heures.")
+            return kind, None
+        try:
+            hours = parse_decimal(raw_hours)
+        except ValueError as error:
+            result.errors.append(f"{self.label('weekly_hours')} : « {display(raw_hours)} » {error}.")
+            return kind, None
+        limit = max_weekly_hours(school.kind) if school else 35
+        if not 0 < hours <= limit:
+            result.errors.append(f"{self.label('weekly_hours')} : « {display(raw_hours)} » n'est pas un nombre "
+                                 f"d'heures plausible (entre 0 et {limit} h par semaine).")
+            return kind, None
+        return kind, hours.quantize(Decimal("0.01"))
+
+    def _state(self, row, result) -> str:
+        text = fold(self.get(row, "state"))
+        if "attente" in text:
+            return NotificationState.AWAITING
+        if "renouvel" in text:
+            result.warnings.append("renouvellement en cours : pensez à saisir la nouvelle notification.")
+        return NotificationState.NOTIFIED
+
+
+def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole: Pole, today: datetime.date,
+               commit: bool) -> ImportReport:
+    report = ImportReport()
+    names = set(mapping.values())
+    missing = [LABELS[n] for n in ("birth_date", "school", "level") if n not in names]
+    if not ({"full_name"} <= names or {"last_name", "first_name"} <= names):
+        missing.insert(0, "Élève (NOM Prénom) ou Nom et Prénom")
+    if missing:
+        report.fatal = "Colonnes à indiquer : " + ", ".join(missing) + "."
+        return report
+    checker = _Checker(pole, sheet.rows[header_index], mapping)
+    parsed = []
+    for line, row in data_rows(sheet.rows, header_index):
+        item, result = checker.check(line, row)
+        report.rows.append(result)
+        if item:
+            parsed.append((item, result))
+    touched: set[int] = set()
+    with transaction.atomic():
+        previous = set(
+            Notification.objects.filter(student__school__pole=pole, imported=True, end_date__gte=today)
+            .values_list("pk", flat=True)
+        )
+        for item, result in parsed:
+            try:
+                with transaction.atomic():
+                    touched |= _apply(item, result, pole)
+            except ValidationError as error:
+                result.errors.extend(f"{field}: {m}" if field != "__all__" else m
+                                     for field, msgs in error.message_dict.items() for m in msgs)
+                result.status = "erreur"
+        absent = previous - touched
+        if absent:
+            report.sections.append((
+                "Notifications du précédent import absentes de ce fichier (terminées ?)",
+                [f"{n.student} — {n}" for n in Notification.objects.filter(pk__in=absent).select_related("student")],
+            ))
+        if commit and not report.errors:
+            report.committed = True
+        else:
+            transaction.set_rollback(True)
+    return report
+
+
+def _apply(item: ParsedRow, result: RowResult, pole: Pole) -> set[int]:
+    student = Student.objects.filter(
+        school__pole=pole, last_name__iexact=item.last_name, first_name__iexact=item.first_name,
+        birth_date=item.birth_date,
+    ).first()
+    if student is None:
+        student = Student(last_name=item.last_name, first_name=item.first_name, birth_date=item.birth_date,
+                          school=item.school, level=item.level)
+        result.status = "nouveau"
+    else:
+        result.status = "inchangé"
+        for name, label in (("school", "établissement"), ("level", "niveau")):
+            if getattr(student, name) != getattr(item, name):
+                result.changes.append(f"{label} : {getattr(student, name)} → {getattr(item, name)}")
+                setattr(student, name, getattr(item, name))
+    student.full_clean()
+    student.save()
+    if item.aid_kind is None:
+        if result.changes and result.status == "inchangé":
+            result.status = "modifié"
+        return set()
+    notification = Notification.objects.filter(student=student, aid_kind=item.aid_kind,
+                                               start_date=item.start_date).first()
+    values = {"end_date": item.end_date, "weekly_hours": item.weekly_hours, "state": item.state,
+              "lunch_aid": item.lunch_aid}
+    if notification is None:
+        notification = Notification(student=student, aid_kind=item.aid_kind, start_date=item.start_date,
+                                    imported=True, **values)
+        if result.status == "inchangé":
+            result.status = "modifié"
+        result.changes.append(f"nouvelle notification : {notification}")
+    else:
+        changed = [k for k, v in values.items() if getattr(notification, k) != v]
+        for key in changed:
+            setattr(notification, key, values[key])
+        if changed:
+            result.changes.append("notification modifiée : " + ", ".join(changed))
+            if result.status == "inchangé":
+                result.status = "modifié"
+    if result.changes and result.status == "inchangé":
+        result.status = "modifié"
+    notification.full_clean()
+    notification.save()
+    return {notification.pk}

@@ -1,0 +1,23 @@
+"""Writing the access journal: every read and change of pupil data leaves a line."""
+
+from eleves.enums import JournalAction
+from eleves.models import AccessLog, Student
+
+
+def journal(request, action: str, student: Student | None = None, detail: str = "") -> AccessLog:
+    """Records `action` by the request's user in their acting scope."""
+    scope = request.scope
+    pole_id = student.school.pole_id if student is not None else scope.pole_id
+    return AccessLog.objects.create(
+        user=request.user, user_email=request.user.email, role=scope.role, pole_id=pole_id,
+        student=student, student_ref=student.pk if student is not None else None,
+        action=action, detail=detail[:300],
+    )
+
+
+def journal_refused(request, student_ref: int | None, detail: str) -> AccessLog:
+    """A refused access (a guessed URL): kept, with the id asked for."""
+    return AccessLog.objects.create(
+        user=request.user, user_email=request.user.email, role=request.scope.role, pole_id=request.scope.pole_id,
+        student=None, student_ref=student_ref, action=JournalAction.REFUSED, detail=detail[:300],
+    )

@@ -1,0 +1,214 @@
+"""Pupil pages. Every read of a pupil page or document, and every change, is journaled."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from eleves import perms, selectors, services
+from eleves.enums import JournalAction, NotificationStatus
+from eleves.forms import (
+    DocumentForm,
+    JournalFilterForm,
+    NotificationForm,
+    PpsForm,
+    StudentFilterForm,
+    StudentForm,
+)
+from eleves.journal import journal, journal_refused
+from eleves.models import Notification, PpsDocument, Student
+from pial.conf import setting
+from pial.enums import Role
+from pial.forms import add_service_errors
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _student_or_404(request, pk: int, queryset=None) -> Student:
+    """The pupil if the acting scope may see them; a refused attempt is journaled."""
+    today = timezone.localdate()
+    queryset = queryset if queryset is not None else Student.objects.visible_to(request.scope, today)
+    student = queryset.filter(pk=pk).first()
+    if student is None:
+        journal_refused(request, pk, f"fiche élève demandée : {request.path}")
+        raise Http404
+    return student
+
+
+def student_list(request):
+    """Coordinators, pilots, enseignants référents; an AESH sees their current pupils."""
+    scope = request.scope
+    _require(perms.can_view_student_list(scope))
+    today = timezone.localdate()
+    form = StudentFilterForm(request.GET or None, scope=scope)
+    page = Paginator(selectors.student_list(scope, form.to_filters(), today), 25).get_page(request.GET.get("page"))
+    journal(request, JournalAction.LIST, detail=f"liste des élèves, page {page.number}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "eleves/student_list.html", {
+        "form": form, "page_obj": page, "query": query.urlencode(), "today": today,
+        "full": perms.can_view_full_record(scope), "can_edit": perms.can_edit_student(scope),
+    })
+
+
+def student_detail(request, pk: int):
+    scope = request.scope
+    _require(perms.can_view_student_list(scope))
+    today = timezone.localdate()
+    student = _student_or_404(request, pk, selectors.student_for_detail(scope, today))
+    journal(request, JournalAction.READ, student, "fiche élève")
+    notifications = [{"n": n, "status": n.status(today)} for n in student.notifications.all()]
+    in_force = [item["n"] for item in notifications if item["status"] == NotificationStatus.IN_FORCE]
+    pps = getattr(student, "pps", None)
+    if not perms.can_view_full_record(scope):
+        # An AESH: the PPS extract and the activities to carry out, nothing else.
+        return render(request, "eleves/student_aesh.html", {"student": student, "pps": pps, "in_force": in_force})
+    return render(request, "eleves/student_detail.html", {
+        "student": student, "pps": pps, "notifications": notifications, "in_force": in_force, "today": today,
+        "can_edit": perms.can_edit_student(scope), "can_edit_pps": perms.can_edit_pps(scope),
+    })
+
+
+def _save(request, form, save, student, action: str, detail: str) -> bool:
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        saved = save(form)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    journal(request, action, student or saved, detail)
+    messages.success(request, "Enregistré.")
+    return True
+
+
+def student_create(request):
+    scope = request.scope
+    _require(perms.can_edit_student(scope))
+    form = StudentForm(request.POST or None, scope=scope)
+    if _save(request, form, lambda f: services.student_save(student=f.instance), None, JournalAction.CREATE,
+             "création de la fiche"):
+        return redirect("eleves:detail", pk=form.instance.pk)
+    return render(request, "eleves/form.html", {"form": form, "title": "Nouvel·le élève"})
+
+
+def student_update(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_student(scope))
+    student = _student_or_404(request, pk)
+    form = StudentForm(request.POST or None, instance=student, scope=scope)
+    if _save(request, form, lambda f: services.student_save(student=f.instance), student, JournalAction.UPDATE,
+             "modification de la fiche"):
+        return redirect("eleves:detail", pk=student.pk)
+    return render(request, "eleves/form.html", {"form": form, "title": f"Modifier {student}", "student": student})
+
+
+def notification_create(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_student(scope))
+    student = _student_or_404(request, pk)
+    form = NotificationForm(request.POST or None, instance=Notification(student=student))
+    if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
+             JournalAction.CREATE, "notification ajoutée"):
+        return redirect("eleves:detail", pk=student.pk)
+    return render(request, "eleves/form.html",
+                  {"form": form, "title": f"Nouvelle notification — {student}", "student": student})
+
+
+def notification_update(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_student(scope))
+    notification = Notification.objects.visible_to(scope).select_related("student__school").filter(pk=pk).first()
+    if notification is None:
+        journal_refused(request, None, f"notification demandée : {request.path}")
+        raise Http404
+    student = notification.student
+    form = NotificationForm(request.POST or None, instance=notification)
+    if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
+             JournalAction.UPDATE, "notification modifiée"):
+        return redirect("eleves:detail", pk=student.pk)
+    return render(request, "eleves/form.html",
+                  {"form": form, "title": f"Modifier la notification — {student}", "student": student})
+
+
+def pps_edit(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_pps(scope))
+    student = _student_or_404(request, pk)
+    pps = getattr(student, "pps", None)
+    initial = {"missions": pps.missions, "accommodations": pps.accommodations,
+               "vigilance": pps.vigilance} if pps else {}
+    form = PpsForm(request.POST or None, initial=initial)
+
+    def save(form):
+        return services.pps_save(student=student, user=request.user, **form.cleaned_data)
+
+    if _save(request, form, save, student, JournalAction.UPDATE, "extrait du PPS modifié"):
+        return redirect("eleves:detail", pk=student.pk)
+    if request.method == "GET":
+        journal(request, JournalAction.READ, student, "extrait du PPS (formulaire)")
+    return render(request, "eleves/form.html",
+                  {"form": form, "title": f"Extrait du PPS — {student}", "student": student})
+
+
+def document_upload(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_student(scope))
+    student = _student_or_404(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+
+    def save(form):
+        return services.document_add(student=student, kind=form.cleaned_data["kind"],
+                                     upload=form.cleaned_data["file"], user=request.user)
+
+    if _save(request, form, save, student, JournalAction.CREATE, "document déposé"):
+        return redirect("eleves:detail", pk=student.pk)
+    return render(request, "eleves/form.html",
+                  {"form": form, "title": f"Déposer un document — {student}", "student": student})
+
+
+def document_download(request, pk: int):
+    """Coordinators, pilots and the enseignant référent; never an AESH. A guessed URL
+    answers 404 and leaves a 'refused' line in the journal."""
+    scope = request.scope
+    document = None
+    if perms.can_view_full_record(scope):
+        visible = Student.objects.visible_to(scope)
+        document = PpsDocument.objects.filter(pk=pk, student__in=visible).select_related("student__school").first()
+    if document is None:
+        journal_refused(request, None, f"document n° {pk} demandé")
+        raise Http404
+    journal(request, JournalAction.READ_DOCUMENT, document.student, f"{document.get_kind_display()} : "
+            f"{document.original_name}")
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def notifications_ending(request):
+    """Notifications ending soon: coordinators, pilots, enseignants référents."""
+    scope = request.scope
+    _require(perms.can_view_full_record(scope))
+    today = timezone.localdate()
+    days = setting("NOTIFICATION_ENDING_DAYS")
+    items = list(selectors.notifications_ending(scope, today, days))
+    journal(request, JournalAction.LIST, detail=f"notifications arrivant à échéance sous {days} jours")
+    return render(request, "eleves/notifications_ending.html", {"items": items, "days": days, "today": today})
+
+
+def journal_view(request):
+    """The access journal: coordinators of the pôle and the national admin; read-only."""
+    scope = request.scope
+    _require(perms.can_read_journal(scope))
+    form = JournalFilterForm(request.GET or None)
+    page = Paginator(selectors.journal_entries(scope, form.to_filters()), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "eleves/journal.html", {"form": form, "page_obj": page, "query": query.urlencode(),
+                                                   "is_aesh": scope.role == Role.AESH})
