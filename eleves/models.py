@@ -85,11 +85,13 @@ class StudentQuerySet(models.QuerySet):
             ).distinct()
         if scope.role == Role.AESH:
             day = today or timezone.localdate()
+            # One filter() call: every condition applies to the same assignment row.
             return self.filter(
+                Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day),
                 assignments__aesh__user_id=scope.membership.user_id,
                 assignments__aesh__home_pole_id=scope.pole_id,
                 assignments__start_date__lte=day,
-            ).filter(Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=day)).distinct()
+            ).distinct()
         return self.none()
 
 

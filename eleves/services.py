@@ -95,7 +95,5 @@ def retention_apply(plan: RetentionPlan) -> tuple[int, int]:
         transaction.on_commit(lambda f=document.file: f.storage.delete(f.name))
     deleted_students = Student.objects.filter(pk__in=plan.student_ids).count()
     Student.objects.filter(pk__in=plan.student_ids).delete()
-    journal = AccessLog.objects.filter(at__lt=plan.journal_before)
-    journal_count = journal.count()
-    journal._raw_delete(journal.db)
+    journal_count, _ = AccessLog.objects.filter(at__lt=plan.journal_before).delete()
     return deleted_students, journal_count

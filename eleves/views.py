@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -29,15 +29,17 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _student_or_404(request, pk: int, queryset=None) -> Student:
-    """The pupil if the acting scope may see them; a refused attempt is journaled."""
+def _refused(request, student_ref: int | None, detail: str):
+    """404 for what the scope may not see, journaled as refused. A response, not an
+    exception: an exception would roll the journal line back with the request."""
+    journal_refused(request, student_ref, detail)
+    return render(request, "404.html", status=404)
+
+
+def _visible_student(request, pk: int, queryset=None) -> Student | None:
     today = timezone.localdate()
     queryset = queryset if queryset is not None else Student.objects.visible_to(request.scope, today)
-    student = queryset.filter(pk=pk).first()
-    if student is None:
-        journal_refused(request, pk, f"fiche élève demandée : {request.path}")
-        raise Http404
-    return student
+    return queryset.filter(pk=pk).first()
 
 
 def student_list(request):
@@ -60,7 +62,9 @@ def student_detail(request, pk: int):
     scope = request.scope
     _require(perms.can_view_student_list(scope))
     today = timezone.localdate()
-    student = _student_or_404(request, pk, selectors.student_for_detail(scope, today))
+    student = _visible_student(request, pk, selectors.student_for_detail(scope, today))
+    if student is None:
+        return _refused(request, pk, f"fiche élève demandée : {request.path}")
     journal(request, JournalAction.READ, student, "fiche élève")
     notifications = [{"n": n, "status": n.status(today)} for n in student.notifications.all()]
     in_force = [item["n"] for item in notifications if item["status"] == NotificationStatus.IN_FORCE]
@@ -100,7 +104,9 @@ def student_create(request):
 def student_update(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_student(scope))
-    student = _student_or_404(request, pk)
+    student = _visible_student(request, pk)
+    if student is None:
+        return _refused(request, pk, f"fiche élève demandée : {request.path}")
     form = StudentForm(request.POST or None, instance=student, scope=scope)
     if _save(request, form, lambda f: services.student_save(student=f.instance), student, JournalAction.UPDATE,
              "modification de la fiche"):
@@ -111,7 +117,9 @@ def student_update(request, pk: int):
 def notification_create(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_student(scope))
-    student = _student_or_404(request, pk)
+    student = _visible_student(request, pk)
+    if student is None:
+        return _refused(request, pk, f"fiche élève demandée : {request.path}")
     form = NotificationForm(request.POST or None, instance=Notification(student=student))
     if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
              JournalAction.CREATE, "notification ajoutée"):
@@ -125,8 +133,7 @@ def notification_update(request, pk: int):
     _require(perms.can_edit_student(scope))
     notification = Notification.objects.visible_to(scope).select_related("student__school").filter(pk=pk).first()
     if notification is None:
-        journal_refused(request, None, f"notification demandée : {request.path}")
-        raise Http404
+        return _refused(request, None, f"notification demandée : {request.path}")
     student = notification.student
     form = NotificationForm(request.POST or None, instance=notification)
     if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
@@ -139,7 +146,9 @@ def notification_update(request, pk: int):
 def pps_edit(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_pps(scope))
-    student = _student_or_404(request, pk)
+    student = _visible_student(request, pk)
+    if student is None:
+        return _refused(request, pk, f"fiche élève demandée : {request.path}")
     pps = getattr(student, "pps", None)
     initial = {"missions": pps.missions, "accommodations": pps.accommodations,
                "vigilance": pps.vigilance} if pps else {}
@@ -159,7 +168,9 @@ def pps_edit(request, pk: int):
 def document_upload(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_student(scope))
-    student = _student_or_404(request, pk)
+    student = _visible_student(request, pk)
+    if student is None:
+        return _refused(request, pk, f"fiche élève demandée : {request.path}")
     form = DocumentForm(request.POST or None, request.FILES or None)
 
     def save(form):
@@ -181,8 +192,7 @@ def document_download(request, pk: int):
         visible = Student.objects.visible_to(scope)
         document = PpsDocument.objects.filter(pk=pk, student__in=visible).select_related("student__school").first()
     if document is None:
-        journal_refused(request, None, f"document n° {pk} demandé")
-        raise Http404
+        return _refused(request, None, f"document n° {pk} demandé")
     journal(request, JournalAction.READ_DOCUMENT, document.student, f"{document.get_kind_display()} : "
             f"{document.original_name}")
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,

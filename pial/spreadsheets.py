@@ -36,7 +36,7 @@ def fold(text: object) -> str:
     """Lower case, no accents, single spaces: 'Quotité_SCO ' → 'quotite sco'."""
     decomposed = unicodedata.normalize("NFKD", str(text or ""))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_\-./]+", " ", plain).strip()
+    return re.sub(r"[\s_\-./'’()]+", " ", plain).strip()
 
 
 def extension_of(filename: str) -> str:

@@ -1,0 +1,174 @@
+"""Need to know: who sees a pupil, what they see, and the journal line each read leaves."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from eleves.enums import JournalAction
+from eleves.models import AccessLog, PpsDocument
+from eleves.services import document_add
+
+DETAIL_CASES = [
+    ("coordinator_a", 200, "full"), ("pilot_a", 200, "full"), ("referent_a", 200, "full"), ("admin", 200, "full"),
+    ("aesh_a", 200, "pps"), ("coordinator_b", 404, None), ("referent_b", 404, None), ("aesh_idle", 404, None),
+    ("aesh_ended", 404, None), ("aesh_b", 404, None), ("inspector_a", 403, None), ("gestionnaire", 403, None),
+    ("norole", 403, None),
+]
+
+
+@pytest.mark.parametrize(("who", "status", "sees"), DETAIL_CASES)
+def test_pupil_page(client_as, pupils, who, status, sees):
+    leo = pupils["leo"]
+    response = client_as(who).get(reverse("eleves:detail", args=[leo.pk]))
+    assert response.status_code == status
+    html = response.content.decode()
+    entries = AccessLog.objects.filter(user_email=f"{who}@ac-test.fr")
+    if status == 200:
+        assert "Reformuler les consignes." in html
+        assert entries.filter(action=JournalAction.READ, student=leo).count() == 1
+        assert ("Notifications MDPH" in html) is (sees == "full")
+        assert ("MDPH" in html) is (sees == "full")
+    elif status == 404:
+        assert entries.filter(action=JournalAction.REFUSED, student_ref=leo.pk).count() == 1
+    else:
+        assert not entries.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "names"),
+    [("coordinator_a", 200, ["GARNIER"]), ("referent_a", 200, ["GARNIER"]), ("aesh_a", 200, ["GARNIER"]),
+     ("aesh_ended", 200, []), ("aesh_idle", 200, []), ("coordinator_b", 200, ["LAMBERT"]),
+     ("inspector_a", 403, None), ("gestionnaire", 403, None)],
+)
+def test_pupil_list(client_as, pupils, who, status, names):
+    response = client_as(who).get(reverse("eleves:list"))
+    assert response.status_code == status
+    if status == 200:
+        html = response.content.decode()
+        for name in ("GARNIER", "LAMBERT"):
+            assert (name in html) is (name in names)
+        assert AccessLog.objects.filter(user_email=f"{who}@ac-test.fr", action=JournalAction.LIST).exists()
+
+
+@pytest.fixture
+def document(pupils, world):
+    upload = SimpleUploadedFile("notification.pdf", b"%PDF-1.4 notification", content_type="application/pdf")
+    return document_add(student=pupils["leo"], kind="NOTIFICATION", upload=upload, user=world.users["coordinator_a"])
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("coordinator_a", 200), ("pilot_a", 200), ("referent_a", 200), ("aesh_a", 404), ("coordinator_b", 404),
+     ("referent_b", 404), ("aesh_ended", 404), ("inspector_a", 404), ("gestionnaire", 404)],
+)
+def test_document_download(client_as, document, who, status, settings, tmp_path):
+    response = client_as(who).get(reverse("eleves:document", args=[document.pk]))
+    assert response.status_code == status
+    entries = AccessLog.objects.filter(user_email=f"{who}@ac-test.fr")
+    if status == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Cache-Control"] == "no-store"
+        assert entries.filter(action=JournalAction.READ_DOCUMENT, student=document.student).count() == 1
+    else:
+        refused = entries.get(action=JournalAction.REFUSED)
+        assert f"document n° {document.pk}" in refused.detail
+
+
+def test_documents_are_stored_outside_public_trees(document, settings):
+    path = document.file.path
+    assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not path.startswith(str(settings.STATIC_ROOT))
+
+
+def test_document_upload_refuses_a_fake_pdf(client_as, pupils):
+    upload = SimpleUploadedFile("faux.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    response = client_as("coordinator_a").post(reverse("eleves:document_upload", args=[pupils["leo"].pk]),
+                                               {"kind": "PPS", "file": upload})
+    assert "ne ressemble pas à un PDF" in response.content.decode()
+    assert not PpsDocument.objects.exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("pilot_a", 403), ("referent_a", 403),
+                                             ("aesh_a", 403), ("coordinator_b", 404)])
+def test_edit_pages(client_as, pupils, who, status):
+    leo = pupils["leo"]
+    client = client_as(who)
+    for url in (reverse("eleves:update", args=[leo.pk]), reverse("eleves:notification_create", args=[leo.pk]),
+                reverse("eleves:document_upload", args=[leo.pk])):
+        assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("referent_a", 200), ("pilot_a", 403),
+                                             ("aesh_a", 403), ("referent_b", 404)])
+def test_pps_edit_page(client_as, pupils, who, status):
+    assert client_as(who).get(reverse("eleves:pps", args=[pupils["leo"].pk])).status_code == status
+
+
+def test_pps_change_is_journaled(client_as, pupils):
+    leo = pupils["leo"]
+    client_as("referent_a").post(reverse("eleves:pps", args=[leo.pk]),
+                                 {"missions": "Aider à la prise de notes.", "accommodations": "", "vigilance": ""})
+    leo.pps.refresh_from_db()
+    assert leo.pps.missions == "Aider à la prise de notes."
+    assert AccessLog.objects.filter(action=JournalAction.UPDATE, student=leo, user_email="referent_a@ac-test.fr").exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("admin", 200), ("pilot_a", 403),
+                                             ("referent_a", 403), ("aesh_a", 403), ("inspector_a", 403)])
+def test_journal_page(client_as, pupils, who, status):
+    assert client_as(who).get(reverse("eleves:journal")).status_code == status
+
+
+def test_journal_shows_own_pole_only_and_filters(client_as, pupils):
+    client_as("coordinator_b").get(reverse("eleves:detail", args=[pupils["zoe"].pk]))
+    client_as("pilot_a").get(reverse("eleves:detail", args=[pupils["leo"].pk]))
+    client = client_as("coordinator_a")
+    html = client.get(reverse("eleves:journal")).content.decode()
+    assert "pilot_a@ac-test.fr" in html and "coordinator_b@ac-test.fr" not in html
+    html = client.get(reverse("eleves:journal"), {"action": "READ", "user": "pilot"}).content.decode()
+    assert "pilot_a@ac-test.fr" in html
+
+
+def test_journal_cannot_be_changed(pupils, world):
+    entry = AccessLog.objects.create(user_email="x@ac-test.fr", action=JournalAction.READ)
+    entry.detail = "effacé"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLog.objects.all().update(detail="effacé")
+
+
+def test_admin_journal_is_read_only(client_as, pupils):
+    client = client_as("coordinator_a")
+    client.get(reverse("eleves:detail", args=[pupils["leo"].pk]))
+    entry = AccessLog.objects.first()
+    assert client.get(reverse("admin:eleves_accesslog_changelist")).status_code == 200
+    response = client.post(reverse("admin:eleves_accesslog_change", args=[entry.pk]), {"detail": "effacé"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:eleves_accesslog_delete", args=[entry.pk])).status_code == 403
+
+
+def test_list_query_count_does_not_grow(client_as, pupils, world):
+    from eleves.tests.factories import NotificationFactory, StudentFactory
+    from pial.tests.helpers import count_queries
+
+    client = client_as("coordinator_a")
+    client.get(reverse("eleves:list"))
+    few = count_queries(lambda: client.get(reverse("eleves:list")))
+    for _ in range(30):
+        NotificationFactory(student=StudentFactory(school=world.schools_a[1]))
+    assert count_queries(lambda: client.get(reverse("eleves:list"))) == few
+
+
+def test_notifications_ending_page(client_as, pupils):
+    leo = pupils["leo"]
+    notification = leo.notifications.get()
+    notification.end_date = datetime.date.today() + datetime.timedelta(days=20)
+    notification.save()
+    html = client_as("coordinator_a").get(reverse("eleves:notifications_ending")).content.decode()
+    assert "GARNIER" in html and "LAMBERT" not in html
+    assert client_as("aesh_a").get(reverse("eleves:notifications_ending")).status_code == 403

@@ -1,0 +1,79 @@
+"""Notifications: kinds never overlap, hours are plausible, French messages."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from eleves.enums import AidKind, NotificationStatus
+from eleves.models import Notification, validate_ine
+from eleves.services import notification_save
+from eleves.tests.factories import NotificationFactory, StudentFactory
+
+d = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def test_overlapping_individuelle_and_mutualisee_are_rejected_in_french():
+    existing = NotificationFactory()
+    clash = Notification(student=existing.student, start_date=d(2027, 1, 1), end_date=d(2029, 1, 1),
+                         aid_kind=AidKind.MUTUALISEE)
+    with pytest.raises(ValidationError) as raised:
+        notification_save(notification=clash)
+    assert "ne peuvent se chevaucher" in raised.value.message_dict["aid_kind"][0]
+    assert Notification.objects.count() == 1
+
+
+def test_successive_kinds_are_accepted():
+    existing = NotificationFactory(end_date=d(2026, 8, 31))
+    notification_save(notification=Notification(student=existing.student, start_date=d(2026, 9, 1),
+                                                end_date=d(2028, 8, 31), aid_kind=AidKind.MUTUALISEE))
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "hours", "fragment"),
+    [(AidKind.INDIVIDUELLE, None, "précise un nombre d'heures"),
+     (AidKind.INDIVIDUELLE, Decimal("30"), "dépassent la semaine scolaire (24 h)"),
+     (AidKind.MUTUALISEE, Decimal("6"), "n'a pas d'heures notifiées")],
+)
+def test_hours_must_match_the_kind(kind, hours, fragment):
+    notification = NotificationFactory.build(student=StudentFactory(), aid_kind=kind, weekly_hours=hours)
+    with pytest.raises(ValidationError) as raised:
+        notification.full_clean()
+    assert fragment in raised.value.message_dict["weekly_hours"][0]
+
+
+def test_hours_match_kind_is_a_database_constraint():
+    student = StudentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(student=student, start_date=d(2025, 9, 1), end_date=d(2026, 8, 31),
+                                    aid_kind=AidKind.MUTUALISEE, weekly_hours=Decimal("6"))
+
+
+def test_status_over_time():
+    notification = NotificationFactory.build(start_date=d(2025, 9, 1), end_date=d(2026, 8, 31))
+    assert notification.status(d(2025, 8, 1)) == NotificationStatus.UPCOMING
+    assert notification.status(d(2026, 1, 1)) == NotificationStatus.IN_FORCE
+    assert notification.status(d(2026, 9, 1)) == NotificationStatus.ENDED
+
+
+@pytest.mark.parametrize("ine", ["123456789AB", "1234567890A", "ABCDE123451", "1234A12345B"])
+def test_valid_ine_formats(ine):
+    validate_ine(ine)
+
+
+@pytest.mark.parametrize("ine", ["12345", "123456789OI", "abc"])
+def test_invalid_ine_is_rejected_in_french(ine):
+    with pytest.raises(ValidationError, match="format connu"):
+        validate_ine(ine)
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_overlapping_kinds(postgres_db):
+    existing = NotificationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(student=existing.student, start_date=d(2027, 1, 1), end_date=d(2029, 1, 1),
+                                    aid_kind=AidKind.MUTUALISEE)
