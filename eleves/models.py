@@ -17,7 +17,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
 
 from eleves.enums import Activity, AidKind, DocumentKind, JournalAction, Level, NotificationState, NotificationStatus
 from pial.conf import setting
@@ -43,14 +42,9 @@ def validate_ine(value: str) -> None:
         )
 
 
-class PrivateStorage(LazyObject):
-    """Documents live outside the public media tree; only views serve them."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "documents", base_url=None)
-
-
-private_storage = PrivateStorage()
+def private_storage() -> FileSystemStorage:
+    """Documents live outside the public media tree; only a checked view serves them."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "documents", base_url=None)
 
 
 class Ulis(models.Model):
