@@ -7,8 +7,14 @@ class AeshConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from aesh import perms
+        from aesh import jobs, perms
         from pial.navigation import NavItem, register
+        from pial.reminders import register_job
+
+        register_job("training_due", "Formation d'adaptation : échéance des 60 heures", jobs.training_due)
+        register_job("contract_renewal", "Contrats : date de l'intention de renouvellement atteinte",
+                     jobs.contract_renewal)
+        register_job("contract_ended", "Contrats terminés sans renouvellement", jobs.contract_ended)
 
         register(
             NavItem("AESH", "aesh:list", perms.can_view_aesh_list, "/aesh/", order=10),

@@ -7,8 +7,12 @@ class ElevesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from eleves import perms
+        from eleves import jobs, perms
         from pial.navigation import NavItem, register
+        from pial.reminders import register_job
+
+        register_job("notification_ending", "Notifications arrivant à échéance (90 et 30 jours)",
+                     jobs.notification_ending)
 
         register(
             NavItem("Élèves", "eleves:list", perms.can_view_student_list, "/eleves/", order=20),

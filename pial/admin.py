@@ -9,7 +9,7 @@ from django.urls import path
 from pial import perms
 from pial.forms import DirectoryImportForm
 from pial.imports import import_directory
-from pial.models import Circonscription, Departement, Membership, Pole, School, SchoolYear, User
+from pial.models import Circonscription, Departement, Membership, Pole, Reminder, School, SchoolYear, User
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -166,3 +166,19 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
     def can_edit(self, request) -> bool:
         return request.scope.is_national
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ScopedAdmin):
+    """What was sent, to whom, when: read-only."""
+
+    list_display = ["created_at", "job", "recipient", "subject", "state", "sent_at", "attempts"]
+    list_filter = ["job", "state"]
+    search_fields = ["recipient", "subject", "target"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["job", "target", "threshold", "period", "recipient", "subject", "body", "state", "attempts",
+                       "last_error", "created_at", "sent_at"]
+    exclude = ["html", "payload"]
+
+    def can_edit(self, request) -> bool:
+        return False

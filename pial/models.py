@@ -446,3 +446,55 @@ class Membership(models.Model):
                 errors[field] = f"Ce rôle s'exerce sur {labels[wanted]}, pas ici : laissez ce champ vide."
         if errors:
             raise ValidationError(errors)
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "PENDING", "À envoyer"
+    SENT = "SENT", "Envoyé"
+    FAILED = "FAILED", "Échec définitif"
+
+
+class ReminderQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> ReminderQuerySet:
+        """The national admin sees every reminder; anyone else the ones they received."""
+        if scope.is_national:
+            return self
+        if scope.membership is None:
+            return self.none()
+        return self.filter(recipient__iexact=scope.membership.user.email)
+
+
+class Reminder(models.Model):
+    """One reminder e-mail to one person, identified by its key: job, object, threshold,
+    period. The unique key makes a job run twice, or two beat processes, create it once;
+    a worker sends it under a row lock and marks it sent in the same transaction."""
+
+    job = models.CharField("tâche", max_length=40)
+    target = models.CharField("objet", max_length=60, help_text="Par exemple aesh:12 ou contract:4.")
+    threshold = models.CharField("seuil", max_length=20)
+    period = models.CharField("période", max_length=20, help_text="Date ou semaine concernée.")
+    recipient = models.EmailField("destinataire")
+    subject = models.CharField("objet de l'e-mail", max_length=200)
+    body = models.TextField("texte")
+    html = models.TextField("HTML", blank=True)
+    payload = models.JSONField("données", default=dict, blank=True)
+    state = models.CharField("état", max_length=8, choices=ReminderState.choices, default=ReminderState.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rappel envoyé"
+        verbose_name_plural = "rappels"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "target", "threshold", "period", "recipient"],
+                                    name="reminder_unique_key"),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.target} ({self.threshold}) → {self.recipient}"

@@ -9,6 +9,7 @@ given or the server refuses to start. Every variable is listed in .env.example.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from pial.env import dev_secret_key, env_bool, env_int, env_list, env_str
@@ -105,6 +106,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the Celery integration test's worker process opens it too.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-pial.sqlite3")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
         "TEST_DATABASE_NAME", "test_pial"
@@ -126,9 +130,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pial")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -136,6 +141,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = "Europe/Paris"
+# Every periodic job, in one place: a static beat schedule, versioned and reviewed with
+# the code (no database state to drift). Reminders are exactly-once by their key
+# (pial.reminders), so a second beat process or a rerun sends nothing twice.
+CELERY_BEAT_SCHEDULE = {
+    "rappels-formation-60h": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=30),
+                              "args": ("training_due",)},
+    "rappels-renouvellement-contrats": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=35),
+                                        "args": ("contract_renewal",)},
+    "rappels-contrats-termines": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=40),
+                                  "args": ("contract_ended",)},
+    "rappels-notifications-echeance": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=45),
+                                       "args": ("notification_ending",)},
+    "rappels-notifications-terminees-affectees": {"task": "pial.tasks.run_job",
+                                                  "schedule": crontab(hour=6, minute=50),
+                                                  "args": ("notification_ended_assigned",)},
+    "synthese-hebdomadaire-coordination": {"task": "pial.tasks.run_job",
+                                           "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+                                           "args": ("weekly_digest",)},
+    "balayage-rappels-en-attente": {"task": "pial.tasks.sweep_reminders", "schedule": crontab(minute="*/15")},
+}
 
 # Users and login (django-allauth).
 AUTH_USER_MODEL = "pial.User"
@@ -280,4 +305,8 @@ PIAL = {
     # (national LPI benchmark: 1), the access journal for this many days.
     "STUDENT_RETENTION_YEARS_AFTER_LEAVING": env_int("PIAL_STUDENT_RETENTION_YEARS", 1),
     "JOURNAL_RETENTION_DAYS": env_int("PIAL_JOURNAL_RETENTION_DAYS", 730),
+    # Reminders: days before the due date / the end of a notification.
+    "REMINDER_TRAINING_DAYS": [90, 30, 7],
+    "REMINDER_NOTIFICATION_DAYS": [90, 30],
+    "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
 }

@@ -1,0 +1,1 @@
+from eleves.tests.conftest import pupils  # noqa: F401  (shared fixture)

@@ -1,0 +1,132 @@
+"""Reminders sent exactly once: the infrastructure every job uses.
+
+A job computes Drafts (who gets what, keyed by job, object, threshold and
+period). schedule() stores each new draft as a Reminder row — the unique key
+makes a second run, or a second beat process, create nothing — then asks the
+workers, after commit, to send every pending reminder. send_reminder() locks
+the row, sends, and marks it sent in one transaction, so a reminder is never
+marked sent unless the mail server accepted it, and a pending one is picked up
+again by the next run or by the periodic sweep.
+
+One window remains, as in any mail system: a worker killed after the SMTP
+server accepted the message but before the commit. The message then carries a
+stable Message-ID, so mail clients show the copy once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pial.emails import LIST_ID, build_email
+from pial.models import Reminder, ReminderState
+
+
+@dataclass(frozen=True)
+class Draft:
+    job: str
+    target: str
+    threshold: str
+    period: str
+    recipient: str
+    template: str
+    context: dict = field(default_factory=dict, hash=False, compare=False)
+    payload: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.job, self.target, self.threshold, self.period, self.recipient)
+
+
+JobFunction = Callable[["object"], list[Draft]]
+JOBS: dict[str, tuple[str, JobFunction]] = {}
+
+
+def register_job(name: str, label: str, function: JobFunction) -> None:
+    """Apps register their jobs from AppConfig.ready(); beat and run_job find them here."""
+    JOBS[name] = (label, function)
+
+
+def new_drafts(drafts: Iterable[Draft]) -> list[Draft]:
+    """The drafts whose reminder does not exist yet (what a dry run lists)."""
+    drafts = list(drafts)
+    existing = {
+        tuple(values) for values in Reminder.objects.filter(job__in={d.job for d in drafts})
+        .values_list("job", "target", "threshold", "period", "recipient")
+    }
+    return [d for d in drafts if d.key not in existing]
+
+
+def schedule(drafts: Iterable[Draft]) -> list[Reminder]:
+    """Stores the new drafts as pending reminders and enqueues the sending after commit."""
+    created = []
+    for draft in new_drafts(drafts):
+        message = build_email(template=draft.template, to=[draft.recipient], context=draft.context)
+        html = next((content for content, mime in message.alternatives if mime == "text/html"), "")
+        with transaction.atomic():
+            reminder, was_created = Reminder.objects.get_or_create(
+                job=draft.job, target=draft.target, threshold=draft.threshold, period=draft.period,
+                recipient=draft.recipient,
+                defaults={"subject": message.subject[:200], "body": message.body, "html": html,
+                          "payload": draft.payload},
+            )
+        if was_created:
+            created.append(reminder)
+    enqueue_pending()
+    return created
+
+
+def enqueue_pending() -> int:
+    """Asks the workers to send every pending reminder (after the current transaction)."""
+    from pial.tasks import send_reminder
+
+    ids = list(Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True))
+    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in ids])
+    return len(ids)
+
+
+def deliver(reminder_id: int) -> bool:
+    """Sends one pending reminder under a row lock; True if this call sent it."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(pk=reminder_id, state=ReminderState.PENDING).first()
+        )
+        if reminder is None:
+            return False  # already sent, or another worker is sending it right now
+        message = EmailMultiAlternatives(
+            subject=reminder.subject, body=reminder.body, from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[reminder.recipient],
+            headers={"List-Id": LIST_ID, "Auto-Submitted": "auto-generated",
+                     "Message-ID": f"<reminder-{reminder.pk}-{reminder.created_at:%Y%m%d%H%M%S}@pial.invalid>"},
+        )
+        if reminder.html:
+            message.attach_alternative(reminder.html, "text/html")
+        message.send()
+        reminder.state = ReminderState.SENT
+        reminder.sent_at = timezone.now()
+        reminder.attempts += 1
+        reminder.save(update_fields=["state", "sent_at", "attempts"])
+    return True
+
+
+def record_failure(reminder_id: int, error: Exception, final: bool) -> None:
+    Reminder.objects.filter(pk=reminder_id, state=ReminderState.PENDING).update(
+        attempts=F("attempts") + 1, last_error=str(error)[:300],
+        **({"state": ReminderState.FAILED} if final else {}),
+    )
+
+
+def run(name: str, today, *, wet_run: bool) -> tuple[list[Draft], list[Reminder]]:
+    """Runs a job: the drafts it computes, and (wet run) the reminders created."""
+    _label, function = JOBS[name]
+    drafts = function(today)
+    if not wet_run:
+        return new_drafts(drafts), []
+    return drafts, schedule(drafts)
