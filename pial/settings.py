@@ -305,6 +305,12 @@ PIAL = {
     # (national LPI benchmark: 1), the access journal for this many days.
     "STUDENT_RETENTION_YEARS_AFTER_LEAVING": env_int("PIAL_STUDENT_RETENTION_YEARS", 1),
     "JOURNAL_RETENTION_DAYS": env_int("PIAL_JOURNAL_RETENTION_DAYS", 730),
+    # Timetables: default travel time between two schools, the lunch window.
+    "TRAVEL_MINUTES_DEFAULT": 15,
+    "LUNCH_WINDOW": ("11:30", "14:00"),
+    # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
+    "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
+    "CALENDAR_DAYS_AHEAD": 120,
     # Reminders: days before the due date / the end of a notification.
     "REMINDER_TRAINING_DAYS": [90, 30, 7],
     "REMINDER_NOTIFICATION_DAYS": [90, 30],

@@ -10,6 +10,7 @@ urlpatterns = [
     path("personnes/inviter/", views.invite, name="invite"),
     path("aesh/", include("aesh.urls")),
     path("eleves/", include("eleves.urls")),
+    path("missions/", include("missions.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

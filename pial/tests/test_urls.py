@@ -19,6 +19,8 @@ PUBLIC = {
     "account_signup", "account_inactive", "account_email_verification_sent",
     "account_confirm_email", "mfa_authenticate", "account_logout",
     "account_confirm_login_code", "account_reauthenticate",
+    # Calendar apps cannot log in: the AESH's iCal feed is protected by a revocable token.
+    "calendar_feed",
 }
 
 _GROUP = re.compile(r"\(\?P<\w+>([^)]*)\)")

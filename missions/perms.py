@@ -1,0 +1,32 @@
+"""Who may see and change timetables, coverage and mission letters."""
+
+from pial.enums import Role
+from pial.scope import Scope
+
+
+def can_view_dashboard(scope: Scope) -> bool:
+    """Coverage, waiting list and timetables of a pôle: coordinators and pilots."""
+    return scope.is_national or scope.role in (Role.COORDINATOR, Role.PILOT)
+
+
+def can_edit_timetables(scope: Scope) -> bool:
+    """Assignments and slots: the pôle's coordinators."""
+    return scope.is_national or scope.role == Role.COORDINATOR
+
+
+def can_view_own_week(scope: Scope) -> bool:
+    """An AESH: their own week, change notices and calendar feed."""
+    return scope.role == Role.AESH
+
+
+def can_view_letters(scope: Scope) -> bool:
+    return scope.is_national or scope.role in (Role.COORDINATOR, Role.PILOT, Role.GESTIONNAIRE, Role.AESH)
+
+
+def can_prepare_letters(scope: Scope) -> bool:
+    """Mission letters are prepared by the coordinator (or the DSDEN) and signed by the pilots."""
+    return scope.is_national or scope.role in (Role.COORDINATOR, Role.GESTIONNAIRE)
+
+
+def can_sign_letters(scope: Scope) -> bool:
+    return scope.role == Role.PILOT

@@ -1,0 +1,213 @@
+"""Writes on assignments, time slots and mission letters. A timetable is edited under a
+row lock on the AESH, and every rule is checked again inside that transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aesh.models import Aesh, Contract
+from aesh.selectors import aesh_for_detail, contract_on, terms_of
+from eleves.enums import AidKind
+from eleves.models import Notification
+from missions import rules
+from missions.models import (
+    Assignment,
+    AssignmentKind,
+    LetterState,
+    MissionLetter,
+    MissionLetterSignature,
+    TimeSlot,
+    TimetableChange,
+    TravelTime,
+)
+from pial.conf import setting
+from pial.enums import Role
+from pial.models import Membership
+from pial.scope import Scope
+
+KIND_OF_AID = {AssignmentKind.INDIVIDUELLE: AidKind.INDIVIDUELLE, AssignmentKind.MUTUALISEE: AidKind.MUTUALISEE}
+
+
+def limits() -> rules.Limits:
+    start, end = (datetime.time.fromisoformat(t) for t in setting("LUNCH_WINDOW"))
+    return rules.Limits(lunch_window=(start, end), default_travel_minutes=setting("TRAVEL_MINUTES_DEFAULT"))
+
+
+# --- Assignments -----------------------------------------------------------------------
+
+def _covering_notification(student_id: int, kind: str, start: datetime.date, end: datetime.date | None):
+    return (Notification.objects.filter(student_id=student_id, aid_kind=KIND_OF_AID[kind], state="NOTIFIED",
+                                        start_date__lte=start)
+            .filter(end_date__gte=end or start).order_by("-end_date").first())
+
+
+@transaction.atomic
+def assignment_save(*, assignment: Assignment) -> Assignment:
+    """An assignment lies inside the AESH's contract and, for a pupil, inside a notification
+    of the same kind of aid."""
+    Aesh.objects.select_for_update().get(pk=assignment.aesh_id)
+    assignment.full_clean()
+    errors = []
+    contracts = Contract.objects.filter(aesh_id=assignment.aesh_id, start_date__lte=assignment.start_date)
+    end = assignment.end_date
+    covering = contracts.filter(Q(end_date__isnull=True) | Q(end_date__gte=end or datetime.date.max)).exists()
+    if not covering:
+        errors.append("L'affectation doit tenir dans un contrat de l'AESH (début et fin compris).")
+    if assignment.student_id:
+        if assignment.student.school.pole_id != assignment.aesh.home_pole_id:
+            errors.append("L'élève n'est pas scolarisé·e dans le pôle de l'AESH.")
+        notification = _covering_notification(assignment.student_id, assignment.kind, assignment.start_date, end)
+        if notification is None:
+            aid = "aide individuelle" if assignment.kind == AssignmentKind.INDIVIDUELLE else "aide mutualisée"
+            errors.append(f"Aucune notification d'{aid} ne couvre toute la période de l'affectation.")
+    if errors:
+        raise ValidationError(errors)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, on: datetime.date, user) -> Assignment:
+    Aesh.objects.select_for_update().get(pk=assignment.aesh_id)
+    if on < assignment.start_date:
+        raise ValidationError("La fin de l'affectation ne peut précéder son début.")
+    assignment.end_date = on
+    assignment.full_clean()
+    assignment.save(update_fields=["end_date"])
+    TimeSlot.objects.filter(assignments=assignment).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on)) \
+        .update(valid_until=on)
+    _record_change(assignment.aesh, f"Fin d'une affectation le {on:%d/%m/%Y}", user)
+    return assignment
+
+
+# --- Timetable -------------------------------------------------------------------------
+
+def timetable_check(aesh_id: int, slots: list[rules.Slot], day: datetime.date) -> rules.Check:
+    """Every rule on the AESH's timetable as it would be on `day`."""
+    aesh = aesh_for_detail(Scope.national()).get(pk=aesh_id)
+    contract = contract_on(aesh, day)
+    terms = terms_of(contract, day, frozenset()) if contract else None
+    student_ids = {i for s in slots for i in s.student_ids if i > 0}
+    notified = dict(
+        Notification.objects.in_force_on(day).filter(student_id__in=student_ids, aid_kind=AidKind.INDIVIDUELLE)
+        .values_list("student_id", "weekly_hours")
+    )
+    school_ids = {s.school_id for s in slots}
+    travel = {frozenset({a, b}): m for a, b, m in TravelTime.objects.filter(
+        school_a__in=school_ids, school_b__in=school_ids).values_list("school_a", "school_b", "minutes")}
+    return rules.check_timetable(
+        slots, contract_weekly_hours=terms.weekly_hours if terms else None,
+        lunch_duty=terms.lunch_duty if terms else False, notified=notified, travel_minutes=travel, limits=limits(),
+    )
+
+
+def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assignment]) -> list[str]:
+    errors = []
+    for assignment in assignments:
+        if assignment.aesh_id != slot.aesh_id:
+            errors.append(f"Créneau {rule_slot.label} : l'affectation « {assignment.target_label} » est celle d'un "
+                          "autre AESH.")
+            continue
+        errors.extend(rules.period_errors(rule_slot, assignment.start_date, assignment.end_date, "l'affectation"))
+        if assignment.student_id:
+            notification = _covering_notification(assignment.student_id, assignment.kind, slot.valid_from,
+                                                  slot.valid_until)
+            if notification is None:
+                errors.append(f"Créneau {rule_slot.label} : aucune notification en vigueur ne couvre toute sa "
+                              "période de validité.")
+    kinds = {a.kind for a in assignments}
+    if AssignmentKind.INDIVIDUELLE in kinds and len(assignments) > 1:
+        errors.append(f"Créneau {rule_slot.label} : une aide individuelle est exclusive, un seul élève sur le créneau.")
+    return errors
+
+
+@transaction.atomic
+def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user) -> rules.Check:
+    """Saves a slot after checking the whole week of the AESH, with the AESH row locked:
+    two coordinators editing the same week at once are served one after the other."""
+    Aesh.objects.select_for_update().get(pk=slot.aesh_id)
+    slot.full_clean()
+    rule_slot = slot.as_rule_slot(assignments)
+    errors = _period_errors(slot, rule_slot, assignments)
+    others = (
+        TimeSlot.objects.filter(aesh_id=slot.aesh_id).exclude(pk=slot.pk)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=slot.valid_from))
+        .select_related("school").prefetch_related("assignments")
+    )
+    if slot.valid_until:
+        others = others.filter(valid_from__lte=slot.valid_until)
+    week = [other.as_rule_slot() for other in others] + [rule_slot]
+    check = timetable_check(slot.aesh_id, week, slot.valid_from)
+    errors.extend(check.errors)
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors)))
+    is_new = slot.pk is None
+    slot.save()
+    slot.assignments.set(assignments)
+    _record_change(slot.aesh, f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}", user)
+    return check
+
+
+@transaction.atomic
+def slot_delete(*, slot: TimeSlot, user) -> None:
+    Aesh.objects.select_for_update().get(pk=slot.aesh_id)
+    label = str(slot)
+    aesh = slot.aesh
+    slot.delete()
+    _record_change(aesh, f"Créneau supprimé : {label}", user)
+
+
+def _record_change(aesh: Aesh, summary: str, user) -> TimetableChange:
+    from missions.tasks import notify_timetable_change
+
+    change = TimetableChange.objects.create(aesh=aesh, summary=summary[:300], created_by=user)
+    transaction.on_commit(lambda: notify_timetable_change.delay(change.pk))
+    return change
+
+
+def change_acknowledge(*, change: TimetableChange) -> None:
+    if change.acknowledged_at is None:
+        change.acknowledged_at = timezone.now()
+        change.save(update_fields=["acknowledged_at"])
+
+
+# --- Mission letters ---------------------------------------------------------------------
+
+def referent_quotite_on(aesh: Aesh, day: datetime.date):
+    loaded = aesh_for_detail(Scope.national()).get(pk=aesh.pk)
+    contract = contract_on(loaded, day)
+    return terms_of(contract, day, frozenset()).referent_quotite if contract else None
+
+
+def letter_create(*, referent: Aesh, school_year) -> MissionLetter:
+    quotite = referent_quotite_on(referent, max(school_year.start_date, timezone.localdate()))
+    if not quotite:
+        raise ValidationError("Cet AESH n'a pas de temps de référent dans son contrat ou par avenant à cette date.")
+    letter = MissionLetter(referent=referent, pole=referent.home_pole, school_year=school_year,
+                           referent_quotite=quotite)
+    letter.full_clean()
+    letter.save()
+    return letter
+
+
+@transaction.atomic
+def letter_sign(*, letter: MissionLetter, pilot) -> MissionLetter:
+    """Records the pilot's signature; the letter is in force once every pilot of the pôle signed."""
+    letter = MissionLetter.objects.select_for_update().get(pk=letter.pk)
+    pilots = set(Membership.objects.filter(role=Role.PILOT, pole_id=letter.pole_id).values_list("user_id", flat=True))
+    if pilot.pk not in pilots:
+        raise ValidationError("Seuls les pilotes du pôle signent la lettre de mission.")
+    if letter.state == LetterState.IN_FORCE:
+        raise ValidationError("La lettre est déjà en vigueur.")
+    if letter.signatures.filter(pilot=pilot).exists():
+        raise ValidationError("Vous avez déjà signé cette lettre.")
+    MissionLetterSignature.objects.create(letter=letter, pilot=pilot)
+    signed = set(letter.signatures.values_list("pilot_id", flat=True))
+    letter.state = LetterState.IN_FORCE if pilots <= signed else LetterState.SIGNING
+    letter.save(update_fields=["state", "updated_at"])
+    return letter

@@ -1,0 +1,225 @@
+"""Pages of missions: dashboard and waiting list, timetables, assignments, change notices."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aesh.models import Aesh
+from eleves.enums import JournalAction
+from eleves.journal import journal
+from eleves.models import Student
+from missions import perms, selectors, services
+from missions.forms import AssignmentForm, TimeSlotForm
+from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange, new_token
+from missions.rules import WEEKDAYS
+from pial.forms import add_service_errors
+from pial.models import School
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _slot_title(slot: TimeSlot) -> str:
+    if slot.kind == "TRAVEL":
+        return "Trajet"
+    names = [a.target_label for a in slot.assignments.all()]
+    return ", ".join(names) or slot.get_kind_display()
+
+
+def dashboard(request):
+    """Coordinators and pilots: the pôle's coverage, waiting list and AESH load."""
+    scope = request.scope
+    _require(perms.can_view_dashboard(scope))
+    today = timezone.localdate()
+    waiting = selectors.waiting_rows(selectors.waiting_list(scope, today)[:100], today)
+    journal(request, JournalAction.LIST, detail="tableau de bord : liste d'attente")
+    return render(request, "missions/dashboard.html", {
+        "totals": selectors.dashboard(scope, today), "waiting": waiting, "today": today,
+        "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
+    })
+
+
+def aesh_week(request, pk: int):
+    """Coordinators and pilots of the AESH's pôle: the AESH's week, as a grid and a list."""
+    scope = request.scope
+    _require(perms.can_view_dashboard(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope).select_related("home_pole"), pk=pk)
+    day = _day(request)
+    slots = selectors.slots_for_aesh(aesh, day)
+    return render(request, "missions/week.html", {
+        "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
+        "day": day, "can_edit": perms.can_edit_timetables(scope), "title": f"Semaine de {aesh}",
+        "changes": list(aesh.timetable_changes.all()[:5]),
+    })
+
+
+def my_week(request):
+    """An AESH: their own week, the pupils' PPS extracts, change notices, calendar feed."""
+    scope = request.scope
+    _require(perms.can_view_own_week(scope))
+    aesh = Aesh.objects.visible_to(scope).first()
+    if aesh is None:
+        return render(request, "aesh/my_record_missing.html")
+    day = _day(request)
+    slots = selectors.slots_for_aesh(aesh, day)
+    pupils = {a.student for s in slots for a in s.assignments.all() if a.student_id}
+    feed = CalendarFeed.objects.filter(aesh=aesh).first()
+    return render(request, "missions/week.html", {
+        "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
+        "day": day, "own": True, "title": "Ma semaine", "pupils": sorted(pupils, key=str),
+        "pending_changes": list(aesh.timetable_changes.filter(acknowledged_at__isnull=True)),
+        "feed_url": request.build_absolute_uri(f"/missions/agenda/{feed.token}.ics") if feed else "",
+    })
+
+
+def student_week(request, pk: int):
+    """Coordinators, pilots, enseignant référent: the pupil's week (journaled)."""
+    scope = request.scope
+    _require(perms.can_view_dashboard(scope) or scope.role == "ENSEIGNANT_REFERENT")
+    student = get_object_or_404(Student.objects.visible_to(scope).select_related("school"), pk=pk)
+    day = _day(request)
+    slots = list(TimeSlot.objects.valid_on(day).filter(assignments__student=student).select_related("school", "aesh")
+                 .prefetch_related("assignments__student", "assignments__ulis").distinct())
+    journal(request, JournalAction.READ, student, "semaine de l'élève")
+    return render(request, "missions/week.html", {
+        "student": student, "days": selectors.grid(slots, lambda s: str(s.aesh)), "slots": slots,
+        "hours": selectors.hour_marks(), "day": day, "title": f"Semaine de {student}",
+    })
+
+
+def school_day(request, pk: int, weekday: int):
+    """Coordinators and pilots: who is where in a school on a given weekday."""
+    scope = request.scope
+    _require(perms.can_view_dashboard(scope))
+    school = get_object_or_404(School.objects.visible_to(scope), pk=pk)
+    if not 0 <= weekday <= 4:
+        raise PermissionDenied
+    day = _day(request)
+    slots = list(TimeSlot.objects.valid_on(day).filter(school=school, weekday=weekday)
+                 .select_related("aesh").prefetch_related("assignments__student", "assignments__ulis")
+                 .order_by("start_time", "aesh__last_name"))
+    return render(request, "missions/school_day.html", {
+        "school": school, "weekday": weekday, "weekday_name": WEEKDAYS[weekday], "slots": slots, "day": day,
+        "weekdays": list(enumerate(WEEKDAYS[:5])),
+    })
+
+
+def _day(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _form_page(request, form, save, title, back, success):
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            for warning in getattr(result, "warnings", []):
+                messages.warning(request, warning)
+            return redirect(back)
+    return render(request, "missions/form.html", {"form": form, "title": title, "back": back})
+
+
+def assignment_create(request):
+    scope = request.scope
+    _require(perms.can_edit_timetables(scope))
+    initial = {k: request.GET[k] for k in ("aesh", "student", "kind") if request.GET.get(k)}
+    initial.setdefault("start_date", timezone.localdate())
+    form = AssignmentForm(request.POST or None, initial=initial, scope=scope)
+    return _form_page(request, form, lambda f: services.assignment_save(assignment=f.instance),
+                      "Nouvelle affectation", "missions:dashboard", "Affectation enregistrée.")
+
+
+@require_POST
+def assignment_end(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_timetables(scope))
+    assignment = get_object_or_404(Assignment.objects.visible_to(scope).select_related("aesh"), pk=pk)
+    try:
+        services.assignment_end(assignment=assignment, on=timezone.localdate(), user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Affectation terminée aujourd'hui ; ses créneaux aussi.")
+    return redirect("missions:aesh_week", pk=assignment.aesh_id)
+
+
+def slot_create(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_timetables(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope).select_related("home_pole"), pk=pk)
+    today = timezone.localdate()
+    form = TimeSlotForm(request.POST or None, instance=TimeSlot(aesh=aesh), aesh=aesh, day=today,
+                        initial={"valid_from": today})
+
+    def save(form):
+        return services.slot_save(slot=form.instance, assignments=list(form.cleaned_data["assignments"]),
+                                  user=request.user)
+
+    return _form_page(request, form, save, f"Nouveau créneau — {aesh}", f"/missions/aesh/{aesh.pk}/semaine/",
+                      "Créneau enregistré ; l'AESH et les pilotes sont prévenus.")
+
+
+def slot_update(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_timetables(scope))
+    slot = get_object_or_404(TimeSlot.objects.visible_to(scope).select_related("aesh__home_pole"), pk=pk)
+    form = TimeSlotForm(request.POST or None, instance=slot, aesh=slot.aesh, day=timezone.localdate())
+
+    def save(form):
+        return services.slot_save(slot=form.instance, assignments=list(form.cleaned_data["assignments"]),
+                                  user=request.user)
+
+    return _form_page(request, form, save, f"Modifier le créneau — {slot.aesh}",
+                      f"/missions/aesh/{slot.aesh_id}/semaine/",
+                      "Créneau modifié ; l'AESH et les pilotes sont prévenus.")
+
+
+@require_POST
+def slot_delete(request, pk: int):
+    scope = request.scope
+    _require(perms.can_edit_timetables(scope))
+    slot = get_object_or_404(TimeSlot.objects.visible_to(scope), pk=pk)
+    aesh_id = slot.aesh_id
+    services.slot_delete(slot=slot, user=request.user)
+    messages.success(request, "Créneau supprimé ; l'AESH et les pilotes sont prévenus.")
+    return redirect("missions:aesh_week", pk=aesh_id)
+
+
+@require_POST
+def change_acknowledge(request, pk: int):
+    """An AESH confirms they saw a change to their own timetable."""
+    scope = request.scope
+    _require(perms.can_view_own_week(scope))
+    change = get_object_or_404(TimetableChange, pk=pk, aesh__in=Aesh.objects.visible_to(scope))
+    services.change_acknowledge(change=change)
+    messages.success(request, "Changement pris en compte.")
+    return redirect("missions:my_week")
+
+
+@require_POST
+def calendar_manage(request):
+    """An AESH creates, or revokes and replaces, the private address of their calendar."""
+    scope = request.scope
+    _require(perms.can_view_own_week(scope))
+    aesh = get_object_or_404(Aesh.objects.visible_to(scope))
+    feed, created = CalendarFeed.objects.get_or_create(aesh=aesh)
+    if not created:
+        feed.token = new_token()
+        feed.save(update_fields=["token", "created_at"])
+        messages.success(request, "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.")
+    else:
+        messages.success(request, "Adresse d'agenda créée.")
+    return redirect("missions:my_week")
