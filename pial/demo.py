@@ -42,6 +42,7 @@ DEMO_LOGINS = [
     ("coordination-college", Role.COORDINATOR, "pial2", "Thomas", "Garnier"),
     ("coordination-pas", Role.COORDINATOR, "pas", "Sophie", "Rousseau"),
     ("pilote", Role.PILOT, "pial1", "Marc", "Dubois"),
+    ("pilote-college", Role.PILOT, "pial2", "Anne", "Perrin"),
     ("enseignant-referent", Role.ENSEIGNANT_REFERENT, "departement", "Isabelle", "Moreau"),
     ("aesh", Role.AESH, "pial1", "Julie", "Bernard"),
 ]

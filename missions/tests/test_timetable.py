@@ -1,0 +1,188 @@
+"""Slots through the services and pages: rules on save, change notices, coverage, waiting list."""
+
+import contextlib
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from eleves.tests.factories import NotificationFactory, StudentFactory
+from missions import selectors, services
+from missions.models import Assignment, AssignmentKind, TimeSlot, TimetableChange
+from missions.tests.conftest import TODAY, YEAR_END, YEAR_START
+from pial.scope import Scope
+from pial.tests.helpers import count_queries
+
+
+def make_slot(team, world, weekday=0, start=(8, 30), end=(11, 30), school=None, assignments=None):
+    slot = TimeSlot(aesh=team["aesh"], weekday=weekday, start_time=datetime.time(*start),
+                    end_time=datetime.time(*end), school=school or world.schools_a[0], valid_from=YEAR_START,
+                    valid_until=YEAR_END)
+    return slot, [team["assignment"]] if assignments is None else assignments
+
+
+def test_valid_slot_is_saved_and_announced(team, world, django_capture_on_commit_callbacks):
+    slot, assignments = make_slot(team, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        check = services.slot_save(slot=slot, assignments=assignments, user=world.users["coordinator_a"])
+    assert slot.pk and slot.minutes == 180
+    assert "Couverture partielle : 3 h assurées sur 6 h" in check.warnings[0]
+    change = TimetableChange.objects.get()
+    assert "lundi 08:30–11:30" in change.summary
+    recipients = sorted(r for m in mail.outbox for r in m.to)
+    assert recipients == ["aesh_a@ac-test.fr", "pilot_a@ac-test.fr"]
+    assert all("Bonnet" not in m.body and "BONNET" not in m.body for m in mail.outbox)
+
+
+def test_double_booking_is_refused_naming_the_slot(team, world):
+    slot, assignments = make_slot(team, world)
+    services.slot_save(slot=slot, assignments=assignments, user=None)
+    other, _ = make_slot(team, world, start=(10, 0), end=(12, 0), school=world.schools_a[1], assignments=[])
+    other.kind = "TRAVEL"
+    with pytest.raises(ValidationError) as raised:
+        services.slot_save(slot=other, assignments=[], user=None)
+    assert any("deux endroits à la fois" in m and "lundi 08:30–11:30" in m for m in raised.value.messages)
+    assert TimeSlot.objects.count() == 1
+
+
+def test_individual_hours_beyond_notification_are_refused(team, world):
+    for weekday in range(2):
+        slot, assignments = make_slot(team, world, weekday=weekday)
+        services.slot_save(slot=slot, assignments=assignments, user=None)
+    slot, assignments = make_slot(team, world, weekday=2, start=(8, 30), end=(9, 30))
+    with pytest.raises(ValidationError) as raised:
+        services.slot_save(slot=slot, assignments=assignments, user=None)
+    assert "au-delà des 6 h notifiées" in " ".join(raised.value.messages)
+
+
+def test_slot_beyond_the_assignment_is_refused(team, world):
+    slot, assignments = make_slot(team, world)
+    slot.valid_until = YEAR_END + datetime.timedelta(days=30)
+    with pytest.raises(ValidationError) as raised:
+        services.slot_save(slot=slot, assignments=assignments, user=None)
+    assert "au-delà de l'affectation" in " ".join(raised.value.messages)
+
+
+def test_assignment_must_fit_contract_and_notification(team, world):
+    bruno = team["bruno"]
+    too_long = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.INDIVIDUELLE, start_date=YEAR_START,
+                          end_date=YEAR_END + datetime.timedelta(days=10))
+    with pytest.raises(ValidationError, match="Aucune notification d'aide individuelle"):
+        services.assignment_save(assignment=too_long)
+    wrong_kind = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.MUTUALISEE, start_date=YEAR_START,
+                            end_date=YEAR_END)
+    with pytest.raises(ValidationError, match="aide mutualisée"):
+        services.assignment_save(assignment=wrong_kind)
+    ok = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY,
+                    end_date=YEAR_END)
+    services.assignment_save(assignment=ok)
+    assert ok.pk
+
+
+def test_coverage_and_waiting_list_on_a_scenario(team, world):
+    slot, assignments = make_slot(team, world)
+    services.slot_save(slot=slot, assignments=assignments, user=None)
+    nobody = StudentFactory(school=world.schools_a[2], last_name="Seul")
+    NotificationFactory(student=nobody, aid_kind="MUTUALISEE", weekly_hours=None, start_date=YEAR_START,
+                        end_date=YEAR_END)
+    scope = Scope.of(world.users["coordinator_a"].memberships.get())
+    rows = {r.student.last_name: r for r in selectors.waiting_rows(selectors.waiting_list(scope, TODAY), TODAY)}
+    assert rows["Bonnet"].cause == "couverture partielle" and rows["Bonnet"].missing_minutes == 180
+    assert rows["Carré"].cause == "aucun AESH affecté" and rows["Carré"].missing_minutes == 360
+    assert rows["Seul"].cause == "aucun AESH affecté" and rows["Seul"].missing_minutes is None
+    assert rows["Carré"].waiting_since == YEAR_START and rows["Carré"].waiting_days == 60
+    totals = selectors.dashboard(scope, TODAY)
+    assert (totals.pupils, totals.waiting, totals.notified_minutes, totals.assured_individual_minutes) == (
+        3, 3, 720, 180)
+    assert (totals.available_minutes, totals.used_minutes) == (24 * 60, 180)
+    # Completing Alice's hours takes her off the waiting list.
+    slot2, assignments = make_slot(team, world, weekday=1)
+    services.slot_save(slot=slot2, assignments=assignments, user=None)
+    names = {s.last_name for s in selectors.waiting_list(scope, TODAY)}
+    assert names == {"Carré", "Seul"}
+
+
+def test_dashboard_query_count_is_the_same_for_10_and_300_pupils(client_as, team, world):
+    client = client_as("coordinator_a")
+
+    def add(n):
+        for _ in range(n):
+            NotificationFactory(student=StudentFactory(school=world.schools_a[0]), start_date=YEAR_START,
+                                end_date=YEAR_END)
+
+    add(8)
+    client.get(reverse("missions:dashboard"))
+    ten = count_queries(lambda: client.get(reverse("missions:dashboard")))
+    add(290)
+    assert count_queries(lambda: client.get(reverse("missions:dashboard"))) == ten
+    assert ten <= 25
+
+
+def test_slot_form_page_shows_rule_errors_in_french(client_as, team, world):
+    client = client_as("coordinator_a")
+    url = reverse("missions:slot_create", args=[team["aesh"].pk])
+    data = {"weekday": 0, "start_time": "08:00", "end_time": "14:30", "school": world.schools_a[0].pk,
+            "kind": "CLASS", "week": "", "assignments": [team["assignment"].pk],
+            "valid_from": YEAR_START.isoformat(), "valid_until": YEAR_END.isoformat()}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "d&#x27;affilée" in html or "d'affilée" in html
+    assert not TimeSlot.objects.exists()
+    data.update(start_time="08:30", end_time="11:30")
+    assert client.post(url, data).status_code == 302
+    assert TimeSlot.objects.count() == 1
+
+
+def test_aesh_acknowledges_a_change(client_as, team, world):
+    slot, assignments = make_slot(team, world)
+    services.slot_save(slot=slot, assignments=assignments, user=None)
+    client = client_as("aesh_a")
+    html = client.get(reverse("missions:my_week")).content.decode()
+    assert "Votre emploi du temps a changé" in html and "Bonnet" in html.replace("BONNET", "Bonnet")
+    change = TimetableChange.objects.get()
+    assert client.post(reverse("missions:change_acknowledge", args=[change.pk])).status_code == 302
+    change.refresh_from_db()
+    assert change.acknowledged_at is not None
+    assert "Votre emploi du temps a changé" not in client.get(reverse("missions:my_week")).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_cannot_double_book_at_the_same_moment(postgres_db, team, world):
+    """Both check the week at the same time; the row lock on the AESH serialises them."""
+    real_check = services.timetable_check
+    barrier = threading.Barrier(2, timeout=3)
+
+    def slow_check(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # without the lock, both would reach here before either saves
+        return real_check(*args, **kwargs)
+
+    results = []
+
+    def attempt(start, end, school):
+        try:
+            slot, _assignments = make_slot(team, world, start=start, end=end, school=school, assignments=[])
+            slot.kind = "TRAVEL"
+            services.slot_save(slot=slot, assignments=[], user=None)
+            results.append("saved")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "timetable_check", slow_check):
+        threads = [threading.Thread(target=attempt, args=((8, 30), (10, 0), world.schools_a[0])),
+                   threading.Thread(target=attempt, args=((9, 0), (11, 0), world.schools_a[1]))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert sorted(results) == ["refused", "saved"]
+    assert TimeSlot.objects.count() == 1
