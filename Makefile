@@ -39,7 +39,7 @@ test: install-dev
 	$(BIN)/python -m pytest
 
 bench: install-dev
-	$(BIN)/python -m pytest benchmarks -p no:randomly -o addopts="" -s
+	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q
 
 # Background jobs against a local Redis (make run serves without them: tasks run inline).
 worker: install

@@ -79,3 +79,12 @@ def test_student_week_read_is_journaled(client_as, team, slot):
 
     client_as("pilot_a").get(reverse("missions:student_week", args=[team["alice"].pk]))
     assert AccessLog.objects.filter(user_email="pilot_a@ac-test.fr", student=team["alice"]).exists()
+
+
+def test_admin_slots_are_read_only_and_scoped(client_as, slot):
+    client = client_as("coordinator_a")
+    assert client.get(reverse("admin:missions_timeslot_changelist")).status_code == 200
+    response = client.post(reverse("admin:missions_timeslot_change", args=[slot.pk]), {"weekday": 3})
+    assert response.status_code == 403
+    assert client_as("coordinator_b").get(reverse("admin:missions_timeslot_change", args=[slot.pk])).status_code == 302
+    assert client_as("pilot_a").get(reverse("admin:missions_timeslot_changelist")).status_code == 403
