@@ -1,10 +1,8 @@
-"""On PostgreSQL, the database itself refuses two overlapping contracts of one AESH.
-
-SQLite has no exclusion constraints: there, Contract.clean() and the row lock
-taken by aesh.services.contract_save do the job.
-"""
+"""On PostgreSQL, the database itself refuses two overlapping contracts of one AESH."""
 
 from django.db import migrations
+
+from pial.migration_helpers import postgres_only
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -16,16 +14,6 @@ ALTER TABLE aesh_contract ADD CONSTRAINT contract_no_overlap EXCLUDE USING gist 
 DROP = "ALTER TABLE aesh_contract DROP CONSTRAINT IF EXISTS contract_no_overlap;"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("aesh", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgres_only(CREATE, DROP)]

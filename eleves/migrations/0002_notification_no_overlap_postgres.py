@@ -1,7 +1,9 @@
 """On PostgreSQL, the database refuses an individuelle and a mutualisée aid overlapping
-for one pupil. On SQLite, Notification.clean() does it."""
+for one pupil."""
 
 from django.db import migrations
+
+from pial.migration_helpers import postgres_only
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -14,16 +16,6 @@ ALTER TABLE eleves_notification ADD CONSTRAINT notification_kinds_no_overlap EXC
 DROP = "ALTER TABLE eleves_notification DROP CONSTRAINT IF EXISTS notification_kinds_no_overlap;"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("eleves", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgres_only(CREATE, DROP)]
