@@ -19,7 +19,7 @@ from aesh.forms import (
 )
 from aesh.models import Aesh, Amendment, Contract, Training
 from pial.conf import setting
-from pial.forms import add_service_errors
+from pial.forms import add_service_errors, posted
 
 
 def _require(allowed: bool) -> None:
@@ -94,7 +94,7 @@ def _save_form(request, form, save, message: str) -> bool:
 def aesh_create(request):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
-    form = AeshForm(request.POST or None, scope=scope)
+    form = AeshForm(posted(request), scope=scope)
 
     def save(form):
         form.instance = services.aesh_save(aesh=form.instance, schools=list(form.cleaned_data["schools"]))
@@ -108,7 +108,7 @@ def aesh_update(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
     aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
-    form = AeshForm(request.POST or None, instance=aesh, scope=scope)
+    form = AeshForm(posted(request), instance=aesh, scope=scope)
 
     def save(form):
         services.aesh_save(aesh=form.instance, schools=list(form.cleaned_data["schools"]))
@@ -122,7 +122,7 @@ def contract_create(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
     aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
-    form = ContractForm(request.POST or None, instance=Contract(aesh=aesh))
+    form = ContractForm(posted(request), instance=Contract(aesh=aesh))
 
     def save(form):
         services.contract_save(contract=form.instance)
@@ -136,7 +136,7 @@ def contract_update(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
     contract = get_object_or_404(Contract.objects.visible_to(scope).select_related("aesh"), pk=pk)
-    form = ContractForm(request.POST or None, instance=contract)
+    form = ContractForm(posted(request), instance=contract)
 
     def save(form):
         services.contract_save(contract=form.instance)
@@ -151,7 +151,7 @@ def amendment_create(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
     contract = get_object_or_404(Contract.objects.visible_to(scope).select_related("aesh"), pk=pk)
-    form = AmendmentForm(request.POST or None, instance=Amendment(contract=contract), scope=scope)
+    form = AmendmentForm(posted(request), instance=Amendment(contract=contract), scope=scope)
 
     def save(form):
         services.amendment_save(amendment=form.instance, schools=list(form.cleaned_data["schools"]))
@@ -171,7 +171,7 @@ def amendment_answer(request, pk: int):
         pk=pk,
     )
     aesh = amendment.contract.aesh
-    form = AmendmentAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    form = AmendmentAnswerForm(posted(request), initial={"answered_on": timezone.localdate()})
 
     def save(form):
         services.amendment_answer(amendment=amendment, accepted=form.cleaned_data["answer"] == "accept",
@@ -188,7 +188,7 @@ def training_create(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_aesh(scope))
     aesh = get_object_or_404(Aesh.objects.visible_to(scope), pk=pk)
-    form = TrainingForm(request.POST or None, instance=Training(aesh=aesh))
+    form = TrainingForm(posted(request), instance=Training(aesh=aesh))
 
     def save(form):
         services.training_add(training=form.instance)

@@ -21,7 +21,7 @@ from eleves.journal import journal, journal_refused
 from eleves.models import Notification, PpsDocument, Student
 from pial.conf import setting
 from pial.enums import Role
-from pial.forms import add_service_errors
+from pial.forms import add_service_errors, posted, posted_files
 
 
 def _require(allowed: bool) -> None:
@@ -94,7 +94,7 @@ def _save(request, form, save, student, action: str, detail: str) -> bool:
 def student_create(request):
     scope = request.scope
     _require(perms.can_edit_student(scope))
-    form = StudentForm(request.POST or None, scope=scope)
+    form = StudentForm(posted(request), scope=scope)
     if _save(request, form, lambda f: services.student_save(student=f.instance), None, JournalAction.CREATE,
              "création de la fiche"):
         return redirect("eleves:detail", pk=form.instance.pk)
@@ -107,7 +107,7 @@ def student_update(request, pk: int):
     student = _visible_student(request, pk)
     if student is None:
         return _refused(request, pk, f"fiche élève demandée : {request.path}")
-    form = StudentForm(request.POST or None, instance=student, scope=scope)
+    form = StudentForm(posted(request), instance=student, scope=scope)
     if _save(request, form, lambda f: services.student_save(student=f.instance), student, JournalAction.UPDATE,
              "modification de la fiche"):
         return redirect("eleves:detail", pk=student.pk)
@@ -120,7 +120,7 @@ def notification_create(request, pk: int):
     student = _visible_student(request, pk)
     if student is None:
         return _refused(request, pk, f"fiche élève demandée : {request.path}")
-    form = NotificationForm(request.POST or None, instance=Notification(student=student))
+    form = NotificationForm(posted(request), instance=Notification(student=student))
     if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
              JournalAction.CREATE, "notification ajoutée"):
         return redirect("eleves:detail", pk=student.pk)
@@ -135,7 +135,7 @@ def notification_update(request, pk: int):
     if notification is None:
         return _refused(request, None, f"notification demandée : {request.path}")
     student = notification.student
-    form = NotificationForm(request.POST or None, instance=notification)
+    form = NotificationForm(posted(request), instance=notification)
     if _save(request, form, lambda f: services.notification_save(notification=f.instance), student,
              JournalAction.UPDATE, "notification modifiée"):
         return redirect("eleves:detail", pk=student.pk)
@@ -152,7 +152,7 @@ def pps_edit(request, pk: int):
     pps = getattr(student, "pps", None)
     initial = {"missions": pps.missions, "accommodations": pps.accommodations,
                "vigilance": pps.vigilance} if pps else {}
-    form = PpsForm(request.POST or None, initial=initial)
+    form = PpsForm(posted(request), initial=initial)
 
     def save(form):
         return services.pps_save(student=student, user=request.user, **form.cleaned_data)
@@ -171,7 +171,7 @@ def document_upload(request, pk: int):
     student = _visible_student(request, pk)
     if student is None:
         return _refused(request, pk, f"fiche élève demandée : {request.path}")
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(posted(request), posted_files(request))
 
     def save(form):
         return services.document_add(student=student, kind=form.cleaned_data["kind"],

@@ -31,9 +31,14 @@ def _school_holidays() -> SchoolHolidayDates:
     return SchoolHolidayDates()
 
 
+@lru_cache(maxsize=8)
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.France(years=year))
+
+
 def is_day_off(day: datetime.date, zone: str) -> bool:
     """A public holiday, or a school holiday in the school's zone (A, B or C)."""
-    if day in holidays.France(years=day.year):
+    if day in _public_holidays(day.year):
         return True
     if zone in ("A", "B", "C"):
         try:

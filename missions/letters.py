@@ -14,7 +14,7 @@ from missions import perms, services
 from missions.forms import MissionLetterEditForm, MissionLetterForm
 from missions.models import LetterState, MissionLetter
 from pial.enums import Role
-from pial.forms import add_service_errors
+from pial.forms import add_service_errors, posted
 from pial.models import Membership
 
 
@@ -39,7 +39,7 @@ def letter_list(request):
 def letter_create(request):
     scope = request.scope
     _require(perms.can_prepare_letters(scope))
-    form = MissionLetterForm(request.POST or None, scope=scope)
+    form = MissionLetterForm(posted(request), scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             letter = services.letter_create(referent=form.cleaned_data["referent"],
@@ -58,7 +58,7 @@ def letter_detail(request, pk: int):
     _require(perms.can_view_letters(scope))
     letter = get_object_or_404(_letters(scope).prefetch_related("signatures__pilot"), pk=pk)
     editable = perms.can_prepare_letters(scope) and letter.state == LetterState.DRAFT
-    form = MissionLetterEditForm(request.POST or None, instance=letter) if editable else None
+    form = MissionLetterEditForm(posted(request), instance=letter) if editable else None
     if form and request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Missions mises à jour.")

@@ -16,7 +16,7 @@ from missions import perms, selectors, services
 from missions.forms import AssignmentForm, TimeSlotForm
 from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange, new_token
 from missions.rules import WEEKDAYS
-from pial.forms import add_service_errors
+from pial.forms import add_service_errors, posted
 from pial.models import School
 
 
@@ -136,7 +136,7 @@ def assignment_create(request):
     _require(perms.can_edit_timetables(scope))
     initial = {k: request.GET[k] for k in ("aesh", "student", "kind") if request.GET.get(k)}
     initial.setdefault("start_date", timezone.localdate())
-    form = AssignmentForm(request.POST or None, initial=initial, scope=scope)
+    form = AssignmentForm(posted(request), initial=initial, scope=scope)
     return _form_page(request, form, lambda f: services.assignment_save(assignment=f.instance),
                       "Nouvelle affectation", "missions:dashboard", "Affectation enregistrée.")
 
@@ -161,7 +161,7 @@ def slot_create(request, pk: int):
     _require(perms.can_edit_timetables(scope))
     aesh = get_object_or_404(Aesh.objects.visible_to(scope).select_related("home_pole"), pk=pk)
     today = timezone.localdate()
-    form = TimeSlotForm(request.POST or None, instance=TimeSlot(aesh=aesh), aesh=aesh, day=today,
+    form = TimeSlotForm(posted(request), instance=TimeSlot(aesh=aesh), aesh=aesh, day=today,
                         initial={"valid_from": today})
 
     def save(form):
@@ -176,7 +176,7 @@ def slot_update(request, pk: int):
     scope = request.scope
     _require(perms.can_edit_timetables(scope))
     slot = get_object_or_404(TimeSlot.objects.visible_to(scope).select_related("aesh__home_pole"), pk=pk)
-    form = TimeSlotForm(request.POST or None, instance=slot, aesh=slot.aesh, day=timezone.localdate())
+    form = TimeSlotForm(posted(request), instance=slot, aesh=slot.aesh, day=timezone.localdate())
 
     def save(form):
         return services.slot_save(slot=form.instance, assignments=list(form.cleaned_data["assignments"]),

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from pial import perms
-from pial.forms import DirectoryImportForm
+from pial.forms import DirectoryImportForm, posted, posted_files
 from pial.imports import import_directory
 from pial.models import Circonscription, Departement, Membership, Pole, Reminder, School, SchoolYear, User
 
@@ -98,7 +98,7 @@ class SchoolAdmin(ScopedAdmin):
             messages.error(request, "L'import de l'annuaire est réservé aux gestionnaires.")
             return redirect("admin:pial_school_changelist")
         scope = request.scope
-        form = DirectoryImportForm(request.POST or None, request.FILES or None)
+        form = DirectoryImportForm(posted(request), posted_files(request))
         report = None
         if request.method == "POST" and form.is_valid():
             departement_code = form.cleaned_data["departement_code"] or None

@@ -11,6 +11,18 @@ from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
 
 
+def posted(request):
+    """The POST data of a POST request, even empty; None otherwise (an unbound form).
+
+    `request.POST or None` would treat an empty POST as a GET and show no error.
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form: on its field when it names one."""
     if hasattr(error, "error_dict"):

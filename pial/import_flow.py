@@ -19,7 +19,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from pial import uploads
-from pial.forms import CrispyDsfrMixin
+from pial.forms import CrispyDsfrMixin, posted, posted_files
 from pial.models import Pole
 from pial.scope import Scope
 from pial.spreadsheets import (
@@ -82,7 +82,7 @@ class ImportFlow:
     def upload(self, request):
         """Send the spreadsheet (CSV, XLSX, ODS) and choose the pôle."""
         self._require(request.scope)
-        form = UploadForm(request.POST or None, request.FILES or None, scope=request.scope)
+        form = UploadForm(posted(request), posted_files(request), scope=request.scope)
         if request.method == "POST" and form.is_valid():
             file = form.cleaned_data["file"]
             data = file.read()

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pial import perms, selectors
-from pial.forms import InvitationForm, add_service_errors
+from pial.forms import InvitationForm, add_service_errors, posted
 from pial.scope import SESSION_KEY
 from pial.services import membership_invite
 
@@ -65,7 +65,7 @@ def invite(request):
     roles = perms.invitable_roles(scope)
     if not roles:
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, scope=scope, roles=roles)
+    form = InvitationForm(posted(request), scope=scope, roles=roles)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
