@@ -4,12 +4,38 @@ from django.contrib import admin
 
 from eleves import perms
 from eleves.models import AccessLog, Notification, Pps, PpsDocument, Student, Ulis
+from eleves.enums import JournalAction
+from eleves.journal import journal
 from pial.admin import ScopedAdmin
 from pial.models import School
 
 
+def _student_of(obj):
+    return obj if isinstance(obj, Student) else getattr(obj, "student", None)
+
+
 class StudentScopedAdmin(ScopedAdmin):
-    """Pupil data in the admin: coordinators of the pôle and the national admin only."""
+    """Pupil data in the admin: coordinators of the pôle and the national admin only.
+    Reads and changes made here are journaled like those made in the pages."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", None) == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                journal(request, JournalAction.READ, _student_of(obj), f"administration : {obj._meta.verbose_name}")
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        journal(request, JournalAction.UPDATE if change else JournalAction.CREATE, _student_of(obj),
+                f"administration : {obj._meta.verbose_name}")
+
+    def delete_model(self, request, obj):
+        # Journaled first: the line keeps the pupil's number once the record is gone.
+        journal(request, JournalAction.DELETE, _student_of(obj), f"administration : suppression "
+                f"({obj._meta.verbose_name})")
+        super().delete_model(request, obj)
 
     def has_module_permission(self, request) -> bool:
         return super().has_module_permission(request) and perms.can_edit_student(request.scope)

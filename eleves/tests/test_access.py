@@ -172,3 +172,18 @@ def test_notifications_ending_page(client_as, pupils):
     html = client_as("coordinator_a").get(reverse("eleves:notifications_ending")).content.decode()
     assert "GARNIER" in html and "LAMBERT" not in html
     assert client_as("aesh_a").get(reverse("eleves:notifications_ending")).status_code == 403
+
+
+def test_admin_reads_and_changes_are_journaled(client_as, pupils):
+    leo = pupils["leo"]
+    client = client_as("coordinator_a")
+    assert client.get(reverse("admin:eleves_student_change", args=[leo.pk])).status_code == 200
+    assert AccessLog.objects.filter(action=JournalAction.READ, student=leo, detail__startswith="administration").exists()
+    # Coordinators cannot delete a pupil (retention does); the national admin can, journaled.
+    assert client.post(reverse("admin:eleves_student_delete", args=[leo.pk]), {"post": "yes"}).status_code == 403
+    response = client_as("admin").post(reverse("admin:eleves_student_delete", args=[leo.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    entry = AccessLog.objects.get(action=JournalAction.DELETE)
+    assert entry.student_ref == leo.pk and entry.student is None
+    assert client_as("coordinator_b").get(reverse("admin:eleves_student_changelist")).status_code == 200
+    assert client_as("pilot_a").get(reverse("admin:eleves_student_changelist")).status_code == 403
