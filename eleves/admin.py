@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from eleves import perms
-from eleves.models import AccessLog, Notification, Pps, PpsDocument, Student, Ulis
 from eleves.enums import JournalAction
 from eleves.journal import journal
+from eleves.models import AccessLog, Notification, Pps, PpsDocument, Student, Ulis
 from pial.admin import ScopedAdmin
 from pial.models import School
 
