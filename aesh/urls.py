@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/formations/nouvelle/", views.training_create, name="training_create"),
     path("contrats/<int:pk>/modifier/", views.contract_update, name="contract_update"),
     path("contrats/<int:pk>/avenants/nouveau/", views.amendment_create, name="amendment_create"),
+    path("avenants/<int:pk>/modifier/", views.amendment_update, name="amendment_update"),
     path("avenants/<int:pk>/reponse/", views.amendment_answer, name="amendment_answer"),
 ]

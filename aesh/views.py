@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aesh import perms, selectors, services
+from aesh.enums import AmendmentState
 from aesh.forms import (
     AeshFilterForm,
     AeshForm,
@@ -161,6 +162,31 @@ def amendment_create(request, pk: int):
     return render(request, "aesh/form.html",
                   {"form": form, "title": f"Nouvel avenant — {contract.aesh}", "aesh": contract.aesh,
                    "intro": f"Contrat : {contract}."})
+
+
+def amendment_update(request, pk: int):
+    """Coordinators and gestionnaires: correct an avenant while the agent has not answered."""
+    scope = request.scope
+    _require(perms.can_edit_aesh(scope))
+    amendment = get_object_or_404(
+        Amendment.objects.filter(contract__in=Contract.objects.visible_to(scope)).select_related("contract__aesh"),
+        pk=pk,
+    )
+    aesh = amendment.contract.aesh
+    if amendment.state != AmendmentState.PROPOSED:
+        messages.error(request, "Un avenant auquel l'agent a répondu ne se modifie plus : préparez-en un nouveau.")
+        return redirect("aesh:detail", pk=aesh.pk)
+    form = AmendmentForm(posted(request), instance=amendment, scope=scope,
+                         initial={"schools": list(amendment.schools.all())})
+
+    def save(form):
+        services.amendment_save(amendment=form.instance, schools=list(form.cleaned_data["schools"]))
+
+    if _save_form(request, form, save, "Avenant modifié."):
+        return redirect("aesh:detail", pk=aesh.pk)
+    return render(request, "aesh/form.html",
+                  {"form": form, "title": f"Modifier l'avenant — {aesh}", "aesh": aesh,
+                   "intro": f"Contrat : {amendment.contract}."})
 
 
 def amendment_answer(request, pk: int):

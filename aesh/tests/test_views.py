@@ -200,3 +200,27 @@ def test_admin_lists_aesh_of_own_pole_only(client_as, records):
     assert client.get(reverse("admin:aesh_aesh_change", args=[records["other"].pk])).status_code == 302
     html = client.get(reverse("admin:aesh_contract_changelist")).content.decode()
     assert "MARTIN Léa" in html and "PETIT Nina" not in html
+
+
+def test_amendment_can_be_corrected_until_answered(client_as, records):
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    today = datetime.date.today()
+    from aesh.tests.factories import AmendmentFactory
+
+    amendment = AmendmentFactory(contract=contract, proposed_on=today, effective_date=today + datetime.timedelta(7),
+                                 weekly_hours=Decimal("20"), contractual_quotite=52)
+    url = reverse("aesh:amendment_update", args=[amendment.pk])
+    response = client.post(url, {"proposed_on": today.isoformat(),
+                                 "effective_date": (today + datetime.timedelta(days=14)).isoformat(),
+                                 "weekly_hours": "22", "contractual_quotite": "57", "lunch_duty": "unknown"})
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.weekly_hours == Decimal("22")
+    amendment.state, amendment.answered_on = "ACCEPTED", today
+    amendment.save()
+    response = client.get(url, follow=True)
+    assert "ne se modifie plus" in response.content.decode()
+    # client_as logs the same test client in as someone else.
+    assert client_as("pilot_a").get(url).status_code == 403
+    assert client_as("coordinator_b").get(url).status_code == 404
