@@ -14,7 +14,7 @@ from aesh import rules
 from aesh.enums import ContractKind, TrainingKind
 from aesh.models import Aesh, Contract
 from pial.conf import setting, setting_date
-from pial.recipients import coordinators_of, gestionnaires_of
+from pial.recipients import Recipients
 from pial.reminders import Draft
 
 
@@ -41,7 +41,7 @@ def training_due(today: datetime.date) -> list[Draft]:
     candidates = _with_adaptation_hours(Aesh.objects.filter(
         training_due_date__gte=today, training_due_date__lte=today + datetime.timedelta(days=thresholds[-1]),
     )).filter(adaptation__lt=required).select_related("home_pole")
-    drafts, coordinators = [], {}
+    drafts, people = [], Recipients()
     for aesh in candidates:
         days_left = (aesh.training_due_date - today).days
         threshold = min(t for t in thresholds if days_left <= t)
@@ -51,7 +51,7 @@ def training_due(today: datetime.date) -> list[Draft]:
                        f"{_fr_date(aesh.training_due_date)}",
             "sections": [],
         }
-        recipients = coordinators.setdefault(aesh.home_pole_id, coordinators_of(aesh.home_pole_id))
+        recipients = people.coordinators_of(aesh.home_pole_id)
         for email in ([aesh.email] if aesh.email else []) + recipients:
             own = email == aesh.email
             context = {**common, "paragraphs": [
@@ -76,7 +76,7 @@ def contract_renewal(today: datetime.date) -> list[Draft]:
     contracts = (Contract.objects.filter(kind=ContractKind.CDD, end_date__gte=today, end_date__lte=horizon)
                  .annotate(renewed=_has_successor()).filter(renewed=False)
                  .select_related("aesh", "aesh__home_pole").prefetch_related("aesh__contracts"))
-    drafts = []
+    drafts, people = [], Recipients()
     for contract in contracts:
         periods = [c.period for c in contract.aesh.contracts.all()]
         cdi = rules.cdi_at_renewal(
@@ -99,7 +99,7 @@ def contract_renewal(today: datetime.date) -> list[Draft]:
             ],
             "sections": [], "link": reverse("aesh:detail", args=[aesh.pk]), "link_label": "Voir la fiche",
         }
-        for email in gestionnaires_of(aesh.home_pole.departement_id) + coordinators_of(aesh.home_pole_id):
+        for email in people.gestionnaires_of(aesh.home_pole.departement_id) + people.coordinators_of(aesh.home_pole_id):
             drafts.append(Draft("contract_renewal", f"contract:{contract.pk}", "notice",
                                 contract.end_date.isoformat(), email, "notice", context))
     return drafts
@@ -111,7 +111,7 @@ def contract_ended(today: datetime.date) -> list[Draft]:
     contracts = (Contract.objects.filter(end_date__lt=today, end_date__gte=since)
                  .annotate(renewed=_has_successor()).filter(renewed=False)
                  .select_related("aesh", "aesh__home_pole"))
-    drafts = []
+    drafts, people = [], Recipients()
     for contract in contracts:
         aesh = contract.aesh
         context = {
@@ -120,7 +120,7 @@ def contract_ended(today: datetime.date) -> list[Draft]:
                            "terminé et aucun nouveau contrat n'est enregistré. Ses affectations sont à revoir."],
             "sections": [], "link": reverse("aesh:detail", args=[aesh.pk]), "link_label": "Voir la fiche",
         }
-        for email in gestionnaires_of(aesh.home_pole.departement_id) + coordinators_of(aesh.home_pole_id):
+        for email in people.gestionnaires_of(aesh.home_pole.departement_id) + people.coordinators_of(aesh.home_pole_id):
             drafts.append(Draft("contract_ended", f"contract:{contract.pk}", "ended", contract.end_date.isoformat(),
                                 email, "notice", context))
     return drafts

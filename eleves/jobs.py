@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from eleves.models import Notification
 from pial.conf import setting
-from pial.recipients import coordinators_of, referents_of_school
+from pial.recipients import Recipients
 from pial.reminders import Draft
 
 
@@ -26,7 +26,7 @@ def notification_ending(today: datetime.date) -> list[Draft]:
         .annotate(renewed=Exists(successor)).filter(renewed=False)
         .select_related("student__school", "student__referent")
     )
-    drafts = []
+    drafts, people = [], Recipients()
     for notification in notifications:
         days_left = (notification.end_date - today).days
         threshold = min(t for t in thresholds if days_left <= t)
@@ -42,7 +42,7 @@ def notification_ending(today: datetime.date) -> list[Draft]:
             "sections": [], "link": reverse("eleves:detail", args=[notification.student_id]),
             "link_label": "Ouvrir la fiche (connexion requise)",
         }
-        recipients = set(coordinators_of(school.pole_id)) | set(referents_of_school(school.pk))
+        recipients = set(people.coordinators_of(school.pole_id)) | set(people.referents_of_school(school.pk))
         if notification.student.referent:
             recipients.add(notification.student.referent.email)
         for email in sorted(recipients):

@@ -14,7 +14,7 @@ from eleves.models import Notification, Student
 from missions.models import Assignment
 from pial.enums import Role
 from pial.models import Membership, Reminder
-from pial.recipients import coordinators_of
+from pial.recipients import Recipients
 from pial.reminders import Draft
 
 
@@ -38,7 +38,7 @@ def notification_ended_assigned(today: datetime.date) -> list[Draft]:
     students = (Student.objects.annotate(notified=_in_force(today), assigned=_current_assignment(today))
                 .filter(notified=False, assigned=True, notifications__end_date__lt=today)
                 .select_related("school").prefetch_related("notifications").distinct())
-    drafts = []
+    drafts, people = [], Recipients()
     for student in students:
         last_end = max(n.end_date for n in student.notifications.all() if n.end_date < today)
         context = {
@@ -51,7 +51,7 @@ def notification_ended_assigned(today: datetime.date) -> list[Draft]:
             "sections": [], "link": reverse("eleves:detail", args=[student.pk]),
             "link_label": "Ouvrir la fiche (connexion requise)",
         }
-        for email in coordinators_of(student.school.pole_id):
+        for email in people.coordinators_of(student.school.pole_id):
             drafts.append(Draft("notification_ended_assigned", f"student:{student.pk}", "ended",
                                 last_end.isoformat(), email, "notice", context))
     return drafts

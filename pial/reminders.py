@@ -57,8 +57,9 @@ def new_drafts(drafts: Iterable[Draft]) -> list[Draft]:
     """The drafts whose reminder does not exist yet (what a dry run lists)."""
     drafts = list(drafts)
     existing = {
-        tuple(values) for values in Reminder.objects.filter(job__in={d.job for d in drafts})
-        .values_list("job", "target", "threshold", "period", "recipient")
+        tuple(values) for values in Reminder.objects.filter(
+            job__in={d.job for d in drafts}, target__in={d.target for d in drafts},
+        ).values_list("job", "target", "threshold", "period", "recipient")
     }
     return [d for d in drafts if d.key not in existing]
 
