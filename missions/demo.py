@@ -6,6 +6,7 @@ import datetime
 from aesh.models import Amendment
 from eleves.enums import AidKind
 from eleves.models import Notification
+from missions.hours import demo as hours_demo
 from missions.models import (
     Assignment,
     AssignmentKind,
@@ -51,6 +52,7 @@ def seed(context: dict) -> None:
     Assignment.objects.create(aesh=aesh_co, ulis=ulis, kind=AssignmentKind.COLLECTIVE,
                               start_date=today - datetime.timedelta(days=today.weekday()))
     _letters(context, today)
+    hours_demo.seed(context)
 
 
 def _contract_minutes(aesh, today) -> int:

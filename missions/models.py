@@ -300,3 +300,18 @@ class MissionLetterSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot} le {self.signed_at:%d/%m/%Y}"
+
+
+# The hours (declared weeks, référent activity) live in their own module; imported here so
+# that Django finds them in this app.
+from missions.hours.models import (  # noqa: E402
+    ReferentActivity,
+    TimeEntry,
+    Timesheet,
+    TimesheetEvent,
+)
+
+__all__ = [
+    "Assignment", "CalendarFeed", "MissionLetter", "MissionLetterSignature", "ReferentActivity", "TimeEntry",
+    "TimeSlot", "Timesheet", "TimesheetEvent", "TimetableChange", "TravelTime",
+]

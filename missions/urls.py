@@ -1,6 +1,8 @@
 from django.urls import path
 
 from missions import calendar, letters, views
+from missions.hours import exports as hours_exports
+from missions.hours import views as hours
 
 app_name = "missions"
 
@@ -18,6 +20,23 @@ urlpatterns = [
     path("etablissements/<int:pk>/jour/<int:weekday>/", views.school_day, name="school_day"),
     path("affectations/nouvelle/", views.assignment_create, name="assignment_create"),
     path("affectations/<int:pk>/terminer/", views.assignment_end, name="assignment_end"),
+    # Hours: the AESH's weeks, the coordination's queue and balances, référent activity.
+    path("heures/", hours.my_hours, name="hours"),
+    path("heures/semaine/<str:slug>/", hours.my_timesheet, name="hours_week"),
+    path("heures/semaine/<str:slug>/ajouter/", hours.my_timesheet_add, name="hours_add"),
+    path("heures/lignes/<int:pk>/retirer/", hours.my_timesheet_remove, name="hours_remove"),
+    path("heures/releve/<int:year>-<int:month>.pdf", hours_exports.my_statement, name="hours_my_statement"),
+    path("heures/validation/", hours.queue, name="hours_queue"),
+    path("heures/validation/valider/", hours.queue_validate, name="hours_queue_validate"),
+    path("heures/semaines/<int:pk>/", hours.timesheet_detail, name="hours_timesheet"),
+    path("heures/semaines/<int:pk>/decision/", hours.timesheet_decide, name="hours_decide"),
+    path("heures/bilans/", hours.balances, name="hours_balances"),
+    path("heures/aesh/<int:pk>/", hours.aesh_hours, name="hours_aesh"),
+    path("heures/aesh/<int:pk>/releve/<int:year>-<int:month>.pdf", hours_exports.aesh_statement,
+         name="hours_statement"),
+    path("heures/mois/<int:year>-<int:month>.<str:fmt>", hours_exports.month_export, name="hours_month_export"),
+    path("referent/", hours.referent_log, name="referent_log"),
+    path("referent/<int:pk>/", hours.referent_log_of, name="referent_log_of"),
     path("lettres/", letters.letter_list, name="letters"),
     path("lettres/nouvelle/", letters.letter_create, name="letter_create"),
     path("lettres/<int:pk>/", letters.letter_detail, name="letter"),

@@ -10,13 +10,12 @@ def shell(request) -> dict:
         return {"nav_items": []}
     scope = request.scope
     path = request.path
-    items = []
-    for item in NAV_ITEMS:
-        if not item.allowed(scope):
-            continue
-        url = reverse(item.url_name)
-        current = path == url if item.prefix == "/" else path.startswith(item.prefix)
-        items.append({"label": item.label, "url": url, "current": current})
+    allowed = [item for item in NAV_ITEMS if item.allowed(scope)]
+    # The most specific prefix wins: /missions/heures/ is not also /missions/.
+    matching = [item.prefix for item in allowed
+                if (path == reverse(item.url_name) if item.prefix == "/" else path.startswith(item.prefix))]
+    best = max(matching, key=len, default=None)
+    items = [{"label": item.label, "url": reverse(item.url_name), "current": item.prefix == best} for item in allowed]
     return {
         "nav_items": items,
         "acting_scope": scope,

@@ -159,6 +159,9 @@ CELERY_BEAT_SCHEDULE = {
     "synthese-hebdomadaire-coordination": {"task": "pial.tasks.run_job",
                                            "schedule": crontab(day_of_week="mon", hour=7, minute=0),
                                            "args": ("weekly_digest",)},
+    "rappels-semaines-en-brouillon": {"task": "pial.tasks.run_job",
+                                     "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+                                     "args": ("timesheet_draft",)},
     "balayage-rappels-en-attente": {"task": "pial.tasks.sweep_reminders", "schedule": crontab(minute="*/15")},
 }
 
