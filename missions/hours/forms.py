@@ -35,16 +35,16 @@ class DurationField(forms.CharField):
 
     def __init__(self, *args, where: str = "", **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
         self.where = where
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "fr-input pial-duration"})
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "20",
+                                  "class": "fr-input pial-duration"})
 
     def prepare_value(self, value):
         return rules.input_value(value) if isinstance(value, int) else value
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = super().to_python(value)[:40]
         try:
             return rules.parse_duration(text)
         except rules.DurationError as error:

@@ -42,7 +42,7 @@ def timesheet_open(*, aesh: Aesh, monday: datetime.date) -> Timesheet:
     """The AESH's week, created on first opening and pre-filled from the timetable in force."""
     if monday.weekday() != 0:
         raise ValidationError("Une semaine commence un lundi.")
-    existing = Timesheet.objects.filter(aesh=aesh, week_start=monday).first()
+    existing = _existing_week(aesh, monday)
     if existing:
         return existing
     try:
@@ -53,6 +53,10 @@ def timesheet_open(*, aesh: Aesh, monday: datetime.date) -> Timesheet:
         # Another request opened it at the same moment: theirs is the week.
         return Timesheet.objects.get(aesh=aesh, week_start=monday)
     return timesheet
+
+
+def _existing_week(aesh: Aesh, monday: datetime.date) -> Timesheet | None:
+    return Timesheet.objects.filter(aesh=aesh, week_start=monday).first()
 
 
 def _prefill(timesheet: Timesheet) -> None:

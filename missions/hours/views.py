@@ -68,9 +68,13 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
     _require(perms.can_declare_hours(request.scope))
     monday = rules.parse_week_slug(slug)
     aesh = _own_aesh(request)
-    if monday is None or aesh is None or monday > rules.monday_of(timezone.localdate()):
+    current = rules.monday_of(timezone.localdate())
+    if monday is None or aesh is None or not current - OLDEST_WEEK <= monday <= current:
         raise Http404
     return aesh, monday
+
+
+OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
 
 
 def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=()):
@@ -87,7 +91,9 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
     return render(request, "missions/hours/week.html", {
         "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
         "editable": timesheet.is_editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
-        "previous": rules.week_slug(timesheet.week_start - datetime.timedelta(weeks=1)),
+        "previous": rules.week_slug(timesheet.week_start - datetime.timedelta(weeks=1))
+        if timesheet.week_start - datetime.timedelta(weeks=1) >= rules.monday_of(timezone.localdate()) - OLDEST_WEEK
+        else None,
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
         if timesheet.week_start < rules.monday_of(timezone.localdate()) else None,
         "events": list(timesheet.events.all()),
