@@ -82,6 +82,15 @@ def with_current_terms(queryset: QuerySet[Aesh], day: datetime.date) -> QuerySet
     )
 
 
+def with_current_quotite(queryset: QuerySet[Aesh], day: datetime.date) -> QuerySet[Aesh]:
+    """Annotates the contractual quotité (percent) in force on `day`, amendments applied."""
+    return queryset.annotate(quotite_now=Coalesce(
+        Subquery(_latest_amended("contractual_quotite", day)),
+        Subquery(_in_force(day).values("contractual_quotite")[:1]),
+        output_field=DecimalField(max_digits=5, decimal_places=2),
+    ))
+
+
 @dataclass(frozen=True)
 class AeshFilters:
     search: str = ""

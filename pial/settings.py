@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aesh",
     "eleves",
     "missions",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,8 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-semaines-en-brouillon": {"task": "pial.tasks.run_job",
                                      "schedule": crontab(day_of_week="mon", hour=8, minute=0),
                                      "args": ("timesheet_draft",)},
+    "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
+                                        "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.tasks.sweep_reminders", "schedule": crontab(minute="*/15")},
 }
 
@@ -318,4 +321,6 @@ PIAL = {
     "REMINDER_TRAINING_DAYS": [90, 30, 7],
     "REMINDER_NOTIFICATION_DAYS": [90, 30],
     "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
+    # Reports: counts of pupils below this show as « < 3 » (secret statistique).
+    "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
 }

@@ -282,65 +282,83 @@ CONTENT_TYPES = {
 
 def export_table(fmt: str, header: list[str], rows: list[list[object]], sheet_name: str) -> bytes:
     """The table as CSV (semicolon, UTF-8 with BOM for French Excel), XLSX or ODS."""
-    safe_rows = [[neutralize(v) for v in row] for row in rows]
+    return export_sheets(fmt, [(sheet_name, header, rows)])
+
+
+def export_sheets(fmt: str, sheets: list[tuple[str, list[str], list[list[object]]]]) -> bytes:
+    """Several tables, one sheet each (CSV: one after the other, a title line before each
+    when there are several). Formula-looking texts are neutralised."""
+    safe = [(name, header, [[neutralize(v) for v in row] for row in rows]) for name, header, rows in sheets]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([[display(v) for v in row] for row in safe_rows])
+        for index, (name, header, rows) in enumerate(safe):
+            if len(safe) > 1:
+                if index:
+                    writer.writerow([])
+                writer.writerow([neutralize(name)])
+            writer.writerow(header)
+            writer.writerows([[display(v) for v in row] for row in rows])
         return out.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
-        return _export_xlsx(header, safe_rows, sheet_name)
+        return _export_xlsx(safe)
     if fmt == "ods":
-        return _export_ods(header, safe_rows, sheet_name)
+        return _export_ods(safe)
     raise ValueError(f"format inconnu : {fmt}")
 
 
-def _export_xlsx(header, rows, sheet_name) -> bytes:
+def _export_xlsx(sheets) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = sheet_name[:31]
-    sheet.append(header)
-    for cell_ in sheet[1]:
-        cell_.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell_ in sheet[sheet.max_row]:
-            if isinstance(cell_.value, str):
-                cell_.data_type = "s"  # text, never a formula
-            elif isinstance(cell_.value, datetime.date):
-                cell_.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for sheet_name, header, rows in sheets:
+        sheet = book.create_sheet(_sheet_title(sheet_name))
+        sheet.append(header)
+        for cell_ in sheet[1]:
+            cell_.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+            for cell_ in sheet[sheet.max_row]:
+                if isinstance(cell_.value, str):
+                    cell_.data_type = "s"  # text, never a formula
+                elif isinstance(cell_.value, datetime.date):
+                    cell_.number_format = "DD/MM/YYYY"
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _export_ods(header, rows, sheet_name) -> bytes:
+def _sheet_title(name: str) -> str:
+    """Spreadsheet sheet names: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Feuille"
+
+
+def _export_ods(sheets) -> bytes:
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
-    table = Table(name=sheet_name[:31])
-    for values in [header, *rows]:
-        row = TableRow()
-        for value in values:
-            if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-                cell_ = TableCell(valuetype="float", value=str(value))
-                cell_.addElement(P(text=display(value)))
-            elif isinstance(value, datetime.date):
-                cell_ = TableCell(valuetype="date", datevalue=value.isoformat())
-                cell_.addElement(P(text=display(value)))
-            else:
-                cell_ = TableCell(valuetype="string")
-                cell_.addElement(P(text=display(value)))
-            row.addElement(cell_)
-        table.addElement(row)
-    document.spreadsheet.addElement(table)
+    for sheet_name, header, rows in sheets:
+        table = Table(name=_sheet_title(sheet_name))
+        for values in [header, *rows]:
+            row = TableRow()
+            for value in values:
+                if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+                    cell_ = TableCell(valuetype="float", value=str(value))
+                    cell_.addElement(P(text=display(value)))
+                elif isinstance(value, datetime.date):
+                    cell_ = TableCell(valuetype="date", datevalue=value.isoformat())
+                    cell_.addElement(P(text=display(value)))
+                else:
+                    cell_ = TableCell(valuetype="string")
+                    cell_.addElement(P(text=display(value)))
+                row.addElement(cell_)
+            table.addElement(row)
+        document.spreadsheet.addElement(table)
     out = io.BytesIO()
     document.write(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pial import perms, selectors
+from pial.enums import Role
 from pial.forms import InvitationForm, add_service_errors, posted
 from pial.scope import SESSION_KEY
 from pial.services import membership_invite
@@ -26,6 +27,8 @@ HOME_TEMPLATES = {
 def home(request):
     """Any logged-in user: the territory of their acting scope."""
     scope = request.scope
+    if scope.role == Role.INSPECTOR:
+        return redirect("reports:report")  # the circonscription report is the inspector's home
     template = HOME_TEMPLATES.get(scope.role, "pial/home_norole.html")
     return render(request, template, selectors.home_summary(scope))
 

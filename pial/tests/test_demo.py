@@ -45,7 +45,7 @@ def test_seed_demo_refuses_without_debug(db, settings):
     [
         ("admin", ["Val-de-Lys (démo)", "PIAL du collège Jean Moulin", "PAS de Lys-Sud"]),
         ("gestionnaire", ["Val-de-Lys (démo)", "Lys-Nord", "Lys-Sud", "PAS de Lys-Sud"]),
-        ("ien", ["Circonscription Lys-Nord", "PIAL de Lys-Nord écoles"]),
+        ("ien", ["Rapport de circonscription", "Circonscription Lys-Nord", "PIAL de Lys-Nord écoles"]),
         ("coordination", ["PIAL de Lys-Nord écoles", "Claire LEFÈVRE"]),
         ("coordination-college", ["PIAL du collège Jean Moulin", "Collège"]),
         ("coordination-pas", ["PAS de Lys-Sud", "EREA"]),
@@ -59,6 +59,6 @@ def test_each_demo_login_sees_its_scope_on_home(demo, client, settings, local, e
     response = client.post(reverse("account_login"),
                            {"login": f"{local}@{DEMO_DOMAIN}", "password": "demo-pial-2026"})
     assert response.status_code == 302
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
     for text in expected:
         assert text in html, f"{local} : « {text} » absent de l'accueil"

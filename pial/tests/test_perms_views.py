@@ -11,7 +11,11 @@ ALL_ROLES = [
 
 @pytest.mark.parametrize("who", ALL_ROLES)
 def test_home_open_to_every_logged_in_user(client_as, who):
-    assert client_as(who).get(reverse("home")).status_code == 200
+    """The inspector's home is the circonscription report."""
+    response = client_as(who).get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    landed = response.redirect_chain[-1][0] if response.redirect_chain else reverse("home")
+    assert (landed == reverse("reports:report")) == (who == "inspector_a")
 
 
 @pytest.mark.parametrize(

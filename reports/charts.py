@@ -1,0 +1,117 @@
+"""Charts drawn on the server as SVG (no script, no CDN): each has a title and a text
+summary for screen readers, scales to the width of a phone, and sits beside its data
+table on the page. Pure functions: data in, markup out."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+BLUE, LIGHT, GREY, RED, TEXT = "#000091", "#cacafb", "#929292", "#c9191e", "#161616"
+WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: hidden (secret) or not applicable
+    text: str
+
+
+def _frame(chart_id: str, title: str, summary: str, height: int, body: str) -> SafeString:
+    return mark_safe(
+        f'<svg class="pial-chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-labelledby="{chart_id}-titre {chart_id}-resume" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-titre">{escape(title)}</title><desc id="{chart_id}-resume">{escape(summary)}</desc>'
+        f'{body}</svg>')
+
+
+def bars(chart_id: str, title: str, summary: str, items: list[Bar], maximum: float = 100) -> SafeString:
+    """Horizontal bars, one a row, the value written at the end."""
+    row, label_width = 30, 230
+    height = max(row * len(items) + 10, 40)
+    scale = (WIDTH - label_width - 90) / (maximum or 1)
+    body = []
+    for index, item in enumerate(items):
+        y = 5 + index * row
+        body.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="13" fill="{TEXT}">'
+                    f'{escape(_short(item.label))}</text>')
+        body.append(f'<rect x="{label_width}" y="{y + 4}" width="{WIDTH - label_width - 90}" height="20" '
+                    f'fill="#eeeeee"/>')
+        if item.value is not None:
+            width = max(min(item.value, maximum), 0) * scale
+            body.append(f'<rect x="{label_width}" y="{y + 4}" width="{width:.1f}" height="20" fill="{BLUE}"/>')
+        body.append(f'<text x="{WIDTH - 82}" y="{y + 19}" font-size="13" fill="{TEXT}">{escape(item.text)}</text>')
+    return _frame(chart_id, title, summary, height, "".join(body))
+
+
+def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, float, float]],
+                legend: tuple[str, str]) -> SafeString:
+    """Two bars a row (e.g. ETP available, ETP placed), with a legend."""
+    row, label_width = 44, 230
+    maximum = max([max(a, b) for _, a, b in items] + [1])
+    scale = (WIDTH - label_width - 80) / maximum
+    body = [f'<rect x="{label_width}" y="4" width="12" height="12" fill="{LIGHT}" stroke="{BLUE}"/>'
+            f'<text x="{label_width + 18}" y="15" font-size="12" fill="{TEXT}">{escape(legend[0])}</text>'
+            f'<rect x="{label_width + 200}" y="4" width="12" height="12" fill="{BLUE}"/>'
+            f'<text x="{label_width + 218}" y="15" font-size="12" fill="{TEXT}">{escape(legend[1])}</text>']
+    for index, (label, first, second) in enumerate(items):
+        y = 26 + index * row
+        body.append(f'<text x="{label_width - 8}" y="{y + 22}" text-anchor="end" font-size="13" fill="{TEXT}">'
+                    f'{escape(_short(label))}</text>')
+        body.append(f'<rect x="{label_width}" y="{y + 2}" width="{first * scale:.1f}" height="16" fill="{LIGHT}" '
+                    f'stroke="{BLUE}"/><text x="{label_width + first * scale + 6:.1f}" y="{y + 15}" font-size="11" '
+                    f'fill="{TEXT}">{_num(first)}</text>')
+        body.append(f'<rect x="{label_width}" y="{y + 20}" width="{second * scale:.1f}" height="16" fill="{BLUE}"/>'
+                    f'<text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" font-size="11" fill="{TEXT}">'
+                    f'{_num(second)}</text>')
+    return _frame(chart_id, title, summary, 30 + row * len(items), "".join(body))
+
+
+def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.date, float | None]]) -> SafeString:
+    """A figure per week; a hidden week (secret) leaves a gap in the line."""
+    height, left, bottom, top = 220, 50, 30, 12
+    values = [v for _, v in points if v is not None]
+    maximum = max([*values, 1])
+    step = (WIDTH - left - 20) / max(len(points) - 1, 1)
+    plot = height - bottom - top
+
+    def y(value: float) -> float:
+        return top + plot - value / maximum * plot
+
+    body = [f'<line x1="{left}" y1="{top + plot}" x2="{WIDTH - 10}" y2="{top + plot}" stroke="{GREY}"/>']
+    for tick in (0, maximum / 2, maximum):
+        body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
+                    f'{_num(tick)}</text><line x1="{left}" y1="{y(tick):.1f}" x2="{WIDTH - 10}" y2="{y(tick):.1f}" '
+                    f'stroke="#e5e5e5"/>')
+    segment: list[str] = []
+    segments = []
+    for index, (day, value) in enumerate(points):
+        if value is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+            continue
+        segment.append(f"{left + index * step:.1f},{y(value):.1f}")
+        body.append(f'<circle cx="{left + index * step:.1f}" cy="{y(value):.1f}" r="3" fill="{BLUE}"/>')
+        if index % max(len(points) // 6, 1) == 0:
+            body.append(f'<text x="{left + index * step:.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
+                        f'fill="{TEXT}">{day:%d/%m}</text>')
+    if segment:
+        segments.append(segment)
+    body.extend(f'<polyline points="{" ".join(s)}" fill="none" stroke="{BLUE}" stroke-width="2"/>' for s in segments)
+    if not points:
+        body.append(f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" font-size="13" fill="{TEXT}">'
+                    'Pas encore de chiffres hebdomadaires.</text>')
+    return _frame(chart_id, title, summary, height, "".join(body))
+
+
+def _short(label: str, size: int = 32) -> str:
+    return label if len(label) <= size else label[: size - 1] + "…"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",").removesuffix(",0")

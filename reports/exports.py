@@ -1,0 +1,153 @@
+"""The report leaving pial: XLSX, ODS, CSV (formula-safe, one sheet a table) and a PDF of
+the whole report with its charts. Every number comes from the same cells as the page."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import Http404, HttpResponse
+
+from eleves.enums import JournalAction
+from eleves.journal import journal
+from pial.spreadsheets import CONTENT_TYPES, export_sheets
+from reports.report import Report, Table, build, cell, chart_data
+from reports.views import report_day, report_scope
+
+FORMATS = ("xlsx", "ods", "csv", "pdf")
+
+
+def _sheet(table: Table, first: str) -> tuple[str, list[str], list[list[object]]]:
+    header = [first, *[c.label for c in table.columns]]
+    rows = [[row.label, *[cell(row, c).value if not cell(row, c).hidden else cell(row, c).text
+                          for c in table.columns]] for row in table.all_rows]
+    return table.title, header, rows
+
+
+def sheets_of(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
+    sheets = [_sheet(t, "Territoire") for t in report.pupil_tables]
+    sheets.append(_sheet(report.aesh_table, "Pôle ou territoire"))
+    weeks = [[p["week_start"], f"< {report.threshold}" if p["waiting_hidden"] else p["waiting"],
+              "secret" if p["pupils_hidden"] else p["coverage"]] for p in report.evolution]
+    sheets.append(("Semaine après semaine", ["Semaine du", "Élèves en attente", "Taux de couverture (%)"], weeks))
+    return sheets
+
+
+def report_export(request, fmt: str):
+    scope = report_scope(request)
+    if fmt not in FORMATS:
+        raise Http404
+    day = report_day(request)
+    report = build(scope, day)
+    journal(request, JournalAction.LIST, detail=f"export {fmt.upper()} : {report.title.lower()} au {day:%d/%m/%Y}")
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(report), content_type="application/pdf")
+    else:
+        response = HttpResponse(export_sheets(fmt, sheets_of(report)), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="rapport-{report.level}-{day:%Y-%m-%d}.{fmt}"'
+    return response
+
+
+def render_pdf(report: Report) -> bytes:
+    """The whole report, landscape A4: key figures, the three charts, every table."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as PdfTable
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=1.2 * cm, rightMargin=1.2 * cm,
+                            topMargin=1.2 * cm, bottomMargin=1.2 * cm, author="pial", lang="fr",
+                            title=f"{report.title} — {report.territory} — {report.day_label}")
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["Normal"], fontName="Helvetica", fontSize=9, leading=12)
+    small = ParagraphStyle("small", parent=body, fontSize=7, leading=9)
+    title = ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=15, leading=19,
+                           textColor=colors.HexColor("#000091"))
+    heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=15,
+                             spaceBefore=8, spaceAfter=4)
+    data = chart_data(report)
+    story = [Paragraph(f"{report.title} — {report.territory}", title),
+             Paragraph(f"Situation au {report.day_label}. Chiffres agrégés : aucun nom d'élève ; un effectif de "
+                       f"1 à {report.threshold - 1} élèves s'écrit « &lt; {report.threshold} ».", body),
+             Spacer(1, 0.3 * cm), Paragraph("Taux de couverture des heures notifiées", heading),
+             _bars_drawing(data.coverage), Paragraph(data.coverage_summary, small),
+             Paragraph("Élèves en attente, semaine après semaine", heading), _line_drawing(data.waiting),
+             Paragraph(data.waiting_summary, small), Paragraph("ETP d'AESH disponibles et placés", heading),
+             _pairs_drawing(data.etp), PageBreak()]
+    for table in [*report.pupil_tables, report.aesh_table]:
+        story.append(Paragraph(table.title, heading))
+        header = [Paragraph("<b>Territoire</b>", small)] + [Paragraph(f"<b>{c.label}</b>", small)
+                                                            for c in table.columns]
+        rows = [[Paragraph(row.label, small), *[cell(row, c).text for c in table.columns]] for row in table.all_rows]
+        pdf_table = PdfTable([header, *rows], repeatRows=1)
+        pdf_table.setStyle([("FONT", (0, 1), (-1, -1), "Helvetica", 7), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#929292")),
+                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
+                            ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7)])
+        story += [pdf_table, Spacer(1, 0.4 * cm)]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _bars_drawing(items):
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib import colors
+
+    items = items[:25]
+    drawing = Drawing(760, 16 * len(items) + 6)
+    for index, (label, value, text) in enumerate(items):
+        y = drawing.height - 16 * (index + 1)
+        drawing.add(String(0, y + 3, label[:40], fontName="Helvetica", fontSize=7))
+        drawing.add(Rect(200, y + 1, 480, 11, fillColor=colors.HexColor("#eeeeee"), strokeColor=None))
+        if value is not None:
+            drawing.add(Rect(200, y + 1, 4.8 * min(value, 100), 11, fillColor=colors.HexColor("#000091"),
+                             strokeColor=None))
+        drawing.add(String(690, y + 3, text, fontName="Helvetica", fontSize=7))
+    return drawing
+
+
+def _pairs_drawing(items):
+    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.lib import colors
+
+    items = items[:20]
+    top = max([max(a, b) for _, a, b in items] + [1])
+    drawing = Drawing(760, 22 * len(items) + 6)
+    for index, (label, available, placed) in enumerate(items):
+        y = drawing.height - 22 * (index + 1)
+        drawing.add(String(0, y + 8, label[:40], fontName="Helvetica", fontSize=7))
+        drawing.add(Rect(200, y + 10, 460 * available / top, 8, fillColor=colors.HexColor("#cacafb"),
+                         strokeColor=colors.HexColor("#000091")))
+        drawing.add(Rect(200, y + 1, 460 * placed / top, 8, fillColor=colors.HexColor("#000091"), strokeColor=None))
+        drawing.add(String(670, y + 5, f"{available:.1f} / {placed:.1f} ETP".replace(".", ","),
+                           fontName="Helvetica", fontSize=7))
+    return drawing
+
+
+def _line_drawing(points):
+    from reportlab.graphics.shapes import Drawing, PolyLine, String
+    from reportlab.lib import colors
+
+    drawing = Drawing(760, 120)
+    values = [v for _, v in points if v is not None]
+    if not values:
+        drawing.add(String(0, 60, "Pas encore de chiffres hebdomadaires.", fontName="Helvetica", fontSize=8))
+        return drawing
+    top = max([*values, 1])
+    step = 700 / max(len(points) - 1, 1)
+    segment: list[float] = []
+    for index, (day, value) in enumerate(points):
+        if value is None:
+            if len(segment) > 2:
+                drawing.add(PolyLine(segment, strokeColor=colors.HexColor("#000091"), strokeWidth=1.5))
+            segment = []
+            continue
+        segment += [40 + index * step, 15 + 95 * value / top]
+        if index % max(len(points) // 6, 1) == 0:
+            drawing.add(String(40 + index * step - 10, 2, f"{day:%d/%m}", fontName="Helvetica", fontSize=6))
+    if len(segment) > 2:
+        drawing.add(PolyLine(segment, strokeColor=colors.HexColor("#000091"), strokeWidth=1.5))
+    drawing.add(String(0, 105, f"max. {top}", fontName="Helvetica", fontSize=6))
+    return drawing

@@ -1,0 +1,21 @@
+"""Who reads which report. Reports are aggregates: no pupil name, birth date or INE."""
+
+from pial.enums import Role
+from pial.scope import Scope
+
+REPORT_LEVEL = {
+    Role.INSPECTOR: "circonscription",
+    Role.GESTIONNAIRE: "departement",
+    Role.COORDINATOR: "pole",
+    Role.PILOT: "pole",
+}
+
+
+def can_view_report(scope: Scope) -> bool:
+    """The inspector their circonscription, the gestionnaire their département, the
+    coordination and pilots their pôle, the national admin any département."""
+    return scope.is_national or scope.role in REPORT_LEVEL
+
+
+def report_level(scope: Scope) -> str:
+    return "departement" if scope.is_national else REPORT_LEVEL[scope.role]
