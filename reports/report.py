@@ -103,8 +103,10 @@ ADDITIVE = (("pupils", ("individuelle", "mutualisee")), ("waiting", ("waiting_no
 def cell(row: Row, column: Column) -> Cell:
     value = row.values.get(column.key)
     if column.key in row.hidden:
+        # « < 3 » where the count is small; « secret » where it is hidden to protect another.
         threshold = setting_threshold()
-        text = f"< {threshold}" if column.kind == "count" else "secret"
+        small = column.kind == "count" and value is not None and 0 < value < threshold
+        text = f"< {threshold}" if small else "secret"
         return Cell(text=text, value=text, hidden=True)
     if value is None:
         return Cell(text="—", value=None)
@@ -128,7 +130,9 @@ def setting_threshold() -> int:
 # --- Confidentiality --------------------------------------------------------------------------------
 
 def protect_pupils(rows: list[Row], total: Row, threshold: int) -> None:
-    """Hides small counts and what would reveal them, in place."""
+    """Hides small counts and what would reveal them, in place. Hours, coverage and waiting
+    durations go with a count that is itself small (a pupil or two); a count hidden only
+    to protect another keeps its derived figures, which identify nobody."""
     everything = [*rows, total]
     values = {(i, c.key): r.values.get(c.key) for i, r in enumerate(everything) for c in PUPIL_COLUMNS
               if c.kind in ("count", "hours")}
@@ -137,14 +141,10 @@ def protect_pupils(rows: list[Row], total: Row, threshold: int) -> None:
     last = len(everything) - 1
     relations += [privacy.Relation((last, c.key), tuple((i, c.key) for i in range(last)))
                   for c in PUPIL_COLUMNS if c.kind in ("count", "hours")]
-    hidden = privacy.primary({k: v for k, v in values.items() if k[1] in _count_keys()}, threshold)
-    while True:
-        derived = {(i, c.key) for i, r in enumerate(everything) for c in PUPIL_COLUMNS
-                   if c.protected_by and (i, c.protected_by) in hidden}
-        grown = privacy.complementary(values, hidden | derived, relations)
-        if grown == hidden:
-            break
-        hidden = grown
+    small = privacy.primary({k: v for k, v in values.items() if k[1] in _count_keys()}, threshold)
+    derived = {(i, c.key) for i in range(len(everything)) for c in PUPIL_COLUMNS
+               if c.protected_by and (i, c.protected_by) in small}
+    hidden = privacy.complementary(values, small | derived, relations)
     for i, row in enumerate(everything):
         row.hidden = {key for (index, key) in hidden if index == i}
 

@@ -1,0 +1,304 @@
+"""Reports on a constructed dataset, checked against figures computed by hand; who may read
+which territory; no pupil identity in any page or export; constant query counts."""
+
+import datetime
+import html as htmllib
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from aesh.tests.factories import AeshFactory, ContractFactory, TrainingFactory
+from eleves.models import AccessLog, Ulis
+from eleves.tests.factories import NotificationFactory, StudentFactory
+from missions.hours.models import Timesheet
+from missions.models import Assignment, AssignmentKind, TimeSlot
+from pial.models import SchoolYear
+from pial.scope import Scope
+from pial.tests.helpers import count_queries
+from reports import snapshots
+from reports.models import WeeklyFigure
+from reports.report import build, cell
+
+D, T = datetime.date, datetime.time
+DAY = D(2026, 11, 25)
+RENTREE = D(2026, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now():
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def _placed(aesh, student, kind, hours_per_slot, school=None):
+    assignment = Assignment.objects.create(aesh=aesh, student=student, kind=kind, start_date=D(2026, 9, 1),
+                                           end_date=D(2027, 7, 3))
+    for weekday, hours in enumerate(hours_per_slot):
+        slot = TimeSlot.objects.create(aesh=aesh, weekday=weekday, start_time=T(8, 0),
+                                       end_time=T(8 + hours, 0), school=school or student.school,
+                                       valid_from=D(2026, 9, 1))
+        slot.assignments.set([assignment])
+    return assignment
+
+
+@pytest.fixture
+def dataset(world):
+    """Circonscription A (pôle A, schools a0–a2) and B (pôle B), by hand:
+
+    a0: Zébulon  individuelle 12 h, placed 15 h (capped at 12) · Quasimodo individuelle 6 h, placed 3 h
+        (partial, since 1/10) · Ophélie individuelle 9 h from 1/06, no AESH (waiting since the rentrée)
+    a1: Prosper mutualisée, assigned · Bérénice individuelle 6 h from 1/11, no AESH
+    a2: Anatole individuelle 10 h, placed 10 h, in the ULIS
+    not counted: a pupil who left, a notification that ended; pôle B: Céleste individuelle, waiting.
+    """
+    SchoolYear.objects.create(name="2026-2027", start_date=D(2026, 9, 1), end_date=D(2027, 7, 3), is_current=True)
+    a0, a1, a2 = world.schools_a
+    lea = AeshFactory(home_pole=world.pole_a, training_due_date=D(2027, 7, 1))
+    ContractFactory(aesh=lea, weekly_hours=Decimal(39), contractual_quotite=Decimal(62))
+    max_ = AeshFactory(home_pole=world.pole_a)
+    ContractFactory(aesh=max_, start_date=D(2024, 2, 1), end_date=D(2027, 1, 31), weekly_hours=Decimal(20),
+                    contractual_quotite=Decimal(52), referent_quotite=Decimal("0.25"))
+    late = AeshFactory(home_pole=world.pole_a, training_due_date=D(2026, 10, 1))
+    ContractFactory(aesh=late, weekly_hours=Decimal(24), contractual_quotite=Decimal(62))
+    TrainingFactory(aesh=late, hours=Decimal(6))
+    gone = AeshFactory(home_pole=world.pole_a)
+    ContractFactory(aesh=gone, start_date=D(2023, 9, 1), end_date=D(2026, 8, 31))
+    other = AeshFactory(home_pole=world.pole_b)
+    ContractFactory(aesh=other)
+
+    def pupil(first, school, kind="INDIVIDUELLE", hours=None, start=RENTREE, **extra):
+        student = StudentFactory(first_name=first, last_name=first.upper() + "NOM", school=school,
+                                 ine="123456789AB" if first == "Zébulon" else "", **extra)
+        NotificationFactory(student=student, aid_kind=kind, weekly_hours=hours, start_date=start,
+                            end_date=D(2027, 8, 31))
+        return student
+
+    zebulon = pupil("Zébulon", a0, hours=Decimal(12), birth_date=D(2015, 4, 17))
+    _placed(lea, zebulon, AssignmentKind.INDIVIDUELLE, [3, 3, 3, 3, 3])
+    quasimodo = pupil("Quasimodo", a0, hours=Decimal(6), start=D(2026, 10, 1))
+    _placed(max_, quasimodo, AssignmentKind.INDIVIDUELLE, [3])
+    pupil("Ophélie", a0, hours=Decimal(9), start=D(2026, 6, 1))
+    prosper = pupil("Prosper", a1, kind="MUTUALISEE")
+    Assignment.objects.create(aesh=lea, student=prosper, kind=AssignmentKind.MUTUALISEE, start_date=D(2026, 9, 1))
+    pupil("Bérénice", a1, hours=Decimal(6), start=D(2026, 11, 1))
+    ulis = Ulis.objects.create(school=a2, name="ULIS école")
+    anatole = pupil("Anatole", a2, hours=Decimal(10), ulis=ulis)
+    _placed(late, anatole, AssignmentKind.INDIVIDUELLE, [5, 5])
+    pupil("Parti", a0, hours=Decimal(6), left_on=D(2026, 10, 15))
+    ended = StudentFactory(first_name="Fini", school=a0)
+    NotificationFactory(student=ended, start_date=D(2025, 9, 1), end_date=D(2026, 8, 31))
+    pupil("Céleste", world.schools_b[0], hours=Decimal(6))
+    Timesheet.objects.create(aesh=lea, week_start=D(2026, 11, 16), state="SUBMITTED", connexe_minutes=90,
+                             training_minutes=60)
+    Timesheet.objects.create(aesh=max_, week_start=D(2026, 11, 16), state="DRAFT", connexe_minutes=30)
+    return {"lea": lea, "max": max_, "late": late}
+
+
+def inspector_scope(world):
+    return next(m for m in world.users["inspector_a"].memberships.all())
+
+
+def values(table, label):
+    row = next(r for r in table.all_rows if r.label == label)
+    return {c.key: cell(row, c).text for c in table.columns}
+
+
+def test_circonscription_figures_match_the_hand_computation(dataset, world):
+    report = build(Scope.of(inspector_scope(world)), DAY)
+    assert report.level == "circonscription" and report.title == "Rapport de circonscription"
+    total = report.main.total.values
+    assert (total["pupils"], total["individuelle"], total["mutualisee"], total["ulis"]) == (6, 5, 1, 1)
+    assert total["notified_minutes"] == (12 + 6 + 9 + 6 + 10) * 60
+    assert total["placed_minutes"] == (12 + 3 + 0 + 0 + 10) * 60      # Zébulon's 15 h count for 12
+    assert total["coverage"] == 58                                       # 25 / 43
+    assert (total["waiting"], total["waiting_none"], total["waiting_partial"]) == (3, 2, 1)
+    # Waiting since 1/09 (Ophélie, notified before the rentrée), 1/10 (Quasimodo), 1/11 (Bérénice).
+    assert total["waiting_median_days"] == 55 and total["waiting_longest_days"] == 85
+    aesh = report.aesh_table.total.values
+    assert aesh["headcount"] == 3                                        # the ended contract is not counted
+    assert aesh["etp"] == Decimal("1.76")                                # (62 + 52 + 62) / 100
+    assert (aesh["referents"], aesh["referent_etp"]) == (1, Decimal("0.25"))
+    assert aesh["ending"] == 1                                           # 31/01/2027 is within 3 months
+    assert (aesh["training_late"], aesh["training_on_track"]) == (1, 1)
+    assert aesh["available_minutes"] == (39 + 20 + 24) * 60
+    assert aesh["placed_minutes"] == (15 + 3 + 10) * 60
+    assert aesh["connexe_minutes"] == 150                                # the draft's 30 min are not declared
+    assert aesh["placed_etp"] == Decimal("1.76") * 28 / 83
+
+
+def test_small_counts_are_hidden_and_cannot_be_subtracted(dataset, world):
+    report = build(Scope.of(inspector_scope(world)), DAY)
+    by_school = report.pupil_tables[1]
+    a0, a1, a2 = (values(by_school, s.name) for s in world.schools_a)
+    total = values(by_school, "Total")
+    assert a0["pupils"] == "3" and a0["waiting"] == "< 3" and a0["waiting_none"] == "< 3"
+    assert a1["pupils"] == "< 3" and a2["pupils"] == "< 3" and a2["ulis"] == "< 3"
+    assert a2["coverage"] == "secret"           # one pupil's coverage would be theirs
+    assert total["waiting"] == "3"
+    # Mutualisée: a1 has the only one; the total would give it back, so the total hides it too.
+    assert a1["mutualisee"] == "< 3" and total["mutualisee"] == "< 3"
+    # And with it, the total's individuelle (6 pupils − 1): hidden to protect, not small.
+    assert total["individuelle"] == "secret" and total["coverage"] == "58 %"
+    # Pupils: 6 in all, a0 shows 3; a1 and a2 are both hidden, so neither can be subtracted back.
+    hidden_pupils = [row for row in (a0, a1, a2) if row["pupils"] == "< 3"]
+    assert len(hidden_pupils) != 1
+
+
+def test_the_inspector_reads_their_circonscription_only(client_as, dataset, world):
+    client = client_as("inspector_a")
+    page = htmllib.unescape(client.get(reverse("reports:report")).content.decode())
+    assert "Rapport de circonscription" in page and "Circonscription Rennes Nord" in page
+    assert "PIAL Bêta" not in page
+    circ_b = world.pole_b.circonscription
+    assert client.get(reverse("reports:report") + f"?circonscription={circ_b.pk}").status_code == 404
+    assert client.get(reverse("reports:report") + f"?pole={world.pole_b.pk}").status_code == 404
+    assert client.get(reverse("reports:export", args=["xlsx"]) + f"?pole={world.pole_b.pk}").status_code == 404
+    assert client.get(reverse("reports:report") + f"?pole={world.pole_a.pk}").status_code == 200
+    assert client.get(reverse("reports:report") + "?pole=abc&date=nope").status_code == 404
+
+
+@pytest.mark.parametrize(("who", "status", "title"), [
+    ("inspector_a", 200, "Rapport de circonscription"), ("gestionnaire", 200, "Rapport départemental"),
+    ("coordinator_a", 200, "Tableau de bord du pôle"), ("pilot_a", 200, "Tableau de bord du pôle"),
+    ("admin", 200, "Rapport national"), ("aesh_a", 403, ""), ("referent_a", 403, ""), ("norole", 403, ""),
+    ("gestionnaire_other", 200, "Rapport départemental"),
+])
+def test_who_reads_a_report(client_as, dataset, who, status, title):
+    response = client_as(who).get(reverse("reports:report"))
+    assert response.status_code == status
+    if status == 200:
+        assert title in response.content.decode()
+    assert client_as(who).get(reverse("reports:export", args=["csv"])).status_code == status
+
+
+def test_a_gestionnaire_drills_into_their_departement_only(client_as, dataset, world):
+    circ_a = world.pole_a.circonscription
+    assert client_as("gestionnaire").get(reverse("reports:report") + f"?circonscription={circ_a.pk}").status_code == 200
+    assert client_as("gestionnaire_other").get(
+        reverse("reports:report") + f"?circonscription={circ_a.pk}").status_code == 404
+    page = client_as("gestionnaire_other").get(reverse("reports:report")).content.decode()
+    assert "Rennes Nord" not in page
+
+
+def test_reading_a_report_is_journaled(client_as, dataset):
+    client_as("inspector_a").get(reverse("reports:report"))
+    line = AccessLog.objects.get(user_email="inspector_a@ac-test.fr")
+    assert line.student is None and "rapport de circonscription" in line.detail
+
+
+# --- No pupil identity anywhere; exports hold the page's numbers ---------------------------------------
+
+IDENTITY = ["Zébulon", "ZÉBULON", "Quasimodo", "QUASIMODO", "Ophélie", "Bérénice", "Anatole", "123456789AB",
+            "17/04/2015", "2015-04-17"]
+
+
+def _texts(content: bytes, fmt: str) -> str:
+    if fmt in ("xlsx", "ods"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("who", ["inspector_a", "coordinator_a", "gestionnaire", "admin"])
+def test_no_pupil_identity_in_any_report_page_or_export(client_as, dataset, who):
+    client = client_as(who)
+    outputs = {"page": client.get(reverse("reports:report")).content}
+    for fmt in ("xlsx", "ods", "csv", "pdf"):
+        outputs[fmt] = client.get(reverse("reports:export", args=[fmt])).content
+    for fmt, content in outputs.items():
+        readable = _texts(content, fmt) if fmt != "page" else content.decode()
+        for identity in IDENTITY:
+            assert identity not in readable, (who, fmt, identity)
+            assert identity.encode() not in content, (who, fmt, identity)
+
+
+def test_exports_open_and_hold_the_numbers_of_the_page(client_as, dataset, world):
+    from odf.opendocument import load
+    from odf.table import Table
+    from openpyxl import load_workbook
+
+    client = client_as("inspector_a")
+    report = build(Scope.of(inspector_scope(world)), DAY)
+    expected_total = ["Total", *[cell(report.main.total, c).value for c in report.main.columns]]
+    page = htmllib.unescape(client.get(reverse("reports:report")).content.decode())
+    for c in report.main.columns:
+        assert cell(report.main.total, c).text in page
+
+    book = load_workbook(io.BytesIO(client.get(reverse("reports:export", args=["xlsx"])).content))
+    assert book.sheetnames[:2] == ["Élèves — par pôle", "Élèves — par établissement"]
+    rows = list(book["Élèves — par pôle"].iter_rows(values_only=True))
+    assert list(rows[-1]) == expected_total
+    by_school = list(book["Élèves — par établissement"].iter_rows(values_only=True))
+    assert by_school[3][0] == "École Alpha 2" and by_school[3][1:8] == ("< 3", "< 3", 0, "< 3", "secret", "secret",
+                                                                         "secret")
+
+    document = load(io.BytesIO(client.get(reverse("reports:export", args=["ods"])).content))
+    assert len(document.spreadsheet.getElementsByType(Table)) == 4
+    csv_text = client.get(reverse("reports:export", args=["csv"])).content.decode("utf-8-sig")
+    assert "\r\nTotal;6;secret;< 3;< 3;43,0;25,0;58;3;< 3;< 3;55;85\r\n" in csv_text
+    pdf = _texts(client.get(reverse("reports:export", args=["pdf"])).content, "pdf")
+    assert "Rapport de circonscription" in pdf and "58 %" in pdf and "55 j" in pdf and "85 j" in pdf
+
+
+def test_formula_looking_names_are_neutralised_in_exports(client_as, dataset, world):
+    school = world.schools_a[0]
+    school.name = "=HYPERLINK(\"http://x\")"
+    school.save()
+    csv_text = client_as("inspector_a").get(reverse("reports:export", args=["csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "\n=HYPERLINK" not in csv_text
+
+
+# --- Scale: the number of queries does not grow -----------------------------------------------------------
+
+def _more_pupils(world, count):
+    for index in range(count):
+        student = StudentFactory(school=world.schools_a[index % 3], first_name=f"Élève{index}")
+        NotificationFactory(student=student, start_date=D(2026, 9, 1), end_date=D(2027, 8, 31),
+                            weekly_hours=Decimal(6))
+        aesh = AeshFactory(home_pole=world.pole_a)
+        ContractFactory(aesh=aesh)
+        _placed(aesh, student, AssignmentKind.INDIVIDUELLE, [2])
+
+
+@pytest.mark.parametrize("who", ["inspector_a", "coordinator_a", "gestionnaire", "admin"])
+def test_report_queries_do_not_grow_with_data(client_as, dataset, world, who):
+    client = client_as(who)
+    url = reverse("reports:report")
+    client.get(url)
+    small = count_queries(lambda: client.get(url))
+    _more_pupils(world, 30)
+    snapshots.store(DAY)
+    assert count_queries(lambda: client.get(url)) == small
+
+
+# --- Weekly figures ---------------------------------------------------------------------------------------
+
+def test_weekly_figures_are_stored_once_per_week_and_feed_the_evolution(dataset, world, capsys):
+    call_command("report_snapshots", "--since", "2026-11-02")
+    assert not WeeklyFigure.objects.exists()  # a dry run
+    call_command("report_snapshots", "--since", "2026-11-02", "--wet-run")
+    call_command("report_snapshots", "--since", "2026-11-16", "--wet-run")  # again: replaced, not doubled
+    weeks = sorted(set(WeeklyFigure.objects.values_list("week_start", flat=True)))
+    assert weeks == [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 16), D(2026, 11, 23)]
+    a0 = WeeklyFigure.objects.get(week_start=D(2026, 11, 23), school=world.schools_a[0])
+    assert (a0.pupils, a0.notified_minutes, a0.placed_minutes, a0.waiting) == (3, 27 * 60, 15 * 60, 2)
+    # Bérénice is notified from 1/11: not waiting yet on Monday 26/10, waiting after.
+    report = build(Scope.of(inspector_scope(world)), DAY)
+    waiting = [p["waiting"] for p in report.evolution]
+    assert waiting == [3, 3, 3, 3]
+    assert "Semaine du 23/11/2026" in capsys.readouterr().out
+
+
+def test_charts_are_described_for_screen_readers(client_as, dataset):
+    page = client_as("inspector_a").get(reverse("reports:report")).content.decode()
+    assert page.count('<svg class="pial-chart"') == 3 and page.count("<desc id=") == 3
+    assert "<script" not in page.split("<main")[1].split("</main>")[0]
