@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1:8000
 
-.PHONY: run test lint bench install install-dev demo worker beat clean
+.PHONY: run test lint bench bench-pg install install-dev demo worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q
+
+# The same on the local PostgreSQL, with the national scale of the reports (a few minutes).
+bench-pg: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial} $(BIN)/python -m pytest benchmarks \
+		--create-db -p no:cacheprovider -o addopts="" -s -q
 
 # Background jobs against a local Redis (make run serves without them: tasks run inline).
 worker: install

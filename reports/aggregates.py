@@ -1,27 +1,8 @@
-"""SQL aggregates the ORM lacks: the median of a column, computed by the database.
-
-PostgreSQL has PERCENTILE_DISC; SQLite gets an aggregate function of the same
-meaning (the lower middle value) registered on each new connection.
+"""The median in SQL: PostgreSQL has PERCENTILE_DISC; SQLite gets an aggregate function
+of the same meaning (the lower middle value), pial_median_disc, on each new connection.
 """
 
 from __future__ import annotations
-
-from django.db.models import Aggregate
-
-
-class MedianDisc(Aggregate):
-    """The lower middle value of a group (any ordered type: dates, integers)."""
-
-    function = "PERCENTILE_DISC"
-    name = "MedianDisc"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        clone = self.copy()
-        clone.function = "pial_median_disc"
-        clone.template = "%(function)s(%(expressions)s)"
-        return clone.as_sql(compiler, connection, **extra_context)
 
 
 class _LowerMedian:

@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from aesh.tests.factories import AeshFactory, ContractFactory, TrainingFactory
+from aesh.tests.factories import AeshFactory, AmendmentFactory, ContractFactory, TrainingFactory
 from eleves.models import AccessLog, Ulis
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.hours.models import Timesheet
@@ -61,8 +61,12 @@ def dataset(world):
     lea = AeshFactory(home_pole=world.pole_a, training_due_date=D(2027, 7, 1))
     ContractFactory(aesh=lea, weekly_hours=Decimal(39), contractual_quotite=Decimal(62))
     max_ = AeshFactory(home_pole=world.pole_a)
-    ContractFactory(aesh=max_, start_date=D(2024, 2, 1), end_date=D(2027, 1, 31), weekly_hours=Decimal(20),
-                    contractual_quotite=Decimal(52), referent_quotite=Decimal("0.25"))
+    contract = ContractFactory(aesh=max_, start_date=D(2024, 2, 1), end_date=D(2027, 1, 31),
+                               weekly_hours=Decimal(20), contractual_quotite=Decimal(52),
+                               referent_quotite=Decimal("0.25"))
+    AmendmentFactory(contract=contract, proposed_on=D(2026, 9, 10), effective_date=D(2026, 10, 1),
+                     state="ACCEPTED", answered_on=D(2026, 9, 20), weekly_hours=Decimal(22),
+                     contractual_quotite=Decimal(57))
     late = AeshFactory(home_pole=world.pole_a, training_due_date=D(2026, 10, 1))
     ContractFactory(aesh=late, weekly_hours=Decimal(24), contractual_quotite=Decimal(62))
     TrainingFactory(aesh=late, hours=Decimal(6))
@@ -121,14 +125,14 @@ def test_circonscription_figures_match_the_hand_computation(dataset, world):
     assert total["waiting_median_days"] == 55 and total["waiting_longest_days"] == 85
     aesh = report.aesh_table.total.values
     assert aesh["headcount"] == 3                                        # the ended contract is not counted
-    assert aesh["etp"] == Decimal("1.76")                                # (62 + 52 + 62) / 100
+    assert aesh["etp"] == Decimal("1.81")                                # (62 + 57 amended + 62) / 100
     assert (aesh["referents"], aesh["referent_etp"]) == (1, Decimal("0.25"))
     assert aesh["ending"] == 1                                           # 31/01/2027 is within 3 months
     assert (aesh["training_late"], aesh["training_on_track"]) == (1, 1)
-    assert aesh["available_minutes"] == (39 + 20 + 24) * 60
+    assert aesh["available_minutes"] == (39 + 22 + 24) * 60              # 22 h since the avenant
     assert aesh["placed_minutes"] == (15 + 3 + 10) * 60
     assert aesh["connexe_minutes"] == 150                                # the draft's 30 min are not declared
-    assert aesh["placed_etp"] == Decimal("1.76") * 28 / 83
+    assert aesh["placed_etp"] == Decimal("1.81") * 28 / 85
 
 
 def test_small_counts_are_hidden_and_cannot_be_subtracted(dataset, world):
@@ -302,3 +306,32 @@ def test_charts_are_described_for_screen_readers(client_as, dataset):
     page = client_as("inspector_a").get(reverse("reports:report")).content.decode()
     assert page.count('<svg class="pial-chart"') == 3 and page.count("<desc id=") == 3
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_the_report_sql_agrees_with_the_coverage_selector(dataset, world):
+    """The report's SQL and missions.selectors.with_coverage say the same of the same pupils."""
+    from missions import selectors as coverage
+
+    scope = Scope.of(world.users["coordinator_a"].memberships.get())
+    total = build(scope, DAY).main.total.values
+    students = list(coverage.coverage(scope, DAY))
+    individual = [s for s in students if s.aid_kind_now == "INDIVIDUELLE"]
+    assert total["pupils"] == len(students) == 6
+    assert total["waiting"] == coverage.waiting_list(scope, DAY).count() == 3
+    assert total["notified_minutes"] == sum(int(s.notified_minutes) for s in individual)
+    assert total["placed_minutes"] == sum(min(s.assured_minutes, int(s.notified_minutes)) for s in individual)
+
+
+def test_the_report_sql_agrees_with_the_current_terms_selector(dataset, world):
+    """The report's SQL and aesh.selectors.with_current_terms say the same of the same AESH."""
+    from aesh.models import Aesh
+    from aesh.selectors import with_current_quotite, with_current_terms
+
+    scope = Scope.of(inspector_scope(world))
+    total = build(scope, DAY).aesh_table.total.values
+    people = list(with_current_quotite(with_current_terms(Aesh.objects.counted_in(scope), DAY), DAY)
+                  .filter(contract_id_now__isnull=False))
+    assert total["headcount"] == len(people)
+    assert total["quotite_sum"] == sum(a.quotite_now for a in people)
+    assert total["available_minutes"] == sum(a.weekly_hours_now * 60 for a in people)
+    assert total["referent_etp"] == sum(a.referent_now for a in people)
