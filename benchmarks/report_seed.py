@@ -154,7 +154,7 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
         aesh_of_pole.setdefault(pole, []).append(base + i)
     rows += _insert(Aesh, ["id", "user_id", "first_name", "last_name", "email", "phone", "diploma", "first_hire_date",
                            "home_pole_id", "training_due_date", "created_at", "updated_at"],
-                    ((base + i, None, "Camille", f"Agent{i}", f"agent{i}@bench.fr", "", "", None, aesh_pole[i],
+                    ((base + i, None, "Camille", f"Agent{i}", f"agent{base + i}@bench.fr", "", "", None, aesh_pole[i],
                       rentree + datetime.timedelta(days=rng.randint(-200, 300)), now, now)
                      for i in range(scale.aesh)))
     weekly = {}

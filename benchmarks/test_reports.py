@@ -53,8 +53,8 @@ def bare_pupils(where: str, group: str | None, day: datetime.date, rentree: date
                nt.start_date
         FROM eleves_student s JOIN pial_school sc ON sc.id = s.school_id
         JOIN eleves_notification nt ON nt.student_id = s.id
-        WHERE s.left_on IS NULL AND {where} AND nt.state = 'NOTIFIED' AND nt.start_date <= %(d)s
-          AND nt.end_date >= %(d)s),
+        WHERE s.left_on IS NULL AND s.school_id IN (SELECT sc.id FROM pial_school sc WHERE {where})
+          AND nt.state = 'NOTIFIED' AND nt.start_date <= %(d)s AND nt.end_date >= %(d)s),
     a AS (SELECT DISTINCT student_id FROM missions_assignment
           WHERE student_id IN (SELECT student_id FROM n) AND start_date <= %(d)s
             AND (end_date IS NULL OR end_date >= %(d)s)),
@@ -93,10 +93,12 @@ def bare_aesh(pole_where: str, group: str | None, day: datetime.date, rentree: d
         FROM aesh_aesh a JOIN pial_pole p ON p.id = a.home_pole_id
         JOIN aesh_contract ct ON ct.aesh_id = a.id AND ct.start_date <= %(d)s
              AND (ct.end_date IS NULL OR ct.end_date >= %(d)s)
-        WHERE {pole_where}),
+        WHERE a.home_pole_id IN (SELECT p.id FROM pial_pole p WHERE {pole_where})),
     u AS (SELECT aesh_id, SUM(CASE WHEN week = '' THEN minutes ELSE minutes / 2 END) AS used FROM missions_timeslot
-          WHERE valid_from <= %(d)s AND (valid_until IS NULL OR valid_until >= %(d)s) GROUP BY aesh_id),
-    t AS (SELECT aesh_id, SUM(hours) AS hours FROM aesh_training WHERE kind = 'ADAPTATION' GROUP BY aesh_id)
+          WHERE aesh_id IN (SELECT aesh_id FROM c) AND valid_from <= %(d)s
+            AND (valid_until IS NULL OR valid_until >= %(d)s) GROUP BY aesh_id),
+    t AS (SELECT aesh_id, SUM(hours) AS hours FROM aesh_training
+          WHERE kind = 'ADAPTATION' AND aesh_id IN (SELECT aesh_id FROM c) GROUP BY aesh_id)
     SELECT grp, COUNT(*), SUM(contractual_quotite), COUNT(*) FILTER (WHERE referent_quotite > 0),
            SUM(referent_quotite) FILTER (WHERE referent_quotite > 0),
            COUNT(*) FILTER (WHERE end_date >= %(d)s AND end_date <= %(e)s),

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 BLUE, LIGHT, GREY, RED, TEXT = "#000091", "#cacafb", "#929292", "#c9191e", "#161616"
-WIDTH = 640
+WIDTH = 480  # narrow: on a 360 px phone the text stays readable
 
 
 @dataclass(frozen=True)
@@ -31,33 +31,33 @@ def _frame(chart_id: str, title: str, summary: str, height: int, body: str) -> S
 
 def bars(chart_id: str, title: str, summary: str, items: list[Bar], maximum: float = 100) -> SafeString:
     """Horizontal bars, one a row, the value written at the end."""
-    row, label_width = 30, 230
+    row, label_width = 30, 150
     height = max(row * len(items) + 10, 40)
-    scale = (WIDTH - label_width - 90) / (maximum or 1)
+    scale = (WIDTH - label_width - 70) / (maximum or 1)
     body = []
     for index, item in enumerate(items):
         y = 5 + index * row
         body.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="13" fill="{TEXT}">'
                     f'{escape(_short(item.label))}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 4}" width="{WIDTH - label_width - 90}" height="20" '
+        body.append(f'<rect x="{label_width}" y="{y + 4}" width="{WIDTH - label_width - 70}" height="20" '
                     f'fill="#eeeeee"/>')
         if item.value is not None:
             width = max(min(item.value, maximum), 0) * scale
             body.append(f'<rect x="{label_width}" y="{y + 4}" width="{width:.1f}" height="20" fill="{BLUE}"/>')
-        body.append(f'<text x="{WIDTH - 82}" y="{y + 19}" font-size="13" fill="{TEXT}">{escape(item.text)}</text>')
+        body.append(f'<text x="{WIDTH - 64}" y="{y + 19}" font-size="13" fill="{TEXT}">{escape(item.text)}</text>')
     return _frame(chart_id, title, summary, height, "".join(body))
 
 
 def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, float, float]],
                 legend: tuple[str, str]) -> SafeString:
     """Two bars a row (e.g. ETP available, ETP placed), with a legend."""
-    row, label_width = 44, 230
+    row, label_width = 44, 150
     maximum = max([max(a, b) for _, a, b in items] + [1])
-    scale = (WIDTH - label_width - 80) / maximum
+    scale = (WIDTH - label_width - 60) / maximum
     body = [f'<rect x="{label_width}" y="4" width="12" height="12" fill="{LIGHT}" stroke="{BLUE}"/>'
             f'<text x="{label_width + 18}" y="15" font-size="12" fill="{TEXT}">{escape(legend[0])}</text>'
-            f'<rect x="{label_width + 200}" y="4" width="12" height="12" fill="{BLUE}"/>'
-            f'<text x="{label_width + 218}" y="15" font-size="12" fill="{TEXT}">{escape(legend[1])}</text>']
+            f'<rect x="{label_width + 160}" y="4" width="12" height="12" fill="{BLUE}"/>'
+            f'<text x="{label_width + 178}" y="15" font-size="12" fill="{TEXT}">{escape(legend[1])}</text>']
     for index, (label, first, second) in enumerate(items):
         y = 26 + index * row
         body.append(f'<text x="{label_width - 8}" y="{y + 22}" text-anchor="end" font-size="13" fill="{TEXT}">'
@@ -109,7 +109,7 @@ def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.da
     return _frame(chart_id, title, summary, height, "".join(body))
 
 
-def _short(label: str, size: int = 32) -> str:
+def _short(label: str, size: int = 22) -> str:
     return label if len(label) <= size else label[: size - 1] + "…"
 
 

@@ -67,7 +67,7 @@ def report(request):
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
                                       [charts.Bar(label, value, text) for label, value, text in data.coverage]),
         "etp_chart": charts.paired_bars("etp", "ETP d'AESH disponibles et placés", data.etp_summary, data.etp,
-                                        ("ETP disponibles (contrats)", "ETP placés (emplois du temps)")),
+                                        ("ETP disponibles", "ETP placés")),
         "waiting_chart": charts.line("attente", "Élèves en attente d'un·e AESH, semaine après semaine",
                                      data.waiting_summary, data.waiting),
         "chart_data": data, "drill": drill,
