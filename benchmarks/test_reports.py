@@ -55,16 +55,15 @@ def bare_pupils(where: str, group: str | None, day: datetime.date, rentree: date
         JOIN eleves_notification nt ON nt.student_id = s.id
         WHERE s.left_on IS NULL AND s.school_id IN (SELECT sc.id FROM pial_school sc WHERE {where})
           AND nt.state = 'NOTIFIED' AND nt.start_date <= %(d)s AND nt.end_date >= %(d)s),
-    a AS (SELECT DISTINCT student_id FROM missions_assignment
-          WHERE student_id IN (SELECT student_id FROM n) AND start_date <= %(d)s
-            AND (end_date IS NULL OR end_date >= %(d)s)),
-    p AS (SELECT asg.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
-          FROM missions_timeslot ts JOIN missions_timeslot_assignments m ON m.timeslot_id = ts.id
-          JOIN missions_assignment asg ON asg.id = m.assignment_id
-          WHERE asg.student_id IN (SELECT student_id FROM n)
-            AND ts.valid_from <= %(d)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)
+    a AS (SELECT DISTINCT n.student_id FROM n JOIN missions_assignment asg ON asg.student_id = n.student_id
+          WHERE asg.start_date <= %(d)s AND (asg.end_date IS NULL OR asg.end_date >= %(d)s)),
+    p AS (SELECT n.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
+          FROM n JOIN missions_assignment asg ON asg.student_id = n.student_id
+          JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
+          JOIN missions_timeslot ts ON ts.id = m.timeslot_id
+          WHERE ts.valid_from <= %(d)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)
             AND asg.start_date <= %(d)s AND (asg.end_date IS NULL OR asg.end_date >= %(d)s)
-          GROUP BY asg.student_id),
+          GROUP BY n.student_id),
     y AS (SELECT n.*, a.student_id IS NOT NULL AS assigned, COALESCE(p.minutes, 0) AS placed,
                  {v['greatest']}(n.start_date, %(r)s) AS since,
                  (a.student_id IS NULL OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified))
@@ -94,11 +93,11 @@ def bare_aesh(pole_where: str, group: str | None, day: datetime.date, rentree: d
         JOIN aesh_contract ct ON ct.aesh_id = a.id AND ct.start_date <= %(d)s
              AND (ct.end_date IS NULL OR ct.end_date >= %(d)s)
         WHERE a.home_pole_id IN (SELECT p.id FROM pial_pole p WHERE {pole_where})),
-    u AS (SELECT aesh_id, SUM(CASE WHEN week = '' THEN minutes ELSE minutes / 2 END) AS used FROM missions_timeslot
-          WHERE aesh_id IN (SELECT aesh_id FROM c) AND valid_from <= %(d)s
-            AND (valid_until IS NULL OR valid_until >= %(d)s) GROUP BY aesh_id),
-    t AS (SELECT aesh_id, SUM(hours) AS hours FROM aesh_training
-          WHERE kind = 'ADAPTATION' AND aesh_id IN (SELECT aesh_id FROM c) GROUP BY aesh_id)
+    u AS (SELECT c.aesh_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS used
+          FROM c JOIN missions_timeslot ts ON ts.aesh_id = c.aesh_id
+          WHERE ts.valid_from <= %(d)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s) GROUP BY c.aesh_id),
+    t AS (SELECT c.aesh_id, SUM(tr.hours) AS hours FROM c JOIN aesh_training tr ON tr.aesh_id = c.aesh_id
+          WHERE tr.kind = 'ADAPTATION' GROUP BY c.aesh_id)
     SELECT grp, COUNT(*), SUM(contractual_quotite), COUNT(*) FILTER (WHERE referent_quotite > 0),
            SUM(referent_quotite) FILTER (WHERE referent_quotite > 0),
            COUNT(*) FILTER (WHERE end_date >= %(d)s AND end_date <= %(e)s),

@@ -91,17 +91,17 @@ PUPIL_NOTIFICATION = {
 }
 PUPIL_SQL = """
 WITH n AS ({notification}),
-a AS (SELECT DISTINCT student_id FROM missions_assignment
-      WHERE student_id IN (SELECT student_id FROM n) AND start_date <= %(day)s
-        AND (end_date IS NULL OR end_date >= %(day)s)),
-p AS (SELECT asg.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
-      FROM missions_assignment asg
+a AS (SELECT DISTINCT n.student_id FROM n
+      JOIN missions_assignment asg ON asg.student_id = n.student_id
+      WHERE asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)),
+p AS (SELECT n.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
+      FROM n
+      JOIN missions_assignment asg ON asg.student_id = n.student_id
       JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
       JOIN missions_timeslot ts ON ts.id = m.timeslot_id
-      WHERE asg.student_id IN (SELECT student_id FROM n)
-        AND ts.valid_from <= %(day)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
+      WHERE ts.valid_from <= %(day)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
         AND asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)
-      GROUP BY asg.student_id),
+      GROUP BY n.student_id),
 y AS (SELECT n.grp, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT NULL AS assigned,
              COALESCE(p.minutes, 0) AS placed, {greatest}(n.start_date, %(rentree)s) AS since,
              (a.student_id IS NULL OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified))
@@ -193,11 +193,12 @@ WITH c AS (
     JOIN pial_pole p ON p.id = a.home_pole_id
     {contract}
     WHERE a.home_pole_id IN ({poles})),
-u AS (SELECT aesh_id, SUM(CASE WHEN week = '' THEN minutes ELSE minutes / 2 END) AS used FROM missions_timeslot
-      WHERE aesh_id IN (SELECT aesh_id FROM c) AND valid_from <= %(day)s
-        AND (valid_until IS NULL OR valid_until >= %(day)s) GROUP BY aesh_id),
-t AS (SELECT aesh_id, SUM(hours) AS hours FROM aesh_training
-      WHERE kind = 'ADAPTATION' AND aesh_id IN (SELECT aesh_id FROM c) GROUP BY aesh_id)
+u AS (SELECT c.aesh_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS used
+      FROM c JOIN missions_timeslot ts ON ts.aesh_id = c.aesh_id
+      WHERE ts.valid_from <= %(day)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
+      GROUP BY c.aesh_id),
+t AS (SELECT c.aesh_id, SUM(tr.hours) AS hours FROM c JOIN aesh_training tr ON tr.aesh_id = c.aesh_id
+      WHERE tr.kind = 'ADAPTATION' GROUP BY c.aesh_id)
 SELECT grp, COUNT(*), COALESCE(SUM(quotite), 0), COUNT(*) FILTER (WHERE referent > 0),
        COALESCE(SUM(referent) FILTER (WHERE referent > 0), 0),
        COUNT(*) FILTER (WHERE end_date >= %(day)s AND end_date <= %(ending)s),
