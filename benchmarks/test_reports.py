@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime
 import os
-import time
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from benchmarks import report_seed
+from benchmarks.timing import best_ms, page_ms
 from pial.enums import Role
 from pial.models import Membership
 from pial.scope import Scope
@@ -25,15 +24,6 @@ from pial.tests.factories import MembershipFactory
 from reports.report import build
 
 DAY = datetime.date.today()
-
-
-def _timed(function, runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 # --- The bare SQL: what a DBA would write for the same figures ----------------------------------------
@@ -162,8 +152,8 @@ def compare(level: str, seeded: report_seed.Seeded, scale: str) -> float:
     assert (report.main.total.values["pupils"], report.main.total.values["waiting"]) == (total[1], total[7])
     assert report.main.total.values["placed_minutes"] == (total[6] or 0)
     assert report.aesh_table.total.values["headcount"] == bare["aesh_total"][0][1]
-    ours = _timed(lambda: build(scope, seeded.day))
-    theirs = _timed(lambda: bare_report(level, territory, seeded.day, seeded.rentree))
+    ours = best_ms(lambda: build(scope, seeded.day))
+    theirs = best_ms(lambda: bare_report(level, territory, seeded.day, seeded.rentree))
     ratio = ours / theirs
     print(f"\n[{scale}, {connection.vendor}] rapport {level:16} {ours:8.1f} ms · SQL nu {theirs:8.1f} ms · "
           f"ratio {ratio:4.2f}")
@@ -194,10 +184,7 @@ def test_departement_scale(departement_scale, level):
 def test_inspector_page_at_departement_scale(departement_scale, settings):
     _seeded, inspector = departement_scale
     settings.MFA_REQUIRED = False
-    client = Client()
-    client.force_login(inspector)
-    assert client.get("/rapports/").status_code == 200
-    best = _timed(lambda: client.get("/rapports/"), runs=5)
+    best = page_ms(inspector, "/rapports/", runs=5)
     print(f"\n[département, {connection.vendor}] page de l'inspecteur : {best:.0f} ms (objectif 300 ms)")
     assert best <= 300
 

@@ -198,9 +198,7 @@ def _labels(model, scope: Scope, ids) -> dict:
     return {obj.pk: getattr(obj, "name", str(obj)) for obj in queryset.filter(pk__in=[i for i in ids if i])}
 
 
-def _pupil_table(scope: Scope, period, title: str, grouping: str, total: dict, threshold: int) -> Table:
-    group = selectors.GROUPINGS[grouping][0]
-    found = selectors.pupil_rows(scope, period, group)
+def _pupil_table(scope: Scope, title: str, grouping: str, found: dict, total: dict, threshold: int) -> Table:
     labels = _labels(LABEL_MODELS[grouping], scope, found)
     rows = [Row(label=labels.get(key, NO_GROUP[grouping]), values={**values, "coverage": _coverage(values)},
                 key=key if key in labels else None) for key, values in found.items()]
@@ -220,18 +218,26 @@ def _aesh_values(values: dict, connexe: int) -> dict:
 
 
 def _aesh_table(scope: Scope, period, grouping: str | None) -> Table:
-    total = selectors.aesh_total(scope, period)
-    connexe_total = selectors.connexe_minutes(scope, period, None)[None]
+    """AESH by group, and their total: every AESH figure adds up, so the total of a grouped
+    table is the sum of its rows (no second query)."""
     rows = []
+    poles = selectors.pole_ids(scope)
     if grouping:
         group = selectors.GROUPINGS[grouping][1]
-        found = selectors.aesh_rows(scope, period, group)
-        connexe = selectors.connexe_minutes(scope, period, group)
+        found = selectors.aesh_rows(scope, period, group, poles)
+        connexe = selectors.connexe_minutes(scope, period, group, poles)
         labels = _labels(LABEL_MODELS[grouping], scope, found)
         rows = sorted((Row(label=labels.get(key, NO_GROUP[grouping]), values=_aesh_values(values, connexe.get(key)),
                            key=key if key in labels else None) for key, values in found.items()),
                       key=lambda r: r.label)
-    total_row = Row(label="Total", values=_aesh_values(total, connexe_total), is_total=True)
+        summed = {key: sum((values[key] for values in found.values()), start=type(zero)(0))
+                  for key, zero in selectors.aesh_total_zero().items()}
+        total_row = Row(label="Total", values=_aesh_values(summed, sum(v or 0 for v in connexe.values())),
+                        is_total=True)
+    else:
+        total_row = Row(label="Total", values=_aesh_values(selectors.aesh_total(scope, period, poles),
+                                                           selectors.connexe_minutes(scope, period, None, poles)[None]),
+                        is_total=True)
     return Table(key="aesh", title="AESH", columns=AESH_COLUMNS, rows=rows, total=total_row,
                  grouping=grouping or "")
 
@@ -247,9 +253,10 @@ def build(scope: Scope, day: datetime.date) -> Report:
     level, title = territory_of(scope)
     period = selectors.Period.around(day)
     threshold = setting_threshold()
-    total = selectors.pupil_total(scope, period)
     groupings, aesh_grouping = LEVEL_TABLES[level]
-    tables = [_pupil_table(scope, period, t, g, dict(total), threshold) for t, g in groupings]
+    by_group, total = selectors.pupil_figures(scope, period, [selectors.GROUPINGS[g][0] for _, g in groupings])
+    tables = [_pupil_table(scope, title_, grouping, found, dict(total), threshold)
+              for (title_, grouping), found in zip(groupings, by_group, strict=True)]
     evolution = selectors.evolution(scope, period)
     for point in evolution:
         point["coverage"] = _coverage(point)

@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from aesh.models import Aesh
 from missions.hours.models import Timesheet
 from pial.conf import setting
 from pial.models import Pole, School, SchoolYear
@@ -67,11 +66,11 @@ class Period:
 # measured three times slower at département scale (README, « Performances »).
 
 PUPIL_GROUPS = {"school__pole": "sc.pole_id", "school": "sc.id", "school__circonscription": "sc.circonscription_id",
-                "school__departement": "sc.departement_id", None: "0"}
+                "school__departement": "sc.departement_id"}
 # Each pupil's notification in force (the latest to start, as with_coverage takes it).
 PUPIL_NOTIFICATION = {
     "postgresql": """
-    SELECT DISTINCT ON (s.id) s.id AS student_id, s.ulis_id, {group} AS grp, nt.aid_kind,
+    SELECT DISTINCT ON (s.id) s.id AS student_id, s.ulis_id, {groups}, nt.aid_kind,
            nt.weekly_hours * 60 AS notified, nt.start_date
     FROM eleves_student s
     JOIN pial_school sc ON sc.id = s.school_id
@@ -80,7 +79,7 @@ PUPIL_NOTIFICATION = {
       AND nt.start_date <= %(day)s AND nt.end_date >= %(day)s
     ORDER BY s.id, nt.start_date DESC, nt.id DESC""",
     "sqlite": """
-    SELECT s.id AS student_id, s.ulis_id, {group} AS grp, nt.aid_kind, nt.weekly_hours * 60 AS notified,
+    SELECT s.id AS student_id, s.ulis_id, {groups}, nt.aid_kind, nt.weekly_hours * 60 AS notified,
            nt.start_date
     FROM eleves_student s
     JOIN pial_school sc ON sc.id = s.school_id
@@ -102,48 +101,76 @@ p AS (SELECT n.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.mi
       WHERE ts.valid_from <= %(day)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
         AND asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)
       GROUP BY n.student_id),
-y AS (SELECT n.grp, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT NULL AS assigned,
+y AS (SELECT {y_groups}, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT NULL AS assigned,
              COALESCE(p.minutes, 0) AS placed, {greatest}(n.start_date, %(rentree)s) AS since,
              (a.student_id IS NULL OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified))
              AS waiting
       FROM n LEFT JOIN a ON a.student_id = n.student_id LEFT JOIN p ON p.student_id = n.student_id)
-SELECT grp, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
+SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
        COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'), COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
        COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
        COALESCE(SUM({least}(placed, CAST(notified AS INTEGER))) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
        COUNT(*) FILTER (WHERE waiting), COUNT(*) FILTER (WHERE NOT assigned),
        COUNT(*) FILTER (WHERE assigned AND aid_kind = 'INDIVIDUELLE' AND placed < notified),
        {median} FILTER (WHERE waiting), MIN(since) FILTER (WHERE waiting)
-FROM y GROUP BY grp
+FROM y GROUP BY {group_by}
 """
 PUPIL_KEYS = ("group", "pupils", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes",
               "waiting", "waiting_none", "waiting_partial", "waiting_since_median", "waiting_since_first")
 
 
-def _pupil_query(scope: Scope, period: Period, group: str | None) -> list[dict]:
+def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list[dict], dict]:
+    """Pupils with a notification in force: their figures by each grouping asked for, and in
+    all. PostgreSQL answers everything in one statement (GROUPING SETS); SQLite in one
+    statement per grouping and one for the total."""
     schools_sql, schools_params = School.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
     postgres = connection.vendor == "postgresql"
-    notification = PUPIL_NOTIFICATION["postgresql" if postgres else "sqlite"]
-    sql = PUPIL_SQL.format(
-        notification=notification.format(schools=schools_sql, group=PUPIL_GROUPS[group]),
-        greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
-        median="PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY since)" if postgres else "pial_median_disc(since)",
-    )
-    rows = _run(sql, schools_params, {"day": period.day, "rentree": period.start})
-    return [dict(zip(PUPIL_KEYS, row, strict=True)) for row in rows]
+    named = {"day": period.day, "rentree": period.start}
+
+    def statement(expressions: list[str], select: str, group_by: str) -> str:
+        notification = PUPIL_NOTIFICATION["postgresql" if postgres else "sqlite"]
+        columns = ", ".join(f"{expression} AS g{i}" for i, expression in enumerate(expressions))
+        return PUPIL_SQL.format(
+            notification=notification.format(schools=schools_sql, groups=columns),
+            y_groups=", ".join(f"n.g{i}" for i in range(len(expressions))), select_groups=select, group_by=group_by,
+            greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
+            median="PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY since)" if postgres else "pial_median_disc(since)",
+        )
+
+    by_group: list[dict] = [{} for _ in groups]
+    total = None
+    if postgres:
+        count = len(groups)
+        sql = statement([PUPIL_GROUPS[g] for g in groups],
+                        ", ".join([f"g{i}" for i in range(count)] + [f"GROUPING(g{i})" for i in range(count)]),
+                        "GROUPING SETS (" + ", ".join([f"(g{i})" for i in range(count)] + ["()"]) + ")")
+        for row in _run(sql, schools_params, named):
+            keys, flags, figures = row[:count], row[count:2 * count], row[2 * count:]
+            values = _with_days(dict(zip(PUPIL_KEYS[1:], figures, strict=True)), period.day)
+            if all(flags):
+                total = values
+            else:
+                index = flags.index(0)
+                by_group[index][keys[index]] = values
+    else:
+        for index, group in enumerate(groups):
+            for row in _run(statement([PUPIL_GROUPS[group]], "g0", "g0"), schools_params, named):
+                by_group[index][row[0]] = _with_days(dict(zip(PUPIL_KEYS[1:], row[1:], strict=True)), period.day)
+        rows = _run(statement(["0"], "g0", "g0"), schools_params, named)
+        if rows:
+            total = _with_days(dict(zip(PUPIL_KEYS[1:], rows[0][1:], strict=True)), period.day)
+    if total is None:
+        total = _with_days(dict.fromkeys(PUPIL_KEYS[1:], 0) | {"waiting_since_median": None,
+                                                              "waiting_since_first": None}, period.day)
+    return by_group, total
 
 
 def pupil_rows(scope: Scope, period: Period, group: str) -> dict[int | None, dict]:
-    """Pupils with a notification in force, grouped: counts, hours, waiting (one query)."""
-    return {row.pop("group"): _with_days(row, period.day) for row in _pupil_query(scope, period, group)}
+    return pupil_figures(scope, period, [group])[0][0]
 
 
 def pupil_total(scope: Scope, period: Period) -> dict:
-    rows = _pupil_query(scope, period, None)
-    empty = dict.fromkeys(PUPIL_KEYS[1:], 0) | {"waiting_since_median": None, "waiting_since_first": None}
-    row = rows[0] if rows else empty
-    row.pop("group", None)
-    return _with_days(row, period.day)
+    return pupil_figures(scope, period, [])[1]
 
 
 def _days_since(value, day: datetime.date) -> int | None:
@@ -222,8 +249,15 @@ def _run(sql: str, scoped_params: tuple, named: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _aesh_query(scope: Scope, period: Period, group: str | None) -> list[dict]:
-    poles_sql, poles_params = Pole.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
+def pole_ids(scope: Scope) -> list[int]:
+    """The pôles whose AESH the scope counts, read once: the statements then filter on a list
+    of ids, which the planner serves from the home pôle index at any scale."""
+    return list(Pole.objects.visible_to(scope).order_by().values_list("pk", flat=True))
+
+
+def _aesh_query(scope: Scope, period: Period, group: str | None, poles: list[int] | None = None) -> list[dict]:
+    poles_params = tuple(pole_ids(scope) if poles is None else poles) or (0,)
+    poles_sql = ", ".join(["%s"] * len(poles_params))
     contract = AESH_CONTRACT[connection.vendor if connection.vendor == "postgresql" else "sqlite"]
     sql = AESH_SQL.format(group=AESH_GROUPS[group], poles=poles_sql, contract=contract.format(poles=poles_sql), **{
         name: AMENDED.format(field=field) for name, field in (("weekly_hours", "weekly_hours"),
@@ -241,22 +275,30 @@ def _aesh_query(scope: Scope, period: Period, group: str | None) -> list[dict]:
     return found
 
 
-def aesh_rows(scope: Scope, period: Period, group: str) -> dict[int | None, dict]:
-    return {row.pop("group"): row for row in _aesh_query(scope, period, group)}
+def aesh_rows(scope: Scope, period: Period, group: str, poles: list[int] | None = None) -> dict[int | None, dict]:
+    return {row.pop("group"): row for row in _aesh_query(scope, period, group, poles)}
 
 
-def aesh_total(scope: Scope, period: Period) -> dict:
-    rows = _aesh_query(scope, period, None)
+def aesh_total_zero() -> dict:
+    """An empty AESH total: counts are integers, sums of quotités and hours decimals."""
+    return dict.fromkeys(("headcount", "referents", "ending", "training_late", "training_on_track",
+                          "placed_minutes"), 0) | dict.fromkeys(("quotite_sum", "referent_etp",
+                                                                 "available_minutes"), Decimal(0))
+
+
+def aesh_total(scope: Scope, period: Period, poles: list[int] | None = None) -> dict:
+    rows = _aesh_query(scope, period, None, poles)
     if not rows:
-        return dict.fromkeys(AESH_KEYS[1:], 0) | {k: Decimal(0) for k in ("quotite_sum", "referent_etp",
-                                                                          "available_minutes")}
+        return aesh_total_zero()
     rows[0].pop("group")
     return rows[0]
 
 
-def connexe_minutes(scope: Scope, period: Period, group: str | None) -> dict[int | None, int]:
+def connexe_minutes(scope: Scope, period: Period, group: str | None,
+                    poles: list[int] | None = None) -> dict[int | None, int]:
     """Declared connexe and training time of the school year, in aggregate only."""
-    sheets = (Timesheet.objects.filter(aesh__in=Aesh.objects.counted_in(scope), state__in=DECLARED,
+    poles = pole_ids(scope) if poles is None else poles
+    sheets = (Timesheet.objects.filter(aesh__home_pole_id__in=poles, state__in=DECLARED,
                                        week_start__gte=period.start - datetime.timedelta(days=6),
                                        week_start__lte=min(period.day, period.end)).order_by())
     total = Sum(F("connexe_minutes") + F("training_minutes"))
@@ -284,6 +326,6 @@ def evolution(scope: Scope, period: Period) -> list[dict]:
 
 def school_figures(day: datetime.date, period: Period, scope: Scope | None = None) -> list[dict]:
     """Per school on `day`: what the weekly table keeps (one query)."""
-    return [{"school": row["group"], "pupils": row["pupils"], "notified_minutes": row["notified_minutes"],
+    return [{"school": school, "pupils": row["pupils"], "notified_minutes": row["notified_minutes"],
              "placed_minutes": row["placed_minutes"], "waiting": row["waiting"]}
-            for row in _pupil_query(scope or Scope.national(), period, "school")]
+            for school, row in pupil_rows(scope or Scope.national(), period, "school").items()]

@@ -1,0 +1,22 @@
+"""Timing helpers of the benchmarks: the best of a few runs, in milliseconds."""
+
+import time
+
+from django.test import Client
+
+
+def best_ms(function, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def page_ms(user, url: str, runs: int = 3) -> float:
+    """A page as `user` sees it, once to warm up (it must answer 200), then timed."""
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 200, url
+    return best_ms(lambda: client.get(url), runs)
