@@ -39,12 +39,12 @@ test: install-dev
 	$(BIN)/python -m pytest
 
 bench: install-dev
-	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q
+	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
 
 # The same on the local PostgreSQL, with the national scale of the reports (a few minutes).
 bench-pg: install-dev
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial} $(BIN)/python -m pytest benchmarks \
-		--create-db -p no:cacheprovider -o addopts="" -s -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial} TEST_DATABASE_NAME=test_pial_bench \
+		$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
 
 # Background jobs against a local Redis (make run serves without them: tasks run inline).
 worker: install

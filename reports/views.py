@@ -32,19 +32,25 @@ def report_day(request) -> datetime.date:
 DRILL_PARAMS = ("pole", "circonscription", "departement")
 
 
+# Which parts of its territory a level may open on their own: always lower levels.
+DRILLS = {"national": ("departement", "circonscription", "pole"), "departement": ("circonscription", "pole"),
+          "circonscription": ("pole",), "pole": ()}
+
+
 def report_scope(request) -> Scope:
     """The acting scope, or one of its parts asked for with ?departement=, ?circonscription=
-    or ?pole= (a territory outside the acting scope answers 404)."""
+    or ?pole= (a territory outside the acting scope, or not below its level, answers 404)."""
     scope = request.scope
     if not perms.can_view_report(scope):
         raise PermissionDenied
+    level = "national" if scope.is_national else perms.report_level(scope)
     for param, model, role, field in (("pole", Pole, Role.COORDINATOR, "pole"),
                                       ("circonscription", Circonscription, Role.INSPECTOR, "circonscription"),
                                       ("departement", Departement, Role.GESTIONNAIRE, "departement")):
         wanted = request.GET.get(param)
         if not wanted:
             continue
-        if not wanted.isdigit():
+        if param not in DRILLS[level] or not wanted.isdigit():
             raise Http404
         territory = model.objects.visible_to(scope).filter(pk=int(wanted)).first()
         if territory is None:

@@ -189,6 +189,16 @@ def test_a_gestionnaire_drills_into_their_departement_only(client_as, dataset, w
     assert "Rennes Nord" not in page
 
 
+def test_a_coordinator_opens_no_territory_above_their_pole(client_as, dataset, world):
+    client = client_as("coordinator_a")
+    circ_a = world.pole_a.circonscription
+    assert client.get(reverse("reports:report") + f"?circonscription={circ_a.pk}").status_code == 404
+    assert client.get(reverse("reports:report") + f"?departement={world.pole_a.departement_id}").status_code == 404
+    assert client.get(reverse("reports:report") + f"?pole={world.pole_b.pk}").status_code == 404
+    assert client_as("inspector_a").get(
+        reverse("reports:report") + f"?circonscription={circ_a.pk}").status_code == 404  # not below their level
+
+
 def test_reading_a_report_is_journaled(client_as, dataset):
     client_as("inspector_a").get(reverse("reports:report"))
     line = AccessLog.objects.get(user_email="inspector_a@ac-test.fr")
