@@ -2,8 +2,10 @@
 three levels (pôle, circonscription, département), each query grouped by the level's
 rows, so the number of queries never grows with the data.
 
-Pupils are counted from Student.objects.counted_in(scope) and AESH from
-Aesh.objects.counted_in(scope): what a scope may count, never list.
+Pupils are counted in the schools of School.objects.visible_to(scope), AESH in the pôles
+of Pole.objects.visible_to(scope): the sets of Student.objects.counted_in(scope) and
+Aesh.objects.counted_in(scope), what a scope may count and never list. Pupils and AESH
+are each one SQL statement (below, with why); the rest is the ORM.
 """
 
 from __future__ import annotations
