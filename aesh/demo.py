@@ -10,6 +10,7 @@ from aesh import rules
 from aesh.enums import AmendmentState, ContractKind, Diploma, TrainingKind
 from aesh.models import Aesh, Amendment, Contract, Training
 from aesh.selectors import adaptation_due_for
+from pial.calendar import school_day_on_or_after
 from pial.demo import DEMO_DOMAIN
 from pial.models import User
 
@@ -101,15 +102,17 @@ def _trainings(aesh, profile, rng, today) -> None:
     else:
         target = 60
     done, day = 0, aesh.first_hire_date + datetime.timedelta(days=10)
+    zone = aesh.home_pole.schools.exclude(zone="").values_list("zone", flat=True).first() or "B"
     for title, hours in TRAININGS:
         if done + hours > target or day > today:
             break
-        Training.objects.create(aesh=aesh, kind=TrainingKind.ADAPTATION, date=day, hours=hours, title=title,
-                                organizer="DSDEN — formation des AESH")
+        Training.objects.create(aesh=aesh, kind=TrainingKind.ADAPTATION, date=school_day_on_or_after(day, zone),
+                                hours=hours, title=title, organizer="DSDEN — formation des AESH")
         done += hours
         day += datetime.timedelta(days=21)
     if profile == "cdi" and rng.random() < 0.5:
-        Training.objects.create(aesh=aesh, kind=TrainingKind.CONTINUING, date=today - datetime.timedelta(days=40),
+        Training.objects.create(aesh=aesh, kind=TrainingKind.CONTINUING,
+                                date=school_day_on_or_after(today - datetime.timedelta(days=40), zone),
                                 hours=Decimal("6"), title="Parcours m@gistère : école inclusive")
 
 

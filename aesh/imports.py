@@ -47,6 +47,9 @@ LABELS = {
     "contract_start": "Début du contrat", "contract_end": "Fin du contrat",
 }
 SHEET_KEYWORDS = ("aesh", "moyens")
+# Keys identify the agent and their contract: an error there blocks the whole import. The
+# contact columns are information: an unusable value is left aside with a warning.
+INFORMATION = frozenset({"email", "phone"})
 
 
 @dataclass

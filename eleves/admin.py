@@ -5,7 +5,8 @@ from django.contrib import admin
 from eleves import perms
 from eleves.enums import JournalAction
 from eleves.journal import journal
-from eleves.models import AccessLog, Notification, Pps, PpsDocument, Student, Ulis
+from eleves.models import AccessLog, LevelSpelling, Notification, Pps, PpsDocument, Student, Ulis
+from pial import perms as pial_perms
 from pial.admin import ScopedAdmin
 from pial.models import School
 
@@ -115,3 +116,28 @@ class AccessLogAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(LevelSpelling)
+class LevelSpellingAdmin(admin.ModelAdmin):
+    """The spellings of levels the imports did not know, mapped once for all: edited by the
+    DSDEN and nationally, read by the coordination (no pupil data here)."""
+
+    list_display = ["spelling", "level"]
+    search_fields = ["spelling"]
+    list_filter = ["level"]
+
+    def has_module_permission(self, request) -> bool:
+        return pial_perms.can_use_admin(request.scope)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return pial_perms.can_use_admin(request.scope)
+
+    def has_add_permission(self, request) -> bool:
+        return pial_perms.can_manage_territory(request.scope)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return pial_perms.can_manage_territory(request.scope)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return pial_perms.can_manage_territory(request.scope)

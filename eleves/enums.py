@@ -17,9 +17,20 @@ class Level(models.TextChoices):
     SECONDE = "2NDE", "Seconde"
     PREMIERE = "1RE", "Première"
     TERMINALE = "TLE", "Terminale"
+    SECONDE_PRO = "2PRO", "2de professionnelle"
+    PREMIERE_PRO = "1PRO", "1re professionnelle"
+    TERMINALE_PRO = "TPRO", "Terminale professionnelle"
+    TROISIEME_PM = "3PM", "3e prépa-métiers"
+    SIXIEME_SEGPA = "6SEG", "6e SEGPA"
+    CINQUIEME_SEGPA = "5SEG", "5e SEGPA"
+    QUATRIEME_SEGPA = "4SEG", "4e SEGPA"
+    TROISIEME_SEGPA = "3SEG", "3e SEGPA"
     CAP1 = "CAP1", "1re année de CAP"
     CAP2 = "CAP2", "2e année de CAP"
+    BTS1 = "BTS1", "1re année de BTS"
+    BTS2 = "BTS2", "2e année de BTS"
     ULIS = "ULIS", "ULIS (sans niveau de référence)"
+    UEE = "UEE", "Unité d'enseignement externalisée"
 
 
 class AidKind(models.TextChoices):

@@ -16,8 +16,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from eleves.enums import AidKind, Level, NotificationState
-from eleves.models import Notification, Student, max_weekly_hours
+from eleves.enums import AidKind, NotificationState
+from eleves.levels import normalize_level
+from eleves.models import LevelSpelling, Notification, Student, max_weekly_hours
 from pial.import_flow import ImportReport, RowResult
 from pial.models import Pole, School
 from pial.rules import normalize_uai, uai_error
@@ -48,16 +49,6 @@ LABELS = {
 }
 SHEET_KEYWORDS = ("besoin", "eleve")
 
-_LEVELS = {
-    "ps": Level.PS, "petite section": Level.PS, "ms": Level.MS, "moyenne section": Level.MS,
-    "gs": Level.GS, "grande section": Level.GS, "cp": Level.CP, "ce1": Level.CE1, "ce2": Level.CE2,
-    "cm1": Level.CM1, "cm2": Level.CM2, "6e": Level.SIXIEME, "6eme": Level.SIXIEME, "sixieme": Level.SIXIEME,
-    "5e": Level.CINQUIEME, "5eme": Level.CINQUIEME, "4e": Level.QUATRIEME, "4eme": Level.QUATRIEME,
-    "3e": Level.TROISIEME, "3eme": Level.TROISIEME, "2nde": Level.SECONDE, "2de": Level.SECONDE,
-    "seconde": Level.SECONDE, "1re": Level.PREMIERE, "1ere": Level.PREMIERE, "premiere": Level.PREMIERE,
-    "tle": Level.TERMINALE, "terminale": Level.TERMINALE, "cap1": Level.CAP1, "cap 1": Level.CAP1,
-    "cap2": Level.CAP2, "cap 2": Level.CAP2, "ulis": Level.ULIS,
-}
 _INDIVIDUELLE = {"i", "individuelle", "aesh i", "aeshi", "aide individuelle", "ind", "indiv"}
 _MUTUALISEE = {"m", "mutualisee", "aesh m", "aeshm", "aide mutualisee", "mut"}
 _COLLECTIVE = {"co", "collective", "aesh co", "aeshco", "aide collective", "ulis"}
@@ -71,6 +62,7 @@ class ParsedRow:
     birth_date: datetime.date
     school: School
     level: str
+    level_raw: str
     aid_kind: str | None  # None: collective aid or no aid on this row
     weekly_hours: Decimal | None
     start_date: datetime.date | None
@@ -79,9 +71,9 @@ class ParsedRow:
     lunch_aid: bool
 
 
-def parse_level(value: object) -> str | None:
-    text = fold(value).replace(" ulis", "").strip()
-    return _LEVELS.get(text) or _LEVELS.get(text.replace(" ", ""))
+# Keys identify the pupil and their right: an error there blocks the whole import. The
+# others are information: a value pial does not know is kept as written, with a warning.
+INFORMATION = frozenset({"level", "state", "lunch_aid"})
 
 
 def parse_aid_kind(value: object) -> str | None:
@@ -104,6 +96,7 @@ class _Checker:
         self.by_uai = {s.uai: s for s in schools}
         self.by_name = {fold(s.name): s for s in schools}
         self.seen: dict[tuple, int] = {}
+        self.vocabulary = LevelSpelling.vocabulary()
 
     def label(self, name: str) -> str:
         for index, field_name in self.mapping.items():
@@ -127,10 +120,7 @@ class _Checker:
                           "nom et prénom sont obligatoires.")
         birth = self._date(row, "birth_date", errors, required=True)
         school = self._school(row, errors)
-        level = parse_level(self.get(row, "level"))
-        if level is None:
-            errors.append(f"{self.label('level')} : « {display(self.get(row, 'level'))} » n'est pas un niveau "
-                          "connu (PS à Terminale, CAP, ULIS).")
+        level, level_raw = self._level(row, result)
         kind, hours = self._aid(row, result, school)
         start = self._date(row, "start_date", errors, required=kind is not None)
         end = self._date(row, "end_date", errors, required=kind is not None)
@@ -146,8 +136,17 @@ class _Checker:
         if errors:
             result.status = "erreur"
             return None, result
-        return ParsedRow(line, last.strip()[:150], first.strip()[:150], birth, school, level, kind, hours, start,
-                         end, state, lunch), result
+        return ParsedRow(line, last.strip()[:150], first.strip()[:150], birth, school, level, level_raw, kind,
+                         hours, start, end, state, lunch), result
+
+    def _level(self, row, result) -> tuple[str, str]:
+        """The level, or « à préciser » with the spelling kept and a warning (information)."""
+        raw = str(display(self.get(row, "level")) or "").strip()
+        level = normalize_level(raw, self.vocabulary)
+        if level is None and raw:
+            result.warnings.append(f"{self.label('level')} : « {raw} » n'est pas un niveau connu ; il est gardé tel "
+                                   "quel, à préciser sur la fiche ou à ajouter au vocabulaire des niveaux.")
+        return level or "", "" if level else raw[:60]
 
     def _date(self, row, name, errors, required: bool) -> datetime.date | None:
         raw = self.get(row, name)
@@ -224,7 +223,7 @@ def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole
                commit: bool) -> ImportReport:
     report = ImportReport()
     names = set(mapping.values())
-    missing = [LABELS[n] for n in ("birth_date", "school", "level") if n not in names]
+    missing = [LABELS[n] for n in ("birth_date", "school") if n not in names]
     if not ({"full_name"} <= names or {"last_name", "first_name"} <= names):
         missing.insert(0, "Élève (NOM Prénom) ou Nom et Prénom")
     if missing:
@@ -271,11 +270,11 @@ def _apply(item: ParsedRow, result: RowResult, pole: Pole) -> set[int]:
     ).first()
     if student is None:
         student = Student(last_name=item.last_name, first_name=item.first_name, birth_date=item.birth_date,
-                          school=item.school, level=item.level)
+                          school=item.school, level=item.level, level_raw=item.level_raw)
         result.status = "nouveau"
     else:
         result.status = "inchangé"
-        for name, label in (("school", "établissement"), ("level", "niveau")):
+        for name, label in (("school", "établissement"), ("level", "niveau"), ("level_raw", "niveau tel qu'importé")):
             if getattr(student, name) != getattr(item, name):
                 result.changes.append(f"{label} : {getattr(student, name)} → {getattr(item, name)}")
                 setattr(student, name, getattr(item, name))

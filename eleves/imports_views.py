@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from eleves import perms
 from eleves.enums import JournalAction
-from eleves.imports import FIELDS, LABELS, SHEET_KEYWORDS, run_import
+from eleves.imports import FIELDS, INFORMATION, LABELS, SHEET_KEYWORDS, run_import
 from eleves.models import AccessLog
 from pial.import_flow import ImportFlow
 
@@ -23,5 +23,5 @@ class StudentImportFlow(ImportFlow):
 FLOW = StudentImportFlow(
     namespace="eleves", title="Importer le tableau des besoins des élèves", item_label="élève", fields=FIELDS,
     labels=LABELS, sheet_keywords=SHEET_KEYWORDS, run=run_import, allowed=perms.can_edit_student,
-    done_url="eleves:list",
+    done_url="eleves:list", information=INFORMATION,
 )

@@ -102,7 +102,10 @@ class Student(models.Model):
     birth_date = models.DateField("date de naissance")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students",
                                verbose_name="établissement")
-    level = models.CharField("niveau", max_length=5, choices=Level.choices)
+    level = models.CharField("niveau", max_length=5, choices=Level.choices, blank=True,
+                             help_text="Vide : à préciser (niveau importé non reconnu, voir « tel qu'importé »).")
+    level_raw = models.CharField("niveau tel qu'importé", max_length=60, blank=True,
+                                 help_text="Ce que disait le tableau importé, gardé quand pial ne le reconnaît pas.")
     class_name = models.CharField("classe", max_length=50, blank=True)
     ulis = models.ForeignKey(Ulis, on_delete=models.SET_NULL, null=True, blank=True, related_name="students",
                              verbose_name="ULIS")
@@ -144,6 +147,35 @@ class Student(models.Model):
             raise ValidationError({"birth_date": "La date de naissance est dans le futur."})
         if self.ulis_id and self.school_id and self.ulis.school_id != self.school_id:
             raise ValidationError({"ulis": "Cette ULIS n'est pas dans l'établissement de l'élève."})
+
+
+class LevelSpelling(models.Model):
+    """A spelling of a school level in the files of a département, and the level it means:
+    the vocabulary the imports use beside their built-in rules (eleves.levels)."""
+
+    spelling = models.CharField("écriture dans les tableaux", max_length=60, unique=True,
+                                help_text="Telle qu'elle apparaît (majuscules et accents indifférents).")
+    level = models.CharField("niveau", max_length=5, choices=Level.choices)
+
+    class Meta:
+        verbose_name = "écriture d'un niveau"
+        verbose_name_plural = "vocabulaire des niveaux"
+        ordering = ["spelling"]
+
+    def __str__(self) -> str:
+        return f"{self.spelling} → {self.get_level_display()}"
+
+    def clean(self):
+        from eleves.levels import fold_level
+
+        super().clean()
+        self.spelling = fold_level(self.spelling)
+        if not self.spelling:
+            raise ValidationError({"spelling": "Indiquez l'écriture du niveau."})
+
+    @classmethod
+    def vocabulary(cls) -> dict[str, str]:
+        return dict(cls.objects.values_list("spelling", "level"))
 
 
 def max_weekly_hours(school_kind: str) -> int:

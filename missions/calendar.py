@@ -8,44 +8,22 @@ pupil: calendar apps often sync to third-party clouds.
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
-from vacances_scolaires_france import SchoolHolidayDates
 
 from missions.models import CalendarFeed, TimeSlot
+from pial.calendar import is_day_off
 from pial.conf import setting, setting_date
+
+__all__ = ["build_calendar", "calendar_feed", "is_day_off", "week_letter"]
 
 PARIS = ZoneInfo("Europe/Paris")
 SLOT_TITLES = {"CLASS": "Accompagnement", "LUNCH": "Pause méridienne (accompagnement)", "TRAVEL": "Trajet"}
-
-
-@lru_cache(maxsize=1)
-def _school_holidays() -> SchoolHolidayDates:
-    return SchoolHolidayDates()
-
-
-@lru_cache(maxsize=8)
-def _public_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.France(years=year))
-
-
-def is_day_off(day: datetime.date, zone: str) -> bool:
-    """A public holiday, or a school holiday in the school's zone (A, B or C)."""
-    if day in _public_holidays(day.year):
-        return True
-    if zone in ("A", "B", "C"):
-        try:
-            return _school_holidays().is_holiday_for_zone(day, zone)
-        except Exception:
-            return False
-    return False
 
 
 def week_letter(day: datetime.date) -> str:

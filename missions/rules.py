@@ -310,9 +310,12 @@ def coverage_warnings(slots: Sequence[Slot], notified: dict[int, Decimal]) -> li
 # --- Coverage --------------------------------------------------------------------------
 
 def coverage_cause(notified_minutes: int | None, assigned_minutes: int, has_assignment: bool) -> str:
-    """'', 'aucun AESH affecté' or 'couverture partielle'."""
+    """'', 'aucun AESH affecté', 'AESH désigné·e, aucun créneau' (the next step: the timetable)
+    or 'couverture partielle'."""
     if not has_assignment:
         return "aucun AESH affecté"
+    if notified_minutes and not assigned_minutes:
+        return "AESH désigné·e, aucun créneau"
     if notified_minutes and assigned_minutes < notified_minutes:
         return "couverture partielle"
     return ""

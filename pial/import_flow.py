@@ -76,6 +76,9 @@ class ImportFlow:
     run: Runner               # run(sheet=, header_index=, mapping=, pole=, today=, commit=) -> ImportReport
     allowed: Callable[[Scope], bool]
     done_url: str
+    # Columns whose unknown values are kept with a warning; every other column is a key,
+    # whose error blocks the whole import. The preview says which is which.
+    information: frozenset[str] = frozenset()
 
     # --- Views -----------------------------------------------------------------
 
@@ -150,8 +153,13 @@ class ImportFlow:
             return redirect(self.done_url)
         if commit:
             messages.error(request, "L'import contient des erreurs : rien n'a été enregistré.")
+        header = sheet.rows[meta["header_index"]]
+        columns = [(display(header[int(index)]) if int(index) < len(header) else "", self.labels.get(name, name),
+                    name not in self.information) for index, name in sorted(meta["mapping"].items(),
+                                                                            key=lambda item: int(item[0]))]
         return render(request, "imports/preview.html", {
             "report": report, "pole": pole, "meta": meta, "token": token, "flow": self,
+            "key_columns": [c for c in columns if c[2]], "information_columns": [c for c in columns if not c[2]],
         })
 
     def after_commit(self, request, report: ImportReport, pole: Pole) -> None:

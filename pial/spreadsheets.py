@@ -52,6 +52,12 @@ def read_workbook(filename: str, data: bytes) -> list[Sheet]:
             return _read_xlsx(data)
         if ext == "ods":
             return _read_ods(data)
+        if ext == "xls":
+            raise SpreadsheetError(
+                f"« {filename} » est un classeur Excel 97-2003 (.xls), un format que pial ne lit pas. Ouvrez-le dans "
+                "Excel (Fichier › Enregistrer sous › Classeur Excel .xlsx) ou dans LibreOffice (Fichier › "
+                "Enregistrer sous › Classeur ODF .ods), puis envoyez le fichier enregistré : rien n'a été importé."
+            )
     except SpreadsheetError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeError) as error:

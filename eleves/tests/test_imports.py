@@ -7,7 +7,8 @@ import io
 from django.urls import reverse
 
 from eleves.enums import JournalAction
-from eleves.imports import FIELDS, parse_aid_kind, parse_level, run_import
+from eleves.imports import FIELDS, parse_aid_kind, run_import
+from eleves.levels import normalize_level
 from eleves.models import AccessLog, Notification, Student
 from pial.spreadsheets import find_header, guess_mapping, pick_sheet, read_workbook
 
@@ -44,7 +45,8 @@ def test_values_as_written_in_real_files():
     assert parse_aid_kind("i") == parse_aid_kind("AESH-i") == parse_aid_kind("Individuelle") == "INDIVIDUELLE"
     assert parse_aid_kind("M") == parse_aid_kind("Mutualisée") == "MUTUALISEE"
     assert parse_aid_kind("CO") == "COLLECTIVE" and parse_aid_kind("peut-être") is None
-    assert parse_level("6ème") == "6E" and parse_level("CM1") == "CM1" and parse_level("Grande section") == "GS"
+    assert normalize_level("6ème") == "6E" and normalize_level("CM1") == "CM1"
+    assert normalize_level("Grande section") == "GS"
 
 
 def test_good_file_then_same_file_again(world):

@@ -12,6 +12,7 @@ from missions.hours import rules, services
 from missions.hours.enums import AbsenceReason, Attendance, ConnexeCategory, EntryKind, ReferentActivityKind
 from missions.hours.models import Timesheet
 from missions.hours.services import SlotAnswer
+from pial.calendar import school_day_on_or_after
 from pial.demo import DEMO_DOMAIN
 from pial.models import User
 
@@ -84,7 +85,10 @@ def _referents(context: dict, today: datetime.date, rng) -> None:
         referent = amendment.contract.aesh
         colleagues = [a for a in context["aesh"] if a.home_pole_id == referent.home_pole_id and a.pk != referent.pk]
         for weeks_ago in range(1, 10):
-            day = rules.monday_of(today) - datetime.timedelta(weeks=weeks_ago, days=-rng.randint(0, 3))
+            day = school_day_on_or_after(
+                rules.monday_of(today) - datetime.timedelta(weeks=weeks_ago, days=-rng.randint(0, 3)), "B")
+            if day > today:
+                continue
             kind = [ReferentActivityKind.WELCOME, ReferentActivityKind.METHOD, ReferentActivityKind.PRACTICE_GROUP,
                     ReferentActivityKind.PILOTS][weeks_ago % 4]
             supported = rng.sample(colleagues, k=min(len(colleagues), 5 if kind == "PRACTICE_GROUP" else 1)) \

@@ -8,11 +8,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from aesh.models import Aesh, Contract
-from missions.calendar import is_day_off
 from missions.hours import rules
 from missions.hours.enums import TimesheetState
 from missions.hours.models import Timesheet
 from missions.models import TimeSlot
+from pial.calendar import is_day_off
 from pial.models import School
 from pial.reminders import Draft
 

@@ -185,3 +185,5 @@ def test_coverage_cause():
     assert rules.coverage_cause(360, 180, True) == "couverture partielle"
     assert rules.coverage_cause(360, 360, True) == ""
     assert rules.coverage_cause(None, 0, True) == ""
+    # Assigned, but nothing on the timetable yet: the next step is the timetable, not an AESH.
+    assert rules.coverage_cause(360, 0, True) == "AESH désigné·e, aucun créneau"

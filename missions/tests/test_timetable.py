@@ -186,3 +186,10 @@ def test_two_coordinators_cannot_double_book_at_the_same_moment(postgres_db, tea
             thread.join(30)
     assert sorted(results) == ["refused", "saved"]
     assert TimeSlot.objects.count() == 1
+
+
+def test_an_assigned_pupil_without_a_slot_says_the_next_step(client_as, team):
+    """Alice has her AESH but no slot yet: not « couverture partielle », the timetable is the next step."""
+    html = client_as("coordinator_a").get(reverse("missions:dashboard")).content.decode()
+    row = html.split("BONNET Alice")[1].split("</tr>")[0]
+    assert "AESH désigné·e, aucun créneau" in row

@@ -62,3 +62,18 @@ def test_each_demo_login_sees_its_scope_on_home(demo, client, settings, local, e
     html = client.get(reverse("home"), follow=True).content.decode()
     for text in expected:
         assert text in html, f"{local} : « {text} » absent de l'accueil"
+
+
+def test_demo_dates_fall_on_school_days(demo):
+    """Trainings, référent actions and declared weeks of the demo happen when schools are open."""
+    from aesh.models import Training
+    from missions.models import ReferentActivity, Timesheet
+    from pial.calendar import is_day_off
+
+    days = list(Training.objects.values_list("date", flat=True))
+    days += list(ReferentActivity.objects.values_list("date", flat=True))
+    assert days
+    for day in days:
+        assert day.weekday() < 5 and not is_day_off(day, "B"), day
+    weeks = Timesheet.objects.exclude(state="DRAFT").values_list("week_start", "planned_minutes")
+    assert weeks and all(planned > 0 for _, planned in weeks)  # no declared week is a holiday week
