@@ -151,7 +151,12 @@ def test_import_pages_end_to_end(client_as, world):
     response = client.post(mapping_url, post)
     assert response.status_code == 302
     preview_url = reverse("aesh:import_preview", args=[token])
-    assert "Aucune erreur" in client.get(preview_url).content.decode()
+    html = client.get(preview_url).content.decode()
+    assert "Aucune erreur" in html
+    # The preview says which columns block the import and which are only information.
+    keys, information = html.split("Colonnes clés")[1].split("Colonnes d")
+    assert "Heures hebdomadaires" in keys and "Établissement" in keys and "E-mail" not in keys
+    assert "E-mail — colonne « Mél »" in information
     assert Aesh.objects.count() == 0
     response = client.post(preview_url)
     assert response.status_code == 302 and Aesh.objects.count() == 2
