@@ -41,11 +41,6 @@ class AeshQuerySet(models.QuerySet):
             return self.filter(user_id=scope.membership.user_id, home_pole_id=scope.pole_id)
         return self.none()
 
-    def counted_in(self, scope: Scope) -> AeshQuerySet:
-        """AESH a scope may count in aggregate reports, never list: those of the pôles of its
-        territory (an inspector's circonscription included)."""
-        return self.filter(home_pole__in=Pole.objects.visible_to(scope))
-
 
 class Aesh(models.Model):
     """An AESH: the person, whatever their contracts."""

@@ -89,13 +89,6 @@ class StudentQuerySet(models.QuerySet):
         return self.none()
 
 
-    def counted_in(self, scope: Scope) -> StudentQuerySet:
-        """Pupils a scope may count in aggregate reports, never list: the schools of its
-        territory (the inspector's circonscription, the gestionnaire's département, the pôle).
-        Only reports use it, and they show no name, birth date or INE."""
-        return self.filter(school__in=School.objects.visible_to(scope), left_on__isnull=True)
-
-
 class Student(models.Model):
     first_name = models.CharField("prénom", max_length=150)
     last_name = models.CharField("nom", max_length=150)

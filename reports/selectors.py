@@ -3,9 +3,9 @@ three levels (pôle, circonscription, département), each query grouped by the l
 rows, so the number of queries never grows with the data.
 
 Pupils are counted in the schools of School.objects.visible_to(scope), AESH in the pôles
-of Pole.objects.visible_to(scope): the sets of Student.objects.counted_in(scope) and
-Aesh.objects.counted_in(scope), what a scope may count and never list. Pupils and AESH
-are each one SQL statement (below, with why); the rest is the ORM.
+of Pole.objects.visible_to(scope): what a scope may count, never list (Student.visible_to
+gives inspectors and gestionnaires no pupil at all). Pupils and AESH are each one SQL
+statement (below, with why); the rest is the ORM.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from missions import rules as timetable_rules
 from missions.hours.enums import ADDED_ACCOMPANIMENT_KINDS, Attendance, EntryKind
@@ -192,8 +192,6 @@ class Line:
 def normalized(line: Line) -> Line:
     """An absence left at the planned duration means absent for the whole slot; a reason
     only goes with an absence."""
-    from dataclasses import replace
-
     if line.is_slot and line.is_absent and line.minutes == line.planned:
         return replace(line, minutes=0)
     if not line.is_absent and line.reason:

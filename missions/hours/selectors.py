@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 
 from aesh.models import Aesh
 from aesh.selectors import contract_figures, contract_on, with_current_terms
-from missions import rules as timetable_rules
 from missions.calendar import is_day_off, week_letter
 from missions.hours import rules
 from missions.hours.enums import (
@@ -116,10 +115,6 @@ def validation_queue(scope: Scope, *, state: str = TimesheetState.SUBMITTED, sch
         queryset = queryset.filter(main_school_id=school_id)
     return queryset.order_by(F("main_school__name").asc(nulls_last=True), "aesh__last_name", "aesh__first_name",
                              "week_start")
-
-
-def is_clean(timesheet: Timesheet) -> bool:
-    return not timesheet.anomalies
 
 
 # --- Balances -------------------------------------------------------------------------------
@@ -245,10 +240,3 @@ def referent_time(activities: QuerySet[ReferentActivity], quotite: Decimal | Non
         by_kind=[(k.label, rows[k.value]["m"], rows[k.value]["n"]) for k in ReferentActivityKind if k.value in rows],
     )
 
-
-def timetable_label(entry: TimeEntry) -> str:
-    if entry.slot_kind == timetable_rules.TRAVEL:
-        return "Trajet"
-    if entry.slot_kind == timetable_rules.LUNCH:
-        return "Pause méridienne"
-    return "Accompagnement"

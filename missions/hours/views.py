@@ -222,8 +222,10 @@ def timesheet_decide(request, pk: int):
     _require(perms.can_validate_hours(request.scope))
     timesheet = _visible_sheet(request, pk)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "") if hasattr(form, "cleaned_data") else ""
+    if not form.is_valid():
+        messages.error(request, "Commentaire : 1 000 caractères au plus. Rien n'a été décidé.")
+        return redirect("missions:hours_timesheet", pk=pk)
+    comment = form.cleaned_data["comment"]
     action = request.POST.get("action")
     try:
         if action == "validate":

@@ -210,6 +210,9 @@ def test_declare_submit_validate_lock_reopen(client_as, crew, world):
     assert sheet.connexe_minutes == 90
 
     coordinator = client_as("coordinator_a")
+    coordinator.post(decide, {"action": "reopen", "comment": "x" * 1001})
+    sheet.refresh_from_db()
+    assert sheet.state == TimesheetState.VALIDATED  # a comment too long decides nothing
     coordinator.post(decide, {"action": "reopen", "comment": ""})
     sheet.refresh_from_db()
     assert sheet.state == TimesheetState.VALIDATED  # no reason, no reopening

@@ -336,10 +336,12 @@ def test_the_report_sql_agrees_with_the_current_terms_selector(dataset, world):
     """The report's SQL and aesh.selectors.with_current_terms say the same of the same AESH."""
     from aesh.models import Aesh
     from aesh.selectors import with_current_quotite, with_current_terms
+    from pial.models import Pole
 
     scope = Scope.of(inspector_scope(world))
     total = build(scope, DAY).aesh_table.total.values
-    people = list(with_current_quotite(with_current_terms(Aesh.objects.counted_in(scope), DAY), DAY)
+    counted = Aesh.objects.filter(home_pole__in=Pole.objects.visible_to(scope))
+    people = list(with_current_quotite(with_current_terms(counted, DAY), DAY)
                   .filter(contract_id_now__isnull=False))
     assert total["headcount"] == len(people)
     assert total["quotite_sum"] == sum(a.quotite_now for a in people)
