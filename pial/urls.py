@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pial import views
+from pial import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("perimetre/", views.scope_switch, name="scope_switch"),
     path("personnes/", views.people, name="people"),
     path("personnes/inviter/", views.invite, name="invite"),

@@ -193,3 +193,21 @@ def test_an_assigned_pupil_without_a_slot_says_the_next_step(client_as, team):
     html = client_as("coordinator_a").get(reverse("missions:dashboard")).content.decode()
     row = html.split("BONNET Alice")[1].split("</tr>")[0]
     assert "AESH désigné·e, aucun créneau" in row
+
+
+@pytest.mark.django_db
+def test_week_grid_positions_come_in_a_nonced_style_element(team, world, client_as):
+    """The CSP forbids style attributes: the grid's positions are rules in a <style> with the nonce."""
+    import re
+
+    from missions.models import TimeSlot
+
+    TimeSlot.objects.create(aesh=team["aesh"], weekday=0, start_time=datetime.time(8, 30),
+                            end_time=datetime.time(11, 30), school=world.schools_a[0],
+                            valid_from=datetime.date.today() - datetime.timedelta(days=30))
+    response = client_as("aesh_a").get(reverse("missions:my_week"))
+    html = response.content.decode()
+    nonce = re.search(r"style-src 'self' 'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    style = re.search(rf'<style nonce="{re.escape(nonce)}">(.*?)</style>', html, re.S).group(1)
+    assert re.search(r"#pial-g-1-1\{top:[\d.]+%;height:[\d.]+%;background:#[0-9a-f]{6}\}", style)
+    assert 'id="pial-g-1-1"' in html and ' style="' not in html

@@ -21,6 +21,8 @@ PUBLIC = {
     "account_confirm_login_code", "account_reauthenticate",
     # Calendar apps cannot log in: the AESH's iCal feed is protected by a revocable token.
     "calendar_feed",
+    # Load balancers and process managers probe it; it says "ok" or not, nothing else.
+    "healthz",
 }
 
 _GROUP = re.compile(r"\(\?P<\w+>([^)]*)\)")

@@ -1,0 +1,19 @@
+"""Presentation helpers shared by every app's templates."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def width_class(percent) -> str:
+    """A bar's width as a class (`pial-w-0` … `pial-w-100`, in pial.css): the CSP allows no style attribute."""
+    try:
+        value = Decimal(str(percent).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return "pial-w-0"
+    if not value.is_finite():
+        return "pial-w-0"
+    return f"pial-w-{min(max(int(value.to_integral_value()), 0), 100)}"
