@@ -1,0 +1,170 @@
+"""Browser journeys: Playwright drives Debian's Chromium against a live server of the test database.
+
+Every page a journey opens is checked as a person meets it:
+- axe-core at 1280 px and at 360 px: no serious or critical violation;
+- no horizontal scrolling at 360 px;
+- the browser's console stays clean (a CSP violation, a missing static file, a script error fail);
+- a screenshot per step under var/journeys/<test>/, kept as an artefact; a failing step names its file.
+
+Run them alone with `make test-browser` (pytest -m browser).
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import struct
+import time
+import unicodedata
+import re
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+CHROMIUM = os.environ.get("PIAL_CHROMIUM", "/usr/bin/chromium")
+ARTEFACTS = Path(settings.BASE_DIR) / "var" / "journeys"
+WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 360, "height": 780}
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # pial.tests.factories.TotpFactory
+PASSWORD = "mot-de-passe-de-test"
+BLOCKING_IMPACTS = {"serious", "critical"}
+# Chromium, launched as the machine's network allows: no background calls to Google.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage", "--lang=fr-FR"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "journeys" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium introuvable ({CHROMIUM}) : `apt-get install chromium` (make test l'installe)"
+        if os.environ.get("PIAL_REQUIRE_SERVICES") == "1" or os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests are
+    # still synchronous, one at a time.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _journey_settings(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """What the person's authenticator app shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits)."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+@dataclass
+class Journey:
+    """One person's visit: a page, its checks, its screenshots."""
+
+    page: object
+    base_url: str
+    folder: Path
+    checked: set = field(default_factory=set)
+    console: list = field(default_factory=list)
+    steps: int = 0
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def go(self, path: str):
+        response = self.page.goto(self.url(path))
+        self.check_page()
+        return response
+
+    @contextmanager
+    def step(self, name: str):
+        """A named step: a screenshot after it; on failure, the screenshot's path in the error."""
+        self.steps += 1
+        plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+        shot = self.folder / f"{self.steps:02d}-{re.sub(r'[^a-z0-9]+', '-', plain).strip('-')}.png"
+        try:
+            yield
+        except BaseException as error:
+            self.page.screenshot(path=str(shot), full_page=True)
+            raise AssertionError(f"Étape « {name} » en échec — capture : {shot}\n{error}") from error
+        self.page.screenshot(path=str(shot), full_page=True)
+        assert self.console == [], f"Console du navigateur à l'étape « {name} » : {self.console}"
+
+    def check_page(self):
+        """axe at both widths and no horizontal scroll on a phone, once per page path."""
+        path = re.sub(r"\d+", "N", self.page.url.removeprefix(self.base_url).split("?")[0])
+        if path in self.checked:
+            return
+        self.checked.add(path)
+        from axe_playwright_python.sync_playwright import Axe
+
+        size = self.page.viewport_size
+        problems = []
+        for viewport in (WIDE, NARROW):
+            self.page.set_viewport_size(viewport)
+            results = Axe().run(self.page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in BLOCKING_IMPACTS:
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    problems.append(f"{viewport['width']} px {violation['id']} ({violation['impact']}): {targets}")
+        self.page.set_viewport_size(NARROW)
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            problems.append(f"360 px : la page déborde de {overflow} px horizontalement")
+        self.page.set_viewport_size(size)
+        assert problems == [], f"{self.page.url} :\n" + "\n".join(problems)
+
+    def login(self, email: str, password: str = PASSWORD, totp_secret: str = TOTP_SECRET):
+        """The real sign-in: e-mail and password, then the authenticator app's code."""
+        page = self.page
+        page.goto(self.url("/comptes/login/"))
+        self.check_page()
+        page.get_by_label("Courriel").fill(email)
+        page.locator("input[name=password]").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r".*/comptes/2fa/authenticate/.*"))
+        self.check_page()
+        page.locator("input[name=code]").fill(totp_code(totp_secret))
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert "/comptes/" not in page.url, page.url
+        self.check_page()
+
+
+@pytest.fixture
+def journey(browser, live_server, request):
+    """A fresh browser context (no cookies) on a 1280 px screen; `journey.page.set_viewport_size` for a phone."""
+    folder = ARTEFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    context = browser.new_context(viewport=WIDE, locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    trip = Journey(page=page, base_url=live_server.url, folder=folder)
+
+    def on_console(message):
+        if message.type == "error":
+            trip.console.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: trip.console.append(str(error)))
+    yield trip
+    context.close()
