@@ -25,6 +25,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from eleves.tests.conftest import pupils  # noqa: F401  (shared fixtures)
+from missions.tests.conftest import team  # noqa: F401
+
 
 CHROMIUM = os.environ.get("PIAL_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(settings.BASE_DIR) / "var" / "journeys"
@@ -84,6 +87,7 @@ class Journey:
     folder: Path
     checked: set = field(default_factory=set)
     console: list = field(default_factory=list)
+    refused_urls: set = field(default_factory=set)
     steps: int = 0
 
     def url(self, path: str) -> str:
@@ -93,6 +97,11 @@ class Journey:
         response = self.page.goto(self.url(path))
         self.check_page()
         return response
+
+    def go_refused(self, path: str) -> int:
+        """Opens a page that must be refused; its own error status is not a console error."""
+        self.refused_urls.add(self.url(path))
+        return self.page.goto(self.url(path)).status
 
     @contextmanager
     def step(self, name: str):
@@ -108,6 +117,13 @@ class Journey:
         self.page.screenshot(path=str(shot), full_page=True)
         assert self.console == [], f"Console du navigateur à l'étape « {name} » : {self.console}"
 
+    def resize(self, viewport: dict):
+        """A new width, then a few frames for the DSFR's own resize work (the header copies its
+        links into the mobile menu) to end before axe, which marks elements while it runs, starts."""
+        self.page.set_viewport_size(viewport)
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => "
+                           "setTimeout(done, 50))))")
+
     def check_page(self):
         """axe at both widths and no horizontal scroll on a phone, once per page path."""
         path = re.sub(r"\d+", "N", self.page.url.removeprefix(self.base_url).split("?")[0])
@@ -119,18 +135,26 @@ class Journey:
         size = self.page.viewport_size
         problems = []
         for viewport in (WIDE, NARROW):
-            self.page.set_viewport_size(viewport)
+            self.resize(viewport)
             results = Axe().run(self.page)
             for violation in results.response["violations"]:
                 if violation["impact"] in BLOCKING_IMPACTS:
                     targets = [node["target"] for node in violation["nodes"]][:3]
                     problems.append(f"{viewport['width']} px {violation['id']} ({violation['impact']}): {targets}")
-        self.page.set_viewport_size(NARROW)
+        self.resize(NARROW)
         overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             problems.append(f"360 px : la page déborde de {overflow} px horizontalement")
-        self.page.set_viewport_size(size)
+        self.resize(size)
         assert problems == [], f"{self.page.url} :\n" + "\n".join(problems)
+
+    def tab_to(self, selector: str, limit: int = 120):
+        """Moves the focus with the Tab key alone until it reaches `selector`; fails if it never does."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"{selector} n'est pas atteignable au clavier ({limit} tabulations)")
 
     def login(self, email: str, password: str = PASSWORD, totp_secret: str = TOTP_SECRET):
         """The real sign-in: e-mail and password, then the authenticator app's code."""
@@ -161,9 +185,12 @@ def journey(browser, live_server, request):
     trip = Journey(page=page, base_url=live_server.url, folder=folder)
 
     def on_console(message):
-        if message.type == "error":
-            trip.console.append(message.text)
+        if message.type == "error" and message.location.get("url") not in trip.refused_urls:
+            trip.console.append(f"{message.text} ({message.location.get('url')})")
 
+    # A CSP violation names the element it blocked, so that a failure says where to look.
+    page.add_init_script("""document.addEventListener('securitypolicyviolation', (e) => console.error(
+        'CSP ' + e.violatedDirective + ' : ' + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : '')));""")
     page.on("console", on_console)
     page.on("pageerror", lambda error: trip.console.append(str(error)))
     yield trip

@@ -74,8 +74,8 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
         page.get_by_role("button", name="Voir l'aperçu").click()
         page.wait_for_url(re.compile(r".*/apercu/$"))
         journey.check_page()
-        page.get_by_role("button", name="Enregistrer l'import").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer l'import").click()
         assert page.get_by_text("Import terminé : 2 créé(s)").count() == 1
         assert Student.objects.filter(school=school).count() == 2
     journey.go("/missions/")
@@ -89,8 +89,8 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
         page.locator("#id_kind").select_option(value="INDIVIDUELLE")
         page.locator("#id_student").select_option(value=str(malo.pk))
         page.locator("#id_end_date").fill(f"{today.year + 1}-07-04")  # inside Sarah's contract
-        page.get_by_role("button", name="Enregistrer").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer").click()
         assert Assignment.objects.filter(student=malo, aesh__last_name__iexact="Lemoine").exists()
 
     sarah = Assignment.objects.get(student=malo).aesh

@@ -23,6 +23,8 @@ PUBLIC = {
     "calendar_feed",
     # Load balancers and process managers probe it; it says "ok" or not, nothing else.
     "healthz",
+    # The site's icon, for browsers that ask before any login.
+    "favicon",
 }
 
 _GROUP = re.compile(r"\(\?P<\w+>([^)]*)\)")
