@@ -13,11 +13,11 @@ import base64
 import hashlib
 import hmac
 import os
+import re
+import shutil
 import struct
 import time
 import unicodedata
-import re
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,6 @@ from django.conf import settings
 
 from eleves.tests.conftest import pupils  # noqa: F401  (shared fixtures)
 from missions.tests.conftest import team  # noqa: F401
-
 
 CHROMIUM = os.environ.get("PIAL_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(settings.BASE_DIR) / "var" / "journeys"
