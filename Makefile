@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1:8000
 
-.PHONY: run test lint bench bench-pg install install-dev demo worker beat clean
+.PHONY: run test test-browser lint bench bench-pg install install-dev browser demo worker beat serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The browser journeys drive Debian's chromium (Playwright downloads no browser of its own).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } \
+		|| echo "chromium absent : les parcours navigateur seront ignorés (apt-get install chromium)"
 
 # Development server with the demo data: SQLite, tasks inline, e-mails on the console.
 run: install
@@ -32,17 +43,21 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 
-test: install-dev
+test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
-bench: install-dev
+# The browser journeys alone (journeys/), screenshots under var/journeys/.
+test-browser: install-dev browser
+	$(BIN)/python -m pytest -m browser
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
 
 # The same on the local PostgreSQL, with the national scale of the reports (a few minutes).
-bench-pg: install-dev
+bench-pg: $(VENV)/.installed-bench
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial} TEST_DATABASE_NAME=test_pial_bench \
 		$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
 
@@ -52,6 +67,11 @@ worker: install
 
 beat: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/5} DEBUG=1 DEMO=1 $(BIN)/celery -A pial beat -l info -s var/celerybeat-schedule
+
+# The production shape on this machine: gunicorn + WhiteNoise, DEBUG off, PostgreSQL, Redis, a Celery
+# worker and one beat, on 127.0.0.1:8000 (see README, « Déploiement »).
+serve: install
+	./deploy/serve-local.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

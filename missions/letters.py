@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -121,24 +122,25 @@ def render_pdf(letter: MissionLetter) -> bytes:
     header = Table([[Paragraph("<b>MINISTÈRE<br/>DE L'ÉDUCATION<br/>NATIONALE</b><br/><i>Liberté<br/>Égalité<br/>"
                                "Fraternité</i>", small),
                      Paragraph(f"Direction des services départementaux de l'éducation nationale<br/>"
-                               f"{pole.departement.name}<br/>{pole.name}", small)]],
+                               f"{escape(pole.departement.name)}<br/>{escape(pole.name)}", small)]],
                    colWidths=[5 * cm, 11.6 * cm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                 ("LINEBEFORE", (0, 0), (0, 0), 3, colors.HexColor("#000091"))]))
     story = [header, Spacer(1, 1 * cm), Paragraph("Lettre de mission — AESH référent·e", title),
-             Paragraph(f"Année scolaire {letter.school_year.name}", body), Spacer(1, 0.4 * cm),
-             Paragraph(f"<b>{referent.first_name} {referent.last_name.upper()}</b>, accompagnant·e d'élèves en "
-                       f"situation de handicap, est désigné·e AESH référent·e du {pole.get_kind_display()} "
-                       f"« {pole.name} » pour une quotité de <b>{quotite} ETP</b>, inscrite à son contrat par "
+             Paragraph(f"Année scolaire {escape(letter.school_year.name)}", body), Spacer(1, 0.4 * cm),
+             Paragraph(f"<b>{escape(referent.first_name)} {escape(referent.last_name.upper())}</b>, "
+                       "accompagnant·e d'élèves en situation de handicap, est désigné·e AESH référent·e du "
+                       f"{pole.get_kind_display()} "
+                       f"« {escape(pole.name)} » pour une quotité de <b>{quotite} ETP</b>, inscrite à son contrat par "
                        "avenant (arrêté du 29 juillet 2020, circulaire n° 2019-088).", body),
              Spacer(1, 0.4 * cm), Paragraph("Dans ce cadre, ses missions sont les suivantes :", body),
-             ListFlowable([ListItem(Paragraph(line, body), leftIndent=12) for line in letter.mission_lines],
+             ListFlowable([ListItem(Paragraph(escape(line), body), leftIndent=12) for line in letter.mission_lines],
                           bulletType="bullet", start="•", leftIndent=12),
              Spacer(1, 0.4 * cm),
              Paragraph("Le temps de référent s'exerce en lien avec le coordonnateur ou la coordonnatrice du pôle et "
                        "sous l'autorité des pilotes, qui signent la présente lettre.", body),
              Spacer(1, 1 * cm)]
-    signatures = [[Paragraph(f"<b>{s.pilot.get_full_name() or s.pilot.email}</b><br/>Pilote du pôle<br/>"
+    signatures = [[Paragraph(f"<b>{escape(s.pilot.get_full_name() or s.pilot.email)}</b><br/>Pilote du pôle<br/>"
                              f"Signé le {s.signed_at:%d/%m/%Y}", body)] for s in letter.signatures.all()]
     story.append(Table(signatures or [[""]], colWidths=[8 * cm]))
     doc.build(story)

@@ -1,8 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from pial import health, views
 
@@ -10,8 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     # Pages without the DSFR head (the admin, the browser's own guess) ask for /favicon.ico.
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"))),
-         name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("perimetre/", views.scope_switch, name="scope_switch"),
     path("personnes/", views.people, name="people"),
     path("personnes/inviter/", views.invite, name="invite"),

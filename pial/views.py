@@ -1,9 +1,11 @@
 """Pages of the territory app: home per role, scope switcher, people and invitations."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -22,6 +24,12 @@ HOME_TEMPLATES = {
     "PILOT": "pial/home_pole.html",
     "AESH": "pial/home_pole.html",
 }
+
+
+@login_not_required
+def favicon(request):
+    """The DSFR's icon, read from the static files' manifest at request time."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
 
 
 def home(request):

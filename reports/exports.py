@@ -4,6 +4,7 @@ the whole report with its charts. Every number comes from the same cells as the 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.http import Http404, HttpResponse
 
@@ -68,19 +69,20 @@ def render_pdf(report: Report) -> bytes:
     heading = ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=15,
                              spaceBefore=8, spaceAfter=4)
     data = chart_data(report)
-    story = [Paragraph(f"{report.title} — {report.territory}", title),
+    story = [Paragraph(escape(f"{report.title} — {report.territory}"), title),
              Paragraph(f"Situation au {report.day_label}. Chiffres agrégés : aucun nom d'élève ; un effectif de "
                        f"1 à {report.threshold - 1} élèves s'écrit « &lt; {report.threshold} ».", body),
              Spacer(1, 0.3 * cm), Paragraph("Taux de couverture des heures notifiées", heading),
-             _bars_drawing(data.coverage), Paragraph(data.coverage_summary, small),
+             _bars_drawing(data.coverage), Paragraph(escape(data.coverage_summary), small),
              Paragraph("Élèves en attente, semaine après semaine", heading), _line_drawing(data.waiting),
-             Paragraph(data.waiting_summary, small), Paragraph("ETP d'AESH disponibles et placés", heading),
+             Paragraph(escape(data.waiting_summary), small), Paragraph("ETP d'AESH disponibles et placés", heading),
              _pairs_drawing(data.etp), PageBreak()]
     for table in [*report.pupil_tables, report.aesh_table]:
-        story.append(Paragraph(table.title, heading))
-        header = [Paragraph("<b>Territoire</b>", small)] + [Paragraph(f"<b>{c.label}</b>", small)
+        story.append(Paragraph(escape(table.title), heading))
+        header = [Paragraph("<b>Territoire</b>", small)] + [Paragraph(f"<b>{escape(c.label)}</b>", small)
                                                             for c in table.columns]
-        rows = [[Paragraph(row.label, small), *[cell(row, c).text for c in table.columns]] for row in table.all_rows]
+        rows = [[Paragraph(escape(row.label), small), *[cell(row, c).text for c in table.columns]]
+                for row in table.all_rows]
         pdf_table = PdfTable([header, *rows], repeatRows=1)
         pdf_table.setStyle([("FONT", (0, 1), (-1, -1), "Helvetica", 7), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                             ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#929292")),

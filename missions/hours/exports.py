@@ -5,6 +5,7 @@ No pupil appears in either: hours are counted, not who was accompanied."""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -119,10 +120,10 @@ def render_statement(aesh: Aesh, year: int, month: int, sheets: list[Timesheet])
                            textColor=colors.HexColor("#000091"), spaceAfter=4)
     pole = aesh.home_pole
     story = [
-        Paragraph(f"{pole.departement.name} — {pole.name}", small),
+        Paragraph(escape(f"{pole.departement.name} — {pole.name}"), small),
         Paragraph(f"Relevé des heures de {month_name}", title),
-        Paragraph(f"<b>{aesh.first_name} {aesh.last_name.upper()}</b>, AESH. Semaines rattachées au mois de leur "
-                  "jeudi.", body), Spacer(1, 0.4 * cm),
+        Paragraph(f"<b>{escape(aesh.first_name)} {escape(aesh.last_name.upper())}</b>, AESH. "
+                  "Semaines rattachées au mois de leur jeudi.", body), Spacer(1, 0.4 * cm),
     ]
     header = ["Semaine", "État", "Prévu", "Accompagnement", "Trajets", "Absences motivées", "Sans motif",
               "Connexe", "Formation", "Validée par"]
@@ -144,7 +145,7 @@ def render_statement(aesh: Aesh, year: int, month: int, sheets: list[Timesheet])
         rows.append([Paragraph(rules.week_label(sheet.week_start), small), sheet.get_state_display(),
                      fmt(sheet.planned_minutes), fmt(sheet.accompaniment_minutes), fmt(sheet.travel_minutes),
                      fmt(sheet.absence_minutes), fmt(sheet.unexplained_minutes), fmt(sheet.connexe_minutes),
-                     fmt(sheet.training_minutes), Paragraph(_validated_by(sheet) or "—", small)])
+                     fmt(sheet.training_minutes), Paragraph(escape(_validated_by(sheet) or "—"), small)])
     if not sheets:
         rows.append([Paragraph("Aucune semaine déclarée ce mois-ci.", small)] + [""] * (len(header) - 1))
     rows.append(["Total", "", fmt(totals["planned"]), fmt(totals["acc"]), fmt(totals["travel"]),

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make serve`: the production shape on this machine — gunicorn + WhiteNoise, DEBUG off, PostgreSQL,
+# Redis, a Celery worker and a single beat — on 127.0.0.1 only. Ctrl-C stops all three processes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+mkdir -p var
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial_serve}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/6}"
+export DEBUG=0 ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}" SITE_URL="${SITE_URL:-http://127.0.0.1:8000}"
+# Plain HTTP on loopback: no TLS redirect, no HSTS. A real deployment terminates TLS in front.
+export SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 SECURE_COOKIES=0 FORWARDED_ALLOW_IPS=127.0.0.1
+# A local secret, made once and kept out of the repository.
+[ -s var/serve-secret-key ] || $BIN/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/serve-secret-key
+export SECRET_KEY="$(cat var/serve-secret-key)"
+
+db_name="${DATABASE_URL##*/}"
+psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1 \
+  || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"$db_name\""
+$BIN/python manage.py migrate --noinput
+$BIN/python manage.py collectstatic --noinput --verbosity 0
+# The demo accounts, once (the loader needs DEBUG; the server then runs without it).
+DEBUG=1 DEMO=1 $BIN/python manage.py seed_demo --if-empty
+
+$BIN/celery -A pial worker --loglevel INFO --concurrency 2 --without-gossip --without-mingle &
+worker=$!
+$BIN/celery -A pial beat --loglevel INFO --schedule var/celerybeat-schedule-serve &
+beat=$!
+trap 'kill $worker $beat 2>/dev/null; wait' EXIT INT TERM
+$BIN/gunicorn pial.wsgi -c gunicorn.conf.py
