@@ -11,6 +11,7 @@ from pial.enums import Role
 from pial.forms import CrispyDsfrMixin
 from pial.models import School, User
 from pial.scope import Scope
+from pial.validators import MaxFileSize, file_extension
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,7 +72,8 @@ class PpsForm(CrispyDsfrMixin, DsfrBaseForm):
 class DocumentForm(CrispyDsfrMixin, DsfrBaseForm):
     submit_label = "Déposer le document"
     kind = forms.ChoiceField(label="Type de document", choices=DocumentKind.choices)
-    file = forms.FileField(label="Fichier", help_text="PDF, JPEG, PNG, ODT ou DOCX, 10 Mo au plus.")
+    file = forms.FileField(label="Fichier", help_text="PDF, JPEG, PNG, ODT ou DOCX, 10 Mo au plus.",
+                           validators=[file_extension("pdf", "jpg", "jpeg", "png", "odt", "docx"), MaxFileSize(10)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 from pial.enums import POLE_ROLES, Role
 from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
+from pial.validators import MaxFileSize, file_extension
 
 
 def posted(request):
@@ -122,7 +123,8 @@ class DirectoryImportForm(CrispyDsfrMixin, DsfrBaseForm):
 
     file = forms.FileField(
         label="Fichier de l'annuaire de l'éducation (CSV)",
-        help_text="Export CSV de l'annuaire, séparateur point-virgule.",
+        help_text="Export CSV de l'annuaire, séparateur point-virgule, 60 Mo au plus.",
+        validators=[file_extension("csv"), MaxFileSize(60)],
     )
     departement_code = forms.CharField(
         label="Code du département à importer", max_length=3, required=False,

@@ -31,6 +31,7 @@ from pial.spreadsheets import (
     pick_sheet,
     read_workbook,
 )
+from pial.validators import file_extension
 
 
 @dataclass
@@ -182,9 +183,11 @@ class ImportFlow:
 class UploadForm(CrispyDsfrMixin, DsfrBaseForm):
     submit_label = "Lire le fichier"
 
+    # .xls is let through to be answered with how to save it as XLSX or ODS.
     file = forms.FileField(label="Tableau (CSV, XLSX ou ODS)",
                            help_text="Le bon onglet est repéré par son nom ; les lignes de titre et la ligne TOTAL "
-                                     "sont ignorées.")
+                                     "sont ignorées. 10 Mo au plus.",
+                           validators=[file_extension("csv", "xlsx", "ods", "xls")])
     pole = forms.ModelChoiceField(label="Pôle dans lequel importer", queryset=Pole.objects.none())
 
     def __init__(self, *args, scope: Scope, **kwargs):
