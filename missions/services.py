@@ -25,9 +25,11 @@ from missions.models import (
     TimetableChange,
     TravelTime,
 )
+from missions.notices import timetable_change_drafts
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Membership
+from pial.reminders import schedule
 from pial.scope import Scope
 
 KIND_OF_AID = {AssignmentKind.INDIVIDUELLE: AidKind.INDIVIDUELLE, AssignmentKind.MUTUALISEE: AidKind.MUTUALISEE}
@@ -163,10 +165,9 @@ def slot_delete(*, slot: TimeSlot, user) -> None:
 
 
 def _record_change(aesh: Aesh, summary: str, user) -> TimetableChange:
-    from missions.tasks import notify_timetable_change
-
+    """The change and its notices, in one transaction; the notices leave after commit (or later)."""
     change = TimetableChange.objects.create(aesh=aesh, summary=summary[:300], created_by=user)
-    transaction.on_commit(lambda: notify_timetable_change.delay(change.pk))
+    schedule(timetable_change_drafts(change))
     return change
 
 

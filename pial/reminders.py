@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from pial.emails import LIST_ID, build_email
 from pial.models import Reminder, ReminderState
+from pial.queue import enqueue
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,13 @@ def enqueue_pending() -> int:
     from pial.tasks import send_reminder
 
     ids = list(Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in ids])
+
+    def send_all():
+        for pk in ids:
+            if not enqueue(send_reminder, pk):
+                return  # the broker is down: the sweep enqueues them when it is back
+
+    transaction.on_commit(send_all)
     return len(ids)
 
 

@@ -46,9 +46,12 @@ def membership_invite(
     if role == Role.ENSEIGNANT_REFERENT:
         membership.schools.set(schools)
 
+    from pial.queue import enqueue
     from pial.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(membership.pk))
+    # If the broker is down the invitation is not sent; a warning is logged and « Inviter »
+    # sends it again (its link is made at sending time, so it is never stored).
+    transaction.on_commit(lambda: enqueue(send_invitation_email, membership.pk))
     return membership
 
 

@@ -125,9 +125,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pial.cache.ResilientRedisCache",  # a Redis outage is a cache miss, not an error
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pial",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -136,6 +137,9 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# A page that enqueues never waits long for a broker that is down (pial.queue.enqueue).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pial")
@@ -292,6 +296,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Development and tests look files up per request (no scan of collectstatic's output at each
+# start: the test client starts the middleware once per test).
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 # Production serves static files from gunicorn with WhiteNoise: hashed names, compressed,
 # cached for a year. Development and tests read them from the apps as they are.
 STORAGES = {

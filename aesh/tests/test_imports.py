@@ -167,7 +167,7 @@ def test_import_pages_end_to_end(client_as, world):
 def test_import_upload_rejects_unknown_format(client_as, world):
     upload = SimpleUploadedFile("aesh.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = client_as("coordinator_a").post(reverse("aesh:import"), {"file": upload, "pole": world.pole_a.pk})
-    assert "pas pris en charge" in response.content.decode()
+    assert "type de fichier n&#x27;est pas accepté : envoyez un fichier CSV, XLSX, ODS, XLS" in response.content.decode()
 
 
 def test_coordinator_cannot_import_into_another_pole(client_as, world):

@@ -92,7 +92,7 @@ def test_failed_send_is_retried_and_sent_once(recruit, django_capture_on_commit_
 
 def test_pending_reminder_is_sent_by_the_next_run(recruit, django_capture_on_commit_callbacks):
     """A worker died before sending: the reminder stays pending and the next run sends it."""
-    with mock.patch("pial.tasks.send_reminder.delay"), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("pial.tasks.send_reminder.apply_async"), django_capture_on_commit_callbacks(execute=True):
         run("training_due", d(2026, 8, 1), wet_run=True)
     assert Reminder.objects.filter(state=ReminderState.PENDING).count() == 2 and not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,39 @@
+"""Timetable change notices, sent through the reminders' outbox (pial.reminders).
+
+Each notice is a pending Reminder row written in the same transaction as the change, so a
+notice exists exactly when the change does, is sent once, and waits in the database while
+Redis or the workers are down. No pupil data: the AESH's name, the slot, a link.
+"""
+
+from django.urls import reverse
+
+from missions.models import TimetableChange
+from pial.enums import Role
+from pial.models import Membership
+from pial.reminders import Draft
+
+JOB = "timetable_change"
+
+
+def timetable_change_drafts(change: TimetableChange) -> list[Draft]:
+    aesh = change.aesh
+    target = f"change:{change.pk}"
+    drafts = []
+    if aesh.email:
+        drafts.append(Draft(job=JOB, target=target, threshold="", period="", recipient=aesh.email, template="notice",
+                            context={"subject": "Votre emploi du temps a changé",
+                                     "paragraphs": [f"{change.summary}.",
+                                                    "Consultez votre semaine et confirmez-en la prise en compte."],
+                                     "sections": [], "link": reverse("missions:my_week"),
+                                     "link_label": "Voir ma semaine"}))
+    pilots = (Membership.objects.filter(role=Role.PILOT, pole_id=aesh.home_pole_id, user__is_active=True)
+              .values_list("user__email", flat=True).order_by("user__email"))
+    for email in pilots:
+        drafts.append(Draft(job=JOB, target=target, threshold="", period="", recipient=email, template="notice",
+                            context={"subject": f"Emploi du temps modifié : {aesh}",
+                                     "paragraphs": [f"L'emploi du temps de {aesh.first_name} "
+                                                    f"{aesh.last_name.upper()} ({aesh.home_pole}) a changé : "
+                                                    f"{change.summary}."],
+                                     "sections": [], "link": reverse("missions:aesh_week", args=[aesh.pk]),
+                                     "link_label": "Voir la semaine"}))
+    return drafts
