@@ -91,7 +91,8 @@ def seed(plan_path: str) -> None:
     dep = Departement.objects.create(code="35", name="Ille-et-Vilaine")
     circ = Circonscription.objects.create(departement=dep, name="Rennes Nord")
     pole = Pole.objects.create(name="PIAL de charge", departement=dep, circonscription=circ)
-    schools = School.objects.bulk_create(School(uai=f"0350{i:03d}A", name=f"École {i}", pole=pole, zone="B", departement=dep,
+    schools = School.objects.bulk_create(School(uai=f"0350{i:03d}A", name=f"École {i}", pole=pole, zone="B",
+                                                departement=dep,
                                                 circonscription=circ) for i in range(10))
     users = User.objects.bulk_create(
         [User(email=f"aesh{i}@charge.fr") for i in range(AESH_USERS)]
@@ -155,7 +156,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 def health(timeout: float = 20) -> int:
     try:
-        return urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=timeout).status  # noqa: S310
+        return urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=timeout).status
     except urllib.error.HTTPError as error:
         return error.code
     except OSError:
@@ -168,7 +169,7 @@ def redis_up() -> bool:
 
 def run(label: str, workers: int, plan: Path, redis_outage: bool = False) -> dict:
     sh(BIN / "python", "-c", "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()")
-    sh(BIN / "python", "-c", f"""
+    sh(BIN / "python", "-c", """
 import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pial.settings'); django.setup()
 from missions.hours.models import Timesheet; Timesheet.objects.all().delete()""")
     log = open(OUT / f"gunicorn-{label}.log", "w")  # noqa: SIM115
@@ -216,7 +217,7 @@ from missions.hours.models import Timesheet; Timesheet.objects.all().delete()"""
 
 def read_stats(path: Path) -> list[dict]:
     with path.open() as handle:
-        return [row for row in csv.DictReader(handle)]
+        return list(csv.DictReader(handle))
 
 
 def check_hand_ins(plan: Path) -> dict:
