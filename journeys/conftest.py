@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         reason = f"Chromium introuvable ({CHROMIUM}) : `apt-get install chromium` (make test l'installe)"
@@ -54,13 +54,17 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests are
-    # still synchronous, one at a time.
+    # Playwright's sync API keeps an event loop in this thread while it runs; the tests' own ORM
+    # calls stay synchronous, one at a time. Allowed for the journeys' modules only: the variable
+    # goes when the module's browser closes, before any other test runs.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(autouse=True)
@@ -111,9 +115,11 @@ class Journey:
         try:
             yield
         except BaseException as error:
-            self.page.screenshot(path=str(shot), full_page=True)
+            self.page.screenshot(path=str(shot), full_page=True, caret="initial")
             raise AssertionError(f"Étape « {name} » en échec — capture : {shot}\n{error}") from error
-        self.page.screenshot(path=str(shot), full_page=True)
+        # caret="initial": Playwright would otherwise put a style attribute on every field to hide
+        # the caret, which the DSFR header then copies into its mobile menu, under our CSP.
+        self.page.screenshot(path=str(shot), full_page=True, caret="initial")
         assert self.console == [], f"Console du navigateur à l'étape « {name} » : {self.console}"
 
     def resize(self, viewport: dict):
