@@ -65,8 +65,11 @@ def new_drafts(drafts: Iterable[Draft]) -> list[Draft]:
     return [d for d in drafts if d.key not in existing]
 
 
-def schedule(drafts: Iterable[Draft]) -> list[Reminder]:
-    """Stores the new drafts as pending reminders and enqueues the sending after commit."""
+def schedule(drafts: Iterable[Draft], *, enqueue_created: bool = True) -> list[Reminder]:
+    """Stores the new drafts as pending reminders and enqueues their sending after commit.
+
+    Only the reminders created here: a page that schedules a notice does no work in
+    proportion to an older backlog (job runs and the sweep take that, enqueue_pending)."""
     created = []
     for draft in new_drafts(drafts):
         message = build_email(template=draft.template, to=[draft.recipient], context=draft.context)
@@ -80,23 +83,28 @@ def schedule(drafts: Iterable[Draft]) -> list[Reminder]:
             )
         if was_created:
             created.append(reminder)
-    enqueue_pending()
+    if enqueue_created:
+        _enqueue_after_commit([reminder.pk for reminder in created])
     return created
 
 
 def enqueue_pending() -> int:
     """Asks the workers to send every pending reminder (after the current transaction)."""
-    from pial.tasks import send_reminder
-
     ids = list(Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True))
+    _enqueue_after_commit(ids)
+    return len(ids)
+
+
+def _enqueue_after_commit(ids: list[int]) -> None:
+    from pial.tasks import send_reminder
 
     def send_all():
         for pk in ids:
             if not enqueue(send_reminder, pk):
                 return  # the broker is down: the sweep enqueues them when it is back
 
-    transaction.on_commit(send_all)
-    return len(ids)
+    if ids:
+        transaction.on_commit(send_all)
 
 
 def deliver(reminder_id: int) -> bool:
@@ -137,4 +145,6 @@ def run(name: str, today, *, wet_run: bool) -> tuple[list[Draft], list[Reminder]
     drafts = function(today)
     if not wet_run:
         return new_drafts(drafts), []
-    return drafts, schedule(drafts)
+    created = schedule(drafts, enqueue_created=False)
+    enqueue_pending()  # the new ones and whatever an earlier run left pending (a worker died, Redis was down)
+    return drafts, created

@@ -211,3 +211,18 @@ def test_week_grid_positions_come_in_a_nonced_style_element(team, world, client_
     style = re.search(rf'<style nonce="{re.escape(nonce)}">(.*?)</style>', html, re.S).group(1)
     assert re.search(r"#pial-g-1-1\{top:[\d.]+%;height:[\d.]+%;background:#[0-9a-f]{6}\}", style)
     assert 'id="pial-g-1-1"' in html and ' style="' not in html
+
+
+def test_a_notice_enqueues_only_itself_not_an_older_backlog(team, world, django_capture_on_commit_callbacks):
+    """A page's work does not grow with what waits in the outbox: the sweep takes the backlog."""
+    from pial.models import Reminder
+
+    old = Reminder.objects.create(job="training_due", target="aesh:1", threshold="30", period="2026-11",
+                                  recipient="ancien@ac-test.fr", subject="Rappel", body="…")
+    slot, assignments = make_slot(team, world)
+    with mock.patch("pial.tasks.send_reminder.apply_async") as enqueued, \
+            django_capture_on_commit_callbacks(execute=True):
+        services.slot_save(slot=slot, assignments=assignments, user=world.users["coordinator_a"])
+    sent_ids = {call.kwargs["args"][0] for call in enqueued.call_args_list}
+    notices = set(Reminder.objects.filter(job="timetable_change").values_list("pk", flat=True))
+    assert sent_ids == notices and len(notices) == 2 and old.pk not in sent_ids
