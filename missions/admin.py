@@ -4,15 +4,20 @@ from django.contrib import admin
 
 from missions import perms
 from missions.models import (
+    AeshAbsence,
     Assignment,
+    ClassCourse,
     MissionLetter,
     MissionLetterSignature,
+    PairingWish,
+    PlannerRun,
     ReferentActivity,
     TimeEntry,
     Timesheet,
     TimesheetEvent,
     TimeSlot,
     TravelTime,
+    Unavailability,
 )
 from pial.admin import ScopedAdmin
 from pial.models import School
@@ -123,6 +128,51 @@ class ReferentActivityAdmin(MissionsAdmin):
     list_filter = ["kind"]
     list_select_related = ["referent"]
     raw_id_fields = ["referent", "supported"]
+
+    def can_edit(self, request) -> bool:
+        return False
+
+
+# --- The planner's inputs and runs -----------------------------------------------------
+
+@admin.register(ClassCourse)
+class ClassCourseAdmin(MissionsAdmin):
+    """A class's courses (or one pupil's own timetable): what the planner places AESH on."""
+
+    list_display = ["school", "class_name", "student", "weekday", "start_time", "end_time", "week", "subject"]
+    list_filter = ["weekday", "week"]
+    list_select_related = ["school", "student"]
+    search_fields = ["class_name", "subject"]
+    raw_id_fields = ["student"]
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(MissionsAdmin):
+    list_display = ["aesh", "weekday", "start_time", "end_time", "week", "label"]
+    list_select_related = ["aesh"]
+
+
+@admin.register(PairingWish)
+class PairingWishAdmin(MissionsAdmin):
+    list_display = ["aesh", "student", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["aesh", "student"]
+    raw_id_fields = ["student"]
+
+
+@admin.register(AeshAbsence)
+class AeshAbsenceAdmin(MissionsAdmin):
+    list_display = ["aesh", "start_date", "end_date", "reason"]
+    list_select_related = ["aesh"]
+    exclude = ["created_by"]
+
+
+@admin.register(PlannerRun)
+class PlannerRunAdmin(MissionsAdmin):
+    """Read-only: runs are started and accepted from the planner's pages."""
+
+    list_display = ["pole", "created_at", "state", "progress", "accepted_at"]
+    exclude = ["result"]
 
     def can_edit(self, request) -> bool:
         return False

@@ -7,6 +7,7 @@ from aesh.models import Amendment
 from eleves.enums import AidKind
 from eleves.models import Notification
 from missions.hours import demo as hours_demo
+from missions.planner import demo as planner_demo
 from missions.models import (
     Assignment,
     AssignmentKind,
@@ -53,6 +54,7 @@ def seed(context: dict) -> None:
                               start_date=today - datetime.timedelta(days=today.weekday()))
     _letters(context, today)
     hours_demo.seed(context)
+    planner_demo.seed(context)
 
 
 def _contract_minutes(aesh, today) -> int:

@@ -310,8 +310,29 @@ from missions.hours.models import (  # noqa: E402
     Timesheet,
     TimesheetEvent,
 )
+from missions.planner.models import (  # noqa: E402
+    AeshAbsence,
+    ClassCourse,
+    PairingWish,
+    PlannerRun,
+    Unavailability,
+)
 
 __all__ = [
-    "Assignment", "CalendarFeed", "MissionLetter", "MissionLetterSignature", "ReferentActivity", "TimeEntry",
-    "TimeSlot", "Timesheet", "TimesheetEvent", "TimetableChange", "TravelTime",
+    "AeshAbsence",
+    "Assignment",
+    "CalendarFeed",
+    "ClassCourse",
+    "MissionLetter",
+    "MissionLetterSignature",
+    "PairingWish",
+    "PlannerRun",
+    "ReferentActivity",
+    "TimeEntry",
+    "TimeSlot",
+    "Timesheet",
+    "TimesheetEvent",
+    "TimetableChange",
+    "TravelTime",
+    "Unavailability",
 ]

@@ -45,3 +45,8 @@ def can_view_hours(scope: Scope) -> bool:
 def can_validate_hours(scope: Scope) -> bool:
     """Validating, returning and reopening a week: the pôle's coordination."""
     return scope.is_national or scope.role == Role.COORDINATOR
+
+
+def can_plan(scope: Scope) -> bool:
+    """The planner (runs, proposals, acceptance) and absence replacements: the pôle's coordinators."""
+    return scope.role == Role.COORDINATOR and scope.pole_id is not None

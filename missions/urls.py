@@ -3,6 +3,8 @@ from django.urls import path
 from missions import calendar, letters, views
 from missions.hours import exports as hours_exports
 from missions.hours import views as hours
+from missions.planner import imports as course_imports
+from missions.planner import views as planner
 
 app_name = "missions"
 
@@ -37,6 +39,20 @@ urlpatterns = [
     path("heures/mois/<int:year>-<int:month>.<str:fmt>", hours_exports.month_export, name="hours_month_export"),
     path("referent/", hours.referent_log, name="referent_log"),
     path("referent/<int:pk>/", hours.referent_log_of, name="referent_log_of"),
+    # Planner: proposals for the pôle's timetables, absences and their replacements.
+    path("planificateur/", planner.planner, name="planner"),
+    path("planificateur/<int:pk>/", planner.run_detail, name="planner_run"),
+    path("planificateur/<int:pk>/etat/", planner.run_status, name="planner_status"),
+    path("planificateur/<int:pk>/annuler/", planner.run_cancel, name="planner_cancel"),
+    path("planificateur/<int:pk>/accepter/", planner.run_accept, name="planner_accept"),
+    path("planificateur/emplois-du-temps/import/", course_imports.FLOW.upload, name="import"),
+    path("planificateur/emplois-du-temps/import/<str:token>/colonnes/", course_imports.FLOW.mapping,
+         name="import_mapping"),
+    path("planificateur/emplois-du-temps/import/<str:token>/apercu/", course_imports.FLOW.preview,
+         name="import_preview"),
+    path("absences/", planner.absences, name="planner_absences"),
+    path("absences/<int:pk>/", planner.absence_detail, name="planner_absence"),
+    path("absences/<int:pk>/remplacer/", planner.absence_replace, name="planner_replace"),
     path("lettres/", letters.letter_list, name="letters"),
     path("lettres/nouvelle/", letters.letter_create, name="letter_create"),
     path("lettres/<int:pk>/", letters.letter_detail, name="letter"),

@@ -42,6 +42,7 @@ def dashboard(request):
     return render(request, "missions/dashboard.html", {
         "totals": selectors.dashboard(scope, today), "waiting": waiting, "today": today,
         "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
+        "can_plan": perms.can_plan(scope),
     })
 
 

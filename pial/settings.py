@@ -372,6 +372,12 @@ PIAL = {
     # Timetables: default travel time between two schools, the lunch window.
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
+    # Planner: an AESH with a mutualisée aid supports up to this many pupils of the same
+    # course, for this many hours a week (a mutualisée notification has no hours); the
+    # improvement phase stops after this many seconds.
+    "PLANNER_MUTUALISED_MAX_PUPILS": 3,
+    "PLANNER_MUTUALISED_TARGET_HOURS": 6,
+    "PLANNER_TIME_BUDGET_SECONDS": 20,
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
     "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
     "CALENDAR_DAYS_AHEAD": 120,

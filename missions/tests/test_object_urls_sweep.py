@@ -25,7 +25,19 @@ from aesh.models import Aesh, Amendment, Contract, Training
 from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
 from eleves.services import document_add
 from missions.hours.enums import EntryKind
-from missions.models import Assignment, MissionLetter, ReferentActivity, TimeEntry, Timesheet, TimeSlot, TimetableChange
+from missions.models import (
+    AeshAbsence,
+    Assignment,
+    ClassCourse,
+    MissionLetter,
+    PlannerRun,
+    ReferentActivity,
+    TimeEntry,
+    Timesheet,
+    TimeSlot,
+    TimetableChange,
+    Unavailability,
+)
 from pial.enums import Role
 from pial.models import Departement, Membership, Pole, School
 from pial.scope import SESSION_KEY
@@ -48,6 +60,11 @@ OBJECT_URLS = {
 }
 EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "missions:hours_statement": {"year": 2026, "month": 9}}
 # URLs with numbers that name no object: the user's own month, the pôle's month.
+OBJECT_URLS.update({
+    "missions:planner_run": PlannerRun, "missions:planner_status": PlannerRun, "missions:planner_cancel": PlannerRun,
+    "missions:planner_accept": PlannerRun, "missions:planner_absence": AeshAbsence,
+    "missions:planner_replace": AeshAbsence,
+})
 NOT_OBJECT_URLS = {"missions:hours_my_statement", "missions:hours_month_export"}
 
 # Each model's pôles: an object is outside a scope when none of them is the scope's.
@@ -69,6 +86,10 @@ POLES_OF = {
     Timesheet: lambda o: {o.aesh.home_pole_id},
     TimeEntry: lambda o: {o.timesheet.aesh.home_pole_id},
     ReferentActivity: lambda o: {o.referent.home_pole_id},
+    ClassCourse: lambda o: {o.school.pole_id},
+    Unavailability: lambda o: {o.aesh.home_pole_id},
+    AeshAbsence: lambda o: {o.aesh.home_pole_id},
+    PlannerRun: lambda o: {o.pole_id},
 }
 # For an AESH, another AESH's own records are out of reach even in the same pôle.
 AESH_OF = {
@@ -132,6 +153,11 @@ def test_no_role_reaches_an_object_outside_its_territory(client, settings, tmp_p
         if not Timesheet.objects.filter(aesh__home_pole=pole).exists():
             week = Timesheet.objects.create(aesh=aesh, week_start=datetime.date(2026, 11, 9))
             TimeEntry.objects.create(timesheet=week, kind=EntryKind.OUTING, day=week.week_start, minutes=60)
+        AeshAbsence.objects.create(aesh=aesh, start_date=datetime.date(2026, 11, 23),
+                                   end_date=datetime.date(2026, 11, 27), reason="TRAINING")
+        PlannerRun.objects.create(pole=pole, start_date=datetime.date(2026, 11, 30), state="DONE",
+                                  result={"placements": [], "current": [], "units": {}, "workers": {},
+                                          "uncovered": [], "slot_of": {}, "before": {}, "after": {}})
         document_add(student=Student.objects.filter(school__pole=pole).order_by("pk").first(), kind="PPS",
                      upload=SimpleUploadedFile("pps.pdf", b"%PDF-1.4", content_type="application/pdf"), user=None)
     other = Departement.objects.create(code="974", name="La Réunion")

@@ -17,3 +17,14 @@ def width_class(percent) -> str:
     if not value.is_finite():
         return "pial-w-0"
     return f"pial-w-{min(max(int(value.to_integral_value()), 0), 100)}"
+
+
+@register.filter
+def minutes_h(minutes) -> str:
+    """Weekly minutes as « 12 h », « 7 h 30 »."""
+    try:
+        total = round(float(minutes))
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(total, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
