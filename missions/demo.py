@@ -7,7 +7,6 @@ from aesh.models import Amendment
 from eleves.enums import AidKind
 from eleves.models import Notification
 from missions.hours import demo as hours_demo
-from missions.planner import demo as planner_demo
 from missions.models import (
     Assignment,
     AssignmentKind,
@@ -16,6 +15,7 @@ from missions.models import (
     MissionLetterSignature,
     TimeSlot,
 )
+from missions.planner import demo as planner_demo
 from pial.enums import Role
 from pial.models import Membership, SchoolYear
 
