@@ -77,7 +77,7 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     assert response.status_code == 302 and response["Location"] == reverse("missions:planner_run", args=[run.pk])
     assert run.state == "DONE" and run.progress == 100  # tasks run inline in the embedded default
     page = client.get(reverse("missions:planner_run", args=[run.pk])).content.decode()
-    assert "Bonnet Alice".upper().split()[0] in page and "Heures notifiées couvertes" in page
+    assert "BONNET Alice" in page and "Heures notifiées couvertes" in page
     status = client.get(reverse("missions:planner_status", args=[run.pk])).json()
     assert status["state"] == "DONE" and status["progress"] == 100
     adds = [str(i) for i in range(len(run.result["placements"]))]
@@ -170,7 +170,7 @@ def test_an_absence_lists_lost_pupils_and_replaces_in_one_click(client_as, plann
     page = client.get(reverse("missions:planner_absence", args=[absence.pk])).content.decode()
     lost = {p[1] for p in run.result["placements"] if p[0] == lea.pk}
     assert lost, "Léa serves someone in the proposal"
-    assert "Petit Marc".split()[0].upper() in page or "Marc" in page
+    assert "PETIT Marc" in page
     unit = sorted(lost)[0]
     before = TimeSlot.objects.filter(aesh=planned["colleague"]).count()
     client.post(reverse("missions:planner_replace", args=[absence.pk]),
