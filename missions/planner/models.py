@@ -74,7 +74,9 @@ class ClassCourse(models.Model):
                 f"{' ' + self.subject if self.subject else ''}")
 
 
-class UnavailabilityQuerySet(PoleScopedQuerySet):
+class AeshPoleQuerySet(PoleScopedQuerySet):
+    """Records of an AESH: scoped by the AESH's home pôle."""
+
     pole_path = "aesh__home_pole_id"
 
 
@@ -88,7 +90,7 @@ class Unavailability(models.Model):
     week = models.CharField("semaines", max_length=1, choices=WEEKS, blank=True, default="")
     label = models.CharField("précision", max_length=120, blank=True, help_text="Sans donnée de santé.")
 
-    objects = UnavailabilityQuerySet.as_manager()
+    objects = AeshPoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "indisponibilité"
@@ -113,7 +115,7 @@ class PairingWish(models.Model):
                                 verbose_name="élève")
     kind = models.CharField("souhait", max_length=6, choices=WishKind.choices)
 
-    objects = UnavailabilityQuerySet.as_manager()
+    objects = AeshPoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "souhait d'appariement"
@@ -135,7 +137,7 @@ class AeshAbsence(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = UnavailabilityQuerySet.as_manager()
+    objects = AeshPoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "absence d'AESH"

@@ -129,7 +129,7 @@ def _result(loaded: inputs.Inputs, proposal: Plan, seconds: float) -> dict:
 
 # --- Accepting ------------------------------------------------------------------------------
 
-def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datetime.date, user,
+def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datetime.date,
                     end: datetime.date | None = None) -> Assignment:
     """The current assignment of the AESH to the pupil, or a new one within the contract and
     the notification."""
@@ -151,7 +151,7 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
 def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, end: datetime.date | None = None):
     """One proposed line → assignments and a slot, all rules checked again, or nothing."""
     with transaction.atomic():
-        assignments = [_assignment_for(placement.worker_id, pupil, unit["exclusive"], start, user, end)
+        assignments = [_assignment_for(placement.worker_id, pupil, unit["exclusive"], start, end)
                        for pupil in unit["pupils"]]
         ends = [a.end_date for a in assignments if a.end_date] + ([end] if end else [])
         slot = TimeSlot(aesh_id=placement.worker_id, weekday=placement.weekday, start_time=time_of(placement.start),
