@@ -3,7 +3,16 @@
 from django.contrib import admin
 
 from aesh import perms
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import (
+    Aesh,
+    Amendment,
+    Contract,
+    Recourse,
+    Training,
+    TrainingNeedsWindow,
+    TrainingTheme,
+)
+from aesh.recourse.services import recourse_journal
 from pial.admin import ScopedAdmin
 
 
@@ -65,3 +74,53 @@ class TrainingAdmin(AeshScopedAdmin):
     list_select_related = ["aesh"]
     search_fields = ["title", "aesh__last_name"]
     raw_id_fields = ["aesh"]
+
+
+@admin.register(TrainingTheme)
+class TrainingThemeAdmin(ScopedAdmin):
+    """The DSDEN keeps the list of themes the AESH choose from (its gestionnaire edits it)."""
+
+    list_display = ["name", "departement", "is_active", "position"]
+    list_filter = ["is_active", "departement"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "departement":
+            from pial.models import Departement
+
+            kwargs["queryset"] = Departement.objects.visible_to(request.scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TrainingNeedsWindow)
+class TrainingNeedsWindowAdmin(AeshScopedAdmin):
+    """Read here: the coordination opens the window from its page, which checks the dates."""
+
+    list_display = ["pole", "school_year", "opens_on", "closes_on"]
+    list_select_related = ["pole", "school_year"]
+
+    def can_edit(self, request) -> bool:
+        return False
+
+
+@admin.register(Recourse)
+class RecourseAdmin(ScopedAdmin):
+    """Read-only, and only what the acting scope may read (the coordination: the recourses it was
+    informed of; the national admin and the DSDEN: none). Opening one is journaled."""
+
+    list_display = ["__str__", "created_at", "circonscription", "status"]
+    list_filter = ["status"]
+    list_select_related = ["circonscription"]
+    fields = ["created_at", "circonscription", "school", "category", "subject", "pupil_label", "text", "status",
+              "inform_coordination", "closed_at"]
+    readonly_fields = fields
+
+    def can_edit(self, request) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        recourse = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if recourse is not None and request.method == "GET":
+            recourse_journal(request, recourse, "sollicitation lue (administration)")
+        return super().change_view(request, object_id, form_url, extra_context)

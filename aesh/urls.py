@@ -1,6 +1,7 @@
 from django.urls import path
 
-from aesh import exports, imports_views, views
+from aesh import exports, imports_views, needs, views
+from aesh.recourse import views as recourse
 
 app_name = "aesh"
 
@@ -12,6 +13,13 @@ urlpatterns = [
     path("import/<str:token>/colonnes/", imports_views.FLOW.mapping, name="import_mapping"),
     path("import/<str:token>/apercu/", imports_views.FLOW.preview, name="import_preview"),
     path("moi/", views.my_record, name="me"),
+    path("moi/besoins-de-formation/", needs.my_needs, name="my_training_needs"),
+    path("besoins-de-formation/", needs.window_page, name="training_window"),
+    # « Solliciter l'IEN »: the AESH's requests, the inbox, one exchange.
+    path("moi/sollicitations/", recourse.my_recourses, name="my_recourses"),
+    path("moi/sollicitations/nouvelle/", recourse.recourse_create, name="recourse_create"),
+    path("sollicitations/", recourse.inbox, name="recourses"),
+    path("sollicitations/<int:pk>/", recourse.recourse_detail, name="recourse"),
     path("<int:pk>/", views.aesh_detail, name="detail"),
     path("<int:pk>/modifier/", views.aesh_update, name="update"),
     path("<int:pk>/inviter/", views.aesh_invite, name="invite"),

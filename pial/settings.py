@@ -385,6 +385,13 @@ PIAL = {
     "REMINDER_TRAINING_DAYS": [90, 30, 7],
     "REMINDER_NOTIFICATION_DAYS": [90, 30],
     "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
+    # Newcomers: an AESH whose first contract or first assignment started within this many days is
+    # given a welcome path; their référent is reminded (once) when no welcome meeting is recorded
+    # after this many school days.
+    "NEWCOMER_DETECTION_DAYS": 45,
+    "NEWCOMER_WELCOME_SCHOOL_DAYS": env_int("PIAL_NEWCOMER_WELCOME_SCHOOL_DAYS", 10),
+    # Recourse to the inspector: may the AESH address the pôle's pilots as well?
+    "RECOURSE_TO_PILOTS": env_bool("PIAL_RECOURSE_TO_PILOTS", False),
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
 }
