@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "aesh",
     "eleves",
     "missions",
+    "referents",
     "reports",
 ]
 
@@ -171,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-semaines-en-brouillon": {"task": "pial.tasks.run_job",
                                      "schedule": crontab(day_of_week="mon", hour=8, minute=0),
                                      "args": ("timesheet_draft",)},
+    "parcours-accueil-nouveaux-aesh": {"task": "referents.tasks.open_newcomer_paths",
+                                       "schedule": crontab(hour=6, minute=20)},
+    "rappels-accueil-nouveaux-aesh": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=55),
+                                      "args": ("newcomer_welcome",)},
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.tasks.sweep_reminders", "schedule": crontab(minute="*/15")},

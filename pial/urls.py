@@ -14,6 +14,7 @@ urlpatterns = [
     path("aesh/", include("aesh.urls")),
     path("eleves/", include("eleves.urls")),
     path("missions/", include("missions.urls")),
+    path("pole/", include("referents.urls")),
     path("rapports/", include("reports.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,8 @@ def _sheet(table: Table, first: str) -> tuple[str, list[str], list[list[object]]
 def sheets_of(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
     sheets = [_sheet(t, "Territoire") for t in report.pupil_tables]
     sheets.append(_sheet(report.aesh_table, "Pôle ou territoire"))
+    if report.recourse_table:
+        sheets.append(_sheet(report.recourse_table, "Territoire"))
     weeks = [[p["week_start"], f"< {report.threshold}" if p["waiting_hidden"] else p["waiting"],
               "secret" if p["pupils_hidden"] else p["coverage"]] for p in report.evolution]
     sheets.append(("Semaine après semaine", ["Semaine du", "Élèves en attente", "Taux de couverture (%)"], weeks))
@@ -77,7 +79,7 @@ def render_pdf(report: Report) -> bytes:
              Paragraph("Élèves en attente, semaine après semaine", heading), _line_drawing(data.waiting),
              Paragraph(escape(data.waiting_summary), small), Paragraph("ETP d'AESH disponibles et placés", heading),
              _pairs_drawing(data.etp), PageBreak()]
-    for table in [*report.pupil_tables, report.aesh_table]:
+    for table in [*report.pupil_tables, report.aesh_table, *([report.recourse_table] if report.recourse_table else [])]:
         story.append(Paragraph(escape(table.title), heading))
         header = [Paragraph("<b>Territoire</b>", small)] + [Paragraph(f"<b>{escape(c.label)}</b>", small)
                                                             for c in table.columns]

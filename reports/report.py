@@ -165,6 +165,7 @@ class Report:
     pupil_tables: list[Table]
     aesh_table: Table
     evolution: list[dict]
+    recourse_table: Table | None = None  # reports.recourses: a suppressed count, nothing else
 
     @property
     def main(self) -> Table:
@@ -262,9 +263,11 @@ def build(scope: Scope, day: datetime.date) -> Report:
         point["coverage"] = _coverage(point)
         point["waiting_hidden"] = 0 < (point["waiting"] or 0) < threshold
         point["pupils_hidden"] = 0 < (point["pupils"] or 0) < threshold
+    from reports.recourses import recourse_table
+
     return Report(level=level, title=title, territory=scope.territory_label or "France entière", period=period,
                   threshold=threshold, pupil_tables=tables, aesh_table=_aesh_table(scope, period, aesh_grouping),
-                  evolution=evolution)
+                  evolution=evolution, recourse_table=recourse_table(scope, level, period, threshold))
 
 
 @dataclass(frozen=True)
