@@ -122,7 +122,8 @@ class WelcomeSheetVersion(models.Model):
     number = models.PositiveIntegerField("version")
     content = models.JSONField("contenu")
     changed = models.JSONField("rubriques modifiées", default=list)
-    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="par")
     author_label = models.CharField("par (nom et rôle)", max_length=200)
     created_at = models.DateTimeField("le", auto_now_add=True)
 
@@ -207,7 +208,8 @@ class NewcomerStep(models.Model):
     path = models.ForeignKey(NewcomerPath, on_delete=models.CASCADE, related_name="steps", verbose_name="parcours")
     kind = models.CharField("étape", max_length=16, choices=NewcomerStepKind.choices)
     done_on = models.DateField("faite le")
-    done_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par")
+    done_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                verbose_name="par")
     done_by_label = models.CharField("par (rôle)", max_length=100)
     note = models.CharField("précision", max_length=200, blank=True,
                             help_text="Sans nom d'élève ni donnée de santé.")
@@ -279,7 +281,7 @@ class Resource(models.Model):
                              verbose_name="pôle")
     departement = models.ForeignKey(Departement, on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="resources", verbose_name="département")
-    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name="ajoutée par")
     added_by_label = models.CharField("ajoutée par (nom et rôle)", max_length=200)
     added_at = models.DateTimeField("ajoutée le", auto_now_add=True)
@@ -365,7 +367,7 @@ class PracticeSession(models.Model):
     training_decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     activity = models.OneToOneField(ReferentActivity, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="action de référent·e")
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = PracticeSessionQuerySet.as_manager()

@@ -83,7 +83,8 @@ class RecourseMessage(models.Model):
 
     recourse = models.ForeignKey(Recourse, on_delete=models.CASCADE, related_name="messages",
                                  verbose_name="sollicitation")
-    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="par")
     from_inspector = models.BooleanField("de l'inspection", default=False)
     text = models.TextField("message", max_length=TEXT_MAX)
     status = models.CharField("état donné", max_length=10, choices=RecourseStatus.choices, blank=True)
