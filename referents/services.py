@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, DateField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from aesh.enums import TrainingKind
@@ -72,12 +72,14 @@ def sheet_read(*, sheet: WelcomeSheet, aesh: Aesh) -> None:
 # --- Newcomers -------------------------------------------------------------------------------
 
 def joined_on_annotation():
-    """The day an AESH joined: their first contract's start or first assignment's, whichever came first."""
+    """The day an AESH joined the pôle: when they had both a contract and an assignment (the later
+    of their first contract's start and their first assignment's), or whichever of the two exists.
+    An assignment dated from a pupil's notification may start before the AESH was hired."""
     first_contract = Contract.objects.filter(aesh=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
     first_assignment = Assignment.objects.filter(aesh=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
     contract, assignment = Subquery(first_contract, output_field=DateField()), Subquery(first_assignment,
                                                                                         output_field=DateField())
-    return Least(Coalesce(contract, assignment), Coalesce(assignment, contract))
+    return Greatest(Coalesce(contract, assignment), Coalesce(assignment, contract))
 
 
 def newcomers_without_path(today: datetime.date, pole_id: int | None = None):
