@@ -8,7 +8,9 @@ steps and the sessions feed) and below `reports`: floors stay one-way.
 from __future__ import annotations
 
 import datetime
+import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -229,9 +231,25 @@ class NewcomerStep(models.Model):
 
 # --- Resources ------------------------------------------------------------------------------
 
+class PrivateStorage(FileSystemStorage):
+    """Resources live outside any public tree (PRIVATE_MEDIA_ROOT/resources, read at each use); a
+    checked view serves them."""
+
+    @property
+    def base_location(self) -> str:
+        return str(Path(settings.PRIVATE_MEDIA_ROOT) / "resources")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def private_storage() -> FileSystemStorage:
-    """Resources live outside any public tree; a checked view serves them."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "resources", base_url=None)
+    return PrivateStorage()
 
 
 def resource_path(instance, filename: str) -> str:
