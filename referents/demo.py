@@ -169,7 +169,7 @@ def _sessions(context, today, referents, resources, pilot, coordinator) -> None:
         days=20)), "La prise de notes : outils et gabarits", theme, "Salle polyvalente de l'école Jules Ferry",
         "Chacun·e a apporté un outil ; le gabarit commun est sur l'étagère du pôle."),
         resources=[r for r in resources if r.pole_id == pole.pk][:1], user=coordinator)
-    services.session_attendance(session=past, attendees=colleagues[:6] + [julie], today=today)
+    services.session_attendance(session=past, attendees=[*colleagues[:6], julie], today=today)
     services.session_training(session=past, counts=True, user=pilot)
     upcoming = services.session_save(session=_session(pole, referent, today + datetime.timedelta(days=16),
                                                       "Communiquer avec les familles", None, "Collège Jean Moulin", ""),

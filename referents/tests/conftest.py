@@ -27,7 +27,7 @@ def aesh_with_account(world, key: str, pole, **fields):
 
 
 @pytest.fixture
-def toolbox(world, team):
+def toolbox(world, team):  # noqa: F811  (the imported fixture)
     year = SchoolYear.objects.create(name="année", start_date=TODAY - datetime.timedelta(days=100),
                                      end_date=TODAY + datetime.timedelta(days=200), is_current=True)
     membership = MembershipFactory(user__email="referente_a@ac-test.fr", role=Role.AESH, pole=world.pole_a)
