@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from aesh import perms
 from aesh.models import (
+    Absence,
     Aesh,
     Amendment,
     Contract,
@@ -14,6 +15,7 @@ from aesh.models import (
 )
 from aesh.recourse.services import recourse_journal
 from pial.admin import ScopedAdmin
+from pial.enums import Role
 
 
 class AeshScopedAdmin(ScopedAdmin):
@@ -124,3 +126,14 @@ class RecourseAdmin(ScopedAdmin):
         if recourse is not None and request.method == "GET":
             recourse_journal(request, recourse, "sollicitation lue (administration)")
         return super().change_view(request, object_id, form_url, extra_context)
+
+@admin.register(Absence)
+class AbsenceAdmin(ScopedAdmin):
+    """Absence periods (category only), as the planner's absence page enters them."""
+
+    list_display = ["aesh", "start_date", "end_date", "reason"]
+    list_select_related = ["aesh"]
+    exclude = ["created_by"]
+
+    def can_edit(self, request) -> bool:
+        return request.scope.is_national or request.scope.role == Role.COORDINATOR

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from aesh.models import Aesh, Training, TrainingTheme
-from missions.hours.models import ReferentActivity
+from hours.models import ReferentActivity
 from missions.models import Assignment
 from pial.enums import Role
 from pial.models import Departement, Pole, School, User

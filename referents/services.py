@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from aesh.enums import TrainingKind
 from aesh.models import Aesh, Contract, Training
-from missions.hours.enums import ReferentActivityKind
-from missions.hours.services import referent_activity_add
+from hours.enums import ReferentActivityKind
+from hours.services import referent_activity_add
 from missions.models import Assignment, LetterState, MissionLetter
 from pial.conf import setting
 from pial.models import SchoolYear

@@ -21,27 +21,17 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from aesh.models import Aesh, Amendment, Contract, Recourse, Training, TrainingNeedsWindow, TrainingTheme
+from aesh.models import Absence, Aesh, Amendment, Contract, Recourse, Training, TrainingNeedsWindow, TrainingTheme
 from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
 from eleves.services import document_add
-from missions.hours.enums import EntryKind
-from missions.models import (
-    AeshAbsence,
-    Assignment,
-    ClassCourse,
-    MissionLetter,
-    PlannerRun,
-    ReferentActivity,
-    TimeEntry,
-    Timesheet,
-    TimeSlot,
-    TimetableChange,
-    Unavailability,
-)
+from hours.enums import EntryKind
+from hours.models import ReferentActivity, TimeEntry, Timesheet
+from missions.models import Assignment, MissionLetter, TimeSlot, TimetableChange
 from pial.enums import Role
 from pial.models import Departement, Membership, Pole, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import MembershipFactory, TotpFactory
+from planner.models import ClassCourse, PlannerRun, Unavailability
 from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
 
 # URL name → the model its `pk` names, and the other arguments it needs.
@@ -54,32 +44,20 @@ OBJECT_URLS = {
     "eleves:document": PpsDocument,
     "missions:change_acknowledge": TimetableChange, "missions:aesh_week": Aesh, "missions:slot_create": Aesh,
     "missions:slot_update": TimeSlot, "missions:slot_delete": TimeSlot, "missions:student_week": Student,
-    "missions:school_day": School, "missions:assignment_end": Assignment, "missions:hours_remove": TimeEntry,
-    "missions:hours_timesheet": Timesheet, "missions:hours_decide": Timesheet, "missions:hours_aesh": Aesh,
-    "missions:hours_statement": Aesh, "missions:referent_log_of": Aesh, "missions:letter": MissionLetter,
+    "missions:school_day": School, "missions:assignment_end": Assignment, "hours:remove": TimeEntry,
+    "hours:timesheet": Timesheet, "hours:decide": Timesheet, "hours:aesh": Aesh,
+    "hours:statement": Aesh, "hours:referent_log_of": Aesh, "missions:letter": MissionLetter,
     "missions:letter_sign": MissionLetter, "missions:letter_pdf": MissionLetter,
 }
-EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "missions:hours_statement": {"year": 2026, "month": 9}}
+EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "hours:statement": {"year": 2026, "month": 9}}
 # URLs with numbers that name no object: the user's own month, the pôle's month.
 OBJECT_URLS.update({
-    "missions:planner_run": PlannerRun, "missions:planner_status": PlannerRun, "missions:planner_cancel": PlannerRun,
-    "missions:planner_accept": PlannerRun, "missions:planner_absence": AeshAbsence,
-    "missions:planner_replace": AeshAbsence,
+    "planner:run": PlannerRun, "planner:status": PlannerRun, "planner:cancel": PlannerRun,
+    "planner:accept": PlannerRun, "planner:absence": Absence,
+    "planner:replace": Absence,
 })
-# The AESH's recourse; the référent's toolbox (a school's welcome sheet is named by the school).
-OBJECT_URLS.update({
-    "aesh:recourse": Recourse,
-    "referents:sheet": School, "referents:sheet_edit": School, "referents:sheet_history": School,
-    "referents:sheet_read": School, "referents:path": NewcomerPath, "referents:path_referent": NewcomerPath,
-    "referents:step_tick": NewcomerPath, "referents:step_untick": NewcomerPath,
-    "referents:resource_file": Resource, "referents:resource_delete": Resource,
-    "referents:session": PracticeSession, "referents:session_edit": PracticeSession,
-    "referents:session_sign_up": PracticeSession, "referents:session_attendance": PracticeSession,
-    "referents:session_training": PracticeSession,
-})
-EXTRA_KWARGS.update({"referents:step_tick": {"kind": "WELCOME_MEETING"},
-                     "referents:step_untick": {"kind": "WELCOME_MEETING"}})
-NOT_OBJECT_URLS = {"missions:hours_my_statement", "missions:hours_month_export"}
+from planner.models import ClassCourse, PlannerRun, Unavailability
+from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
 
 # Each model's pôles: an object is outside a scope when none of them is the scope's.
 POLES_OF = {
@@ -102,7 +80,7 @@ POLES_OF = {
     ReferentActivity: lambda o: {o.referent.home_pole_id},
     ClassCourse: lambda o: {o.school.pole_id},
     Unavailability: lambda o: {o.aesh.home_pole_id},
-    AeshAbsence: lambda o: {o.aesh.home_pole_id},
+    Absence: lambda o: {o.aesh.home_pole_id},
     PlannerRun: lambda o: {o.pole_id},
     # A recourse is its author's pôle's and its circonscription's (a PAS may span two).
     Recourse: lambda o: {o.aesh.home_pole_id, *Pole.objects.filter(circonscription_id=o.circonscription_id)
@@ -183,7 +161,7 @@ def test_no_role_reaches_an_object_outside_its_territory(client, settings, tmp_p
         if not Timesheet.objects.filter(aesh__home_pole=pole).exists():
             week = Timesheet.objects.create(aesh=aesh, week_start=datetime.date(2026, 11, 9))
             TimeEntry.objects.create(timesheet=week, kind=EntryKind.OUTING, day=week.week_start, minutes=60)
-        AeshAbsence.objects.create(aesh=aesh, start_date=datetime.date(2026, 11, 23),
+        Absence.objects.create(aesh=aesh, start_date=datetime.date(2026, 11, 23),
                                    end_date=datetime.date(2026, 11, 27), reason="TRAINING")
         PlannerRun.objects.create(pole=pole, start_date=datetime.date(2026, 11, 30), state="DONE",
                                   result={"placements": [], "current": [], "units": {}, "workers": {},

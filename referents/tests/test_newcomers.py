@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from missions.hours.enums import ReferentActivityKind
-from missions.models import ReferentActivity
+from hours.enums import ReferentActivityKind
+from hours.models import ReferentActivity
 from pial.calendar import is_day_off
 from pial.models import Reminder
 from pial.reminders import run
@@ -96,7 +96,7 @@ def test_a_step_ticked_by_the_referent_feeds_their_log_once(client, world, toolb
     services.step_done(path=path, kind=WELCOME, user=None, by_referent=toolbox["referente"], day=TODAY,
                        minutes=30, done_by_label="x")
     assert ReferentActivity.objects.count() == 1
-    log = client.get(reverse("missions:referent_log")).content.decode()
+    log = client.get(reverse("hours:referent_log")).content.decode()
     assert "Parcours d&#x27;accueil : Rencontre d&#x27;accueil" in log
 
 

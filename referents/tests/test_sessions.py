@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from aesh.models import Training
-from missions.hours.enums import ReferentActivityKind
-from missions.models import ReferentActivity
+from hours.enums import ReferentActivityKind
+from hours.models import ReferentActivity
 from referents import services
 from referents.models import PracticeSession, SessionAttendance
 from referents.tests.conftest import TODAY, login
