@@ -8,7 +8,6 @@ class AeshConfig(AppConfig):
 
     def ready(self):
         from aesh import jobs, needs, perms
-        from aesh.recourse import perms as recourse_perms
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 
@@ -22,8 +21,4 @@ class AeshConfig(AppConfig):
             NavItem("Mon contrat", "aesh:me", perms.can_view_own_record, "/aesh/moi/", order=10),
             NavItem("Besoins de formation", "aesh:training_window", needs.can_view_window,
                     "/aesh/besoins-de-formation/", order=35),
-            NavItem("Solliciter l'IEN", "aesh:my_recourses", recourse_perms.can_send_recourse,
-                    "/aesh/moi/sollicitations/", order=60),
-            NavItem("Sollicitations des AESH", "aesh:recourses", recourse_perms.can_read_recourses,
-                    "/aesh/sollicitations/", order=60),
         )

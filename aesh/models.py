@@ -496,11 +496,3 @@ class TrainingNeed(models.Model):
     def __str__(self) -> str:
         return f"Besoins de formation n° {self.pk}"
 
-
-# The recourse to the inspector lives in its own module; imported here so that Django finds it.
-from aesh.recourse.models import Recourse, RecourseMessage, RecourseRead  # noqa: E402
-
-__all__ = [
-    "Aesh", "Amendment", "Contract", "Recourse", "RecourseMessage", "RecourseRead", "Training", "TrainingNeed",
-    "TrainingNeedsWindow", "TrainingTheme",
-]

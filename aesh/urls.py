@@ -1,7 +1,6 @@
 from django.urls import path
 
 from aesh import exports, imports_views, needs, views
-from aesh.recourse import views as recourse
 
 app_name = "aesh"
 
@@ -15,11 +14,6 @@ urlpatterns = [
     path("moi/", views.my_record, name="me"),
     path("moi/besoins-de-formation/", needs.my_needs, name="my_training_needs"),
     path("besoins-de-formation/", needs.window_page, name="training_window"),
-    # « Solliciter l'IEN »: the AESH's requests, the inbox, one exchange.
-    path("moi/sollicitations/", recourse.my_recourses, name="my_recourses"),
-    path("moi/sollicitations/nouvelle/", recourse.recourse_create, name="recourse_create"),
-    path("sollicitations/", recourse.inbox, name="recourses"),
-    path("sollicitations/<int:pk>/", recourse.recourse_detail, name="recourse"),
     path("<int:pk>/", views.aesh_detail, name="detail"),
     path("<int:pk>/modifier/", views.aesh_update, name="update"),
     path("<int:pk>/inviter/", views.aesh_invite, name="invite"),

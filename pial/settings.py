@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "aesh",
     "eleves",
     "missions",
+    "recourse",
     "hours",
     "planner",
     "referents",

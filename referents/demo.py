@@ -1,4 +1,4 @@
-"""Demo of the référent's toolbox and the AESH's recourse, so that both are alive after
+"""Demo of the référent's toolbox, so that it is alive after
 `make run`: a welcome sheet for every demo school (some with several versions), a newcomer halfway
 through their path (and one whose welcome meeting is late, for the reminder), resources on the
 pôle's and the département's shelves, practice-sharing sessions (one past, counted as training,
@@ -11,8 +11,6 @@ import datetime
 import random
 
 from aesh.models import Aesh, TrainingNeed, TrainingNeedsWindow, TrainingTheme
-from aesh.recourse import services as recourse_services
-from aesh.recourse.enums import RecourseCategory, RecourseStatus
 from missions.models import MissionLetter
 from pial.calendar import is_day_off
 from pial.demo import DEMO_DOMAIN, DEMO_PASSWORD
@@ -66,7 +64,6 @@ def seed(context: dict) -> None:
     resources = _resources(context, coordinator, gestionnaire, referente)
     _sessions(context, today, referents, resources, pilot, coordinator)
     _training_needs(context, today, coordinator, rng)
-    _recourses(context, today)
 
 
 def _referent_login(referent: Aesh, context) -> Aesh:
@@ -211,26 +208,3 @@ def _training_needs(context, today, coordinator, rng) -> None:
             if chosen or other:
                 need = TrainingNeed.objects.create(window=window, aesh=aesh, other=other)
                 need.themes.set(chosen)
-
-
-def _recourses(context, today) -> None:
-    """Julie Bernard's, answered by the IEN of Lys-Nord; one unanswered in Lys-Sud (the PAS)."""
-    julie = Aesh.objects.get(user__email=f"aesh@{DEMO_DOMAIN}")
-    school = recourse_services.selectors.schools_of(julie, today).first()
-    recourse = recourse_services.recourse_send(
-        aesh=julie, school=school, category=RecourseCategory.FAMILY, subject="Échanges difficiles à la sortie",
-        pupil_label="Léo M.", inform_coordination=False,
-        text="Depuis trois semaines, un parent m'interpelle à la sortie de l'école sur ce qui se passe en classe et "
-             "me demande mon numéro personnel. J'ai répondu que ces échanges se font avec l'enseignante. "
-             "Je souhaiterais savoir comment me positionner.")
-    ien = User.objects.get(email=f"ien@{DEMO_DOMAIN}")
-    recourse_services.recourse_answer(
-        recourse=recourse, user=ien, status=RecourseStatus.MEETING_PROPOSED,
-        text="Merci de votre message : vous avez eu la bonne attitude. Je vous propose un entretien mardi prochain à "
-             "16 h 45 à l'inspection ; j'en parlerai aussi à la directrice, sans vous nommer si vous le préférez.")
-    pas_aesh = Aesh.objects.filter(home_pole=context["poles"]["pas"]).order_by("pk").first()
-    pas_school = recourse_services.selectors.schools_of(pas_aesh, today).first()
-    recourse_services.recourse_send(
-        aesh=pas_aesh, school=pas_school, category=RecourseCategory.WORKING_CONDITIONS,
-        subject="Emploi du temps sur trois établissements", inform_coordination=True,
-        text="Mon emploi du temps me fait changer trois fois d'établissement le jeudi, sans temps de trajet prévu.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from aesh.models import Aesh, TrainingNeedsWindow
-from aesh.recourse.selectors import schools_of
+from aesh.selectors import schools_of
 from pial.models import School
 from referents.access import Access
 from referents.enums import NewcomerStepKind

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from aesh.models import Recourse
 from pial.models import Circonscription, Departement
 from pial.scope import Scope
+from recourse.models import Recourse
 from reports import privacy
 from reports.report import Column, Row, Table
 

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from aesh.models import Absence, Aesh, Amendment, Contract, Recourse, Training, TrainingNeedsWindow, TrainingTheme
+from aesh.models import Absence, Aesh, Amendment, Contract, Training, TrainingNeedsWindow, TrainingTheme
 from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
 from eleves.services import document_add
 from hours.enums import EntryKind
@@ -32,6 +32,7 @@ from pial.models import Departement, Membership, Pole, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import MembershipFactory, TotpFactory
 from planner.models import ClassCourse, PlannerRun, Unavailability
+from recourse.models import Recourse
 from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
 
 # URL name → the model its `pk` names, and the other arguments it needs.
@@ -56,8 +57,20 @@ OBJECT_URLS.update({
     "planner:accept": PlannerRun, "planner:absence": Absence,
     "planner:replace": Absence,
 })
-from planner.models import ClassCourse, PlannerRun, Unavailability
-from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
+# The AESH's recourse; the référent's toolbox (a school's welcome sheet is named by the school).
+OBJECT_URLS.update({
+    "recourse:detail": Recourse,
+    "referents:sheet": School, "referents:sheet_edit": School, "referents:sheet_history": School,
+    "referents:sheet_read": School, "referents:path": NewcomerPath, "referents:path_referent": NewcomerPath,
+    "referents:step_tick": NewcomerPath, "referents:step_untick": NewcomerPath,
+    "referents:resource_file": Resource, "referents:resource_delete": Resource,
+    "referents:session": PracticeSession, "referents:session_edit": PracticeSession,
+    "referents:session_sign_up": PracticeSession, "referents:session_attendance": PracticeSession,
+    "referents:session_training": PracticeSession,
+})
+EXTRA_KWARGS.update({"referents:step_tick": {"kind": "WELCOME_MEETING"},
+                     "referents:step_untick": {"kind": "WELCOME_MEETING"}})
+NOT_OBJECT_URLS = {"hours:my_statement", "hours:month_export"}
 
 # Each model's pôles: an object is outside a scope when none of them is the scope's.
 POLES_OF = {

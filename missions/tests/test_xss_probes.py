@@ -19,13 +19,14 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from pypdf import PdfReader
 
-from aesh.models import Aesh, Amendment, Contract, Recourse, RecourseMessage, Training, TrainingNeed, TrainingTheme
+from aesh.models import Aesh, Amendment, Contract, Training, TrainingNeed, TrainingTheme
 from eleves.models import Notification, Pps, Student
 from hours.models import ReferentActivity, TimeEntry, Timesheet
 from missions.models import MissionLetter, TimetableChange
 from pial.models import Membership, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import TotpFactory
+from recourse.models import Recourse, RecourseMessage
 from referents.models import NewcomerStep, PracticeSession, Resource, WelcomeSheet
 
 PROBE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'

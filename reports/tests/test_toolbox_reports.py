@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from aesh.models import TrainingNeed, TrainingNeedsWindow, TrainingTheme
-from aesh.recourse import services as recourse_services
 from aesh.tests.factories import AeshFactory
 from pial.models import SchoolYear
+from recourse import services as recourse_services
 
 TODAY = datetime.date.today()
 

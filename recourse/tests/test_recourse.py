@@ -6,12 +6,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from aesh.models import Recourse, RecourseMessage, RecourseRead
-from aesh.recourse import rules, services
-from aesh.recourse.enums import RecourseStatus
 from aesh.tests.factories import AeshFactory
 from pial.enums import Role
 from pial.tests.factories import MembershipFactory
+from recourse import rules, services
+from recourse.enums import RecourseStatus
+from recourse.models import Recourse, RecourseMessage, RecourseRead
 
 TEXT = "Un parent m'interpelle chaque soir à la sortie et me demande mon numéro personnel."
 
@@ -65,11 +65,11 @@ def test_the_author_writes_and_the_right_inspector_is_told_without_the_content(c
                                                                                 django_capture_on_commit_callbacks):
     client.force_login(world.users["author"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("aesh:recourse_create"), {
+        response = client.post(reverse("recourse:create"), {
             "school": world.schools_a[0].pk, "category": "FAMILY", "subject": "Échanges à la sortie",
             "pupil_label": "léo m", "text": TEXT})
     recourse = Recourse.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("aesh:recourse", args=[recourse.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("recourse:detail", args=[recourse.pk])
     assert recourse.circonscription == world.pole_a.circonscription and recourse.pupil_label == "Léo M."
     assert [m.to for m in mail.outbox] == [["inspector_a@ac-test.fr"]]
     body = mail.outbox[0].body + mail.outbox[0].subject
@@ -87,7 +87,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_sent(client, world, peopl
     data = {"school": world.schools_a[0].pk, "category": "FAMILY", "subject": "Objet", "text": TEXT, **payload}
     if data["school"] == "other":
         data["school"] = world.schools_b[0].pk  # a school where the AESH does not work
-    response = client.post(reverse("aesh:recourse_create"), data)
+    response = client.post(reverse("recourse:create"), data)
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
     assert not Recourse.objects.exists()
@@ -96,9 +96,9 @@ def test_bad_input_is_refused_in_french_and_nothing_is_sent(client, world, peopl
 def test_health_words_may_be_confirmed(client, world, people):
     client.force_login(world.users["author"])
     data = {"school": world.schools_a[0].pk, "category": "PUPIL", "subject": "Crise", "text": "Des troubles en classe."}
-    first = client.post(reverse("aesh:recourse_create"), data)
+    first = client.post(reverse("recourse:create"), data)
     assert "confirm_no_health" in first.content.decode() and not Recourse.objects.exists()
-    assert client.post(reverse("aesh:recourse_create"), {**data, "confirm_no_health": "on"}).status_code == 302
+    assert client.post(reverse("recourse:create"), {**data, "confirm_no_health": "on"}).status_code == 302
     assert Recourse.objects.count() == 1
 
 
@@ -112,27 +112,27 @@ def test_health_words_may_be_confirmed(client, world, people):
 def test_need_to_know_on_each_recourse(client, world, people, informed, user, status):
     recourse = send(people, inform_coordination=informed)
     client.force_login(world.users[user])
-    response = client.get(reverse("aesh:recourse", args=[recourse.pk]))
+    response = client.get(reverse("recourse:detail", args=[recourse.pk]))
     assert response.status_code == status
     if status == 200:
         assert TEXT.replace("'", "&#x27;") in response.content.decode()
         assert RecourseRead.objects.filter(recourse=recourse, user=world.users[user]).count() == 1
     else:
         assert not RecourseRead.objects.filter(recourse=recourse).exists()
-    inbox = client.get(reverse("aesh:recourses"))
+    inbox = client.get(reverse("recourse:inbox"))
     assert "Échanges à la sortie" not in inbox.content.decode() or status == 200
 
 
 def test_every_read_is_journaled_and_the_author_sees_who_read(client, world, people):
     recourse = send(people)
     client.force_login(world.users["inspector_a"])
-    client.get(reverse("aesh:recourses"))
-    client.get(reverse("aesh:recourse", args=[recourse.pk]))
-    client.get(reverse("aesh:recourse", args=[recourse.pk]))
+    client.get(reverse("recourse:inbox"))
+    client.get(reverse("recourse:detail", args=[recourse.pk]))
+    client.get(reverse("recourse:detail", args=[recourse.pk]))
     reads = RecourseRead.objects.filter(user=world.users["inspector_a"])
     assert reads.count() == 3 and reads.filter(recourse=None, detail__startswith="liste").count() == 1
     client.force_login(world.users["author"])
-    page = client.get(reverse("aesh:recourse", args=[recourse.pk])).content.decode()
+    page = client.get(reverse("recourse:detail", args=[recourse.pk])).content.decode()
     assert page.count("l'inspection</li>".replace("'", "&#x27;")) + page.count("— l'inspection") >= 2
     with pytest.raises(PermissionError):
         reads.first().delete()
@@ -144,23 +144,23 @@ def test_the_inspector_answers_and_the_author_reads_the_answer(client, world, pe
     recourse = send(people)
     mail.outbox.clear()
     client.force_login(world.users["coordinator_a"])
-    assert client.post(reverse("aesh:recourse", args=[recourse.pk]), {"text": "x", "status": "CLOSED"}).status_code \
+    assert client.post(reverse("recourse:detail", args=[recourse.pk]), {"text": "x", "status": "CLOSED"}).status_code \
         == 404
     client.force_login(world.users["inspector_a"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("aesh:recourse", args=[recourse.pk]),
+        response = client.post(reverse("recourse:detail", args=[recourse.pk]),
                                {"text": "Je vous propose un entretien mardi à 16 h 45.", "status": "MEETING"})
     assert response.status_code == 302
     recourse.refresh_from_db()
     assert recourse.status == RecourseStatus.MEETING_PROPOSED
     assert [m.to for m in mail.outbox] == [["author@ac-test.fr"]] and "mardi" not in mail.outbox[0].body
     client.force_login(world.users["author"])
-    page = client.get(reverse("aesh:recourse", args=[recourse.pk])).content.decode()
+    page = client.get(reverse("recourse:detail", args=[recourse.pk])).content.decode()
     assert "Je vous propose un entretien mardi" in page and "Entretien proposé" in page
-    client.post(reverse("aesh:recourse", args=[recourse.pk]), {"text": "Mardi me convient."})
+    client.post(reverse("recourse:detail", args=[recourse.pk]), {"text": "Mardi me convient."})
     assert RecourseMessage.objects.filter(recourse=recourse, from_inspector=False).count() == 1
     # The author cannot set the state; only the inspector closes.
-    client.post(reverse("aesh:recourse", args=[recourse.pk]), {"text": "fin", "status": "CLOSED"})
+    client.post(reverse("recourse:detail", args=[recourse.pk]), {"text": "fin", "status": "CLOSED"})
     recourse.refresh_from_db()
     assert recourse.status == RecourseStatus.MEETING_PROPOSED
 
@@ -168,13 +168,13 @@ def test_the_inspector_answers_and_the_author_reads_the_answer(client, world, pe
 def test_inbox_counts_by_state_with_constant_queries(client, world, people, django_assert_max_num_queries):
     send(people)
     client.force_login(world.users["inspector_a"])
-    client.get(reverse("aesh:recourses"))
+    client.get(reverse("recourse:inbox"))
     with django_assert_max_num_queries(30) as few:
-        client.get(reverse("aesh:recourses"))
+        client.get(reverse("recourse:inbox"))
     for _ in range(6):
         send(people)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        page = client.get(reverse("aesh:recourses")).content.decode()
+        page = client.get(reverse("recourse:inbox")).content.decode()
     assert page.count("Échanges à la sortie") == 7 and "Reçue (7)" in page
 
 

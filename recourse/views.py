@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from aesh.models import Aesh
-from aesh.recourse import perms, selectors, services
-from aesh.recourse.enums import RecourseStatus
-from aesh.recourse.forms import AnswerForm, FollowUpForm, RecourseForm
 from pial.forms import add_service_errors, posted
+from recourse import perms, selectors, services
+from recourse.enums import RecourseStatus
+from recourse.forms import AnswerForm, FollowUpForm, RecourseForm
 
 
 def _require(allowed: bool) -> None:
@@ -34,7 +34,7 @@ def my_recourses(request):
     _require(perms.can_send_recourse(scope))
     recourses = list(selectors.inbox(scope))
     services.recourse_journal(request, None, f"mes sollicitations ({len(recourses)})")
-    return render(request, "aesh/recourse/mine.html", {"recourses": recourses})
+    return render(request, "recourse/mine.html", {"recourses": recourses})
 
 
 def recourse_create(request):
@@ -59,8 +59,8 @@ def recourse_create(request):
             messages.success(request, "Votre sollicitation est envoyée à l'IEN"
                              + (" ; la coordination du pôle en est informée." if recourse.inform_coordination
                                 else " ; personne d'autre ne la lit."))
-            return redirect("aesh:recourse", pk=recourse.pk)
-    return render(request, "aesh/recourse/form.html", {"form": form, "has_schools": schools.exists()})
+            return redirect("recourse:detail", pk=recourse.pk)
+    return render(request, "recourse/form.html", {"form": form, "has_schools": schools.exists()})
 
 
 def inbox(request):
@@ -74,7 +74,7 @@ def inbox(request):
     recourses = list(selectors.inbox(scope, status))
     counts = selectors.status_counts(scope)
     services.recourse_journal(request, None, f"liste des sollicitations ({len(recourses)})")
-    return render(request, "aesh/recourse/inbox.html", {
+    return render(request, "recourse/inbox.html", {
         "recourses": recourses, "status": status, "can_answer": perms.can_answer_recourse(scope),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in RecourseStatus.choices],
     })
@@ -97,17 +97,17 @@ def recourse_detail(request, pk: int):
                 services.recourse_answer(recourse=recourse, user=request.user, text=answer.cleaned_data["text"],
                                          status=answer.cleaned_data["status"])
                 messages.success(request, "Réponse envoyée : l'AESH en est prévenu·e.")
-                return redirect("aesh:recourse", pk=pk)
+                return redirect("recourse:detail", pk=pk)
             if perms.can_send_recourse(scope) and follow_up.is_valid():
                 services.recourse_follow_up(recourse=recourse, user=request.user, text=follow_up.cleaned_data["text"])
                 messages.success(request, "Message ajouté : l'IEN en est prévenu·e.")
-                return redirect("aesh:recourse", pk=pk)
+                return redirect("recourse:detail", pk=pk)
             if not (perms.can_answer_recourse(scope) or perms.can_send_recourse(scope)):
                 raise PermissionDenied
         except ValidationError as error:
             add_service_errors(answer if perms.can_answer_recourse(scope) else follow_up, error)
     services.recourse_journal(request, recourse, "sollicitation lue")
-    return render(request, "aesh/recourse/detail.html", {
+    return render(request, "recourse/detail.html", {
         "recourse": recourse, "reads": list(selectors.reads_of(recourse).select_related("user")),
         "answer_form": answer if perms.can_answer_recourse(scope) else None,
         "follow_up_form": follow_up if perms.can_send_recourse(scope)

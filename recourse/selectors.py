@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
+from django.db.models import Count, Prefetch, QuerySet
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-
-from aesh.recourse.models import Recourse, RecourseMessage, RecourseRead
+from aesh.selectors import schools_of  # noqa: F401  (where the AESH works: re-exported)
 from pial.enums import Role
 from pial.models import Membership, School
 from pial.scope import Scope
-
-
-def schools_of(aesh, day: datetime.date) -> QuerySet[School]:
-    """Where the AESH works: their schools of exercise, and the schools of their assignments and
-    time slots in force (reverse lookups: the timetables live upstairs)."""
-    current_slot = Q(time_slots__aesh=aesh, time_slots__valid_from__lte=day) & (
-        Q(time_slots__valid_until__isnull=True) | Q(time_slots__valid_until__gte=day))
-    in_force = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-    assignment_ids = aesh.assignments.filter(in_force).values("pk")
-    return (School.objects.filter(
-        Q(aesh=aesh) | current_slot | Q(students__assignments__in=assignment_ids)
-        | Q(ulis_units__assignments__in=assignment_ids))
-        .filter(pole_id=aesh.home_pole_id).select_related("circonscription", "pole__circonscription")
-        .distinct().order_by("name"))
+from recourse.models import Recourse, RecourseMessage, RecourseRead
 
 
 def circonscription_of(school: School):

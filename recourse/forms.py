@@ -6,11 +6,11 @@ from crispy_forms.layout import HTML, Fieldset
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from aesh.recourse import rules
-from aesh.recourse.enums import RecourseCategory, RecourseStatus
-from aesh.recourse.models import TEXT_MAX
 from pial.conf import setting
 from pial.forms import CrispyDsfrMixin
+from recourse import rules
+from recourse.enums import RecourseCategory, RecourseStatus
+from recourse.models import TEXT_MAX
 
 HEALTH_WARNING = HTML(
     '<div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-3w"><p>N\'écrivez <strong>aucune information de '

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aesh.recourse import rules, selectors
-from aesh.recourse.enums import RecourseStatus
-from aesh.recourse.models import Recourse, RecourseMessage, RecourseRead
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Membership
 from pial.reminders import Draft, schedule
+from recourse import rules, selectors
+from recourse.enums import RecourseStatus
+from recourse.models import Recourse, RecourseMessage, RecourseRead
 
 
 def _notice(job: str, recourse: Recourse, threshold: str, emails: list[str], subject: str, paragraph: str,
@@ -50,7 +50,7 @@ def recourse_send(*, aesh, school, category: str, subject: str, text: str, pupil
                         inform_coordination=inform_coordination, inform_pilots=inform_pilots)
     recourse.full_clean()
     recourse.save()
-    link = reverse("aesh:recourse", args=[recourse.pk])
+    link = reverse("recourse:detail", args=[recourse.pk])
     _notice("recourse_received", recourse, "sent", selectors.inspectors_of(circonscription.pk),
             "Une sollicitation d'un·e AESH vous attend",
             "Un·e AESH vous adresse une sollicitation. Son contenu se lit dans pial seulement.", link)
@@ -97,7 +97,7 @@ def recourse_answer(*, recourse: Recourse, user, text: str, status: str) -> Reco
         _notice("recourse_answered", recourse, f"message:{message.pk}", [email],
                 "L'IEN a répondu à votre sollicitation",
                 "L'inspection a répondu à votre sollicitation. La réponse se lit dans pial.",
-                reverse("aesh:recourse", args=[recourse.pk]))
+                reverse("recourse:detail", args=[recourse.pk]))
     return message
 
 
@@ -114,7 +114,7 @@ def recourse_follow_up(*, recourse: Recourse, user, text: str) -> RecourseMessag
     _notice("recourse_followed_up", recourse, f"message:{message.pk}",
             selectors.inspectors_of(recourse.circonscription_id), "Un·e AESH complète sa sollicitation",
             "Un·e AESH a ajouté un message à sa sollicitation. Il se lit dans pial.",
-            reverse("aesh:recourse", args=[recourse.pk]))
+            reverse("recourse:detail", args=[recourse.pk]))
     return message
 
 

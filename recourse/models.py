@@ -3,7 +3,6 @@ school where they work. Need to know: the AESH who wrote it, the inspector(s) of
 circonscription, and the coordination (or the pilots, per setting) only when the AESH chose so.
 Every read is journaled (RecourseRead). No report shows more than a suppressed count.
 
-Imported by aesh.models, so that Django finds them in the aesh app.
 """
 
 from __future__ import annotations
@@ -12,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from aesh.recourse import rules
-from aesh.recourse.enums import RecourseCategory, RecourseStatus
+from aesh.models import Aesh
 from pial.enums import Role
 from pial.models import Circonscription, School, User
 from pial.scope import Scope
+from recourse import rules
+from recourse.enums import RecourseCategory, RecourseStatus
 
 TEXT_MAX = 4000
 
@@ -37,7 +37,7 @@ class RecourseQuerySet(models.QuerySet):
 
 
 class Recourse(models.Model):
-    aesh = models.ForeignKey("aesh.Aesh", on_delete=models.PROTECT, related_name="recourses", verbose_name="AESH")
+    aesh = models.ForeignKey(Aesh, on_delete=models.PROTECT, related_name="recourses", verbose_name="AESH")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
                                verbose_name="établissement concerné")
     circonscription = models.ForeignKey(Circonscription, on_delete=models.PROTECT, related_name="recourses",
