@@ -11,7 +11,7 @@ from decimal import Decimal
 from pial.conf import setting
 from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
-from reports import perms, privacy, selectors
+from reports import perms, privacy, recourses, selectors
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
@@ -243,6 +243,27 @@ def _aesh_table(scope: Scope, period, grouping: str | None) -> Table:
                  grouping=grouping or "")
 
 
+RECOURSE_COLUMN = Column("recourses", "Sollicitations de l'IEN depuis la rentrée", "number")
+
+
+def recourse_table(scope: Scope, level: str, period, threshold: int) -> Table | None:
+    """The recourses as a count per territory and its total; small counts hidden, and a second cell
+    where the total would give one back. A « number » column: every hidden cell reads the same."""
+    found = recourses.counts(scope, level, period)
+    if found is None:
+        return None
+    names, numbers = found
+    keys = sorted(names, key=lambda k: names[k])
+    values = {**numbers, "total": sum(numbers.values())}
+    hidden = privacy.protect(values, [privacy.Relation("total", tuple(keys))] if len(keys) > 1 else [], threshold)
+    rows = [Row(label=names[key], values={"recourses": values[key]}, hidden={"recourses"} if key in hidden else set())
+            for key in keys]
+    total = Row(label="Total", values={"recourses": values["total"]}, is_total=True,
+                hidden={"recourses"} if "total" in hidden else set())
+    return Table(key="sollicitations", title="Sollicitations de l'IEN par les AESH", columns=[RECOURSE_COLUMN],
+                 rows=rows, total=total if len(keys) > 1 else None)
+
+
 def territory_of(scope: Scope) -> tuple[str, str]:
     level = "national" if scope.is_national else perms.report_level(scope)
     titles = {"pole": "Tableau de bord du pôle", "circonscription": "Rapport de circonscription",
@@ -263,8 +284,6 @@ def build(scope: Scope, day: datetime.date) -> Report:
         point["coverage"] = _coverage(point)
         point["waiting_hidden"] = 0 < (point["waiting"] or 0) < threshold
         point["pupils_hidden"] = 0 < (point["pupils"] or 0) < threshold
-    from reports.recourses import recourse_table
-
     return Report(level=level, title=title, territory=scope.territory_label or "France entière", period=period,
                   threshold=threshold, pupil_tables=tables, aesh_table=_aesh_table(scope, period, aesh_grouping),
                   evolution=evolution, recourse_table=recourse_table(scope, level, period, threshold))
