@@ -89,7 +89,7 @@ class NeedForm(CrispyDsfrMixin, DsfrBaseForm):
     submit_label = "Enregistrer mes besoins"
     themes = forms.ModelMultipleChoiceField(label="Thèmes qui m'intéressent", queryset=None, required=False,
                                             widget=forms.CheckboxSelectMultiple)
-    other = forms.CharField(label="Autre besoin, en quelques mots (facultatif)", max_length=300, required=False,
+    other = forms.CharField(label="Autre besoin, en quelques mots", max_length=300, required=False,
                             help_text="Sans nom d'élève ni information de santé.")
 
     def __init__(self, *args, themes, **kwargs):

@@ -25,7 +25,7 @@ class RecourseForm(CrispyDsfrMixin, DsfrBaseForm):
                                     help_text="Votre demande va à l'IEN de la circonscription de cet établissement.")
     category = forms.ChoiceField(label="Au sujet de", choices=RecourseCategory.choices)
     subject = forms.CharField(label="Objet", max_length=120, help_text="En quelques mots, sans nom.")
-    pupil_label = forms.CharField(label="Élève concerné·e (facultatif)", required=False,
+    pupil_label = forms.CharField(label="Élève concerné·e", required=False,
                                   max_length=rules.PUPIL_LABEL_MAX,
                                   help_text="Prénom et initiale du nom seulement, par exemple « Léo M. ».")
     text = forms.CharField(label="Votre message", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}),

@@ -45,7 +45,7 @@ class StepForm(CrispyDsfrMixin, DsfrBaseForm):
     minutes = forms.TypedChoiceField(label="Temps que vous y avez passé", choices=QUARTERS, coerce=int,
                                      required=False,
                                      help_text="Il rejoint votre journal d'actions de référent·e, sans autre saisie.")
-    note = forms.CharField(label="Précision (facultatif)", max_length=200, required=False,
+    note = forms.CharField(label="Précision", max_length=200, required=False,
                            help_text="Sans nom d'élève ni donnée de santé.")
 
     def __init__(self, *args, with_minutes: bool, **kwargs):
@@ -85,12 +85,12 @@ class ResourceForm(CrispyDsfrMixin, DsfrBaseForm):
                                      f"{rules.DOCUMENT_MAX_MEGABYTES} Mo au plus. Sans donnée d'élève.",
                            validators=[file_extension(*rules.DOCUMENT_TYPES),
                                        MaxFileSize(rules.DOCUMENT_MAX_MEGABYTES)])
-    description = forms.CharField(label="Description (facultatif)", required=False, max_length=1000,
+    description = forms.CharField(label="Description", required=False, max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    tags = forms.CharField(label="Mots-clés (facultatif)", required=False, max_length=300,
+    tags = forms.CharField(label="Mots-clés", required=False, max_length=300,
                            help_text="Séparés par des virgules : autisme, prise de notes, pause méridienne…")
-    levels = forms.MultipleChoiceField(label="Niveaux (facultatif : tous)", choices=ResourceLevel.choices,
-                                       required=False, widget=forms.CheckboxSelectMultiple)
+    levels = forms.MultipleChoiceField(label="Niveaux", choices=ResourceLevel.choices, required=False,
+                                       help_text="Aucun : tous les niveaux.", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, shelves: list[str], **kwargs):
         super().__init__(*args, **kwargs)
