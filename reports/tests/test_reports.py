@@ -256,7 +256,8 @@ def test_exports_open_and_hold_the_numbers_of_the_page(client_as, dataset, world
                                                                          "secret")
 
     document = load(io.BytesIO(client.get(reverse("reports:export", args=["ods"])).content))
-    assert len(document.spreadsheet.getElementsByType(Table)) == 4
+    # Pupils by pôle and by school, AESH, week by week, and the count of recourses (reports.recourses).
+    assert len(document.spreadsheet.getElementsByType(Table)) == 5
     csv_text = client.get(reverse("reports:export", args=["csv"])).content.decode("utf-8-sig")
     assert "\r\nTotal;6;secret;< 3;< 3;43,0;25,0;58;3;< 3;< 3;55;85\r\n" in csv_text
     pdf = _texts(client.get(reverse("reports:export", args=["pdf"])).content, "pdf")
