@@ -59,6 +59,10 @@ def recourse_create(request):
             messages.success(request, "Votre sollicitation est envoyée à l'IEN"
                              + (" ; la coordination du pôle en est informée." if recourse.inform_coordination
                                 else " ; personne d'autre ne la lit."))
+            if not selectors.inspectors_of(recourse.circonscription_id):
+                messages.warning(request, f"Aucun·e IEN de la circonscription {recourse.circonscription} n'a encore "
+                                          "de compte dans pial : votre demande l'y attend. Vous pouvez aussi joindre "
+                                          "l'inspection par son secrétariat.")
             return redirect("recourse:detail", pk=recourse.pk)
     return render(request, "recourse/form.html", {"form": form, "has_schools": schools.exists()})
 

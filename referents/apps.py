@@ -14,5 +14,5 @@ class ReferentsConfig(AppConfig):
         register(NavItem("Accueil et ressources", "referents:hub", perms.can_open_hub, "/pole/", order=20),
                  NavItem("Ressources", "referents:library", perms.can_open_library_only, "/pole/ressources/",
                          order=20))
-        register_job("newcomer_welcome", "Nouveaux AESH sans rencontre d'accueil après 10 jours d'école",
+        register_job("newcomer_welcome", "Nouveaux AESH sans rencontre d'accueil après N jours d'école (réglage)",
                      jobs.newcomer_welcome)

@@ -142,7 +142,7 @@ def step_done(*, path: NewcomerPath, kind: str, user, by_referent: Aesh | None, 
     """Ticks a step, once: a second call returns the step as it is. Done by the path's référent,
     it is one line of their activity log (kind « accueil », the newcomer as the AESH supported),
     so that nothing is written twice."""
-    path = NewcomerPath.objects.select_for_update().select_related("aesh").get(pk=path.pk)
+    path = NewcomerPath.objects.select_for_update(of=("self",)).select_related("aesh").get(pk=path.pk)
     if kind not in NewcomerStepKind.values:
         raise ValidationError("Cette étape n'existe pas.")
     existing = path.steps.filter(kind=kind).first()
@@ -273,7 +273,9 @@ def session_attendance(*, session: PracticeSession, attendees: list[Aesh], today
     """Who came: after the session, by its référent or the coordination. Feeds the référent's log
     once (one « groupe d'échange de pratiques » line, its attendees as the AESH supported) and,
     when the pilots said so, each attendee's training."""
-    session = PracticeSession.objects.select_for_update().select_related("referent", "pole").get(pk=session.pk)
+    # Only the session's row is locked (its référent may be empty: PostgreSQL locks no outer join).
+    session = (PracticeSession.objects.select_for_update(of=("self",)).select_related("referent", "pole")
+               .get(pk=session.pk))
     if session.date > today:
         raise ValidationError("La séance n'a pas encore eu lieu : les présences se notent après.")
     strangers = [a for a in attendees if a.home_pole_id != session.pole_id]
@@ -296,7 +298,7 @@ def session_attendance(*, session: PracticeSession, attendees: list[Aesh], today
 @transaction.atomic
 def session_training(*, session: PracticeSession, counts: bool, user) -> PracticeSession:
     """The pilots' decision: the session counts as training for its attendees, or no longer."""
-    session = PracticeSession.objects.select_for_update().select_related("pole").get(pk=session.pk)
+    session = PracticeSession.objects.select_for_update(of=("self",)).select_related("pole").get(pk=session.pk)
     session.counts_as_training = counts
     session.training_decided_by = user
     session.training_decided_at = timezone.now()

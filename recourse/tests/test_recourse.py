@@ -182,3 +182,12 @@ def test_pilots_are_addressed_only_when_the_setting_allows(world, people, settin
     assert send(people, inform_pilots=True).inform_pilots is False
     settings.PIAL = {**settings.PIAL, "RECOURSE_TO_PILOTS": True}
     assert send(people, inform_pilots=True).inform_pilots is True
+
+
+def test_the_aesh_is_told_when_no_inspector_has_an_account_yet(client, world, people):
+    world.users["inspector_b"].memberships.all().delete()
+    client.force_login(world.users["far"])
+    response = client.post(reverse("recourse:create"), {"school": world.schools_b[0].pk, "category": "OTHER",
+                                                        "subject": "Objet", "text": TEXT}, follow=True)
+    assert "n&#x27;a encore de compte dans pial" in response.content.decode()
+    assert Recourse.objects.get().circonscription == world.pole_b.circonscription
