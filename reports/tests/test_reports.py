@@ -15,7 +15,7 @@ from django.urls import reverse
 from aesh.tests.factories import AeshFactory, AmendmentFactory, ContractFactory, TrainingFactory
 from eleves.models import AccessLog, Ulis
 from eleves.tests.factories import NotificationFactory, StudentFactory
-from hours.models import Timesheet
+from hours.tests.factories import TimesheetFactory
 from missions.models import Assignment, AssignmentKind, TimeSlot
 from pial.models import SchoolYear
 from pial.scope import Scope
@@ -97,9 +97,8 @@ def dataset(world):
     ended = StudentFactory(first_name="Fini", school=a0)
     NotificationFactory(student=ended, start_date=D(2025, 9, 1), end_date=D(2026, 8, 31))
     pupil("Céleste", world.schools_b[0], hours=Decimal(6))
-    Timesheet.objects.create(aesh=lea, week_start=D(2026, 11, 16), state="SUBMITTED", connexe_minutes=90,
-                             training_minutes=60)
-    Timesheet.objects.create(aesh=max_, week_start=D(2026, 11, 16), state="DRAFT", connexe_minutes=30)
+    TimesheetFactory(aesh=lea, submitted=True, connexe_minutes=90, training_minutes=60)
+    TimesheetFactory(aesh=max_, connexe_minutes=30)
     return {"lea": lea, "max": max_, "late": late}
 
 
