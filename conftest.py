@@ -71,4 +71,4 @@ def postgres_db(db):
         skip_or_fail(f"Test réservé à PostgreSQL (base actuelle : {connection.vendor})")
 
 
-pytest_plugins = ["pial.tests.fixtures"]
+pytest_plugins = ["pial.tests.fixtures", "pial.tests.strictness"]
