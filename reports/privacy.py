@@ -59,6 +59,7 @@ class Problem:
     cost: dict[Key, float] = field(default_factory=dict)
     fixed: dict[Key, bool] = field(default_factory=dict)  # decided above: True hidden, False shown
     bounds: list[Bound] = field(default_factory=list)
+    floors: dict[Key, float] = field(default_factory=dict)  # least a hidden cell can be, known from below
     hours_margin: float = 0.25  # a primary amount of hours must stay uncertain by this share of itself
 
 
@@ -75,7 +76,7 @@ def protect(problem: Problem) -> set[Key]:
 
 
 def floor(problem: Problem, key: Key) -> float:
-    return 1.0 if key in problem.counts else 0.0
+    return problem.floors.get(key, 1.0 if key in problem.counts else 0.0)
 
 
 def needed_width(problem: Problem, key: Key) -> float:
@@ -100,25 +101,29 @@ def disclosed(problem: Problem, key: Key, low: float, high: float) -> bool:
 
 def _complete(problem: Problem, hidden: set[Key]) -> bool:
     changed = False
+    lows = intervals(problem, hidden)[0]
     for relation in problem.relations:
         while True:
-            shortfall = _shortfall(problem, relation, hidden)
+            shortfall = _shortfall(problem, relation, hidden, lows)
             if shortfall is None:
                 break
             candidate = _candidate(problem, relation, hidden, shortfall)
             if candidate is None:
                 break  # nothing left to hide here: the bound check says whether that is enough
             hidden.add(candidate)
+            lows = intervals(problem, hidden)[0]
             changed = True
     return changed
 
 
-def _room(problem: Problem, key: Key) -> float:
-    """How far a hidden cell can go down for another's sake (a hidden count stays ≥ 1)."""
-    return (problem.values.get(key) or 0) - floor(problem, key)
+def _room(problem: Problem, key: Key, lows: dict | None = None) -> float:
+    """How far a hidden cell can go down for another's sake: to what a reader knows it is at
+    least (1 for a count; the sum of its hidden parts' least values; what the table gives)."""
+    least = max(floor(problem, key), (lows or {}).get(key, 0.0))
+    return (problem.values.get(key) or 0) - least
 
 
-def _shortfall(problem: Problem, relation: Relation, hidden: set[Key]) -> float | None:
+def _shortfall(problem: Problem, relation: Relation, hidden: set[Key], lows: dict) -> float | None:
     """None when the relation is safe; else how much room is missing (0: one more cell)."""
     parts = [p for p in relation.parts if p in hidden]
     total_hidden = relation.total in hidden
@@ -129,17 +134,17 @@ def _shortfall(problem: Problem, relation: Relation, hidden: set[Key]) -> float 
         return 0.0  # a hidden total over shown parts would be their sum
     if total_free:
         return None  # the reader's own total, hidden here, moves with the part (the bounds check the rest)
+    lows = lows or {}
     if total_hidden and not any(p in problem.primary for p in parts):
         return None  # a hidden total and the part that carries it down
     if len(parts) == 1:
         return 0.0
     worst = 0.0
     for part in parts:
-        others = sum(_room(problem, other) for other in parts if other != part)
+        others = sum(_room(problem, other, lows) for other in parts if other != part)
+        need = needed_width(problem, part) - _room(problem, part, lows)
         if part in problem.primary and part in problem.counts:
-            need = problem.threshold - (problem.values.get(part) or 0)  # up to the threshold, and as wide
-        else:
-            need = needed_width(problem, part) - _room(problem, part)
+            need = max(need, problem.threshold - (problem.values.get(part) or 0))  # and up to the threshold
         worst = max(worst, need - others)
     return worst if worst > 1e-9 else None
 

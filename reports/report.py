@@ -364,15 +364,27 @@ def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
     is protected as the day's report would be: the table of the territory and its first parts,
     with that week's figures (reports.tree.protect_table), so a week shows what the report of
     its day shows."""
-    weeks = selectors.weekly_figures(scope, period, territory.chain[0] if territory.chain else None)
+    weeks = selectors.weekly_figures(scope, period, tree.weekly_groupings(territory))
     points = []
     for week_start, grouped in weeks:
         root = tree.week_root(territory, grouped)
         tree.protect_table(root, territory.threshold)
         points.append({"week_start": week_start, "waiting": None if root.is_hidden("waiting") else
                        root.values["waiting"], "coverage": None if root.is_hidden("coverage") else
-                       coverage_of(root.values), "pupils": root.values["pupils"]})
+                       coverage_of(root.values), "pupils": root.values["pupils"],
+                       "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
+                                 for c in root.children}})
     return points
+
+
+def part_series(report: Report, limit: int = 5) -> list[tuple[str, list[int | None]]]:
+    """The waiting of the territory's largest parts, week by week (hidden weeks: None)."""
+    sizes: dict[str, int] = {}
+    for point in report.evolution:
+        for label, (_, pupils) in point["parts"].items():
+            sizes[label] = max(sizes.get(label, 0), pupils)
+    labels = sorted(sizes, key=lambda label: (-sizes[label], label))[:limit]
+    return [(label, [p["parts"].get(label, (None, 0))[0] for p in report.evolution]) for label in labels]
 
 
 @dataclass(frozen=True)
@@ -380,6 +392,7 @@ class ChartData:
     coverage: list[tuple[str, int | None, str]]            # label, percent (None: secret), text
     etp: list[tuple[str, float, float]]                    # label, available, placed
     waiting: list[tuple[datetime.date, int | None]]        # week, waiting pupils (None: secret)
+    parts: list[tuple[str, list[int | None]]]              # the same for the largest parts
     coverage_summary: str
     etp_summary: str
     waiting_summary: str
@@ -402,15 +415,19 @@ def chart_data(report: Report) -> ChartData:
     waiting = [(p["week_start"], p["waiting"]) for p in report.evolution]
     last = next((v for _, v in reversed(waiting) if v is not None), None)
     shown_weeks = sum(1 for _, v in waiting if v is not None)
+    parts = part_series(report) if report.evolution else []
+    parts_text = "".join(f" {label} : dernière valeur publiée {next((v for v in reversed(vs) if v is not None), None)}."
+                         .replace("None", HIDDEN_LABEL) for label, vs in parts)
     return ChartData(
         coverage=coverage,
         etp=etp,
         waiting=waiting,
+        parts=parts,
         coverage_summary=f"Couverture des heures notifiées : {total.text} pour l'ensemble ; "
                          + "; ".join(f"{label} : {text}" for label, _, text in coverage[:30]) + ".",
         etp_summary=("; ".join(f"{label} : {a:.1f} ETP disponibles, {b:.1f} placés".replace(".", ",")
                                for label, a, b in etp[:30]) + ".") if etp else "",
         waiting_summary=(f"{len(waiting)} semaines depuis la rentrée, {shown_weeks} publiables ; dernière valeur "
-                         f"publiée : {last if last is not None else HIDDEN_LABEL} élèves en attente."
+                         f"publiée : {last if last is not None else HIDDEN_LABEL} élèves en attente." + parts_text
                          if waiting else "Pas encore de chiffres hebdomadaires pour cette année."),
     )

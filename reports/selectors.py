@@ -364,21 +364,22 @@ def connexe_minutes(scope: Scope, period: Period, group: str | None,
 # --- Over the year --------------------------------------------------------------------------------
 
 WEEKLY_GROUPS = {"departement": "school__departement_id", "circonscription": "school__circonscription_id",
-                 "pole": "school__pole_id", None: "school_id"}
+                 "pole": "school__pole_id", "school": "school_id"}
 
 
-def weekly_figures(scope: Scope, period: Period, grouping: str | None) -> list[tuple[datetime.date, dict]]:
-    """The weekly table of the school year so far, week by week, added up by the first parts
-    of the reader's territory (or by school, for a pôle): one query."""
-    key = WEEKLY_GROUPS[grouping]
+def weekly_figures(scope: Scope, period: Period, groupings: tuple[str, ...]) -> list[tuple[datetime.date, dict]]:
+    """The weekly table of the school year so far, week by week, added up by the first two
+    levels of parts of the reader's territory (`groupings`): one query."""
+    keys = [WEEKLY_GROUPS[g] for g in groupings]
     rows = (
         WeeklyFigure.objects.counted_in(scope)
         .filter(week_start__gte=period.start - datetime.timedelta(days=6), week_start__lte=period.day)
-        .order_by().values("week_start", key)
+        .order_by().values("week_start", *keys)
         .annotate(**{f"sum_{m}": Sum(m) for m in ADDITIVE_KEYS})
         .order_by("week_start")
     )
     weeks: dict[datetime.date, dict] = {}
     for row in rows:
-        weeks.setdefault(row["week_start"], {})[row[key]] = {m: row[f"sum_{m}"] or 0 for m in ADDITIVE_KEYS}
+        weeks.setdefault(row["week_start"], {})[tuple(row[k] for k in keys)] = {
+            m: row[f"sum_{m}"] or 0 for m in ADDITIVE_KEYS}
     return list(weeks.items())

@@ -213,29 +213,55 @@ def _split(node: Node, chain: tuple[str, ...], info, figures, names, day) -> Non
         _split(child, (), info, figures, names, day)
 
 
+def weekly_groupings(territory: Tree) -> tuple[str, ...]:
+    """What the weekly table is added up by for the reader's first table: its parts and
+    their parts (the floors of a part depend on them), schools where parts are schools."""
+    chain = territory.chain
+    if not chain:
+        return ("school",)
+    return (chain[0], chain[1] if len(chain) > 1 else "school")
+
+
 def week_root(territory: Tree, grouped: dict) -> Node:
-    """The reader's territory and its first parts in one week of the weekly table, built as
-    the day's tree is (same parts, same order), to be protected the same way."""
+    """The reader's territory and two levels of parts in one week of the weekly table, built
+    as the day's tree is (same parts, same order), for its first table to be protected the same way."""
     root = Node(kind="root", ref=None, label="", schools=[])
-    zero = dict.fromkeys(ADDITIVE, 0)
-    if territory.chain:
-        kind = territory.chain[0]
-        for ref, values in grouped.items():
-            label = territory.names.get((kind, ref), NO_GROUP[kind]) if ref else NO_GROUP[kind]
-            root.children.append(Node(kind=kind, ref=ref, label=label, schools=[], parent=root,
-                                      values=zero | values))
-        root.children.sort(key=lambda n: (n.ref is None, n.label))
+    chain = territory.chain
+    if not chain:
+        _week_leaves(territory, root, {key[0]: values for key, values in grouped.items()})
     else:
-        small = {ref: v for ref, v in grouped.items() if v["pupils"] < territory.min_pupils}
-        big = sorted((ref for ref in grouped if ref not in small), key=lambda r: territory.names[("school", r)])
-        for ref in big:
-            root.children.append(Node(kind="school", ref=ref, label=territory.names[("school", ref)], schools=[ref],
-                                      parent=root, values=zero | grouped[ref]))
-        if small:
-            root.children.append(Node(kind="others", ref=None, label="Autres établissements", schools=list(small),
-                                      parent=root, values={m: sum(v[m] for v in small.values()) for m in ADDITIVE}))
+        kind = chain[0]
+        by_child: dict = {}
+        for (first, second), values in grouped.items():
+            by_child.setdefault(first, {})[second] = values
+        for ref, below in by_child.items():
+            child = Node(kind=kind, ref=ref, label=_label(territory.names, kind, ref), schools=[], parent=root)
+            if len(chain) > 1:
+                for sub, values in below.items():
+                    child.children.append(Node(kind=chain[1], ref=sub, label=_label(territory.names, chain[1], sub),
+                                               schools=[], parent=child, values=dict(values)))
+                child.children.sort(key=lambda n: (n.ref is None, n.label))
+            else:
+                _week_leaves(territory, child, below)
+            child.values = {m: sum(c.values[m] for c in child.children) for m in ADDITIVE}
+            root.children.append(child)
+        root.children.sort(key=lambda n: (n.ref is None, n.label))
     root.values = {m: sum(c.values[m] for c in root.children) for m in ADDITIVE}
     return root
+
+
+def _label(names: dict, kind: str, ref) -> str:
+    return names.get((kind, ref), NO_GROUP[kind]) if ref else NO_GROUP[kind]
+
+
+def _week_leaves(territory: Tree, parent: Node, by_school: dict) -> None:
+    small = {ref: v for ref, v in by_school.items() if v["pupils"] < territory.min_pupils}
+    for ref in sorted((r for r in by_school if r not in small), key=lambda r: territory.names[("school", r)]):
+        parent.children.append(Node(kind="school", ref=ref, label=territory.names[("school", ref)], schools=[ref],
+                                    parent=parent, values=dict(by_school[ref])))
+    if small:
+        parent.children.append(Node(kind="others", ref=None, label="Autres établissements", schools=list(small),
+                                    parent=parent, values={m: sum(v[m] for v in small.values()) for m in ADDITIVE}))
 
 
 def _merged(histograms: list[dict]) -> dict:
@@ -312,5 +338,10 @@ def table_problem(node: Node, threshold: int) -> privacy.Problem:
             bounds.append(privacy.Bound((member, "notified_minutes"), (member, "pupils"), MAX_NOTIFIED_MINUTES))
         bounds += [privacy.Bound((member, "waiting"), (member, "pupils")),
                    privacy.Bound((member, "placed_minutes"), (member, "notified_minutes"))]
+    # A part with parts of its own will hide some of them: a reader then knows it is at least
+    # as many as its parts that count someone (each hidden one is at least 1).
+    floors = {(child, m): max(1, sum(1 for g in child.children if m in g.measures and g.values[m] > 0))
+              for child in node.children if not child.leaf for m in COUNTS
+              if all(m in g.measures for g in child.children)}
     return privacy.Problem(values=values, relations=relations, primary=primary, threshold=threshold, counts=counts,
-                           cost=cost, fixed=fixed, bounds=bounds)
+                           cost=cost, fixed=fixed, bounds=bounds, floors=floors)

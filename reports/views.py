@@ -72,7 +72,10 @@ def report(request):
         "etp_chart": charts.paired_bars("etp", "ETP d'AESH disponibles et placés", data.etp_summary, data.etp,
                                         ("ETP disponibles", "ETP placés")) if data.etp else "",
         "waiting_chart": charts.line("attente", "Élèves en attente d'un·e AESH, semaine après semaine",
-                                     data.waiting_summary, data.waiting) if built.evolution else "",
-        "chart_data": data, "drill": drill, "key_figures": key_figures(built), "min_pupils": tree.min_pupils(),
+                                     data.waiting_summary, data.waiting, data.parts,
+                                     name=built.territory) if built.evolution else "",
+        "chart_data": data, "drill": drill,
+        "evolution_rows": [(p, [values[i] for _, values in data.parts]) for i, p in enumerate(built.evolution)],
+        "key_figures": key_figures(built), "min_pupils": tree.min_pupils(),
         "export_query": urlencode([("date", day.isoformat()), *drill]),
     })

@@ -114,13 +114,10 @@ def audit(tree: Tree) -> Audit:
         constraint({(node, "notified_minutes"): 1, (node, "individuelle"): -week_minutes(node, tree)}, -np.inf, 0)
         constraint({(node, "notified_minutes"): 1, (node, "individuelle"): -0.6}, 0, np.inf)
     for parent in [*nodes, *unions]:
-        children = parent.children if parent not in unions else [c for c in parent.children]
-        if not children or parent.leaf:
+        if not parent.children or parent.leaf:
             continue
-        if parent in unions:
-            parts = [n for n in nodes if n.kind == "pole" and n.ref == parent.ref]
-        else:
-            parts = children
+        parts = [n for n in nodes if n.kind == "pole" and n.ref == parent.ref] if parent in unions \
+            else parent.children
         for measure in ADDITIVE:
             constraint({(parent, measure): 1, **{(p, measure): -1 for p in parts}}, 0, 0)
 
