@@ -345,3 +345,63 @@ def table_problem(node: Node, threshold: int) -> privacy.Problem:
               if all(m in g.measures for g in child.children)}
     return privacy.Problem(values=values, relations=relations, primary=primary, threshold=threshold, counts=counts,
                            cost=cost, fixed=fixed, bounds=bounds, floors=floors)
+
+
+# --- The whole tree, once every table is decided ------------------------------------------------------
+
+def settle(territory: Tree, rounds: int = 60) -> None:
+    """Decides every table, then bounds every hidden cell with all the tree's relations at
+    once (what a patient reader can do across pages) and hides more in a part's table where
+    a cell can still be narrowed. The reader's first table is left as decided, so that the
+    weekly figures (protected with that table alone) stay those of the day."""
+    territory.decide_below(territory.root)
+    nodes = list(territory.root.walk())
+    for _ in range(rounds):
+        problem = whole_problem(nodes, territory.threshold)
+        unknown = {(n, m) for n in nodes for m in ADDITIVE if m in n.hidden or m not in n.measures}
+        lows, highs = privacy.intervals(problem, unknown, rounds=40)
+        weak = [(n, m) for n in nodes for m in n.measures if m in n.hidden
+                and n.parent is not None and n.parent.parent is not None
+                and privacy.disclosed(problem, (n, m), lows[(n, m)], highs[(n, m)])]
+        if not weak:
+            return
+        changed = False
+        for node, measure in weak:
+            siblings = [s for s in node.parent.children if s is not node and measure in s.measures
+                        and measure not in s.hidden and s.values[measure] > 0]
+            if siblings:
+                cheapest = min(siblings, key=lambda s: (s.values[measure], repr(s)))
+                cheapest.hidden.add(measure)
+                for whole, parts in ROW_RELATIONS:  # keep its row from giving it back
+                    row = (whole, *parts)
+                    if measure in row and not cheapest.leaf and sum(1 for m in row if m in cheapest.hidden) == 1:
+                        other = min((m for m in row if m != measure), key=lambda m: cheapest.values[m])
+                        cheapest.hidden.add(other)
+                changed = True
+        if not changed:
+            return
+
+
+def whole_problem(nodes: list[Node], threshold: int) -> privacy.Problem:
+    values, counts, primary, relations, bounds = {}, set(), set(), [], []
+    for node in nodes:
+        for measure in ADDITIVE:
+            key = (node, measure)
+            values[key] = node.values[measure]
+            if measure in COUNTS:
+                counts.add(key)
+                if 0 < node.values[measure] < threshold and measure in node.measures:
+                    primary.add(key)
+            elif 0 < node.values["individuelle"] < threshold:
+                primary.add(key)
+        for total, parts in ROW_RELATIONS:
+            relations.append(privacy.Relation((node, total), tuple((node, p) for p in parts)))
+        if node.children:
+            relations += [privacy.Relation((node, m), tuple((c, m) for c in node.children)) for m in ADDITIVE]
+        bounds += [privacy.Bound((node, "ulis"), (node, "pupils")), privacy.Bound((node, "waiting"), (node, "pupils")),
+                   privacy.Bound((node, "waiting_partial"), (node, "individuelle")),
+                   privacy.Bound((node, "placed_minutes"), (node, "notified_minutes")),
+                   privacy.Bound((node, "notified_minutes"), (node, "individuelle"), MAX_NOTIFIED_MINUTES)]
+    unpublished_floor = {(n, m): 0.0 for n in nodes for m in ADDITIVE if m not in n.measures}
+    return privacy.Problem(values=values, relations=relations, primary=primary, threshold=threshold,
+                           counts=counts, bounds=bounds, floors=unpublished_floor)

@@ -61,7 +61,7 @@ class Audit:
 def publish_everything(tree: Tree) -> list[Node]:
     """Decides every table the reader can open, and returns the pôles opened whole (a pôle in
     several parts of the tree: ?pole= adds them up)."""
-    tree.decide_below(tree.root)
+    territory.settle(tree)
     refs = {}
     for node in tree.root.walk():
         if node.kind == "pole" and node.ref:
