@@ -1,4 +1,7 @@
-"""Background jobs of the territory app: invitation e-mails."""
+"""Celery tasks of the territory app, leaves that do the work: invitation e-mails, one reminder.
+
+The periodic jobs' entry points, which schedule reminders and so enqueue these tasks, are in
+pial.periodic."""
 
 import smtplib
 
@@ -8,6 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from pial.delivery import deliver, record_failure
 from pial.emails import build_email
 from pial.models import Membership
 
@@ -47,8 +51,6 @@ def send_invitation_email(self, membership_id: int) -> None:
 @shared_task(bind=True, acks_late=True, max_retries=8, soft_time_limit=60, time_limit=90)
 def send_reminder(self, reminder_id: int) -> bool:
     """Sends one reminder; SMTP failures are retried with backoff, then marked failed."""
-    from pial.reminders import deliver, record_failure
-
     try:
         return deliver(reminder_id)
     except (OSError, smtplib.SMTPException) as exc:
@@ -57,22 +59,3 @@ def send_reminder(self, reminder_id: int) -> bool:
         if final:
             return False
         raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
-
-
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
-def run_job(name: str) -> int:
-    """A periodic job (declared in settings.CELERY_BEAT_SCHEDULE): computes and schedules its reminders."""
-    from django.utils import timezone
-
-    from pial.reminders import run
-
-    _drafts, created = run(name, timezone.localdate(), wet_run=True)
-    return len(created)
-
-
-@shared_task(acks_late=True)
-def sweep_reminders() -> int:
-    """Re-enqueues pending reminders: nothing is lost when a worker died mid-run."""
-    from pial.reminders import enqueue_pending
-
-    return enqueue_pending()

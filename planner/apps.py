@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlannerConfig(AppConfig):
+    name = "planner"
+    verbose_name = "Planificateur des emplois du temps"
+    default_auto_field = "django.db.models.BigAutoField"
