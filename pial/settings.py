@@ -404,4 +404,5 @@ PIAL = {
     "RECOURSE_TO_PILOTS": env_bool("PIAL_RECOURSE_TO_PILOTS", False),
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
+    "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),
 }

@@ -20,11 +20,10 @@ from pial.enums import Role
 from pial.models import Pole, SchoolYear
 from pial.scope import Scope
 from reports import privacy
-from reports.report import setting_threshold
+from reports.report import HIDDEN_LABEL, setting_threshold
 
 OTHER, RESPONDENTS = "other", "respondents"
-# One label for every hidden cell, small or hidden to protect another: the label never says why.
-HIDDEN = "secret"
+HIDDEN = HIDDEN_LABEL  # one label for every hidden cell: it never says why
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,9 @@ def build(themes: list[TrainingTheme], poles: list[Pole], year, threshold: int, 
         values[(key, "total")] = sum(values[(key, p.pk)] for p in poles)
     relations = [privacy.Relation((key, "total"), tuple((key, p.pk) for p in poles)) for key in keys] \
         if len(poles) > 1 else []
-    hidden = privacy.protect(values, relations, threshold)
+    hidden = privacy.protect(privacy.Problem(values=values, relations=relations, threshold=threshold,
+                                             primary={k for k, v in values.items() if 0 < v < threshold},
+                                             counts=set(values)))
     columns = [p.pk for p in poles] + (["total"] if len(poles) > 1 else [])
     labels = {t.pk: t.name for t in themes} | {OTHER: "Autre besoin, en ses propres mots",
                                                  RESPONDENTS: "AESH ayant répondu"}
