@@ -1,10 +1,7 @@
 """After `make run`, the toolbox and the recourse are alive on the demo, and what two pages say
 about the same thing agrees."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from aesh.models import TrainingNeed
@@ -18,11 +15,8 @@ from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeShe
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.MFA_REQUIRED = False
+def demo_site(demo, settings):
+    settings.MFA_REQUIRED = False  # demo mode: DEBUG and DEMO
 
 
 def as_(client, email):
@@ -50,7 +44,7 @@ def test_the_demo_holds_every_part_of_the_toolbox(demo):
     assert answered.status == RecourseStatus.MEETING_PROPOSED and answered.messages.count() == 1
 
 
-def test_two_pages_agree_on_the_demo(demo, client):
+def test_two_pages_agree_on_the_demo(demo_site, client):
     # The inspector's inbox and the report's count: the same recourses of Lys-Nord.
     ien = as_(client, f"ien@{DEMO_DOMAIN}")
     inbox = ien.get(reverse("recourse:inbox")).content.decode()
