@@ -16,6 +16,7 @@ def _tasks_inline(settings):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PLANNER_EMBEDDED_RUN = "inline"  # a journey of the embedded run opts out ("thread")
     yield
     celery_app.conf.task_always_eager = previous
 

@@ -144,6 +144,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, a planner run still leaves the request: "thread" (a thread of the web
+# process, with progress and cancel) or "inline" (inside the request; the tests' choice).
+PLANNER_EMBEDDED_RUN = env_str("PLANNER_EMBEDDED_RUN", "thread")
+if PLANNER_EMBEDDED_RUN not in ("thread", "inline"):
+    raise ImproperlyConfigured("PLANNER_EMBEDDED_RUN : « thread » ou « inline ».")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pial")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

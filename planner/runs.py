@@ -5,10 +5,13 @@ Progress and cancellation go through the run's row, so any process can follow or
 
 from __future__ import annotations
 
+import datetime
 import logging
+import threading
 import time
 from dataclasses import asdict
 
+from django.db import connections
 from django.utils import timezone
 
 from pial.enums import Role
@@ -21,14 +24,43 @@ from planner.problem import Placement, Plan, Weights
 logger = logging.getLogger(__name__)
 
 
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def in_background(run_id: int) -> threading.Thread:
+    """The embedded default (no broker): the run in a thread of the web process, so that the
+    request answers at once and the progress page follows the run like a worker's."""
+    def work():
+        try:
+            run_execute(run_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"planner-run-{run_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def end_stale(*, pole_id: int) -> int:
+    """Active runs of the pôle that gave no sign of life for STALE_AFTER (their process
+    stopped: a server restart, a lost worker) end as failed, so that a new run may start."""
+    limit = timezone.now() - STALE_AFTER
+    return PlannerRun.objects.filter(pole_id=pole_id, state__in=[RunState.QUEUED, RunState.RUNNING],
+                                     heartbeat_at__lt=limit).update(
+        state=RunState.FAILED, step="Interrompu : le calcul ne répondait plus. Relancez-le.",
+        finished_at=timezone.now())
+
+
 def run_execute(run_id: int) -> None:
     """The task's body: reads the pôle, plans, stores the proposal; progress and cancel go
     through the run's row."""
     run = PlannerRun.objects.select_related("pole").get(pk=run_id)
     if run.state != RunState.QUEUED:
         return  # already done, cancelled, or taken by another worker
-    PlannerRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, step="Lecture des données du pôle",
-                                                progress=1)
+    taken = PlannerRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
+        state=RunState.RUNNING, step="Lecture des données du pôle", progress=1, heartbeat_at=timezone.now())
+    if not taken:
+        return
     membership = Membership.objects.filter(user_id=run.created_by_id, pole_id=run.pole_id,
                                            role=Role.COORDINATOR).first()
     if membership is None:
@@ -41,7 +73,8 @@ def run_execute(run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5:
             last[0] = now
-            PlannerRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))), step=step)
+            PlannerRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))), step=step,
+                                                        heartbeat_at=timezone.now())
             return not PlannerRun.objects.filter(pk=run_id, cancel_requested=True).exists()
         return True
 

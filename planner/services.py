@@ -12,8 +12,9 @@ import datetime
 import logging
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aesh.models import Absence
@@ -26,6 +27,7 @@ from pial.queue import enqueue
 from pial.scope import Scope
 from planner.models import PlannerRun, RunState
 from planner.problem import Placement, Weights, time_of
+from planner import runs
 from planner.runs import placement_of
 from planner.tasks import planner_run
 
@@ -35,18 +37,37 @@ WEIGHT_NAMES = ("coverage", "fairness", "continuity", "compactness", "stability"
 
 # --- Running ------------------------------------------------------------------------------
 
+BUSY = "Une proposition est déjà en cours de calcul pour ce pôle : attendez-la ou annulez-la."
+
+
 def run_start(*, scope: Scope, user, start_date: datetime.date, weights: Weights) -> PlannerRun:
-    """A new run for the scope's pôle, queued (run inline when tasks are eager)."""
-    with transaction.atomic():
-        busy = PlannerRun.objects.select_for_update().filter(pole_id=scope.pole_id,
-                                                              state__in=[RunState.QUEUED, RunState.RUNNING])
-        if busy.exists():
-            raise ValidationError("Une proposition est déjà en cours de calcul pour ce pôle : attendez-la ou "
-                                  "annulez-la.")
-        run = PlannerRun.objects.create(pole_id=scope.pole_id, created_by=user, start_date=start_date,
-                                        weights=asdict(weights), step="En attente d'un processus de calcul")
-        transaction.on_commit(lambda: enqueue(planner_run, run.pk))
+    """A new run for the scope's pôle, computed off the request once this transaction commits.
+
+    One active run per pôle is the database's rule (a partial unique constraint): of two
+    clicks, two tabs or two coordinators at once, the second insert waits for the first and
+    is refused. A run whose computation fell silent (a worker or server stopped) is ended first.
+    """
+    runs.end_stale(pole_id=scope.pole_id)
+    try:
+        with transaction.atomic():
+            run = PlannerRun.objects.create(pole_id=scope.pole_id, created_by=user, start_date=start_date,
+                                            weights=asdict(weights), step="En attente d'un processus de calcul",
+                                            heartbeat_at=timezone.now())
+    except IntegrityError:
+        raise ValidationError(BUSY) from None
+    transaction.on_commit(lambda: _dispatch(run.pk))
     return run
+
+
+def _dispatch(run_id: int) -> None:
+    """To the Celery workers when there is a broker; else, in the embedded default, a thread of
+    this process (settings.PLANNER_EMBEDDED_RUN = "thread"), or inline for the tests."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue(planner_run, run_id)
+    elif settings.PLANNER_EMBEDDED_RUN == "thread":
+        runs.in_background(run_id)
+    else:
+        runs.run_execute(run_id)
 
 
 def run_cancel(*, run: PlannerRun) -> None:

@@ -116,12 +116,13 @@ def test_uncovered_hours_say_why():
     units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=2 * H, courses=()),
              Unit(id=2, pupil_ids=(2,), school_id=1, need=2 * H, courses=(course(1, 0, 8, 9), course(2, 0, 9, 10))),
              Unit(id=3, pupil_ids=(3,), school_id=1, need=H, courses=(course(3, 1, 8, 9),)))
-    problem = Problem(units=units, workers=(Worker(id=1, capacity=H),), wishes={(1, 3): FORBID})
+    problem = Problem(units=units, workers=(Worker(id=1, capacity=H),), wishes={(1, 3): FORBID},
+                      worker_names={1: "MARTIN Léa"})
     plan = engine.plan(problem)
     why = {u.unit_id: u.cause for u in plan.uncovered}
     assert why[1] == causes.NO_TIMETABLE
-    assert why[2] == causes.NO_CAPACITY
-    assert why[3] == causes.NO_AESH
+    assert why[2] == f"{causes.NO_CAPACITY} (MARTIN Léa)"
+    assert why[3] == "souhait : éviter MARTIN Léa"
 
 
 def test_a_cancelled_run_returns_no_proposal():
