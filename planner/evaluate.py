@@ -51,7 +51,8 @@ def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[P
     for worker_id, slots in per_worker.items():
         worker = workers[worker_id]
         errors.extend(rules.check_timetable(
-            slots + fixed_of[worker_id], contract_weekly_hours=Decimal(worker.capacity) / 60, lunch_duty=worker.lunch_duty,
+            slots + fixed_of[worker_id], contract_weekly_hours=Decimal(worker.capacity) / 60,
+            lunch_duty=worker.lunch_duty,
             notified=notified, travel_minutes=problem.travel, limits=problem.limits,
         ).errors)
     for unit in problem.units:  # notified hours across AESH

@@ -22,8 +22,8 @@ from missions.services import limits
 from pial.conf import setting
 from pial.models import School
 from pial.scope import Scope
-from planner.models import ClassCourse, PairingWish, Unavailability
 from planner.board import Board
+from planner.models import ClassCourse, PairingWish, Unavailability
 from planner.problem import Course, Fixed, Placement, Problem, Unit, Weights, Worker, minutes_of
 
 

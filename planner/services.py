@@ -25,9 +25,9 @@ from missions import services as timetable
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot
 from pial.queue import enqueue
 from pial.scope import Scope
+from planner import runs
 from planner.models import PlannerRun, RunState
 from planner.problem import Placement, Weights, time_of
-from planner import runs
 from planner.runs import placement_of
 from planner.tasks import planner_run
 
