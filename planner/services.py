@@ -23,6 +23,7 @@ from eleves.enums import AidKind
 from eleves.models import Notification, Student
 from missions import services as timetable
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot
+from missions.rules import WEEKDAYS
 from pial.queue import enqueue
 from pial.scope import Scope
 from planner import runs
@@ -119,9 +120,14 @@ def end_slot(*, slot: TimeSlot, on: datetime.date, user) -> None:
     timetable.slot_save(slot=slot, assignments=list(slot.assignments.all()), user=user)
 
 
+@transaction.atomic
 def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[int]) -> tuple[int, list[str]]:
     """The chosen lines of a proposal: drops first (they free time), then additions. Each line
     stands alone: a line that a rule refuses is reported and the others are kept."""
+    # Under the run's row lock: a second click (or a second tab) waits, then finds it applied.
+    if PlannerRun.objects.select_for_update().get(pk=run.pk).accepted_at:
+        raise ValidationError("Cette proposition a déjà été appliquée : relancez un calcul pour en obtenir une "
+                              "nouvelle.")
     result = run.result
     lines = [placement_of(line) for line in result.get("placements", [])]
     done, failures = 0, []
@@ -139,7 +145,8 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
             failures.append(f"Retrait de « {slot} » : " + " ".join(error.messages))
     allowed_aesh = set(aesh_for_detail(scope).values_list("pk", flat=True))
     allowed_students = set(Student.objects.visible_to(scope).values_list("pk", flat=True))
-    for index in add:
+    pending = []
+    for index in dict.fromkeys(add):
         if not 0 <= index < len(lines):
             continue
         placement = lines[index]
@@ -147,13 +154,26 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
         if placement.worker_id not in allowed_aesh or not set(unit["pupils"]) <= allowed_students:
             failures.append("Une ligne concerne un AESH ou un élève hors de votre pôle.")
             continue
-        try:
-            add_slot(placement=placement, unit=unit, start=run.start_date, user=user)
-            done += 1
-        except ValidationError as error:
-            label = f"{['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi'][placement.weekday]} " \
-                    f"{time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
-            failures.append(f"Créneau {label} : " + " ".join(error.messages))
+        pending.append((placement, unit))
+    # The whole proposal passes every rule; a part of it, saved line by line, may meet a rule
+    # that a later line satisfies (travel between two schools around a removed slot): a line
+    # refused at first is tried again once the others are saved.
+    refused = []
+    for attempt in range(2):
+        refused = []
+        for placement, unit in pending:
+            try:
+                with transaction.atomic():
+                    add_slot(placement=placement, unit=unit, start=run.start_date, user=user)
+                done += 1
+            except ValidationError as error:
+                refused.append((placement, unit, error))
+        pending = [(p, u) for p, u, _ in refused]
+        if not refused or attempt:
+            break
+    for placement, _unit, error in refused:
+        label = f"{WEEKDAYS[placement.weekday]} {time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
+        failures.append(f"Créneau {label} : " + " ".join(error.messages))
     PlannerRun.objects.filter(pk=run.pk).update(accepted_at=timezone.now())
     return done, failures
 
