@@ -22,6 +22,12 @@ def _tasks_inline(settings):
 
 
 @pytest.fixture(autouse=True)
+def _planner_by_rounds(settings):
+    """Planner runs bounded by rounds, not the clock: the same result however loaded the machine."""
+    settings.PIAL = {**settings.PIAL, "PLANNER_TIME_BUDGET_SECONDS": None, "PLANNER_MAX_ROUNDS": 500}
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -386,7 +386,8 @@ PIAL = {
     # improvement phase stops after this many seconds.
     "PLANNER_MUTUALISED_MAX_PUPILS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
-    "PLANNER_TIME_BUDGET_SECONDS": 20,
+    "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
+    "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
     "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
     "CALENDAR_DAYS_AHEAD": 120,

@@ -48,7 +48,8 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
     problem = Problem(units=tuple(units), workers=tuple(workers), limits=limits(), travel=travel, wishes=wishes,
                       current=tuple(current), fixed=tuple(fixed), notified=notified, weights=weights or Weights(),
                       school_names=schools, worker_names=names,
-                      time_budget=float(setting("PLANNER_TIME_BUDGET_SECONDS")))
+                      time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
+                      max_rounds=setting("PLANNER_MAX_ROUNDS"))
     for worker_id, errors in Board(problem).broken.items():
         blockers.append(f"AESH {names[worker_id]} : son emploi du temps actuel enfreint déjà une règle "
                         f"({errors[0].rstrip('.')}) — rien de nouveau ne lui est proposé tant qu'il n'est pas "

@@ -72,7 +72,7 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     assert response.status_code == 302 and response["Location"] == reverse("planner:run", args=[run.pk])
     assert run.state == "DONE" and run.progress == 100  # tasks run inline in the embedded default
     page = client.get(reverse("planner:run", args=[run.pk])).content.decode()
-    assert "BONNET Alice" in page and "Heures notifiées couvertes" in page
+    assert "BONNET Alice" in page and "Heures individuelles notifiées assurées" in page
     status = client.get(reverse("planner:status", args=[run.pk])).json()
     assert status["state"] == "DONE" and status["progress"] == 100
     adds = [str(i) for i in range(len(run.result["placements"]))]
