@@ -22,7 +22,8 @@ NO_CAPACITY = "capacité insuffisante : les AESH disponibles à ces heures ont a
 REACHED = "les AESH disponibles à ces heures ont atteint leur contrat"
 CONTINUITY = "poids de continuité : non proposé pour limiter le nombre d'AESH auprès de l'élève"
 ALL_TAKEN = "tous ses cours sont déjà accompagnés, certains par des créneaux plus courts que le cours"
-WEEK_REACHED = "ses heures notifiées sont atteintes l'autre semaine (A/B) : le reste tombe sur des cours alternés"
+REMAINDER = ("il reste moins qu'un cours entier à couvrir : un AESH est placé sur des cours entiers, "
+             "ajustez un créneau à la main si besoin")
 SHOWN_NAMES = 3
 
 
@@ -47,8 +48,8 @@ def causes_of(board: Board, unit: Unit) -> list[tuple[str, int]]:
         why = course_cause(board, unit, course)
         if why:
             grouped[why] += course.minutes / 2 if course.week else course.minutes
-    if not grouped:
-        grouped[WEEK_REACHED if any(c.week for c in unit.courses) and _open(board, unit) else ALL_TAKEN] = 0
+    if not grouped:  # every open course would pass the notified hours (or none is open)
+        grouped[REMAINDER if _open(board, unit) else ALL_TAKEN] = 0
     return sorted(((text, round(minutes)) for text, minutes in grouped.items()), key=lambda c: (-c[1], c[0]))
 
 

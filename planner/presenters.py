@@ -255,10 +255,10 @@ class ProposalView:
         figures, today = _figures(totals, pupils, rows, waiting_ids, load)
         groups: dict[str, CauseGroup] = {}
         for row in pupils:
-            for text, minutes in row.causes:
+            for text, _minutes in row.causes:
                 group = groups.setdefault(text, CauseGroup(cause=text, pupils=[], minutes=0))
                 group.pupils.append(row.names)
-                group.minutes += minutes
+                group.minutes += row.missing
         workers = sorted(rows.values(), key=lambda r: r.name)
         return cls(day=day, figures=figures, gaining=sum(1 for r in pupils if r.proposed > r.today + 0.5),
                    losing=sum(1 for r in pupils if r.proposed < r.today - 0.5), seconds=result.get("seconds", 0),
