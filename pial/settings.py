@@ -397,4 +397,5 @@ PIAL = {
     "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
+    "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),
 }

@@ -3,19 +3,16 @@ a generated pôle whose existing slots do not align with class courses (slots sp
 courses, a slot for a pupil without class timetable, a lunch duty, a course exactly held)."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from aesh.models import Absence, Aesh
+from aesh.models import Absence
 from missions.models import Assignment, TimeSlot
 from pial.enums import Role
-from pial.models import Membership, User
-from pial.scope import SESSION_KEY, Scope
-from pial.tests.factories import TotpFactory
+from pial.models import Membership
+from pial.scope import Scope
 from planner.tests import truth
 
 pytestmark = pytest.mark.django_db
@@ -108,60 +105,3 @@ def test_the_absence_page_lists_misaligned_slots_and_names_the_replacement(coord
     assert damien_minutes > 0
     if damien_minutes >= 4 * 60:  # all four hours covered: nothing lost is left to say
         assert "remplacé·e" in section and "Aucun AESH du pôle n&#x27;est libre" not in section
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    for user in User.objects.filter(memberships__role=Role.COORDINATOR).distinct():
-        TotpFactory(user=user)
-
-
-def _sign_in(client, membership) -> None:
-    client.force_login(membership.user)
-    session = client.session
-    session[SESSION_KEY] = str(membership.pk)
-    session.save()
-
-
-def test_the_demo_planner_agrees_with_the_dashboard_and_every_line_is_accepted(demo, client,
-                                                                              django_capture_on_commit_callbacks):
-    """As each coordinator of the demo: today = the dashboard; no line breaks a rule with the
-    fixed slots; causes concern their pupil; accepting everything refuses nothing; the
-    dashboard at the start date then says what the proposal said."""
-    coordinators = Membership.objects.filter(role=Role.COORDINATOR).select_related("user").order_by("pk")
-    assert coordinators.count() == 3
-    for membership in coordinators:
-        _sign_in(client, membership)
-        scope = Scope.of(membership)
-        run = truth.start_run(client, django_capture_on_commit_callbacks)
-        truth.check_today_equals_dashboard(client, scope, run)
-        problem = truth.reload(scope, run)
-        truth.check_every_rule_with_fixed_slots(problem, run)
-        truth.check_causes(problem, run)
-        view, _ = truth.proposal(client, run)
-        assert truth.accept_everything(client, run) == [], membership.user.email
-        truth.check_dashboard_at_start_shows_the_proposal(client, run, view)
-        client.logout()
-
-
-def test_the_demo_absence_page_sees_every_slot_and_names_the_replacement(demo, client):
-    membership = Membership.objects.get(user__email="coordination@demo.pial.fr", role=Role.COORDINATOR)
-    _sign_in(client, membership)
-    busiest = max(Aesh.objects.filter(home_pole=membership.pole), key=lambda a: (a.time_slots.count(), a.pk))
-    start = datetime.date.today() + datetime.timedelta(days=14)
-    absence = Absence.objects.create(aesh=busiest, start_date=start, end_date=start + datetime.timedelta(days=4),
-                                     reason="TRAINING")
-    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
-    assert "pas de créneau auprès d" not in page
-    slots = TimeSlot.objects.filter(aesh=busiest).valid_on(start)
-    for slot in slots:
-        assert f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}" in page
-    form = page.split('action="/missions/absences/')[1]
-    unit = form.split('name="unit" value="')[1].split('"')[0]
-    candidate = form.split('name="candidate" value="')[1].split('"')[0]
-    client.post(reverse("planner:replace", args=[absence.pk]), {"unit": unit, "candidate": candidate})
-    replacing = Aesh.objects.get(pk=candidate)
-    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
-    assert f"Couvert par {replacing}" in page
