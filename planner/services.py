@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import asdict
 
 from django.conf import settings
@@ -98,7 +99,8 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
         aesh_id=aesh_id, student_id=student_id, kind=kind, start_date=start, end_date=min(ends) if ends else None))
 
 
-def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, end: datetime.date | None = None):
+def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, end: datetime.date | None = None,
+             notify: bool = True):
     """One proposed line → assignments and a slot, all rules checked again, or nothing."""
     with transaction.atomic():
         assignments = [_assignment_for(placement.worker_id, pupil, unit["exclusive"], start, end)
@@ -107,17 +109,17 @@ def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, en
         slot = TimeSlot(aesh_id=placement.worker_id, weekday=placement.weekday, start_time=time_of(placement.start),
                         end_time=time_of(placement.end), school_id=placement.school_id, kind=SlotKind.CLASS,
                         week=placement.week, valid_from=start, valid_until=min(ends) if ends else None)
-        timetable.slot_save(slot=slot, assignments=assignments, user=user)
+        timetable.slot_save(slot=slot, assignments=assignments, user=user, notify=notify)
         return slot
 
 
-def end_slot(*, slot: TimeSlot, on: datetime.date, user) -> None:
+def end_slot(*, slot: TimeSlot, on: datetime.date, user, notify: bool = True) -> None:
     """A current slot the proposal drops: it stops the day before the proposal starts."""
     if slot.valid_from >= on:
-        timetable.slot_delete(slot=slot, user=user)
+        timetable.slot_delete(slot=slot, user=user, notify=notify)
         return
     slot.valid_until = on - datetime.timedelta(days=1)
-    timetable.slot_save(slot=slot, assignments=list(slot.assignments.all()), user=user)
+    timetable.slot_save(slot=slot, assignments=list(slot.assignments.all()), user=user, notify=notify)
 
 
 @transaction.atomic
@@ -131,6 +133,7 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
     result = run.result
     lines = [placement_of(line) for line in result.get("placements", [])]
     done, failures = 0, []
+    added, dropped = Counter(), Counter()  # per AESH: one change notice for the whole proposal
     slots = {s.pk: s for s in TimeSlot.objects.visible_to(scope).filter(pk__in=drop).select_related("school")
              .prefetch_related("assignments")}
     for slot_id in drop:
@@ -139,8 +142,9 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
             failures.append("Un créneau à retirer n'existe plus.")
             continue
         try:
-            end_slot(slot=slot, on=run.start_date, user=user)
+            end_slot(slot=slot, on=run.start_date, user=user, notify=False)
             done += 1
+            dropped[slot.aesh_id] += 1
         except ValidationError as error:
             failures.append(f"Retrait de « {slot} » : " + " ".join(error.messages))
     allowed_aesh = set(aesh_for_detail(scope).values_list("pk", flat=True))
@@ -164,8 +168,9 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
         for placement, unit in pending:
             try:
                 with transaction.atomic():
-                    add_slot(placement=placement, unit=unit, start=run.start_date, user=user)
+                    add_slot(placement=placement, unit=unit, start=run.start_date, user=user, notify=False)
                 done += 1
+                added[placement.worker_id] += 1
             except ValidationError as error:
                 refused.append((placement, unit, error))
         pending = [(p, u) for p, u, _ in refused]
@@ -174,6 +179,11 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
     for placement, _unit, error in refused:
         label = f"{WEEKDAYS[placement.weekday]} {time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
         failures.append(f"Créneau {label} : " + " ".join(error.messages))
+    for aesh in aesh_for_detail(scope).filter(pk__in=set(added) | set(dropped)).order_by("pk"):
+        parts = [f"{n} créneau{'x' if n > 1 else ''} {what}{'s' if n > 1 else ''}"
+                 for n, what in ((added[aesh.pk], "ajouté"), (dropped[aesh.pk], "retiré")) if n]
+        timetable.change_record(aesh=aesh, summary=f"Nouvel emploi du temps à partir du {run.start_date:%d/%m/%Y} : "
+                                                   f"{' et '.join(parts)}", user=user)
     PlannerRun.objects.filter(pk=run.pk).update(accepted_at=timezone.now())
     return done, failures
 

@@ -89,7 +89,12 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     assert response.status_code == 302
     created = TimeSlot.objects.count() - before
     assert created == len(adds)
-    assert TimetableChange.objects.filter(aesh__in=[planned["aesh"], planned["colleague"]]).exists()
+    changes = TimetableChange.objects.filter(aesh__in=[planned["aesh"], planned["colleague"]])
+    assert changes.exists()
+    # One notice per AESH for the whole proposal, not one per slot.
+    touched = {p[0] for p in run.result["placements"]}
+    assert sorted(changes.values_list("aesh_id", flat=True)) == sorted(touched)
+    assert all("à partir du" in c.summary and "créneau" in c.summary for c in changes)
     # Each pupil got their 6 notified hours, never more (individuelle hours are a cap).
     for pupil in (planned["alice"], planned["bruno"]):
         minutes = sum(s.minutes for s in TimeSlot.objects.filter(assignments__student=pupil))

@@ -25,5 +25,12 @@
     });
   });
   form.addEventListener("change", update);
+  // Applying a large proposal takes a few seconds (every rule checked again, line by line):
+  // say so, and do not send it twice.
+  form.addEventListener("submit", function () {
+    var submit = form.querySelector("button[type=submit]");
+    if (submit) { submit.disabled = true; submit.textContent = "Application des lignes cochées…"; }
+    count.textContent = "Application en cours : les règles sont vérifiées ligne par ligne.";
+  });
   update();
 })();
