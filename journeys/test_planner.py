@@ -107,6 +107,11 @@ def test_the_coordinator_plans_cancels_plans_again_and_applies(journey, world, m
         page.get_by_role("button", name="Tout cocher", exact=True).click()
         assert count.inner_text() == f"{total} lignes cochées sur {total}"
         page.locator("summary", has_text="d'abord ceux").click()
+        page.get_by_role("button", name="Décocher les lignes de ROUX Damien", exact=True).click()
+        without_damien = int(count.inner_text().split()[0])
+        assert 0 < without_damien < total
+        page.get_by_role("button", name="Cocher les lignes de ROUX Damien", exact=True).click()
+        assert count.inner_text() == f"{total} lignes cochées sur {total}"
         _check_again(journey)  # axe again, sections open
 
     with journey.step("appliquer : la date d'effet et le lien vers la couverture"):

@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict
 
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 from pial.enums import Role
@@ -45,8 +46,8 @@ def end_stale(*, pole_id: int) -> int:
     """Active runs of the pôle that gave no sign of life for STALE_AFTER (their process
     stopped: a server restart, a lost worker) end as failed, so that a new run may start."""
     limit = timezone.now() - STALE_AFTER
-    return PlannerRun.objects.filter(pole_id=pole_id, state__in=[RunState.QUEUED, RunState.RUNNING],
-                                     heartbeat_at__lt=limit).update(
+    silent = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)  # null: before 0002
+    return PlannerRun.objects.filter(silent, pole_id=pole_id, state__in=[RunState.QUEUED, RunState.RUNNING]).update(
         state=RunState.FAILED, step="Interrompu : le calcul ne répondait plus. Relancez-le.",
         finished_at=timezone.now())
 
