@@ -238,6 +238,11 @@ def test_a_silent_run_ends_and_lets_a_new_one_start(client_as, planned, start_ru
     stale.refresh_from_db()
     assert stale.state == "FAILED" and "ne répondait plus" in stale.step
     assert PlannerRun.objects.filter(state="DONE").count() == 1
+    # A run from before the heartbeats (none recorded), old enough, ends too; a fresh one does not.
+    PlannerRun.objects.create(pole=planned["aesh"].home_pole, start_date=YEAR_END, state="QUEUED")
+    assert runs.end_stale(pole_id=planned["aesh"].home_pole_id) == 0
+    PlannerRun.objects.filter(state="QUEUED").update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert runs.end_stale(pole_id=planned["aesh"].home_pole_id) == 1
 
 
 @pytest.mark.postgres
