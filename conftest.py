@@ -18,8 +18,15 @@ def _tasks_inline(settings):
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PLANNER_EMBEDDED_RUN = "inline"  # a journey of the embedded run opts out ("thread")
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _planner_by_rounds(settings):
+    """Planner runs bounded by rounds, not the clock: the same result however loaded the machine."""
+    settings.PIAL = {**settings.PIAL, "PLANNER_TIME_BUDGET_SECONDS": None, "PLANNER_MAX_ROUNDS": 500}
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from planner import engine, evaluate, greedy, samples
+from planner.problem import Fixed
 
 SEEDS = (1, 2, 3)
 GOALS = {"college": 10.0, "pole": 30.0}  # seconds
@@ -52,3 +53,47 @@ def test_planner_beats_greedy(size, seed):
     r = _row("re-plan", again, replan, seconds)
     print(f"  re-plan sans l'AESH {gone} : {changed:.1%} des autres créneaux changent")
     assert r.violations == 0 and changed < 0.15
+
+
+def _merged(problem, plan):
+    """The plan as a coordinator would have typed it: two consecutive courses of a pupil with
+    the same AESH become one slot (08:00–10:00), which the planner then keeps as it is."""
+    units = {u.id: u for u in problem.units}
+    by_day = {}
+    for p in sorted(plan.placements, key=lambda p: (p.worker_id, p.unit_id, p.weekday, p.week, p.start)):
+        by_day.setdefault((p.worker_id, p.unit_id, p.weekday, p.week), []).append(p)
+    fixed, current = [], []
+    for day in by_day.values():
+        while day:
+            a = day.pop(0)
+            if day and day[0].start == a.end:
+                b = day.pop(0)
+                unit = units[a.unit_id]
+                fixed.append(Fixed(id=len(fixed) + 1, worker_id=a.worker_id, weekday=a.weekday, start=a.start,
+                                   end=b.end, school_id=a.school_id, week=a.week, pupil_ids=unit.pupil_ids,
+                                   exclusive=unit.exclusive, unit_id=unit.id, course_ids=(a.course_id, b.course_id)))
+            else:
+                current.append(a)
+    return dataclasses.replace(problem, current=tuple(current), fixed=tuple(fixed))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_planner_keeps_slots_that_span_courses(seed):
+    """A pôle whose current slots mostly span two courses (kept as they are, counted in every
+    rule): after an AESH leaves, the re-plan breaks no rule with them and changes little else."""
+    problem = samples.pole(seed=seed)
+    first = engine.plan(problem)
+    gone = problem.workers[3].id
+    typed = _merged(problem, first)
+    typed = dataclasses.replace(typed, workers=tuple(w for w in problem.workers if w.id != gone),
+                                fixed=tuple(f for f in typed.fixed if f.worker_id != gone),
+                                current=tuple(p for p in typed.current if p.worker_id != gone))
+    print(f"\npole #{seed} : {len(typed.fixed)} créneaux gardés tels quels (deux cours chacun), "
+          f"{len(typed.current)} créneaux d'un cours")
+    started = time.perf_counter()
+    replan = engine.plan(typed)
+    seconds = time.perf_counter() - started
+    f = _row("gardés", typed, replan, seconds)
+    changed = evaluate.changed_share(typed.current, replan.placements)
+    print(f"  {changed:.1%} des créneaux d'un cours changent")
+    assert f.violations == 0 and f.coverage >= 0.85 and seconds <= GOALS["pole"]

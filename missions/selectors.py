@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -140,6 +141,13 @@ def dashboard(scope: Scope, day: datetime.date) -> Dashboard:
         waiting=waiting_list(scope, day).count(), aesh_count=aesh.count(),
         available_minutes=int(capacity["hours"] * 60), used_minutes=used["minutes"],
     )
+
+
+def pending_starts(scope: Scope, day: datetime.date) -> list[dict]:
+    """Slots of the scope that take effect after `day`, counted by their first day (an
+    accepted planner proposal starts on a coming Monday): [{"valid_from", "count"}], soonest first."""
+    return list(TimeSlot.objects.visible_to(scope).filter(valid_from__gt=day).values("valid_from")
+                .annotate(count=Count("pk")).order_by("valid_from")[:3])
 
 
 def aesh_load(scope: Scope, day: datetime.date) -> QuerySet[Aesh]:

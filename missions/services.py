@@ -129,9 +129,10 @@ def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assi
 
 
 @transaction.atomic
-def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user) -> rules.Check:
+def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user, notify: bool = True) -> rules.Check:
     """Saves a slot after checking the whole week of the AESH, with the AESH row locked:
-    two coordinators editing the same week at once are served one after the other."""
+    two coordinators editing the same week at once are served one after the other.
+    notify=False: the caller records one change for many slots (change_record)."""
     Aesh.objects.select_for_update().get(pk=slot.aesh_id)
     slot.full_clean()
     rule_slot = slot.as_rule_slot(assignments)
@@ -151,17 +152,24 @@ def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user) -> rules.C
     is_new = slot.pk is None
     slot.save()
     slot.assignments.set(assignments)
-    _record_change(slot.aesh, f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}", user)
+    if notify:
+        _record_change(slot.aesh, f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}", user)
     return check
 
 
 @transaction.atomic
-def slot_delete(*, slot: TimeSlot, user) -> None:
+def slot_delete(*, slot: TimeSlot, user, notify: bool = True) -> None:
     Aesh.objects.select_for_update().get(pk=slot.aesh_id)
     label = str(slot)
     aesh = slot.aesh
     slot.delete()
-    _record_change(aesh, f"Créneau supprimé : {label}", user)
+    if notify:
+        _record_change(aesh, f"Créneau supprimé : {label}", user)
+
+
+def change_record(*, aesh: Aesh, summary: str, user) -> TimetableChange:
+    """One change notice for several slots saved with notify=False (a planner proposal)."""
+    return _record_change(aesh, summary, user)
 
 
 def _record_change(aesh: Aesh, summary: str, user) -> TimetableChange:

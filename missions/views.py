@@ -36,11 +36,12 @@ def dashboard(request):
     """Coordinators and pilots: the pôle's coverage, waiting list and AESH load."""
     scope = request.scope
     _require(perms.can_view_dashboard(scope))
-    today = timezone.localdate()
+    today = _day(request)  # ?date=AAAA-MM-JJ: the coverage on another day (e.g. when accepted slots start)
     waiting = selectors.waiting_rows(selectors.waiting_list(scope, today)[:100], today)
     journal(request, JournalAction.LIST, detail="tableau de bord : liste d'attente")
     return render(request, "missions/dashboard.html", {
         "totals": selectors.dashboard(scope, today), "waiting": waiting, "today": today,
+        "pending": selectors.pending_starts(scope, today), "is_today": today == timezone.localdate(),
         "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
         "can_plan": perms.can_plan(scope),
     })

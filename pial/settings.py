@@ -146,6 +146,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, a planner run still leaves the request: "thread" (a thread of the web
+# process, with progress and cancel) or "inline" (inside the request; the tests' choice).
+PLANNER_EMBEDDED_RUN = env_str("PLANNER_EMBEDDED_RUN", "thread")
+if PLANNER_EMBEDDED_RUN not in ("thread", "inline"):
+    raise ImproperlyConfigured("PLANNER_EMBEDDED_RUN : « thread » ou « inline ».")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "pial")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -387,7 +392,8 @@ PIAL = {
     # improvement phase stops after this many seconds.
     "PLANNER_MUTUALISED_MAX_PUPILS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
-    "PLANNER_TIME_BUDGET_SECONDS": 20,
+    "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
+    "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
     "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
     "CALENDAR_DAYS_AHEAD": 120,

@@ -1,8 +1,11 @@
 """A plan being built: who is placed where, with the counters the engine reads.
 
-Whether a placement may be added is decided by missions.rules (overlap, daily limits,
-amplitude, breaks, lunch, travel) on the worker's day; the masks and counters here only
-skip candidates that cannot pass, and the whole week of every worker goes through
+The existing slots the engine does not move (Problem.fixed) are on the board from the
+start: they fill their AESH's days and hours and their pupils' courses. Whether a placement
+may be added is decided by missions.rules on the worker's day, fixed slots included
+(overlap, daily limits, amplitude, breaks, lunch, travel), and by the contract and notified
+hours, as the acceptance (missions.services.slot_save) decides; the masks and counters only
+skip candidates that cannot pass. Every worker's whole week goes through
 rules.check_timetable before a plan is returned.
 """
 
@@ -12,9 +15,9 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from missions import rules
-from planner.problem import FORBID, Course, Placement, Problem, Unit, rule_slot
+from planner.problem import FORBID, Course, Fixed, Placement, Problem, Unit, fixed_slot, notified_hours, rule_slot
 
-BUSY, CAPACITY, NEED, TAKEN, FORBIDDEN = "busy", "capacity", "need", "taken", "forbidden"
+BUSY, CAPACITY, NEED, TAKEN, FORBIDDEN, BROKEN = "busy", "capacity", "need", "taken", "forbidden", "broken"
 
 
 def mask(start: int, end: int) -> int:
@@ -37,10 +40,36 @@ class Board:
         self.order = 0
         self.stamp: dict[Placement, int] = {}
         self._memo: dict[tuple, str] = {}
+        self._notified = notified_hours(problem)
         for worker in problem.workers:
             for weekday, start, end, week in worker.unavailable:
                 for wk in ((week,) if week else (rules.WEEK_A, rules.WEEK_B)):
                     self.busy[worker.id, weekday, wk] |= mask(start, end)
+        self.fixed_of: dict[int, list[Fixed]] = defaultdict(list)
+        for fixed in problem.fixed:  # an AESH out of the plan (no contract) still covers their pupils
+            self._hold(fixed)
+        # A week that breaks a rule with its fixed slots alone cannot be saved again: such an
+        # AESH gets nothing new (missions.services.slot_save checks the whole week).
+        self.broken = {w: errors for w in self.fixed_of if w in self.workers and (errors := self.week_errors(w))}
+
+    def _hold(self, fixed: Fixed) -> None:
+        """A fixed slot on the board: its AESH's day and hours, its pupil's minutes and courses."""
+        self.fixed_of[fixed.worker_id].append(fixed)
+        marker = Placement(worker_id=fixed.worker_id, unit_id=fixed.unit_id if fixed.unit_id is not None else -1,
+                           course_id=-fixed.id, weekday=fixed.weekday, start=fixed.start, end=fixed.end,
+                           school_id=fixed.school_id, week=fixed.week)
+        self.slots[fixed.worker_id, fixed.weekday].append((marker, fixed_slot(self.problem, fixed)))
+        bits = mask(fixed.start, fixed.end)
+        for week in ((fixed.week,) if fixed.week else (rules.WEEK_A, rules.WEEK_B)):
+            self.busy[fixed.worker_id, fixed.weekday, week] |= bits
+            self.used[fixed.worker_id, week] += fixed.minutes
+            if fixed.unit_id is not None and fixed.current:
+                self.got[fixed.unit_id, week] += fixed.minutes
+        if fixed.unit_id is not None:
+            if fixed.current:
+                self.pair_minutes[fixed.worker_id, fixed.unit_id] += fixed.minutes
+            for course_id in fixed.course_ids:
+                self.taken.setdefault((fixed.unit_id, course_id), fixed.worker_id)
 
     # --- Reading ---------------------------------------------------------------------
 
@@ -73,6 +102,8 @@ class Board:
             return TAKEN
         if self.problem.wish(worker_id, unit) == FORBID:
             return FORBIDDEN
+        if worker_id in self.broken:
+            return BROKEN
         worker = self.workers[worker_id]
         minutes, bits = course.minutes, mask(course.start, course.end)
         for week in course.weeks:
@@ -88,7 +119,7 @@ class Board:
         worker = self.workers[worker_id]
         day = self.slots[worker_id, course.weekday]
         key = (worker.lunch_duty, course.weekday, course.start, course.end, course.week, course.school_id,
-               tuple(sorted((p.start, p.end, p.week, p.school_id) for p, _ in day)))
+               tuple(sorted((s.start, s.end, s.week, s.school_id, s.kind) for _, s in day)))
         found = self._memo.get(key)
         if found is None:
             slot = rule_slot(self.problem, unit, self._placement(worker_id, unit, course))
@@ -139,7 +170,7 @@ class Board:
     # --- The whole week --------------------------------------------------------------
 
     def notified(self) -> dict[int, Decimal]:
-        return {p: Decimal(u.need) / 60 for u in self.units.values() if u.exclusive for p in u.pupil_ids}
+        return self._notified
 
     def week_errors(self, worker_id: int, notified: dict[int, Decimal] | None = None) -> list[str]:
         """Every hard rule of missions.rules on the worker's whole proposed week."""

@@ -7,9 +7,11 @@
 3. Schedule: each AESH's week is filled course by course with their pupils, the one
    furthest from their share first, preferring compact days and the current plan.
 4. Fill: spare AESH time goes to the pupils least served, first by an AESH they know.
-5. Balance: until the time budget runs out, a course of a well-served pupil is given up
-   for one of the worst-served pupil.
-Every candidate is decided by the rules of missions.rules (see board.py).
+5. Balance: a course of a well-served pupil is given up for one of the worst-served pupil,
+   for at most `max_rounds` rounds and until the time budget runs out (either bound may be
+   None; tests bound the rounds, so that their result does not depend on the machine's load).
+Existing slots that are not exactly one course are fixed (Problem.fixed): kept, and counted
+in every rule. Every candidate is decided by the rules of missions.rules (see board.py).
 """
 
 from __future__ import annotations
@@ -79,9 +81,15 @@ class _Planner:
     # --- 1. Keep -------------------------------------------------------------------
 
     def keep(self) -> None:
+        for placement in self.p.current:  # an AESH whose week already breaks a rule keeps it: nothing could be saved
+            if placement.worker_id in self.b.broken and (placement.unit_id, placement.course_id) in self.b.courses:
+                self.b.place(placement.worker_id, self.b.units[placement.unit_id],
+                             self.b.courses[placement.unit_id, placement.course_id])
         if not self.p.current or self.w.stability <= 0:
             return
         for placement in self.p.current:
+            if placement.worker_id in self.b.broken:
+                continue
             unit, course = self.b.units.get(placement.unit_id), self.b.courses.get(
                 (placement.unit_id, placement.course_id))
             if unit is None or course is None or placement.worker_id not in self.b.workers:
@@ -90,7 +98,8 @@ class _Planner:
                 self.b.place(placement.worker_id, unit, course)
         slack = 30 * self.w.stability
         for unit in self.p.units:
-            mine = sorted((p for p in self.b.all_placements() if p.unit_id == unit.id),
+            mine = sorted((p for p in self.b.all_placements() if p.unit_id == unit.id
+                           and p.worker_id not in self.b.broken),
                           key=lambda p: -self.b.stamp[p])
             while mine and self.b.got_minutes(unit.id) - mine[0].minutes >= self.quota[unit.id] + slack:
                 self.b.remove(mine.pop(0))
@@ -100,7 +109,7 @@ class _Planner:
     def pair(self) -> None:
         b = self.b
         remaining = {u.id: self.quota[u.id] - b.got_minutes(u.id) for u in self.p.units if u.courses}
-        left = {w.id: b.spare(w.id) for w in self.p.workers}
+        left = {w.id: 0 if w.id in b.broken else b.spare(w.id) for w in self.p.workers}
         for unit in self.p.units:  # what the current plan keeps stays with its AESH
             for worker_id in b.workers_of(unit.id):
                 self.share[worker_id, unit.id] += b.pair_minutes[worker_id, unit.id]
@@ -241,17 +250,24 @@ class _Planner:
         if self.w.fairness <= 0:
             return
         b = self.b
-        deadline = self.started + self.p.time_budget
+        budget, rounds = self.p.time_budget, self.p.max_rounds
+        deadline = None if budget is None else self.started + budget
         tried: set[int] = set()
-        while time.monotonic() < deadline:
+        done = 0
+        while (deadline is None or time.monotonic() < deadline) and (rounds is None or done < rounds):
             pending = [u for u in self.p.units if u.courses and u.id not in tried and b.got_minutes(u.id) < u.need]
             if not pending:
                 return
             worst = min(pending, key=lambda u: (b.rate(u), u.id))
             if not self._swap_for(worst):
                 tried.add(worst.id)
-            fraction = min(1.0, (time.monotonic() - self.started) / self.p.time_budget)
-            self.report(0.7 + 0.28 * fraction, "Équilibrage entre élèves")
+            done += 1
+            fractions = [len(tried) / max(1, len(self.p.units))]
+            if rounds:
+                fractions.append(done / rounds)
+            if budget:
+                fractions.append((time.monotonic() - self.started) / budget)
+            self.report(0.7 + 0.28 * min(1.0, max(fractions)), "Équilibrage entre élèves")
 
     def _swap_for(self, unit: Unit) -> bool:
         """Give the worst-served unit a course held by a better-served one, on the same AESH."""
@@ -287,7 +303,9 @@ class _Planner:
         latest placements until it passes (never expected: the day rules were checked)."""
         notified = self.b.notified()
         for worker_id in list(self.b.placements):
-            while self.b.week_errors(worker_id, notified):
+            if worker_id in self.b.broken:
+                continue  # left as it is today (see keep)
+            while self.b.placements[worker_id] and self.b.week_errors(worker_id, notified):
                 latest = max(self.b.placements[worker_id], key=lambda p: self.b.stamp[p])
                 self.b.remove(latest)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from missions import rules
-from planner.problem import Placement, Plan, Problem, rule_slot
+from planner.problem import Placement, Plan, Problem, fixed_slot, notified_hours, rule_slot
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,22 @@ class Figures:
 
 
 def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[Placement]) -> list[str]:
-    """Every hard rule of missions.rules on each AESH's week, and no course served twice."""
+    """Every hard rule of missions.rules on each AESH's week — the fixed slots with the
+    proposed ones, as the acceptance checks them — and no course served twice. An AESH whose
+    fixed slots alone break a rule is reported only if something is proposed to them."""
     units = {u.id: u for u in problem.units}
     workers = {w.id: w for w in problem.workers}
-    notified = {p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.pupil_ids}
+    notified = notified_hours(problem)
     per_worker = defaultdict(list)
+    fixed_of = defaultdict(list)
+    for fixed in problem.fixed:
+        fixed_of[fixed.worker_id].append(fixed_slot(problem, fixed))
     errors = []
     seen: dict[tuple[int, int], int] = {}
+    for fixed in problem.fixed:
+        if fixed.unit_id is not None:
+            for course_id in fixed.course_ids:
+                seen[fixed.unit_id, course_id] = fixed.worker_id
     for placement in placements:
         per_worker[placement.worker_id].append(rule_slot(problem, units[placement.unit_id], placement))
         if (placement.unit_id, placement.course_id) in seen:
@@ -42,11 +51,16 @@ def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[P
     for worker_id, slots in per_worker.items():
         worker = workers[worker_id]
         errors.extend(rules.check_timetable(
-            slots, contract_weekly_hours=Decimal(worker.capacity) / 60, lunch_duty=worker.lunch_duty,
+            slots + fixed_of[worker_id], contract_weekly_hours=Decimal(worker.capacity) / 60,
+            lunch_duty=worker.lunch_duty,
             notified=notified, travel_minutes=problem.travel, limits=problem.limits,
         ).errors)
     for unit in problem.units:  # notified hours across AESH
         weeks = {rules.WEEK_A: 0, rules.WEEK_B: 0}
+        for fixed in problem.fixed:
+            if fixed.unit_id == unit.id and fixed.current:
+                for week in ((fixed.week,) if fixed.week else weeks):
+                    weeks[week] += fixed.minutes
         for placement in placements:
             if placement.unit_id == unit.id:
                 for week in ((placement.week,) if placement.week else weeks):
@@ -59,6 +73,10 @@ def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[P
 def figures(problem: Problem, plan: Plan) -> Figures:
     got = defaultdict(float)
     pairs = defaultdict(set)
+    for fixed in problem.fixed:
+        if fixed.unit_id is not None and fixed.current:
+            got[fixed.unit_id] += fixed.weekly
+            pairs[fixed.unit_id].add(fixed.worker_id)
     for placement in plan.placements:
         got[placement.unit_id] += placement.minutes / (1 if not placement.week else 2)
         pairs[placement.unit_id].add(placement.worker_id)

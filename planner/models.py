@@ -157,6 +157,9 @@ class PlannerRun(models.Model):
     result = models.JSONField("proposition", default=dict, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernier signe de vie", null=True, blank=True,
+                                        help_text="Mis à jour par le calcul : un calcul muet trop longtemps est "
+                                                  "considéré comme interrompu.")
 
     objects = RunQuerySet.as_manager()
 
@@ -165,6 +168,13 @@ class PlannerRun(models.Model):
         verbose_name = "proposition du planificateur"
         verbose_name_plural = "propositions du planificateur"
         ordering = ["-created_at"]
+        constraints = [
+            # Two clicks, two tabs or two coordinators: one active run per pôle, decided by the database.
+            models.UniqueConstraint(fields=["pole"], condition=Q(state__in=["QUEUED", "RUNNING"]),
+                                    name="planner_one_active_run_per_pole",
+                                    violation_error_message="Une proposition est déjà en cours de calcul pour ce "
+                                                            "pôle : attendez-la ou annulez-la."),
+        ]
 
     def __str__(self) -> str:
         return f"Proposition du {self.created_at:%d/%m/%Y %H:%M} ({self.get_state_display()})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from missions import rules
 
@@ -85,6 +86,37 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Fixed:
+    """An existing slot the planner keeps as it is: one that is not exactly one course of its
+    pupil (it spans several courses, or lies off any: ULIS, lunch, travel, a pupil without a
+    class timetable), or one that starts after the plan's first day. It counts in every rule
+    of its AESH's week; it covers, for its pupil, the minutes it lasts and the courses it
+    overlaps."""
+
+    id: int                        # the TimeSlot's id
+    worker_id: int
+    weekday: int
+    start: int
+    end: int
+    school_id: int
+    week: str = rules.EVERY_WEEK
+    kind: str = rules.CLASS
+    pupil_ids: tuple[int, ...] = ()    # students (ULIS: minus the dispositif's id, as missions.rules has it)
+    exclusive: bool = False
+    unit_id: int | None = None         # the planned unit it serves, if any
+    course_ids: tuple[int, ...] = ()   # the unit's courses it overlaps
+    current: bool = True               # valid on the plan's first day (else: later, counted in the rules only)
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def weekly(self) -> float:
+        return self.minutes / 2 if self.week else self.minutes
+
+
+@dataclass(frozen=True)
 class Weights:
     """How much each objective counts (0 = ignored); the coordinator moves them, 0 to 5."""
 
@@ -102,10 +134,14 @@ class Problem:
     limits: rules.Limits = field(default_factory=rules.Limits)
     travel: dict[frozenset[int], int] = field(default_factory=dict)
     wishes: dict[tuple[int, int], str] = field(default_factory=dict)  # (worker, pupil) → FORBID/IMPOSE/PREFER
-    current: tuple[Placement, ...] = ()
+    current: tuple[Placement, ...] = ()   # current slots that are exactly one course: the engine may move them
+    fixed: tuple[Fixed, ...] = ()         # every other existing slot: kept, counted in every rule
+    notified: dict[int, int] = field(default_factory=dict)  # pupil → notified individuelle minutes, planned or not
     weights: Weights = field(default_factory=Weights)
     school_names: dict[int, str] = field(default_factory=dict)
-    time_budget: float = 8.0       # seconds, for the improvement phase
+    worker_names: dict[int, str] = field(default_factory=dict)  # for the causes, in the coordinator's words
+    time_budget: float | None = 8.0   # seconds for the improvement phase (None: no clock)
+    max_rounds: int | None = None     # improvement rounds at most (None: the clock alone bounds it)
 
     def wish(self, worker_id: int, unit: Unit) -> str:
         found = {self.wishes.get((worker_id, p), "") for p in unit.pupil_ids}
@@ -117,9 +153,16 @@ class Problem:
 
 @dataclass(frozen=True)
 class Uncovered:
+    """Minutes a week a unit still misses, and why: (cause in French, minutes) pairs, the
+    largest first; identical causes of several courses are one pair."""
+
     unit_id: int
     minutes: int
-    cause: str
+    causes: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def cause(self) -> str:
+        return self.causes[0][0] if self.causes else ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +170,22 @@ class Plan:
     placements: tuple[Placement, ...]
     uncovered: tuple[Uncovered, ...]
     cancelled: bool = False
+
+
+def fixed_slot(problem: Problem, fixed: Fixed) -> rules.Slot:
+    """An existing slot as missions.rules sees it."""
+    return rules.Slot(
+        weekday=fixed.weekday, start=time_of(fixed.start), end=time_of(fixed.end), school_id=fixed.school_id,
+        kind=fixed.kind, week=fixed.week, school_name=problem.school_names.get(fixed.school_id, ""),
+        student_ids=frozenset(fixed.pupil_ids), exclusive=fixed.exclusive, id=fixed.id,
+    )
+
+
+def notified_hours(problem: Problem) -> dict[int, Decimal]:
+    """Notified individuelle hours of every pupil the rules may meet (planned or not)."""
+    hours = {p: Decimal(m) / 60 for p, m in problem.notified.items()}
+    hours.update({p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.pupil_ids})
+    return hours
 
 
 def rule_slot(problem: Problem, unit: Unit, placement: Placement) -> rules.Slot:

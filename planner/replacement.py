@@ -1,13 +1,19 @@
-"""Absence → replacement, pure: the pupils an absent AESH leaves without cover, and for
-each a ranked list of colleagues who can take those courses under missions.rules."""
+"""Absence → replacement, pure: every slot an absent AESH leaves, the pupils it leaves without
+cover, who already covers them (a replacement made), and for the rest a ranked list of
+colleagues who can take those slots under missions.rules.
+
+A lost slot is any slot of the absent AESH with a pupil: one that is a course of the pupil's
+class (Problem.current) or any other (Problem.fixed: a slot spanning courses, a pupil without
+class timetable). Another AESH's slot with the same pupil at the same time covers it.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.board import Board
-from planner.problem import Placement, Problem
+from planner.problem import Course, Fixed, Placement, Problem, Unit
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,7 @@ class Candidate:
     known: bool            # already serves this pupil
     travel: int            # minutes from their school of the day (0: same school)
     spare: int             # minutes left on their contract's week
-    course_ids: tuple[int, ...]  # the lost courses they can take, all together
+    course_ids: tuple[int, ...]  # the lost slots they can take, all together (Placement.course_id)
     minutes: int
 
     @property
@@ -25,47 +31,128 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """Another AESH's slot with the pupil during a lost slot: the pupil is covered there."""
+
+    worker_id: int
+    placement: Placement   # the covering slot
+    minutes: int           # of the lost slots it covers
+
+
+@dataclass(frozen=True)
 class Loss:
     unit_id: int
-    placements: tuple[Placement, ...]
-    minutes: int
+    pupil_ids: tuple[int, ...]
+    placements: tuple[Placement, ...]   # the absent AESH's slots with these pupils
+    minutes: int                        # weekly minutes lost and not covered by anyone
     candidates: tuple[Candidate, ...]
+    covers: tuple[Cover, ...] = ()
+
+    @property
+    def lost_minutes(self) -> int:
+        return sum(p.minutes for p in self.placements)
+
+
+def _as_placement(fixed: Fixed, unit_id: int) -> Placement:
+    return Placement(worker_id=fixed.worker_id, unit_id=unit_id, course_id=-fixed.id, weekday=fixed.weekday,
+                     start=fixed.start, end=fixed.end, school_id=fixed.school_id, week=fixed.week)
+
+
+def _overlap(a: Placement, b: Placement) -> int:
+    if a.weekday != b.weekday or (a.week and b.week and a.week != b.week):
+        return 0
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
 def losses(problem: Problem, absent_id: int) -> list[Loss]:
-    """For each unit served by the absent worker: what it loses and who can replace them, best first."""
-    board = Board(problem)
+    """For each pupil served by the absent worker: what they lose, who covers it already, and
+    who can replace the rest, best first."""
+    units = {u.id: u for u in problem.units}
+    lost: dict[int, list[Placement]] = defaultdict(list)
+    pupils_of: dict[int, tuple[int, ...]] = {}
+    extra_units: dict[int, Unit] = {}
     for placement in problem.current:
-        if placement.worker_id != absent_id:
+        if placement.worker_id == absent_id and placement.unit_id in units:
+            lost[placement.unit_id].append(placement)
+            pupils_of[placement.unit_id] = units[placement.unit_id].pupil_ids
+    for fixed in problem.fixed:
+        pupils = tuple(p for p in fixed.pupil_ids if p > 0)
+        if fixed.worker_id != absent_id or not fixed.current or not pupils:
+            continue
+        unit_id = fixed.unit_id if fixed.unit_id is not None else pupils[0]
+        if unit_id not in units and unit_id not in extra_units:
+            need = max([problem.notified.get(p, 0) for p in pupils] + [24 * 60 * 5])
+            extra_units[unit_id] = Unit(id=unit_id, pupil_ids=pupils, school_id=fixed.school_id, need=need,
+                                        courses=(), exclusive=fixed.exclusive)
+        lost[unit_id].append(_as_placement(fixed, unit_id))
+        pupils_of.setdefault(unit_id, units[unit_id].pupil_ids if unit_id in units else pupils)
+    others = replace(problem, units=problem.units + tuple(extra_units.values()),
+                     fixed=tuple(f for f in problem.fixed if f.worker_id != absent_id))
+    board = Board(others)
+    for placement in problem.current:
+        if placement.worker_id != absent_id and (placement.unit_id, placement.course_id) in board.courses:
             board.place(placement.worker_id, board.units[placement.unit_id],
                         board.courses[placement.unit_id, placement.course_id])
-    lost = defaultdict(list)
-    for placement in problem.current:
-        if placement.worker_id == absent_id:
-            lost[placement.unit_id].append(placement)
+    held = _held_by_pupil(others, absent_id)
     found = []
     for unit_id, placements in lost.items():
         unit = board.units[unit_id]
-        candidates = []
-        for worker in problem.workers:
-            if worker.id == absent_id:
-                continue
-            taken = []
-            for placement in sorted(placements, key=lambda p: (p.weekday, p.start)):
-                course = board.courses[unit_id, placement.course_id]
-                if not board.blocker(worker.id, unit, course):
-                    taken.append(board.place(worker.id, unit, course))
-            if taken:
-                candidates.append(Candidate(
-                    worker_id=worker.id, known=board.pair_minutes[worker.id, unit_id] > sum(p.minutes for p in taken),
-                    travel=_distance(problem, board, worker.id, taken), spare=board.spare(worker.id) + sum(
-                        p.minutes for p in taken), course_ids=tuple(p.course_id for p in taken),
-                    minutes=sum(p.minutes for p in taken)))
-                for placement in taken:
-                    board.remove(placement)
-        found.append(Loss(unit_id=unit_id, placements=tuple(placements), minutes=sum(p.minutes for p in placements),
-                          candidates=tuple(sorted(candidates, key=lambda c: c.rank_key))))
-    return sorted(found, key=lambda loss: (-loss.minutes, loss.unit_id))
+        for placement in placements:  # a lost slot off the class courses becomes a course of its own
+            board.courses.setdefault((unit_id, placement.course_id), Course(
+                id=placement.course_id, weekday=placement.weekday, start=placement.start, end=placement.end,
+                school_id=placement.school_id, week=placement.week))
+        covers = []
+        open_slots = []
+        for placement in sorted(placements, key=lambda p: (p.weekday, p.start)):
+            covered = 0
+            for worker_id, other in held.get(frozenset(pupils_of[unit_id]), []):
+                minutes = _overlap(placement, other)
+                if minutes:
+                    covers.append(Cover(worker_id=worker_id, placement=other, minutes=minutes))
+                    covered += minutes
+            if covered < placement.minutes:
+                open_slots.append((placement, placement.minutes - min(covered, placement.minutes)))
+        candidates = _candidates(problem, board, absent_id, unit, [p for p, _ in open_slots]) if open_slots else []
+        found.append(Loss(unit_id=unit_id, pupil_ids=pupils_of[unit_id], placements=tuple(placements),
+                          minutes=sum(m for _, m in open_slots), candidates=tuple(candidates),
+                          covers=tuple(dict.fromkeys(covers))))
+    return sorted(found, key=lambda loss: (-loss.minutes, -loss.lost_minutes, loss.unit_id))
+
+
+def _held_by_pupil(problem: Problem, absent_id: int) -> dict[frozenset, list[tuple[int, Placement]]]:
+    """Every other AESH's slot, by the set of pupils it serves."""
+    units = {u.id: u for u in problem.units}
+    held: dict[frozenset, list[tuple[int, Placement]]] = defaultdict(list)
+    for placement in problem.current:
+        if placement.unit_id in units and placement.worker_id != absent_id:
+            held[frozenset(units[placement.unit_id].pupil_ids)].append((placement.worker_id, placement))
+    for fixed in problem.fixed:
+        pupils = frozenset(p for p in fixed.pupil_ids if p > 0)
+        if pupils and fixed.current and fixed.worker_id != absent_id:
+            held[pupils].append((fixed.worker_id, _as_placement(fixed, fixed.unit_id or -1)))
+    return held
+
+
+def _candidates(problem: Problem, board: Board, absent_id: int, unit: Unit,
+                placements: list[Placement]) -> list[Candidate]:
+    candidates = []
+    for worker in problem.workers:
+        if worker.id == absent_id:
+            continue
+        taken = []
+        for placement in placements:
+            course = board.courses[unit.id, placement.course_id]
+            if not board.blocker(worker.id, unit, course):
+                taken.append(board.place(worker.id, unit, course))
+        if taken:
+            minutes = sum(p.minutes for p in taken)
+            candidates.append(Candidate(
+                worker_id=worker.id, known=board.pair_minutes[worker.id, unit.id] > minutes,
+                travel=_distance(problem, board, worker.id, taken), spare=board.spare(worker.id) + minutes,
+                course_ids=tuple(p.course_id for p in taken), minutes=minutes))
+            for placement in taken:
+                board.remove(placement)
+    return sorted(candidates, key=lambda c: c.rank_key)
 
 
 def _distance(problem: Problem, board: Board, worker_id: int, taken: list[Placement]) -> int:

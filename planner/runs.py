@@ -5,10 +5,14 @@ Progress and cancellation go through the run's row, so any process can follow or
 
 from __future__ import annotations
 
+import datetime
 import logging
+import threading
 import time
 from dataclasses import asdict
 
+from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 from pial.enums import Role
@@ -21,14 +25,43 @@ from planner.problem import Placement, Plan, Weights
 logger = logging.getLogger(__name__)
 
 
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def in_background(run_id: int) -> threading.Thread:
+    """The embedded default (no broker): the run in a thread of the web process, so that the
+    request answers at once and the progress page follows the run like a worker's."""
+    def work():
+        try:
+            run_execute(run_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"planner-run-{run_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def end_stale(*, pole_id: int) -> int:
+    """Active runs of the pôle that gave no sign of life for STALE_AFTER (their process
+    stopped: a server restart, a lost worker) end as failed, so that a new run may start."""
+    limit = timezone.now() - STALE_AFTER
+    silent = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)  # null: before 0002
+    return PlannerRun.objects.filter(silent, pole_id=pole_id, state__in=[RunState.QUEUED, RunState.RUNNING]).update(
+        state=RunState.FAILED, step="Interrompu : le calcul ne répondait plus. Relancez-le.",
+        finished_at=timezone.now())
+
+
 def run_execute(run_id: int) -> None:
     """The task's body: reads the pôle, plans, stores the proposal; progress and cancel go
     through the run's row."""
     run = PlannerRun.objects.select_related("pole").get(pk=run_id)
     if run.state != RunState.QUEUED:
         return  # already done, cancelled, or taken by another worker
-    PlannerRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, step="Lecture des données du pôle",
-                                                progress=1)
+    taken = PlannerRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
+        state=RunState.RUNNING, step="Lecture des données du pôle", progress=1, heartbeat_at=timezone.now())
+    if not taken:
+        return
     membership = Membership.objects.filter(user_id=run.created_by_id, pole_id=run.pole_id,
                                            role=Role.COORDINATOR).first()
     if membership is None:
@@ -41,7 +74,8 @@ def run_execute(run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5:
             last[0] = now
-            PlannerRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))), step=step)
+            PlannerRun.objects.filter(pk=run_id).update(progress=max(1, min(99, int(fraction * 100))), step=step,
+                                                        heartbeat_at=timezone.now())
             return not PlannerRun.objects.filter(pk=run_id, cancel_requested=True).exists()
         return True
 
@@ -83,7 +117,9 @@ def _result(loaded: inputs.Inputs, proposal: Plan, seconds: float) -> dict:
         "placements": [_line(p) for p in proposal.placements],
         "current": [_line(p) for p in problem.current],
         "slot_of": {"|".join(map(str, key)): slot_id for key, slot_id in loaded.slot_of.items()},
-        "uncovered": [[u.unit_id, u.minutes, u.cause] for u in proposal.uncovered],
+        "uncovered": [[u.unit_id, u.minutes, [list(c) for c in u.causes]] for u in proposal.uncovered],
+        "fixed": [[f.id, f.worker_id, f.weekday, f.start, f.end, f.school_id, f.week, f.kind, list(f.pupil_ids),
+                   f.unit_id, f.current] for f in problem.fixed if f.worker_id in {w.id for w in problem.workers}],
         "units": {str(u.id): {"pupils": list(u.pupil_ids), "need": u.need, "exclusive": u.exclusive,
                               "school": u.school_id} for u in problem.units},
         "workers": {str(w.id): w.capacity for w in problem.workers},

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aesh.models import Absence
@@ -22,8 +24,10 @@ from eleves.enums import AidKind
 from eleves.models import Notification, Student
 from missions import services as timetable
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot
+from missions.rules import WEEKDAYS
 from pial.queue import enqueue
 from pial.scope import Scope
+from planner import runs
 from planner.models import PlannerRun, RunState
 from planner.problem import Placement, Weights, time_of
 from planner.runs import placement_of
@@ -35,18 +39,37 @@ WEIGHT_NAMES = ("coverage", "fairness", "continuity", "compactness", "stability"
 
 # --- Running ------------------------------------------------------------------------------
 
+BUSY = "Une proposition est déjà en cours de calcul pour ce pôle : attendez-la ou annulez-la."
+
+
 def run_start(*, scope: Scope, user, start_date: datetime.date, weights: Weights) -> PlannerRun:
-    """A new run for the scope's pôle, queued (run inline when tasks are eager)."""
-    with transaction.atomic():
-        busy = PlannerRun.objects.select_for_update().filter(pole_id=scope.pole_id,
-                                                              state__in=[RunState.QUEUED, RunState.RUNNING])
-        if busy.exists():
-            raise ValidationError("Une proposition est déjà en cours de calcul pour ce pôle : attendez-la ou "
-                                  "annulez-la.")
-        run = PlannerRun.objects.create(pole_id=scope.pole_id, created_by=user, start_date=start_date,
-                                        weights=asdict(weights), step="En attente d'un processus de calcul")
-        transaction.on_commit(lambda: enqueue(planner_run, run.pk))
+    """A new run for the scope's pôle, computed off the request once this transaction commits.
+
+    One active run per pôle is the database's rule (a partial unique constraint): of two
+    clicks, two tabs or two coordinators at once, the second insert waits for the first and
+    is refused. A run whose computation fell silent (a worker or server stopped) is ended first.
+    """
+    runs.end_stale(pole_id=scope.pole_id)
+    try:
+        with transaction.atomic():
+            run = PlannerRun.objects.create(pole_id=scope.pole_id, created_by=user, start_date=start_date,
+                                            weights=asdict(weights), step="En attente d'un processus de calcul",
+                                            heartbeat_at=timezone.now())
+    except IntegrityError:
+        raise ValidationError(BUSY) from None
+    transaction.on_commit(lambda: _dispatch(run.pk))
     return run
+
+
+def _dispatch(run_id: int) -> None:
+    """To the Celery workers when there is a broker; else, in the embedded default, a thread of
+    this process (settings.PLANNER_EMBEDDED_RUN = "thread"), or inline for the tests."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue(planner_run, run_id)
+    elif settings.PLANNER_EMBEDDED_RUN == "thread":
+        runs.in_background(run_id)
+    else:
+        runs.run_execute(run_id)
 
 
 def run_cancel(*, run: PlannerRun) -> None:
@@ -76,7 +99,8 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
         aesh_id=aesh_id, student_id=student_id, kind=kind, start_date=start, end_date=min(ends) if ends else None))
 
 
-def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, end: datetime.date | None = None):
+def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, end: datetime.date | None = None,
+             notify: bool = True):
     """One proposed line → assignments and a slot, all rules checked again, or nothing."""
     with transaction.atomic():
         assignments = [_assignment_for(placement.worker_id, pupil, unit["exclusive"], start, end)
@@ -85,25 +109,31 @@ def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, en
         slot = TimeSlot(aesh_id=placement.worker_id, weekday=placement.weekday, start_time=time_of(placement.start),
                         end_time=time_of(placement.end), school_id=placement.school_id, kind=SlotKind.CLASS,
                         week=placement.week, valid_from=start, valid_until=min(ends) if ends else None)
-        timetable.slot_save(slot=slot, assignments=assignments, user=user)
+        timetable.slot_save(slot=slot, assignments=assignments, user=user, notify=notify)
         return slot
 
 
-def end_slot(*, slot: TimeSlot, on: datetime.date, user) -> None:
+def end_slot(*, slot: TimeSlot, on: datetime.date, user, notify: bool = True) -> None:
     """A current slot the proposal drops: it stops the day before the proposal starts."""
     if slot.valid_from >= on:
-        timetable.slot_delete(slot=slot, user=user)
+        timetable.slot_delete(slot=slot, user=user, notify=notify)
         return
     slot.valid_until = on - datetime.timedelta(days=1)
-    timetable.slot_save(slot=slot, assignments=list(slot.assignments.all()), user=user)
+    timetable.slot_save(slot=slot, assignments=list(slot.assignments.all()), user=user, notify=notify)
 
 
+@transaction.atomic
 def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[int]) -> tuple[int, list[str]]:
     """The chosen lines of a proposal: drops first (they free time), then additions. Each line
     stands alone: a line that a rule refuses is reported and the others are kept."""
+    # Under the run's row lock: a second click (or a second tab) waits, then finds it applied.
+    if PlannerRun.objects.select_for_update().get(pk=run.pk).accepted_at:
+        raise ValidationError("Cette proposition a déjà été appliquée : relancez un calcul pour en obtenir une "
+                              "nouvelle.")
     result = run.result
     lines = [placement_of(line) for line in result.get("placements", [])]
     done, failures = 0, []
+    added, dropped = Counter(), Counter()  # per AESH: one change notice for the whole proposal
     slots = {s.pk: s for s in TimeSlot.objects.visible_to(scope).filter(pk__in=drop).select_related("school")
              .prefetch_related("assignments")}
     for slot_id in drop:
@@ -112,13 +142,15 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
             failures.append("Un créneau à retirer n'existe plus.")
             continue
         try:
-            end_slot(slot=slot, on=run.start_date, user=user)
+            end_slot(slot=slot, on=run.start_date, user=user, notify=False)
             done += 1
+            dropped[slot.aesh_id] += 1
         except ValidationError as error:
             failures.append(f"Retrait de « {slot} » : " + " ".join(error.messages))
     allowed_aesh = set(aesh_for_detail(scope).values_list("pk", flat=True))
     allowed_students = set(Student.objects.visible_to(scope).values_list("pk", flat=True))
-    for index in add:
+    pending = []
+    for index in dict.fromkeys(add):
         if not 0 <= index < len(lines):
             continue
         placement = lines[index]
@@ -126,13 +158,32 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
         if placement.worker_id not in allowed_aesh or not set(unit["pupils"]) <= allowed_students:
             failures.append("Une ligne concerne un AESH ou un élève hors de votre pôle.")
             continue
-        try:
-            add_slot(placement=placement, unit=unit, start=run.start_date, user=user)
-            done += 1
-        except ValidationError as error:
-            label = f"{['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi'][placement.weekday]} " \
-                    f"{time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
-            failures.append(f"Créneau {label} : " + " ".join(error.messages))
+        pending.append((placement, unit))
+    # The whole proposal passes every rule; a part of it, saved line by line, may meet a rule
+    # that a later line satisfies (travel between two schools around a removed slot): a line
+    # refused at first is tried again once the others are saved.
+    refused = []
+    for attempt in range(2):
+        refused = []
+        for placement, unit in pending:
+            try:
+                with transaction.atomic():
+                    add_slot(placement=placement, unit=unit, start=run.start_date, user=user, notify=False)
+                done += 1
+                added[placement.worker_id] += 1
+            except ValidationError as error:
+                refused.append((placement, unit, error))
+        pending = [(p, u) for p, u, _ in refused]
+        if not refused or attempt:
+            break
+    for placement, _unit, error in refused:
+        label = f"{WEEKDAYS[placement.weekday]} {time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
+        failures.append(f"Créneau {label} : " + " ".join(error.messages))
+    for aesh in aesh_for_detail(scope).filter(pk__in=set(added) | set(dropped)).order_by("pk"):
+        parts = [f"{n} créneau{'x' if n > 1 else ''} {what}{'s' if n > 1 else ''}"
+                 for n, what in ((added[aesh.pk], "ajouté"), (dropped[aesh.pk], "retiré")) if n]
+        timetable.change_record(aesh=aesh, summary=f"Nouvel emploi du temps à partir du {run.start_date:%d/%m/%Y} : "
+                                                   f"{' et '.join(parts)}", user=user)
     PlannerRun.objects.filter(pk=run.pk).update(accepted_at=timezone.now())
     return done, failures
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from pial.forms import add_service_errors, posted
 from planner import inputs, replacement, services
 from planner.forms import AbsenceForm, RunForm
 from planner.models import PlannerRun, RunState
-from planner.presenters import ProposalView, lost_rows
+from planner.presenters import ProposalView, lost_rows, other_slots
 from planner.problem import Weights
 
 
@@ -87,20 +88,33 @@ def run_accept(request, pk: int):
     if run.state != RunState.DONE:
         messages.error(request, "Cette proposition n'est pas prête.")
         return redirect("planner:run", pk=run.pk)
+    if run.accepted_at:
+        messages.error(request, "Cette proposition a déjà été appliquée : relancez un calcul pour en obtenir une "
+                                "nouvelle.")
+        return redirect("planner:run", pk=run.pk)
+    if run.start_date < timezone.localdate():
+        messages.error(request, f"Cette proposition commençait le {run.start_date:%d/%m/%Y}, date passée : "
+                                "relancez un calcul.")
+        return redirect("planner:run", pk=run.pk)
     add = [int(v) for v in request.POST.getlist("add") if v.isdigit()]
     drop = [int(v) for v in request.POST.getlist("drop") if v.isdigit()]
     if not add and not drop:
         messages.error(request, "Cochez au moins une ligne de la proposition.")
         return redirect("planner:run", pk=run.pk)
-    done, failures = services.accept(run=run, scope=request.scope, user=request.user, add=add, drop=drop)
+    try:
+        done, failures = services.accept(run=run, scope=request.scope, user=request.user, add=add, drop=drop)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("planner:run", pk=run.pk)
     if done:
-        messages.success(request, f"{done} ligne(s) appliquée(s) aux emplois du temps ; les AESH concernés sont "
-                                  "prévenus.")
+        messages.success(request, f"{done} ligne{'s' if done > 1 else ''} appliquée{'s' if done > 1 else ''} : "
+                                  f"les créneaux prennent effet le {run.start_date:%d/%m/%Y} ; les AESH concerné·es "
+                                  "sont prévenu·es.")
     for failure in failures[:20]:
         messages.error(request, failure)
     if len(failures) > 20:
         messages.error(request, f"… et {len(failures) - 20} autre(s) ligne(s) refusée(s).")
-    return redirect("missions:dashboard")
+    return redirect(reverse("planner:run", args=[run.pk]) + "#accepted")
 
 
 # --- Absences -----------------------------------------------------------------------------
@@ -136,7 +150,8 @@ def absence_detail(request, pk: int):
     losses = replacement.losses(loaded.problem, absence.aesh_id)
     rows = lost_rows(losses, loaded.problem, request.scope)
     journal(request, JournalAction.LIST, detail=f"remplacement de l'absence {absence.pk}")
-    return render(request, "planner/absence.html", {"absence": absence, "rows": rows, "day": day})
+    return render(request, "planner/absence.html", {"absence": absence, "rows": rows, "day": day,
+                                                    "others": other_slots(loaded.problem, absence.aesh_id)})
 
 
 @require_POST
@@ -155,11 +170,13 @@ def absence_replace(request, pk: int):
     if candidate is None:
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
         return redirect("planner:absence", pk=pk)
-    unit = next(u for u in loaded.problem.units if u.id == loss.unit_id)
+    unit = next((u for u in loaded.problem.units if u.id == loss.unit_id), None)
+    exclusive = unit.exclusive if unit else any(
+        f.exclusive for f in loaded.problem.fixed if f.worker_id == absence.aesh_id and loss.unit_id in f.pupil_ids)
     chosen = [p for p in loss.placements if p.course_id in candidate.course_ids]
     done, failures = services.replace_with(
         absence=absence, candidate_id=candidate.worker_id,
-        unit={"pupils": list(unit.pupil_ids), "exclusive": unit.exclusive}, placements=chosen, user=request.user)
+        unit={"pupils": list(loss.pupil_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
     if done:
         messages.success(request, f"{done} créneau(x) de remplacement proposé(s) jusqu'au "
                                   f"{absence.end_date:%d/%m/%Y} ; l'AESH est prévenu·e.")

@@ -1,12 +1,18 @@
 """The planner in the app: who may use it, a run from the form to accepted slots, bad
 input named in French, absences and replacements, the class timetable import."""
 
+import contextlib
 import datetime
+import threading
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from aesh.models import Absence
 from aesh.tests.factories import AeshFactory, ContractFactory
@@ -14,6 +20,7 @@ from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.models import TimeSlot, TimetableChange
 from missions.tests.conftest import YEAR_END, YEAR_START
 from pial.tests.helpers import count_queries
+from planner import runs, services
 from planner.models import ClassCourse, PairingWish, PlannerRun
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +79,7 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     assert response.status_code == 302 and response["Location"] == reverse("planner:run", args=[run.pk])
     assert run.state == "DONE" and run.progress == 100  # tasks run inline in the embedded default
     page = client.get(reverse("planner:run", args=[run.pk])).content.decode()
-    assert "BONNET Alice" in page and "Heures notifiées couvertes" in page
+    assert "BONNET Alice" in page and "Heures individuelles notifiées assurées" in page
     status = client.get(reverse("planner:status", args=[run.pk])).json()
     assert status["state"] == "DONE" and status["progress"] == 100
     adds = [str(i) for i in range(len(run.result["placements"]))]
@@ -82,7 +89,12 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     assert response.status_code == 302
     created = TimeSlot.objects.count() - before
     assert created == len(adds)
-    assert TimetableChange.objects.filter(aesh__in=[planned["aesh"], planned["colleague"]]).exists()
+    changes = TimetableChange.objects.filter(aesh__in=[planned["aesh"], planned["colleague"]])
+    assert changes.exists()
+    # One notice per AESH for the whole proposal, not one per slot.
+    touched = {p[0] for p in run.result["placements"]}
+    assert sorted(changes.values_list("aesh_id", flat=True)) == sorted(touched)
+    assert all("à partir du" in c.summary and "créneau" in c.summary for c in changes)
     # Each pupil got their 6 notified hours, never more (individuelle hours are a cap).
     for pupil in (planned["alice"], planned["bruno"]):
         minutes = sum(s.minutes for s in TimeSlot.objects.filter(assignments__student=pupil))
@@ -207,3 +219,66 @@ def test_class_timetables_import_all_or_nothing(client_as, planned, world):
     assert response.status_code == 302
     assert ClassCourse.objects.filter(class_name="3e D").count() == 2
     assert ClassCourse.objects.get(class_name="3e D", weekday=1).week == "A"
+
+
+def test_the_database_allows_one_active_run_per_pole(planned, world):
+    pole = planned["aesh"].home_pole
+    PlannerRun.objects.create(pole=pole, start_date=YEAR_END, state="RUNNING")
+    PlannerRun.objects.create(pole=pole, start_date=YEAR_END, state="DONE")  # finished runs do not count
+    PlannerRun.objects.create(pole=world.pole_b, start_date=YEAR_END, state="QUEUED")  # another pôle
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlannerRun.objects.create(pole=pole, start_date=YEAR_END, state="QUEUED")
+
+
+def test_a_silent_run_ends_and_lets_a_new_one_start(client_as, planned, start_run):
+    stale = PlannerRun.objects.create(pole=planned["aesh"].home_pole, start_date=YEAR_END, state="RUNNING",
+                                      heartbeat_at=timezone.now() - datetime.timedelta(minutes=30))
+    response = start_run(client_as("coordinator_a"))
+    assert response.status_code == 302
+    stale.refresh_from_db()
+    assert stale.state == "FAILED" and "ne répondait plus" in stale.step
+    assert PlannerRun.objects.filter(state="DONE").count() == 1
+    # A run from before the heartbeats (none recorded), old enough, ends too; a fresh one does not.
+    PlannerRun.objects.create(pole=planned["aesh"].home_pole, start_date=YEAR_END, state="QUEUED")
+    assert runs.end_stale(pole_id=planned["aesh"].home_pole_id) == 0
+    PlannerRun.objects.filter(state="QUEUED").update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert runs.end_stale(pole_id=planned["aesh"].home_pole_id) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_start_one_run(postgres_db, planned, world):
+    """Both requests pass every check before either inserts (a barrier holds them there):
+    with `select_for_update().exists()`, which locks nothing when no run exists, both runs
+    were created; the partial unique constraint makes the second insert wait, then fail."""
+    barrier = threading.Barrier(2, timeout=5)
+    real_end_stale = runs.end_stale
+
+    def end_stale_then_wait(**kwargs):
+        ended = real_end_stale(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return ended
+
+    statuses, pages = [], []
+
+    def click():
+        client = Client()
+        client.force_login(world.users["coordinator_a"])
+        try:
+            response = _poststart_run(client)
+            statuses.append(response.status_code)
+            pages.append(response.content.decode())
+        finally:
+            connection.close()
+
+    with (mock.patch.object(runs, "end_stale", end_stale_then_wait),
+          mock.patch.object(services, "_dispatch", lambda run_id: None)):
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert sorted(statuses) == [200, 302]
+    assert any("déjà en cours de calcul" in page for page in pages)
+    assert PlannerRun.objects.filter(pole=world.pole_a).count() == 1

@@ -46,7 +46,7 @@ def test_tiny_instance_capacity_bound_is_the_optimum():
 @pytest.mark.parametrize("make", [samples.college, samples.pole])
 def test_every_proposed_slot_passes_check_timetable(make):
     problem = make(seed=2)
-    plan = engine.plan(dataclasses.replace(problem, time_budget=2.0))
+    plan = engine.plan(dataclasses.replace(problem, time_budget=None, max_rounds=500))
     units = {u.id: u for u in problem.units}
     notified = {p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.pupil_ids}
     for worker in problem.workers:
@@ -62,7 +62,7 @@ def test_every_proposed_slot_passes_check_timetable(make):
 def test_the_rules_are_those_of_missions_rules(monkeypatch):
     """No second copy: forbidding more than 2 h of work a day in rules.Limits is obeyed."""
     problem = dataclasses.replace(samples.college(seed=1), limits=rules.Limits(max_daily_minutes=2 * H),
-                                  time_budget=1.0)
+                                  time_budget=None, max_rounds=500)
     plan = engine.plan(problem)
     per_day = {}
     for p in plan.placements:
@@ -71,7 +71,7 @@ def test_the_rules_are_those_of_missions_rules(monkeypatch):
 
 
 def _f(problem, **weights):
-    problem = dataclasses.replace(problem, weights=Weights(**weights), time_budget=3.0)
+    problem = dataclasses.replace(problem, weights=Weights(**weights), time_budget=None, max_rounds=500)
     return evaluate.figures(problem, engine.plan(problem))
 
 
@@ -90,7 +90,7 @@ def test_stability_weight_keeps_the_current_plan():
     first = engine.plan(problem)
     gone = problem.workers[2].id
     again = dataclasses.replace(problem, workers=tuple(w for w in problem.workers if w.id != gone),
-                                current=tuple(p for p in first.placements if p.worker_id != gone), time_budget=3.0)
+                                current=tuple(p for p in first.placements if p.worker_id != gone), time_budget=None, max_rounds=500)
     changed = {}
     for weight in (0, 1, 4):
         replan = engine.plan(dataclasses.replace(again, weights=Weights(stability=weight)))
@@ -104,7 +104,7 @@ def test_a_forbidden_pairing_never_appears():
     problem = samples.college(seed=1)
     pupil = problem.units[0].pupil_ids[0]
     forbidden = {(w.id, pupil): FORBID for w in problem.workers[:-1]}
-    plan = engine.plan(dataclasses.replace(problem, wishes=forbidden, time_budget=1.0))
+    plan = engine.plan(dataclasses.replace(problem, wishes=forbidden, time_budget=None, max_rounds=500))
     served_by = {p.worker_id for p in plan.placements if p.unit_id == problem.units[0].id}
     assert served_by <= {problem.workers[-1].id}
     units = {u.id: u for u in problem.units}
@@ -116,12 +116,13 @@ def test_uncovered_hours_say_why():
     units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=2 * H, courses=()),
              Unit(id=2, pupil_ids=(2,), school_id=1, need=2 * H, courses=(course(1, 0, 8, 9), course(2, 0, 9, 10))),
              Unit(id=3, pupil_ids=(3,), school_id=1, need=H, courses=(course(3, 1, 8, 9),)))
-    problem = Problem(units=units, workers=(Worker(id=1, capacity=H),), wishes={(1, 3): FORBID})
+    problem = Problem(units=units, workers=(Worker(id=1, capacity=H),), wishes={(1, 3): FORBID},
+                      worker_names={1: "MARTIN Léa"})
     plan = engine.plan(problem)
     why = {u.unit_id: u.cause for u in plan.uncovered}
     assert why[1] == causes.NO_TIMETABLE
-    assert why[2] == causes.NO_CAPACITY
-    assert why[3] == causes.NO_AESH
+    assert why[2] == f"{causes.NO_CAPACITY} (MARTIN Léa)"
+    assert why[3] == "souhait : éviter MARTIN Léa"
 
 
 def test_a_cancelled_run_returns_no_proposal():
