@@ -9,6 +9,7 @@ class MissionsConfig(AppConfig):
     def ready(self):
         from missions import jobs, perms
         from missions.hours import jobs as hours_jobs
+        from missions.planner import imports  # noqa: F401 - registers the class timetable import (workers)
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 

@@ -50,6 +50,8 @@ urlpatterns = [
          name="import_mapping"),
     path("planificateur/emplois-du-temps/import/<str:token>/apercu/", course_imports.FLOW.preview,
          name="import_preview"),
+    path("planificateur/emplois-du-temps/import/<str:token>/etat/", course_imports.FLOW.status,
+         name="import_status"),
     path("absences/", planner.absences, name="planner_absences"),
     path("absences/<int:pk>/", planner.absence_detail, name="planner_absence"),
     path("absences/<int:pk>/remplacer/", planner.absence_replace, name="planner_replace"),

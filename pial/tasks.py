@@ -1,4 +1,4 @@
-"""Background jobs of the territory app: invitation e-mails."""
+"""Background jobs of the territory app: invitation e-mails, reminders, large spreadsheet imports."""
 
 import smtplib
 
@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from pial import import_jobs
 from pial.emails import build_email
 from pial.models import Membership
 
@@ -76,3 +77,21 @@ def sweep_reminders() -> int:
     from pial.reminders import enqueue_pending
 
     return enqueue_pending()
+
+
+# A spreadsheet import's check and save: 20 000 rows take well under a minute; the limit
+# only stops a run gone wrong (its transaction is then rolled back: nothing is saved).
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_check(import_id: int) -> None:
+    import_jobs.check(import_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_save(import_id: int) -> None:
+    import_jobs.save(import_id)
+
+
+@shared_task(acks_late=True)
+def purge_staged_imports() -> int:
+    """Imports left between two steps for longer than IMPORT_STAGED_HOURS, with their staged rows."""
+    return import_jobs.purge_stale()
