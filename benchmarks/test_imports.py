@@ -11,6 +11,7 @@ import datetime
 import io
 import time
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -78,18 +79,18 @@ def test_20000_pupils_import_whole(settings, tmp_path, fmt):
     totals = []
     for attempt in ("premier import", "même fichier"):
         timings = {}
-        sheet, timings["lecture"] = _timed(lambda: read_sheet(f"besoins.{fmt}", data, SHEET_KEYWORDS))
+        sheet, timings["lecture"] = _timed(partial(read_sheet, f"besoins.{fmt}", data, SHEET_KEYWORDS))
         header_index = find_header(sheet.rows, FIELDS)
         assert require_whole(f"besoins.{fmt}", sheet, header_index, ROWS) == ROWS
-        job, timings["mise en attente"] = _timed(lambda: import_jobs.stage(
-            flow="eleves", fields=FIELDS, user=user, role=Role.COORDINATOR, pole=pole, filename=f"besoins.{fmt}",
-            sheet=sheet, header_index=header_index))
+        job, timings["mise en attente"] = _timed(partial(
+            import_jobs.stage, flow="eleves", fields=FIELDS, user=user, role=Role.COORDINATOR, pole=pole,
+            filename=f"besoins.{fmt}", sheet=sheet, header_index=header_index))
         SpreadsheetImport.objects.filter(pk=job.pk).update(state=ImportState.CHECKING)
-        _, timings["aperçu"] = _timed(lambda: import_jobs.check(job.pk))
+        _, timings["aperçu"] = _timed(partial(import_jobs.check, job.pk))
         job.refresh_from_db()
         assert job.state == ImportState.READY and len(job.preview["rows"]) == ROWS
         SpreadsheetImport.objects.filter(pk=job.pk).update(state=ImportState.SAVING)
-        report, timings["enregistrement"] = _timed(lambda: import_jobs.save(job.pk))
+        report, timings["enregistrement"] = _timed(partial(import_jobs.save, job.pk))
         assert report.committed, report.errors[:5]
         total = sum(timings.values())
         totals.append(total)

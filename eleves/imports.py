@@ -246,7 +246,7 @@ def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole
             Notification.objects.filter(student__school__pole=pole, imported=True, end_date__gte=today)
             .values_list("pk", flat=True)
         )
-        touched = _Applier(pole, progress).apply(parsed, report)
+        touched = _Applier(pole, progress).apply(parsed, report, write=commit)
         absent = previous - touched
         if absent and not report.fatal:
             report.sections.append((
@@ -287,8 +287,10 @@ class _Applier:
         self.new_notifications: list[Notification] = []
         self.changed_notifications: dict[int, Notification] = {}
 
-    def apply(self, parsed: list[tuple[ParsedRow, RowResult]], report: ImportReport) -> set[int]:
-        """The pks of the notifications the file carries (touched), after writing."""
+    def apply(self, parsed: list[tuple[ParsedRow, RowResult]], report: ImportReport, *, write: bool) -> set[int]:
+        """The pks of the notifications the file carries (touched). Rows are checked in memory
+        against the pôle's records; the writes, for a commit only, cannot fail but for a
+        concurrent change (then the commit says so and saves nothing)."""
         carried: list[Notification] = []
         for done, (item, result) in enumerate(parsed):
             try:
@@ -302,8 +304,8 @@ class _Applier:
                 carried.append(notification)
             if done % 500 == 0:
                 self.progress(done, len(parsed), "Comparaison avec les élèves du pôle")
-        if report.errors:
-            return set()
+        if report.errors or not write:
+            return {n.pk for n in carried if n.pk}
         self.progress(len(parsed), len(parsed), "Enregistrement")
         try:
             with transaction.atomic():

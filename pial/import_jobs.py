@@ -116,8 +116,9 @@ def check(job_id: int) -> None:
     job = SpreadsheetImport.objects.select_related("pole").filter(pk=job_id, state=ImportState.CHECKING).first()
     if job is None:
         return  # done already, or the person sent another mapping meanwhile
+    progress = Progress(job_id, 0, 100)
     try:
-        report = _run(job, commit=False, progress=Progress(job_id, 0, 100))
+        report = _run(job, commit=False, progress=progress)
     except Exception:
         logger.exception("Import %s : échec de la vérification", job_id)
         _fail(job_id, ImportState.CHECKING, "La vérification a échoué ; rien n'a été enregistré. L'équipe technique "
@@ -125,6 +126,7 @@ def check(job_id: int) -> None:
         return
     SpreadsheetImport.objects.filter(pk=job_id, state=ImportState.CHECKING, revision=job.revision).update(
         state=ImportState.READY, preview=report.as_dict(), error="", updated_at=timezone.now())
+    progress(1, 1, "Aperçu prêt")
 
 
 def save(job_id: int) -> ImportReport | None:
@@ -136,7 +138,8 @@ def save(job_id: int) -> ImportReport | None:
             if job is None:
                 return None
             Pole.objects.select_for_update().filter(pk=job.pole_id).first()
-            report = _run(job, commit=True, progress=Progress(job_id, 0, 100))
+            progress = Progress(job_id, 0, 100)
+            report = _run(job, commit=True, progress=progress)
             if report.committed:
                 flow_named(job.flow).after_commit(job, report)
                 job.state = ImportState.SAVED
@@ -146,6 +149,7 @@ def save(job_id: int) -> ImportReport | None:
             else:
                 job.state, job.preview = ImportState.READY, report.as_dict()
             job.save(update_fields=["state", "preview", "error", "updated_at"])
+            progress(1, 1, "Enregistré" if report.committed else "Erreurs : rien n'est enregistré")
             return report
     except Exception:
         logger.exception("Import %s : échec de l'enregistrement", job_id)

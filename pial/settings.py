@@ -402,7 +402,7 @@ PIAL = {
     "IMPORT_ARCHIVE_MAX_MEMBERS": 1000,
     "IMPORT_ARCHIVE_MAX_MEMBER_MB": 100,
     "IMPORT_ARCHIVE_MAX_TOTAL_MB": 200,
-    "IMPORT_ARCHIVE_MAX_RATIO": 100,
+    "IMPORT_ARCHIVE_MAX_RATIO": 200,  # a realistic ODS reaches 60, a zip bomb about 1 000
     # Imports with more data rows than this are checked and saved by a Celery task (progress
     # on the page); staged imports not saved are deleted after this many hours.
     "IMPORT_BACKGROUND_ROWS": env_int("PIAL_IMPORT_BACKGROUND_ROWS", 1000),

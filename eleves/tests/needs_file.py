@@ -14,11 +14,12 @@ FIRST_NAMES = ["Jade", "Tom", "Lina", "Noé", "Éva", "Adam", "Inès", "Léo", "
 LEVELS = ["CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "ULIS école"]
 
 
-def needs_rows(schools, count: int, seed: int = 0) -> list[list[str]]:
-    """`count` pupils spread over `schools`, each with one notification (2 in 3 individuelle)."""
+def needs_rows(schools, count: int, seed: int = 0, first: int = 0) -> list[list[str]]:
+    """`count` pupils (numbered from `first`) spread over `schools`, each with one notification
+    (2 in 3 individuelle)."""
     rng = random.Random(seed)
     rows = []
-    for i in range(count):
+    for i in range(first, first + count):
         last = f"{LAST_NAMES[i % len(LAST_NAMES)]}{i:05d}"
         first = FIRST_NAMES[(i // len(LAST_NAMES)) % len(FIRST_NAMES)]
         birth = f"{1 + i % 28:02d}/{1 + i % 12:02d}/{2010 + i % 8}"
