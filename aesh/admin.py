@@ -3,8 +3,9 @@
 from django.contrib import admin
 
 from aesh import perms
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import Absence, Aesh, Amendment, Contract, Training
 from pial.admin import ScopedAdmin
+from pial.enums import Role
 
 
 class AeshScopedAdmin(ScopedAdmin):
@@ -65,3 +66,15 @@ class TrainingAdmin(AeshScopedAdmin):
     list_select_related = ["aesh"]
     search_fields = ["title", "aesh__last_name"]
     raw_id_fields = ["aesh"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ScopedAdmin):
+    """Absence periods (category only), as the planner's absence page enters them."""
+
+    list_display = ["aesh", "start_date", "end_date", "reason"]
+    list_select_related = ["aesh"]
+    exclude = ["created_by"]
+
+    def can_edit(self, request) -> bool:
+        return request.scope.is_national or request.scope.role == Role.COORDINATOR

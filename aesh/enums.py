@@ -31,3 +31,14 @@ class AmendmentState(models.TextChoices):
 class TrainingKind(models.TextChoices):
     ADAPTATION = "ADAPTATION", "Formation d'adaptation à l'emploi (60 h)"
     CONTINUING = "CONTINUING", "Formation continue"
+
+
+class AbsenceReason(models.TextChoices):
+    """Categories only: never a medical detail (shared/domain.md)."""
+
+    SICK_LEAVE = "SICK_LEAVE", "Congé maladie"
+    WORK_ACCIDENT = "WORK_ACCIDENT", "Accident de service"
+    PARENTAL = "PARENTAL", "Congé maternité / paternité"
+    AUTHORISED = "AUTHORISED", "Autorisation d'absence"
+    TRAINING = "TRAINING", "Formation"
+    STRIKE = "STRIKE", "Grève"

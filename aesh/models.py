@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from aesh import rules
-from aesh.enums import AmendmentState, ContractKind, Diploma, Employer, TrainingKind
+from aesh.enums import AbsenceReason, AmendmentState, ContractKind, Diploma, Employer, TrainingKind
 from pial.conf import setting, setting_date, setting_decimal
 from pial.enums import Role
 from pial.models import Pole, School, User
@@ -329,6 +329,46 @@ class Training(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y}, {self.hours} h)"
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> AbsenceQuerySet:
+        """The coordinators and pilots of the AESH's home pôle; nobody else."""
+        if scope.is_national:
+            return self
+        if scope.role in (Role.COORDINATOR, Role.PILOT):
+            return self.filter(aesh__home_pole_id=scope.pole_id)
+        return self.none()
+
+    def overlapping(self, start: datetime.date, end: datetime.date) -> AbsenceQuerySet:
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Absence(models.Model):
+    """A period when an AESH is away, by category only (never a medical detail), entered by the
+    coordination. One concept read by the hours (the week is pre-filled « AESH absent·e » with its
+    motif) and by the planner (the pupils who lose cover, and their replacements). The table keeps
+    the name it had when the planner owned it."""
+
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="absences", verbose_name="AESH")
+    start_date = models.DateField("du")
+    end_date = models.DateField("au")
+    reason = models.CharField("motif", max_length=14, choices=AbsenceReason.choices)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "missions_aeshabsence"
+        verbose_name = "absence d'AESH"
+        verbose_name_plural = "absences d'AESH"
+        ordering = ["-start_date"]
+        constraints = [models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="absence_period",
+                                              violation_error_message="La fin doit suivre le début.")]
+
+    def __str__(self) -> str:
+        return f"{self.aesh} du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y}"
 
 
 def reform_date() -> datetime.date:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 
 from aesh.models import Aesh, Contract
 from eleves.models import Notification, Student
-from missions.hours.models import Timesheet
+from hours.models import Timesheet
 from missions.models import Assignment, TimeSlot
 from pial.models import Circonscription, Departement, Pole, School
 from pial.rules import uai_check_letter

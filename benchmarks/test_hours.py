@@ -9,9 +9,9 @@ import pytest
 
 from aesh.models import Aesh, Contract
 from benchmarks.timing import page_ms
-from missions.hours import rules
-from missions.hours.enums import Attendance, EntryKind, TimesheetState
-from missions.hours.models import TimeEntry, Timesheet
+from hours import rules
+from hours.enums import Attendance, EntryKind, TimesheetState
+from hours.models import TimeEntry, Timesheet
 from missions.models import TimeSlot
 from pial.enums import Role
 from pial.models import Membership

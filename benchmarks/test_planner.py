@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from missions.planner import engine, evaluate, greedy, samples
+from planner import engine, evaluate, greedy, samples
 
 SEEDS = (1, 2, 3)
 GOALS = {"college": 10.0, "pole": 30.0}  # seconds

@@ -11,10 +11,10 @@ import pytest
 
 from eleves.models import Pps
 from eleves.tests.factories import StudentFactory
-from missions.hours import rules as hour_rules
-from missions.hours import services as hour_services
-from missions.hours.enums import TimesheetState
-from missions.hours.models import Timesheet
+from hours import rules as hour_rules
+from hours import services as hour_services
+from hours.enums import TimesheetState
+from hours.models import Timesheet
 from missions.models import TimeSlot
 from pial.calendar import is_day_off
 

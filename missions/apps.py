@@ -8,21 +8,16 @@ class MissionsConfig(AppConfig):
 
     def ready(self):
         from missions import jobs, perms
-        from missions.hours import jobs as hours_jobs
-        from missions.planner import imports  # noqa: F401 - registers the class timetable import (workers)
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 
         register(
             NavItem("Couverture et attente", "missions:dashboard", perms.can_view_dashboard, "/missions/", order=5),
             NavItem("Ma semaine", "missions:my_week", perms.can_view_own_week, "/missions/moi/", order=5),
-            NavItem("Mes heures", "missions:hours", perms.can_declare_hours, "/missions/heures/", order=6),
-            NavItem("Heures à valider", "missions:hours_queue", perms.can_view_hours, "/missions/heures/", order=6),
             NavItem("Lettres de mission", "missions:letters", perms.can_view_letters, "/missions/lettres/",
                     order=30),
         )
 
         register_job("notification_ended_assigned", "Notifications terminées avec une affectation en cours",
                      jobs.notification_ended_assigned)
-        register_job("timesheet_draft", "Semaines d'AESH restées en brouillon", hours_jobs.timesheet_draft)
         register_job("weekly_digest", "Synthèse hebdomadaire des coordonnateur·rices", jobs.weekly_digest)

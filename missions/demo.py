@@ -6,7 +6,6 @@ import datetime
 from aesh.models import Amendment
 from eleves.enums import AidKind
 from eleves.models import Notification
-from missions.hours import demo as hours_demo
 from missions.models import (
     Assignment,
     AssignmentKind,
@@ -15,7 +14,6 @@ from missions.models import (
     MissionLetterSignature,
     TimeSlot,
 )
-from missions.planner import demo as planner_demo
 from pial.enums import Role
 from pial.models import Membership, SchoolYear
 
@@ -53,8 +51,6 @@ def seed(context: dict) -> None:
     Assignment.objects.create(aesh=aesh_co, ulis=ulis, kind=AssignmentKind.COLLECTIVE,
                               start_date=today - datetime.timedelta(days=today.weekday()))
     _letters(context, today)
-    hours_demo.seed(context)
-    planner_demo.seed(context)
 
 
 def _contract_minutes(aesh, today) -> int:

@@ -300,39 +300,3 @@ class MissionLetterSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot} le {self.signed_at:%d/%m/%Y}"
-
-
-# The hours (declared weeks, référent activity) live in their own module; imported here so
-# that Django finds them in this app.
-from missions.hours.models import (  # noqa: E402
-    ReferentActivity,
-    TimeEntry,
-    Timesheet,
-    TimesheetEvent,
-)
-from missions.planner.models import (  # noqa: E402
-    AeshAbsence,
-    ClassCourse,
-    PairingWish,
-    PlannerRun,
-    Unavailability,
-)
-
-__all__ = [
-    "AeshAbsence",
-    "Assignment",
-    "CalendarFeed",
-    "ClassCourse",
-    "MissionLetter",
-    "MissionLetterSignature",
-    "PairingWish",
-    "PlannerRun",
-    "ReferentActivity",
-    "TimeEntry",
-    "TimeSlot",
-    "Timesheet",
-    "TimesheetEvent",
-    "TimetableChange",
-    "TravelTime",
-    "Unavailability",
-]

@@ -1,4 +1,4 @@
-"""Who may see and change timetables, coverage and mission letters."""
+"""Who may see and change timetables, coverage and mission letters, and plan the timetables."""
 
 from pial.enums import Role
 from pial.scope import Scope
@@ -30,21 +30,6 @@ def can_prepare_letters(scope: Scope) -> bool:
 
 def can_sign_letters(scope: Scope) -> bool:
     return scope.role == Role.PILOT
-
-
-def can_declare_hours(scope: Scope) -> bool:
-    """An AESH declares their own weeks (and a référent logs their support)."""
-    return scope.role == Role.AESH
-
-
-def can_view_hours(scope: Scope) -> bool:
-    """The weeks, queue and balances of a pôle's AESH: coordinators and pilots (pilots read)."""
-    return scope.is_national or scope.role in (Role.COORDINATOR, Role.PILOT)
-
-
-def can_validate_hours(scope: Scope) -> bool:
-    """Validating, returning and reopening a week: the pôle's coordination."""
-    return scope.is_national or scope.role == Role.COORDINATOR
 
 
 def can_plan(scope: Scope) -> bool:

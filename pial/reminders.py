@@ -3,10 +3,11 @@
 A job computes Drafts (who gets what, keyed by job, object, threshold and
 period). schedule() stores each new draft as a Reminder row — the unique key
 makes a second run, or a second beat process, create nothing — then asks the
-workers, after commit, to send every pending reminder. send_reminder() locks
-the row, sends, and marks it sent in one transaction, so a reminder is never
-marked sent unless the mail server accepted it, and a pending one is picked up
-again by the next run or by the periodic sweep.
+workers, after commit, to send every pending reminder. The task send_reminder
+(pial.tasks, its work in pial.delivery) locks the row, sends, and marks it sent
+in one transaction, so a reminder is never marked sent unless the mail server
+accepted it, and a pending one is picked up again by the next run or by the
+periodic sweep (pial.periodic).
 
 One window remains, as in any mail system: a worker killed after the SMTP
 server accepted the message but before the commit. The message then carries a
@@ -18,15 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
-from pial.emails import LIST_ID, build_email
+from pial.emails import build_email
 from pial.models import Reminder, ReminderState
 from pial.queue import enqueue
+from pial.tasks import send_reminder
 
 
 @dataclass(frozen=True)
@@ -96,8 +94,6 @@ def enqueue_pending() -> int:
 
 
 def _enqueue_after_commit(ids: list[int]) -> None:
-    from pial.tasks import send_reminder
-
     def send_all():
         for pk in ids:
             if not enqueue(send_reminder, pk):
@@ -105,38 +101,6 @@ def _enqueue_after_commit(ids: list[int]) -> None:
 
     if ids:
         transaction.on_commit(send_all)
-
-
-def deliver(reminder_id: int) -> bool:
-    """Sends one pending reminder under a row lock; True if this call sent it."""
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(pk=reminder_id, state=ReminderState.PENDING).first()
-        )
-        if reminder is None:
-            return False  # already sent, or another worker is sending it right now
-        message = EmailMultiAlternatives(
-            subject=reminder.subject, body=reminder.body, from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[reminder.recipient],
-            headers={"List-Id": LIST_ID, "Auto-Submitted": "auto-generated",
-                     "Message-ID": f"<reminder-{reminder.pk}-{reminder.created_at:%Y%m%d%H%M%S}@pial.invalid>"},
-        )
-        if reminder.html:
-            message.attach_alternative(reminder.html, "text/html")
-        message.send()
-        reminder.state = ReminderState.SENT
-        reminder.sent_at = timezone.now()
-        reminder.attempts += 1
-        reminder.save(update_fields=["state", "sent_at", "attempts"])
-    return True
-
-
-def record_failure(reminder_id: int, error: Exception, final: bool) -> None:
-    Reminder.objects.filter(pk=reminder_id, state=ReminderState.PENDING).update(
-        attempts=F("attempts") + 1, last_error=str(error)[:300],
-        **({"state": ReminderState.FAILED} if final else {}),
-    )
 
 
 def run(name: str, today, *, wet_run: bool) -> tuple[list[Draft], list[Reminder]]:

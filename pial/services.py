@@ -6,7 +6,9 @@ from django.db import transaction
 from pial.enums import Role
 from pial.models import Circonscription, Departement, Membership, Pole, School, User
 from pial.perms import invitable_roles
+from pial.queue import enqueue
 from pial.scope import Scope
+from pial.tasks import send_invitation_email
 
 
 @transaction.atomic
@@ -46,8 +48,6 @@ def membership_invite(
     if role == Role.ENSEIGNANT_REFERENT:
         membership.schools.set(schools)
 
-    from pial.queue import enqueue
-    from pial.tasks import send_invitation_email
 
     # If the broker is down the invitation is not sent; a warning is logged and « Inviter »
     # sends it again (its link is made at sending time, so it is never stored).

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "aesh",
     "eleves",
     "missions",
+    "hours",
+    "planner",
     "reports",
 ]
 
@@ -153,28 +155,30 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Every periodic job, in one place: a static beat schedule, versioned and reviewed with
 # the code (no database state to drift). Reminders are exactly-once by their key
 # (pial.reminders), so a second beat process or a rerun sends nothing twice.
+# The periodic jobs' entry points live outside the apps' tasks modules (found by autodiscovery).
+CELERY_IMPORTS = ["pial.periodic"]
 CELERY_BEAT_SCHEDULE = {
-    "rappels-formation-60h": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=30),
+    "rappels-formation-60h": {"task": "pial.periodic.run_job", "schedule": crontab(hour=6, minute=30),
                               "args": ("training_due",)},
-    "rappels-renouvellement-contrats": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=35),
+    "rappels-renouvellement-contrats": {"task": "pial.periodic.run_job", "schedule": crontab(hour=6, minute=35),
                                         "args": ("contract_renewal",)},
-    "rappels-contrats-termines": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=40),
+    "rappels-contrats-termines": {"task": "pial.periodic.run_job", "schedule": crontab(hour=6, minute=40),
                                   "args": ("contract_ended",)},
-    "rappels-notifications-echeance": {"task": "pial.tasks.run_job", "schedule": crontab(hour=6, minute=45),
+    "rappels-notifications-echeance": {"task": "pial.periodic.run_job", "schedule": crontab(hour=6, minute=45),
                                        "args": ("notification_ending",)},
-    "rappels-notifications-terminees-affectees": {"task": "pial.tasks.run_job",
+    "rappels-notifications-terminees-affectees": {"task": "pial.periodic.run_job",
                                                   "schedule": crontab(hour=6, minute=50),
                                                   "args": ("notification_ended_assigned",)},
-    "synthese-hebdomadaire-coordination": {"task": "pial.tasks.run_job",
+    "synthese-hebdomadaire-coordination": {"task": "pial.periodic.run_job",
                                            "schedule": crontab(day_of_week="mon", hour=7, minute=0),
                                            "args": ("weekly_digest",)},
-    "rappels-semaines-en-brouillon": {"task": "pial.tasks.run_job",
+    "rappels-semaines-en-brouillon": {"task": "pial.periodic.run_job",
                                      "schedule": crontab(day_of_week="mon", hour=8, minute=0),
                                      "args": ("timesheet_draft",)},
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
-    "balayage-rappels-en-attente": {"task": "pial.tasks.sweep_reminders", "schedule": crontab(minute="*/15")},
-    "imports-abandonnes-supprimes": {"task": "pial.tasks.purge_staged_imports", "schedule": crontab(minute=20)},
+    "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
+    "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 
 # Users and login (django-allauth).

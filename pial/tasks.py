@@ -1,4 +1,8 @@
-"""Background jobs of the territory app: invitation e-mails, reminders, large spreadsheet imports."""
+"""Celery tasks of the territory app, leaves that do the work: invitation e-mails, one reminder,
+the check and the save of a large spreadsheet import (pial.import_jobs).
+
+The periodic jobs' entry points, which schedule reminders and so enqueue these tasks, are in
+pial.periodic."""
 
 import smtplib
 
@@ -9,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from pial import import_jobs
+from pial.delivery import deliver, record_failure
 from pial.emails import build_email
 from pial.models import Membership
 
@@ -48,8 +53,6 @@ def send_invitation_email(self, membership_id: int) -> None:
 @shared_task(bind=True, acks_late=True, max_retries=8, soft_time_limit=60, time_limit=90)
 def send_reminder(self, reminder_id: int) -> bool:
     """Sends one reminder; SMTP failures are retried with backoff, then marked failed."""
-    from pial.reminders import deliver, record_failure
-
     try:
         return deliver(reminder_id)
     except (OSError, smtplib.SMTPException) as exc:
@@ -58,25 +61,6 @@ def send_reminder(self, reminder_id: int) -> bool:
         if final:
             return False
         raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
-
-
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
-def run_job(name: str) -> int:
-    """A periodic job (declared in settings.CELERY_BEAT_SCHEDULE): computes and schedules its reminders."""
-    from django.utils import timezone
-
-    from pial.reminders import run
-
-    _drafts, created = run(name, timezone.localdate(), wet_run=True)
-    return len(created)
-
-
-@shared_task(acks_late=True)
-def sweep_reminders() -> int:
-    """Re-enqueues pending reminders: nothing is lost when a worker died mid-run."""
-    from pial.reminders import enqueue_pending
-
-    return enqueue_pending()
 
 
 # A spreadsheet import's check and save: 20 000 rows take well under a minute; the limit
@@ -89,9 +73,3 @@ def import_check(import_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
 def import_save(import_id: int) -> None:
     import_jobs.save(import_id)
-
-
-@shared_task(acks_late=True)
-def purge_staged_imports() -> int:
-    """Imports left between two steps for longer than IMPORT_STAGED_HOURS, with their staged rows."""
-    return import_jobs.purge_stale()

@@ -13,6 +13,8 @@ urlpatterns = [
     path("personnes/inviter/", views.invite, name="invite"),
     path("aesh/", include("aesh.urls")),
     path("eleves/", include("eleves.urls")),
+    path("missions/", include("hours.urls")),
+    path("missions/", include("planner.urls")),
     path("missions/", include("missions.urls")),
     path("rapports/", include("reports.urls")),
     path("comptes/", include("allauth.urls")),

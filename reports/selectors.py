@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from missions.hours.models import Timesheet
+from hours.models import Timesheet
 from pial.conf import setting
 from pial.models import Pole, School, SchoolYear
 from pial.scope import Scope

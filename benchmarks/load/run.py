@@ -80,7 +80,7 @@ def seed(plan_path: str) -> None:
 
     from aesh.models import Aesh, Contract
     from eleves.models import Notification, Student
-    from missions.hours.rules import week_slug
+    from hours.rules import week_slug
     from missions.models import Assignment, TimeSlot
     from pial.calendar import is_day_off
     from pial.enums import Role
@@ -171,7 +171,7 @@ def run(label: str, workers: int, plan: Path, redis_outage: bool = False) -> dic
     sh(BIN / "python", "-c", "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()")
     sh(BIN / "python", "-c", """
 import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pial.settings'); django.setup()
-from missions.hours.models import Timesheet; Timesheet.objects.all().delete()""")
+from hours.models import Timesheet; Timesheet.objects.all().delete()""")
     log = open(OUT / f"gunicorn-{label}.log", "w")  # noqa: SIM115
     server = subprocess.Popen([BIN / "gunicorn", "pial.wsgi", "-c", "gunicorn.conf.py"], cwd=ROOT,
                               env={**ENV, "WEB_CONCURRENCY": str(workers)}, stdout=log, stderr=log)
@@ -225,7 +225,7 @@ def check_hand_ins(plan: Path) -> dict:
     out = subprocess.run([BIN / "python", "-c", """
 import os, json, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pial.settings'); django.setup()
 from django.db.models import Count
-from missions.hours.models import Timesheet, TimesheetEvent
+from hours.models import Timesheet, TimesheetEvent
 weeks = Timesheet.objects.filter(state__in=['SUBMITTED', 'VALIDATED'])
 per_aesh = Timesheet.objects.values('aesh_id', 'week_start').annotate(n=Count('id')).filter(n__gt=1).count()
 events = TimesheetEvent.objects.filter(action='SUBMITTED').values('timesheet_id').annotate(n=Count('id'))

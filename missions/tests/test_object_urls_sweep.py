@@ -21,27 +21,17 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import Absence, Aesh, Amendment, Contract, Training
 from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
 from eleves.services import document_add
-from missions.hours.enums import EntryKind
-from missions.models import (
-    AeshAbsence,
-    Assignment,
-    ClassCourse,
-    MissionLetter,
-    PlannerRun,
-    ReferentActivity,
-    TimeEntry,
-    Timesheet,
-    TimeSlot,
-    TimetableChange,
-    Unavailability,
-)
+from hours.enums import EntryKind
+from hours.models import ReferentActivity, TimeEntry, Timesheet
+from missions.models import Assignment, MissionLetter, TimeSlot, TimetableChange
 from pial.enums import Role
 from pial.models import Departement, Membership, Pole, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import MembershipFactory, TotpFactory
+from planner.models import ClassCourse, PlannerRun, Unavailability
 
 # URL name → the model its `pk` names, and the other arguments it needs.
 OBJECT_URLS = {
@@ -53,19 +43,19 @@ OBJECT_URLS = {
     "eleves:document": PpsDocument,
     "missions:change_acknowledge": TimetableChange, "missions:aesh_week": Aesh, "missions:slot_create": Aesh,
     "missions:slot_update": TimeSlot, "missions:slot_delete": TimeSlot, "missions:student_week": Student,
-    "missions:school_day": School, "missions:assignment_end": Assignment, "missions:hours_remove": TimeEntry,
-    "missions:hours_timesheet": Timesheet, "missions:hours_decide": Timesheet, "missions:hours_aesh": Aesh,
-    "missions:hours_statement": Aesh, "missions:referent_log_of": Aesh, "missions:letter": MissionLetter,
+    "missions:school_day": School, "missions:assignment_end": Assignment, "hours:remove": TimeEntry,
+    "hours:timesheet": Timesheet, "hours:decide": Timesheet, "hours:aesh": Aesh,
+    "hours:statement": Aesh, "hours:referent_log_of": Aesh, "missions:letter": MissionLetter,
     "missions:letter_sign": MissionLetter, "missions:letter_pdf": MissionLetter,
 }
-EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "missions:hours_statement": {"year": 2026, "month": 9}}
+EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "hours:statement": {"year": 2026, "month": 9}}
 # URLs with numbers that name no object: the user's own month, the pôle's month.
 OBJECT_URLS.update({
-    "missions:planner_run": PlannerRun, "missions:planner_status": PlannerRun, "missions:planner_cancel": PlannerRun,
-    "missions:planner_accept": PlannerRun, "missions:planner_absence": AeshAbsence,
-    "missions:planner_replace": AeshAbsence,
+    "planner:run": PlannerRun, "planner:status": PlannerRun, "planner:cancel": PlannerRun,
+    "planner:accept": PlannerRun, "planner:absence": Absence,
+    "planner:replace": Absence,
 })
-NOT_OBJECT_URLS = {"missions:hours_my_statement", "missions:hours_month_export"}
+NOT_OBJECT_URLS = {"hours:my_statement", "hours:month_export"}
 
 # Each model's pôles: an object is outside a scope when none of them is the scope's.
 POLES_OF = {
@@ -88,7 +78,7 @@ POLES_OF = {
     ReferentActivity: lambda o: {o.referent.home_pole_id},
     ClassCourse: lambda o: {o.school.pole_id},
     Unavailability: lambda o: {o.aesh.home_pole_id},
-    AeshAbsence: lambda o: {o.aesh.home_pole_id},
+    Absence: lambda o: {o.aesh.home_pole_id},
     PlannerRun: lambda o: {o.pole_id},
 }
 # For an AESH, another AESH's own records are out of reach even in the same pôle.
@@ -153,7 +143,7 @@ def test_no_role_reaches_an_object_outside_its_territory(client, settings, tmp_p
         if not Timesheet.objects.filter(aesh__home_pole=pole).exists():
             week = Timesheet.objects.create(aesh=aesh, week_start=datetime.date(2026, 11, 9))
             TimeEntry.objects.create(timesheet=week, kind=EntryKind.OUTING, day=week.week_start, minutes=60)
-        AeshAbsence.objects.create(aesh=aesh, start_date=datetime.date(2026, 11, 23),
+        Absence.objects.create(aesh=aesh, start_date=datetime.date(2026, 11, 23),
                                    end_date=datetime.date(2026, 11, 27), reason="TRAINING")
         PlannerRun.objects.create(pole=pole, start_date=datetime.date(2026, 11, 30), state="DONE",
                                   result={"placements": [], "current": [], "units": {}, "workers": {},

@@ -101,7 +101,7 @@ def test_pending_reminder_is_sent_by_the_next_run(recruit, django_capture_on_com
 
 
 def test_sent_reminder_is_never_sent_again(recruit, django_capture_on_commit_callbacks):
-    from pial.reminders import deliver
+    from pial.delivery import deliver
 
     with django_capture_on_commit_callbacks(execute=True):
         run("training_due", d(2026, 8, 1), wet_run=True)
@@ -220,7 +220,7 @@ def test_beat_schedule_declares_every_job():
 
 @time_machine.travel(datetime.datetime(2026, 8, 1, 8, tzinfo=datetime.UTC))
 def test_run_job_task_uses_today(recruit, django_capture_on_commit_callbacks):
-    from pial.tasks import run_job
+    from pial.periodic import run_job
 
     with django_capture_on_commit_callbacks(execute=True):
         assert run_job.delay("training_due").get() == 2

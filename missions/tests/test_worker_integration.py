@@ -108,7 +108,7 @@ def test_worker_sends_reminders_through_redis_to_smtp(redis_url, world):
     )
     try:
         client = Celery("pial-test", broker=redis_url, set_as_current=False)
-        client.send_task("pial.tasks.run_job", args=["training_due"], queue=queue)
+        client.send_task("pial.periodic.run_job", args=["training_due"], queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and len(sink.messages) < 2:
             assert worker.poll() is None, worker.stdout.read().decode()[-3000:]
@@ -118,7 +118,7 @@ def test_worker_sends_reminders_through_redis_to_smtp(redis_url, world):
         content = b"".join(c for _, c in sink.messages)
         assert b"List-Id:" in content
         # The worker marked them sent; a second job run sends nothing more.
-        client.send_task("pial.tasks.run_job", args=["training_due"], queue=queue)
+        client.send_task("pial.periodic.run_job", args=["training_due"], queue=queue)
         time.sleep(3)
         assert len(sink.messages) == 2
         assert Reminder.objects.filter(state=ReminderState.SENT).count() == 2
@@ -154,7 +154,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(redis_url
     first = start_worker(env, queue, f"{queue}-a")
     second = None
     try:
-        client.send_task("pial.tasks.run_job", args=["training_due"], queue=queue)
+        client.send_task("pial.periodic.run_job", args=["training_due"], queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and not sink.stalled:
             assert first.poll() is None, first.stdout.read().decode()[-3000:]
@@ -166,12 +166,12 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(redis_url
         assert Reminder.objects.filter(state=ReminderState.PENDING).count() == 2
 
         second = start_worker(env, queue, f"{queue}-b")
-        client.send_task("pial.tasks.sweep_reminders", queue=queue)  # what beat does every 15 minutes
+        client.send_task("pial.periodic.sweep_reminders", queue=queue)  # what beat does every 15 minutes
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and len(sink.messages) < 2:
             assert second.poll() is None, second.stdout.read().decode()[-3000:]
             time.sleep(0.5)
-        client.send_task("pial.tasks.sweep_reminders", queue=queue)  # a second sweep sends nothing more
+        client.send_task("pial.periodic.sweep_reminders", queue=queue)  # a second sweep sends nothing more
         time.sleep(3)
         recipients = sorted(r for rcpts, _ in sink.messages for r in rcpts)
         assert recipients == ["coordinator_a@ac-test.fr", "recrue@ac-test.fr"], recipients

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 
 from aesh.models import Aesh, Amendment, Contract, Training
 from eleves.models import Notification, Pps, Student
-from missions.models import MissionLetter, ReferentActivity, TimeEntry, Timesheet, TimetableChange
+from hours.models import ReferentActivity, TimeEntry, Timesheet
+from missions.models import MissionLetter, TimetableChange
 from pial.models import Membership, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import TotpFactory

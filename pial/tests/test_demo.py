@@ -67,7 +67,7 @@ def test_each_demo_login_sees_its_scope_on_home(demo, client, settings, local, e
 def test_demo_dates_fall_on_school_days(demo):
     """Trainings, référent actions and declared weeks of the demo happen when schools are open."""
     from aesh.models import Training
-    from missions.models import ReferentActivity, Timesheet
+    from hours.models import ReferentActivity, Timesheet
     from pial.calendar import is_day_off
 
     days = list(Training.objects.values_list("date", flat=True))

@@ -11,8 +11,9 @@ from django.urls import reverse
 from pial.cache import ResilientRedisCache
 from pial.celery import app as celery_app
 from pial.models import Reminder, ReminderState
+from pial.periodic import sweep_reminders
 from pial.queue import enqueue
-from pial.tasks import send_reminder, sweep_reminders
+from pial.tasks import send_reminder
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"  # a closed port: connection refused at once
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "templates"] + [
-    Path(settings.BASE_DIR) / app / "templates" for app in ("pial", "aesh", "eleves", "missions", "reports")
+    Path(settings.BASE_DIR) / app / "templates" for app in ("pial", "aesh", "eleves", "missions", "hours", "planner", "reports")
 ]
 # E-mails are read by mail clients, not under our CSP; the only place inline style is the norm.
 NOT_SERVED = ("emails/",)

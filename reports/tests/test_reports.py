@@ -15,7 +15,7 @@ from django.urls import reverse
 from aesh.tests.factories import AeshFactory, AmendmentFactory, ContractFactory, TrainingFactory
 from eleves.models import AccessLog, Ulis
 from eleves.tests.factories import NotificationFactory, StudentFactory
-from missions.hours.models import Timesheet
+from hours.models import Timesheet
 from missions.models import Assignment, AssignmentKind, TimeSlot
 from pial.models import SchoolYear
 from pial.scope import Scope

@@ -1,0 +1,165 @@
+"""Forms of the hours: the week (one form, built from its lines), an added activity, the
+coordination's decisions, a référent's action. Durations are typed as people say them."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django import forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from aesh.enums import AbsenceReason, TrainingKind
+from aesh.models import Aesh
+from hours import rules
+from hours.enums import (
+    ADDED_KINDS,
+    Attendance,
+    ConnexeCategory,
+    EntryKind,
+    ReferentActivityKind,
+)
+from hours.models import TimeEntry, Timesheet
+from hours.services import SlotAnswer
+from pial.forms import CrispyDsfrMixin
+
+# Said to the AESH in the first person; the records keep the neutral labels.
+ATTENDANCE_CHOICES = [(Attendance.DONE, "Assuré"), (Attendance.PUPIL_ABSENT, "Élève absent·e"),
+                      (Attendance.AESH_ABSENT, "J'étais absent·e")]
+
+
+class DurationField(forms.CharField):
+    """« 2 », « 2,5 », « 2 h 30 », « 45 min » → minutes; errors say what to type."""
+
+    def __init__(self, *args, where: str = "", **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.where = where
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "20",
+                                  "class": "fr-input pial-duration"})
+
+    def prepare_value(self, value):
+        return rules.input_value(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)[:40]
+        try:
+            return rules.parse_duration(text)
+        except rules.DurationError as error:
+            prefix = f"{self.where} : " if self.where else ""
+            raise forms.ValidationError(f"{prefix}{error}") from error
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class WeekForm(forms.Form):
+    """One field group per timetabled line (what happened, how long, why absent), one duration
+    per connexe category, the AESH's comment, and the version shown (to detect another tab)."""
+
+    comment = forms.CharField(label="Commentaire pour la coordination (facultatif)", required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
+                              help_text="Sans nom d'élève ni donnée de santé.")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, timesheet: Timesheet, entries: list[TimeEntry], **kwargs):
+        connexe = {e.category: e.minutes for e in entries if e.kind == EntryKind.CONNEXE}
+        initial = {"comment": timesheet.comment, "version": timesheet.version}
+        self.slot_entries = [e for e in entries if e.kind == EntryKind.SLOT]
+        for entry in self.slot_entries:
+            initial[f"slot-{entry.pk}-attendance"] = entry.attendance or Attendance.DONE
+            initial[f"slot-{entry.pk}-minutes"] = entry.minutes
+            initial[f"slot-{entry.pk}-reason"] = entry.absence_reason
+        for category in ConnexeCategory:
+            initial[f"connexe-{category.value}"] = connexe.get(category.value, 0)
+        super().__init__(*args, initial=initial, **kwargs)
+        for entry in self.slot_entries:
+            where = entry.as_line().where
+            self.fields[f"slot-{entry.pk}-attendance"] = forms.ChoiceField(
+                label="Déroulement", choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
+            self.fields[f"slot-{entry.pk}-minutes"] = DurationField(
+                label="Durée réalisée", where=where,
+                help_text=f"Prévu : {rules.format_duration(entry.planned_minutes)}")
+            self.fields[f"slot-{entry.pk}-reason"] = forms.ChoiceField(
+                label="Motif de l'absence", required=False, choices=[("", "—"), *AbsenceReason.choices],
+                widget=forms.Select(attrs={"class": "fr-select"}))
+        for category in ConnexeCategory:
+            self.fields[f"connexe-{category.value}"] = DurationField(
+                label=category.label, where=f"Activités connexes, {category.label.lower()}")
+
+    def clean(self):
+        cleaned = super().clean()
+        for entry in self.slot_entries:
+            if cleaned.get(f"slot-{entry.pk}-attendance") == Attendance.AESH_ABSENT \
+                    and not cleaned.get(f"slot-{entry.pk}-reason"):
+                self.add_error(f"slot-{entry.pk}-reason",
+                               f"{entry.as_line().where} : indiquez le motif de votre absence.")
+        return cleaned
+
+    def slot_answers(self) -> dict[int, SlotAnswer]:
+        data = self.cleaned_data
+        return {e.pk: SlotAnswer(attendance=data[f"slot-{e.pk}-attendance"], minutes=data[f"slot-{e.pk}-minutes"],
+                                 reason=data.get(f"slot-{e.pk}-reason") or "") for e in self.slot_entries}
+
+    def connexe_minutes(self) -> dict[str, int]:
+        return {c.value: self.cleaned_data[f"connexe-{c.value}"] for c in ConnexeCategory}
+
+    def slot_fields(self, entry: TimeEntry) -> dict:
+        return {name: self[f"slot-{entry.pk}-{name}"] for name in ("attendance", "minutes", "reason")}
+
+    def connexe_fields(self) -> list:
+        return [self[f"connexe-{c.value}"] for c in ConnexeCategory]
+
+
+class AddEntryForm(CrispyDsfrMixin, DsfrBaseForm):
+    submit_label = "Ajouter à la semaine"
+
+    kind = forms.ChoiceField(label="Nature", choices=[(k.value, k.label) for k in ADDED_KINDS])
+    day = forms.TypedChoiceField(label="Jour", coerce=datetime.date.fromisoformat)
+    duration = DurationField(label="Durée", required=True, help_text="Par exemple 1 h 30 ou 1,5.")
+    label = forms.CharField(label="Précision (intitulé de la formation, classe de la sortie…)", required=False,
+                            max_length=200, help_text="Sans nom d'élève ni donnée de santé.")
+    training_kind = forms.ChoiceField(label="S'il s'agit d'une formation", required=False,
+                                      choices=[("", "—"), *TrainingKind.choices])
+    token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, timesheet: Timesheet, **kwargs):
+        kwargs.setdefault("initial", {"token": new_token()})
+        super().__init__(*args, **kwargs)
+        days = [timesheet.week_start + datetime.timedelta(days=i) for i in range(6)]
+        self.fields["day"].choices = [(d.isoformat(), rules.day_label(d)) for d in days]
+        self.helper = self.build_helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == EntryKind.TRAINING and not (cleaned.get("label") or "").strip():
+            self.add_error("label", "Indiquez l'intitulé de la formation suivie.")
+        return cleaned
+
+
+class DecisionForm(DsfrBaseForm):
+    comment = forms.CharField(label="Commentaire pour l'AESH", required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferentActivityForm(CrispyDsfrMixin, DsfrBaseForm):
+    submit_label = "Enregistrer l'action"
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label="Action", choices=ReferentActivityKind.choices)
+    duration = DurationField(label="Durée", required=True, help_text="Par exemple 1 h 30 ou 1,5.")
+    supported = forms.ModelMultipleChoiceField(
+        label="AESH accompagné·es ou participant·es", queryset=Aesh.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="Précision (facultatif)", max_length=300, required=False,
+                           help_text="Sans nom d'élève ni donnée de santé.")
+    token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, referent: Aesh, **kwargs):
+        kwargs.setdefault("initial", {"token": new_token(), "date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["supported"].queryset = (Aesh.objects.filter(home_pole_id=referent.home_pole_id)
+                                             .exclude(pk=referent.pk).order_by("last_name", "first_name"))
+        self.helper = self.build_helper()

@@ -1,0 +1,264 @@
+"""Reads of the hours: the week's pre-fill, the validation queue, balances, monthly figures.
+
+Queues and balances read the totals kept on each Timesheet and aggregate in the
+database: a constant number of queries whatever the number of weeks.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from aesh.enums import AbsenceReason
+from aesh.models import Absence, Aesh
+from aesh.selectors import contract_figures, contract_on, with_current_terms
+from hours import rules
+from hours.enums import (
+    Attendance,
+    ConnexeCategory,
+    EntryKind,
+    ReferentActivityKind,
+    TimesheetState,
+)
+from hours.models import ReferentActivity, TimeEntry, Timesheet
+from missions.calendar import is_day_off, week_letter
+from missions.models import TimeSlot
+from pial.conf import setting
+from pial.models import SchoolYear
+from pial.scope import Scope
+
+DECLARED_STATES = (TimesheetState.SUBMITTED, TimesheetState.VALIDATED)
+TOTAL_FIELDS = ("planned_minutes", "accompaniment_minutes", "travel_minutes", "extra_minutes", "absence_minutes",
+                "unexplained_minutes", "connexe_minutes", "training_minutes")
+
+
+# --- The week -----------------------------------------------------------------------------
+
+def planned_occurrences(aesh_id: int, monday: datetime.date) -> list[tuple[datetime.date, TimeSlot]]:
+    """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied."""
+    friday = monday + datetime.timedelta(days=5)
+    slots = {
+        slot.pk: slot for slot in TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school")
+    }
+    zones = {slot.school_id: slot.school.zone for slot in slots.values()}
+    found = rules.occurrences(
+        [slot.as_rule_slot(assignments=[]) for slot in slots.values()], monday, week_letter(monday),
+        lambda day, school_id: is_day_off(day, zones.get(school_id, "")),
+    )
+    return [(day, slots[rule_slot.id]) for day, rule_slot in found]
+
+
+def absence_reasons(aesh_id: int, monday: datetime.date) -> dict[datetime.date, str]:
+    """The days of the week that fall in an absence period of the AESH (aesh.Absence), with its motif."""
+    friday = monday + datetime.timedelta(days=4)
+    days = {}
+    for absence in Absence.objects.filter(aesh_id=aesh_id).overlapping(monday, friday).order_by("start_date"):
+        for offset in range(5):
+            day = monday + datetime.timedelta(days=offset)
+            if absence.start_date <= day <= absence.end_date:
+                days[day] = absence.reason
+    return days
+
+
+def declared_absences(aesh: QuerySet[Aesh], *, since: datetime.date, limit: int = 30) -> list[dict]:
+    """The days these AESH said in their weeks they were absent, newest first: one row per AESH
+    and day (aesh_id, first_name, last_name, day, reason), for the absence page to offer a
+    replacement."""
+    return list(TimeEntry.objects.filter(timesheet__aesh__in=aesh, attendance=Attendance.AESH_ABSENT, day__gte=since)
+                .values("day", aesh_id=F("timesheet__aesh_id"), first_name=F("timesheet__aesh__first_name"),
+                        last_name=F("timesheet__aesh__last_name"), reason=F("absence_reason"))
+                .order_by("-day", "aesh_id").distinct()[:limit])
+
+
+def timesheet_for_page(timesheet_id: int) -> Timesheet:
+    """A week with its entries (their slots' pupils for the AESH's own view) and its events."""
+    return (Timesheet.objects.select_related("aesh__home_pole", "validated_by", "main_school")
+            .prefetch_related("entries__school", "entries__slot__assignments__student",
+                              "entries__slot__assignments__ulis", "events")
+            .get(pk=timesheet_id))
+
+
+@dataclass
+class DayRows:
+    day: datetime.date
+    label: str
+    slots: list[TimeEntry] = field(default_factory=list)
+    added: list[TimeEntry] = field(default_factory=list)
+    minutes: int = 0
+
+
+def days_of(timesheet: Timesheet) -> list[DayRows]:
+    """The week's entries day by day (Monday to Friday, and a Saturday if something is on it)."""
+    days = {}
+    for offset in range(6):
+        day = timesheet.week_start + datetime.timedelta(days=offset)
+        days[day] = DayRows(day=day, label=rules.day_label(day))
+    for entry in timesheet.entries.all():
+        if entry.day is None or entry.day not in days:
+            continue
+        row = days[entry.day]
+        (row.slots if entry.kind == EntryKind.SLOT else row.added).append(entry)
+        row.minutes += entry.minutes
+    return [row for row in days.values() if row.day.weekday() < 5 or row.slots or row.added]
+
+
+def connexe_of(timesheet: Timesheet) -> dict[str, int]:
+    return {e.category: e.minutes for e in timesheet.entries.all() if e.kind == EntryKind.CONNEXE}
+
+
+def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
+    """Every week of the school year up to this one: its timesheet if opened, newest first."""
+    current = rules.monday_of(today)
+    start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
+    end = min(current, rules.monday_of(year.end_date)) if year else current
+    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)}
+    weeks, monday = [], end
+    while monday >= start:
+        weeks.append({"monday": monday, "slug": rules.week_slug(monday), "label": rules.week_label(monday),
+                      "sheet": sheets.get(monday), "current": monday == current})
+        monday -= datetime.timedelta(weeks=1)
+    return weeks
+
+
+# --- The coordination's queue ---------------------------------------------------------------
+
+def validation_queue(scope: Scope, *, state: str = TimesheetState.SUBMITTED, school_id: int | None = None,
+                     ) -> QuerySet[Timesheet]:
+    """Weeks of the scope in a state, grouped by main school, then by AESH and week."""
+    queryset = Timesheet.objects.visible_to(scope).select_related("aesh", "main_school")
+    if state:
+        queryset = queryset.filter(state=state)
+    if school_id:
+        queryset = queryset.filter(main_school_id=school_id)
+    return queryset.order_by(F("main_school__name").asc(nulls_last=True), "aesh__last_name", "aesh__first_name",
+                             "week_start")
+
+
+# --- Balances -------------------------------------------------------------------------------
+
+def _sums(prefix: str = "", condition: Q | None = None, alias: str = "") -> dict:
+    return {f"{alias}{name}": Coalesce(Sum(f"{prefix}{name}", filter=condition), Value(0),
+                                       output_field=IntegerField()) for name in TOTAL_FIELDS}
+
+
+@dataclass(frozen=True)
+class Balance:
+    """An AESH's school year: what was done, beside what the timetable and the contract say.
+    Framed as recognition: connexe time is shown beside the lump sum, never as a deficit."""
+
+    weeks_declared: int
+    weeks_validated: int
+    totals: rules.WeekTotals
+    validated: rules.WeekTotals
+    contractual_minutes: int | None
+    lump_sum_minutes: int | None
+    weekly_hours: Decimal | None
+    connexe_by_category: list[tuple[str, int]]
+    absences_by_reason: list[tuple[str, int]]
+    training_minutes: int
+    adaptation_hours: Decimal
+
+
+def _week_totals(values: dict, prefix: str = "") -> rules.WeekTotals:
+    return rules.WeekTotals(**{name.removesuffix("_minutes"): values[f"{prefix}{name}"] for name in TOTAL_FIELDS})
+
+
+def year_bounds(year: SchoolYear | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    if year:
+        return year.start_date, year.end_date
+    start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    return start, datetime.date(start.year + 1, 8, 31)
+
+
+def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balance:
+    """One AESH's year (the AESH loaded with aesh_for_detail): five queries."""
+    start, end = year_bounds(year, today)
+    sheets = Timesheet.objects.filter(aesh=aesh, state__in=DECLARED_STATES).of_school_year(start, end)
+    validated = Q(state=TimesheetState.VALIDATED)
+    values = sheets.aggregate(
+        weeks=Count("pk"), weeks_validated=Count("pk", filter=validated), **_sums(alias="t_"),
+        **_sums(condition=validated, alias="v_"),
+    )
+    entries = TimeEntry.objects.filter(timesheet__in=sheets)
+    by_category = dict(entries.filter(kind=EntryKind.CONNEXE).values_list("category").annotate(m=Sum("minutes")))
+    by_reason = dict(entries.filter(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT)
+                     .values_list("absence_reason").annotate(m=Sum(F("planned_minutes") - F("minutes"))))
+    contract = contract_on(aesh, today) or next(iter(aesh.contracts.all()), None)
+    figures = contract_figures(aesh, contract, today) if contract else None
+    weekly = figures.terms.weekly_hours if figures else None
+    adaptation = sum((t.hours for t in aesh.trainings.all() if t.kind == "ADAPTATION"), Decimal(0))
+    return Balance(
+        weeks_declared=values["weeks"], weeks_validated=values["weeks_validated"], totals=_week_totals(values, "t_"),
+        validated=_week_totals(values, "v_"),
+        contractual_minutes=int(weekly * setting("SCHOOL_WEEKS") * 60) if weekly else None,
+        lump_sum_minutes=int(figures.connexe_hours * 60) if figures else None, weekly_hours=weekly,
+        connexe_by_category=[(c.label, by_category.get(c.value, 0)) for c in ConnexeCategory],
+        absences_by_reason=[(r.label, by_reason[r.value]) for r in AbsenceReason if by_reason.get(r.value)],
+        training_minutes=values["t_training_minutes"], adaptation_hours=adaptation,
+    )
+
+
+def pole_balances(scope: Scope, year: SchoolYear | None, today: datetime.date) -> QuerySet[Aesh]:
+    """Every AESH of the scope with their year's declared totals: one query, sorted by name
+    (never by connexe time: nothing here ranks people)."""
+    start, end = year_bounds(year, today)
+    in_year = Q(timesheets__state__in=DECLARED_STATES, timesheets__week_start__gte=start - datetime.timedelta(days=6),
+                timesheets__week_start__lte=end)
+    return (with_current_terms(Aesh.objects.visible_to(scope), today)
+            .annotate(weeks_declared=Count("timesheets", filter=in_year),
+                      weeks_validated=Count("timesheets", filter=in_year & Q(timesheets__state="VALIDATED")),
+                      weeks_waiting=Count("timesheets", filter=Q(timesheets__state=TimesheetState.SUBMITTED)),
+                      **_sums("timesheets__", in_year))
+            .order_by("last_name", "first_name"))
+
+
+# --- Months ----------------------------------------------------------------------------------
+
+def month_sheets(queryset: QuerySet[Timesheet], year: int, month: int) -> QuerySet[Timesheet]:
+    return (queryset.filter(week_start__in=rules.weeks_of_month(year, month))
+            .select_related("aesh", "validated_by").prefetch_related("entries")
+            .order_by("aesh__last_name", "aesh__first_name", "week_start"))
+
+
+def entry_breakdown(timesheet: Timesheet) -> dict:
+    """A week's minutes by connexe category and by absence reason (prefetched entries)."""
+    connexe = dict.fromkeys(ConnexeCategory.values, 0)
+    absences = dict.fromkeys(AbsenceReason.values, 0)
+    for entry in timesheet.entries.all():
+        if entry.kind == EntryKind.CONNEXE:
+            connexe[entry.category] += entry.minutes
+        elif entry.attendance == Attendance.AESH_ABSENT and entry.absence_reason:
+            absences[entry.absence_reason] += max(entry.planned_minutes - entry.minutes, 0)
+    return {"connexe": connexe, "absences": absences}
+
+
+# --- Référents -------------------------------------------------------------------------------
+
+def referent_activities(scope: Scope, referent: Aesh, start: datetime.date, end: datetime.date):
+    return (ReferentActivity.objects.visible_to(scope).filter(referent=referent, date__gte=start, date__lte=end)
+            .prefetch_related("supported").order_by("-date", "-pk"))
+
+
+@dataclass(frozen=True)
+class ReferentTime:
+    quotite: Decimal | None
+    yearly_minutes: int | None
+    logged_minutes: int
+    by_kind: list[tuple[str, int, int]]  # label, minutes, count
+
+
+def referent_time(activities: QuerySet[ReferentActivity], quotite: Decimal | None, annual_base: int) -> ReferentTime:
+    """The year's logged support beside the référent time of the avenant (quotité × annual base)."""
+    rows = {row["kind"]: row for row in activities.order_by().values("kind").annotate(m=Sum("minutes"),
+                                                                                       n=Count("pk"))}
+    logged = sum(row["m"] for row in rows.values())
+    return ReferentTime(
+        quotite=quotite, yearly_minutes=int(quotite * annual_base * 60) if quotite else None, logged_minutes=logged,
+        by_kind=[(k.label, rows[k.value]["m"], rows[k.value]["n"]) for k in ReferentActivityKind if k.value in rows],
+    )
+

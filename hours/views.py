@@ -1,0 +1,318 @@
+"""Pages of the hours: the AESH's weeks (phone first), the coordination's validation queue,
+a week's decision page, the balances, the référents' activity log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aesh.models import Aesh
+from aesh.selectors import aesh_for_detail
+from hours import perms, rules, selectors, services
+from hours.enums import ConnexeCategory, TimesheetState
+from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
+from hours.models import TimeEntry, Timesheet
+from missions.services import referent_quotite_on
+from pial.conf import setting
+from pial.forms import add_service_errors, posted
+from pial.models import School, SchoolYear
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _own_aesh(request) -> Aesh | None:
+    return Aesh.objects.visible_to(request.scope).select_related("home_pole").first()
+
+
+def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[tuple[int, int]]:
+    start, _end = selectors.year_bounds(year, today)
+    months, cursor = [], datetime.date(start.year, start.month, 1)
+    while cursor <= today:
+        months.append((cursor.year, cursor.month))
+        cursor = datetime.date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return [(y, m, f"{rules.MONTHS[m - 1]} {y}") for y, m in reversed(months)]
+
+
+# --- The AESH ------------------------------------------------------------------------------------
+
+def my_hours(request):
+    """An AESH: the weeks of the school year and what they add up to."""
+    _require(perms.can_declare_hours(request.scope))
+    aesh = _own_aesh(request)
+    if aesh is None:
+        return render(request, "aesh/my_record_missing.html")
+    today = timezone.localdate()
+    year = SchoolYear.objects.current()
+    loaded = aesh_for_detail(request.scope).get(pk=aesh.pk)
+    return render(request, "hours/my_hours.html", {
+        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(loaded, year,
+                                                                                                      today),
+        "months": _school_year_months(year, today), "year": year,
+        "is_referent": bool(referent_quotite_on(aesh, today)),
+    })
+
+
+def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
+    _require(perms.can_declare_hours(request.scope))
+    monday = rules.parse_week_slug(slug)
+    aesh = _own_aesh(request)
+    current = rules.monday_of(timezone.localdate())
+    if monday is None or aesh is None or not current - OLDEST_WEEK <= monday <= current:
+        raise Http404
+    return aesh, monday
+
+
+OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
+
+
+def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=()):
+    timesheet = selectors.timesheet_for_page(timesheet.pk)
+    entries = list(timesheet.entries.all())
+    if form is None:
+        form = WeekForm(timesheet=timesheet, entries=entries)
+    if add_form is None:
+        add_form = AddEntryForm(timesheet=timesheet)
+    add_form.helper.form_action = reverse("hours:add", args=[timesheet.slug])
+    days = selectors.days_of(timesheet)
+    for day in days:
+        day.rows = [(entry, form.slot_fields(entry)) for entry in day.slots]
+    return render(request, "hours/week.html", {
+        "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
+        "editable": timesheet.is_editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
+        "previous": rules.week_slug(timesheet.week_start - datetime.timedelta(weeks=1))
+        if timesheet.week_start - datetime.timedelta(weeks=1) >= rules.monday_of(timezone.localdate()) - OLDEST_WEEK
+        else None,
+        "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
+        if timesheet.week_start < rules.monday_of(timezone.localdate()) else None,
+        "events": list(timesheet.events.all()),
+    })
+
+
+def my_timesheet(request, slug: str):
+    """An AESH: one week, pre-filled from the timetable; they say what happened and send it."""
+    aesh, monday = _week_of(request, slug)
+    timesheet = services.timesheet_open(aesh=aesh, monday=monday)
+    if request.method != "POST":
+        return _render_week(request, timesheet)
+    loaded = selectors.timesheet_for_page(timesheet.pk)
+    form = WeekForm(posted(request), timesheet=loaded, entries=list(loaded.entries.all()))
+    if not form.is_valid():
+        return _render_week(request, timesheet, form=form)
+    submit = request.POST.get("action") == "submit"
+    try:
+        warnings = services.timesheet_save(timesheet=timesheet, slots=form.slot_answers(),
+                                           connexe=form.connexe_minutes(), comment=form.cleaned_data["comment"],
+                                           version=form.cleaned_data["version"])
+        if submit:
+            services.timesheet_submit(timesheet=timesheet, user=request.user)
+    except ValidationError as error:
+        return _render_week(request, timesheet, form=form, errors=error.messages)
+    for warning in warnings:
+        messages.warning(request, warning)
+    messages.success(request, "Semaine transmise à la coordination." if submit else "Semaine enregistrée.")
+    return redirect("hours:week", slug=timesheet.slug)
+
+
+@require_POST
+def my_timesheet_add(request, slug: str):
+    aesh, monday = _week_of(request, slug)
+    timesheet = services.timesheet_open(aesh=aesh, monday=monday)
+    form = AddEntryForm(request.POST, timesheet=timesheet)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.entry_add(timesheet=timesheet, kind=data["kind"], day=data["day"], minutes=data["duration"],
+                               label=data["label"], training_kind=data["training_kind"], client_token=data["token"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Activité ajoutée à la semaine.")
+            return redirect("hours:week", slug=timesheet.slug)
+    return _render_week(request, timesheet, add_form=form)
+
+
+@require_POST
+def my_timesheet_remove(request, pk: int):
+    _require(perms.can_declare_hours(request.scope))
+    entry = get_object_or_404(TimeEntry.objects.select_related("timesheet"), pk=pk,
+                              timesheet__in=Timesheet.objects.visible_to(request.scope))
+    try:
+        services.entry_remove(entry=entry)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Activité retirée de la semaine.")
+    return redirect("hours:week", slug=entry.timesheet.slug)
+
+
+# --- The coordination ------------------------------------------------------------------------------
+
+QUEUE_STATES = {"": "Tous les états", **dict(TimesheetState.choices)}
+
+
+def queue(request):
+    """Coordinators (and pilots, read only): the weeks to validate, by school, anomalies shown."""
+    scope = request.scope
+    _require(perms.can_view_hours(scope))
+    state = request.GET.get("etat", TimesheetState.SUBMITTED)
+    state = state if state in QUEUE_STATES else TimesheetState.SUBMITTED
+    schools = School.objects.visible_to(scope).order_by("name")
+    try:
+        school_id = int(request.GET.get("etablissement") or 0) or None
+    except ValueError:
+        school_id = None
+    page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
+        request.GET.get("page"))
+    return render(request, "hours/queue.html", {
+        "page_obj": page, "states": QUEUE_STATES, "state": state, "schools": schools, "school_id": school_id,
+        "can_validate": perms.can_validate_hours(scope),
+    })
+
+
+@require_POST
+def queue_validate(request):
+    scope = request.scope
+    _require(perms.can_validate_hours(scope))
+    ids = [int(i) for i in request.POST.getlist("timesheet") if i.isdigit()]
+    sheets = Timesheet.objects.visible_to(scope).filter(pk__in=ids).order_by("pk")
+    validated, skipped = services.timesheets_validate_clean(timesheets=sheets, user=request.user)
+    if validated:
+        messages.success(request, f"{validated} semaine{'s' if validated > 1 else ''} validée"
+                                  f"{'s' if validated > 1 else ''}.")
+    if skipped or not ids:
+        messages.warning(request, f"{skipped} semaine(s) laissée(s) de côté : seules les semaines transmises sans "
+                                  "écart se valident en lot." if ids else "Cochez les semaines à valider.")
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/missions/heures/")
+                    else "hours:queue")
+
+
+def _visible_sheet(request, pk: int) -> Timesheet:
+    _require(perms.can_view_hours(request.scope))
+    get_object_or_404(Timesheet.objects.visible_to(request.scope), pk=pk)
+    return selectors.timesheet_for_page(pk)
+
+
+def timesheet_detail(request, pk: int):
+    """Coordinators and pilots: a week as declared, its journal, and the decision to take."""
+    timesheet = _visible_sheet(request, pk)
+    return render(request, "hours/timesheet.html", {
+        "timesheet": timesheet, "days": selectors.days_of(timesheet), "totals": timesheet.totals,
+        "connexe": [(c, m) for c, m in selectors.connexe_of(timesheet).items()],
+        "connexe_labels": dict(ConnexeCategory.choices),
+        "events": list(timesheet.events.all()), "form": DecisionForm(),
+        "can_validate": perms.can_validate_hours(request.scope),
+    })
+
+
+@require_POST
+def timesheet_decide(request, pk: int):
+    _require(perms.can_validate_hours(request.scope))
+    timesheet = _visible_sheet(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Commentaire : 1 000 caractères au plus. Rien n'a été décidé.")
+        return redirect("hours:timesheet", pk=pk)
+    comment = form.cleaned_data["comment"]
+    action = request.POST.get("action")
+    try:
+        if action == "validate":
+            services.timesheet_validate(timesheet=timesheet, user=request.user)
+            messages.success(request, "Semaine validée.")
+        elif action == "return":
+            services.timesheet_return(timesheet=timesheet, user=request.user, comment=comment)
+            messages.success(request, "Semaine renvoyée à l'AESH avec votre commentaire.")
+        elif action == "reopen":
+            services.timesheet_reopen(timesheet=timesheet, user=request.user, comment=comment)
+            messages.success(request, "Semaine rouverte : l'AESH peut la corriger. La réouverture est journalisée.")
+        else:
+            messages.error(request, "Choisissez une décision.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("hours:timesheet", pk=pk)
+
+
+def balances(request):
+    """Coordinators and pilots: each AESH's year, by name (nothing here ranks people)."""
+    scope = request.scope
+    _require(perms.can_view_hours(scope))
+    today = timezone.localdate()
+    year = SchoolYear.objects.current()
+    rows = list(selectors.pole_balances(scope, year, today))
+    return render(request, "hours/balances.html", {
+        "rows": rows, "year": year, "school_weeks": setting("SCHOOL_WEEKS"),
+        "months": _school_year_months(year, today),
+    })
+
+
+def aesh_hours(request, pk: int):
+    """Coordinators and pilots: one AESH's balance and weeks."""
+    scope = request.scope
+    _require(perms.can_view_hours(scope))
+    aesh = get_object_or_404(aesh_for_detail(scope), pk=pk)
+    today = timezone.localdate()
+    year = SchoolYear.objects.current()
+    return render(request, "hours/aesh_hours.html", {
+        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(aesh, year,
+                                                                                                    today),
+        "months": _school_year_months(year, today), "year": year,
+    })
+
+
+# --- Référents ------------------------------------------------------------------------------------
+
+def _referent_page(request, referent: Aesh, form=None):
+    today = timezone.localdate()
+    year = SchoolYear.objects.current()
+    start, end = selectors.year_bounds(year, today)
+    activities = selectors.referent_activities(request.scope, referent, start, end)
+    quotite = referent_quotite_on(referent, today)
+    contract = referent.contracts.filter(start_date__lte=today).order_by("-start_date").first()
+    return render(request, "hours/referent.html", {
+        "referent": referent, "activities": activities, "form": form, "year": year,
+        "time": selectors.referent_time(activities, quotite,
+                                        contract.annual_base if contract else setting("ANNUAL_BASE_HOURS")),
+    })
+
+
+def referent_log(request):
+    """An AESH référent: the support they give, beside their référent time."""
+    _require(perms.can_declare_hours(request.scope))
+    referent = _own_aesh(request)
+    if referent is None:
+        return render(request, "aesh/my_record_missing.html")
+    if not referent_quotite_on(referent, timezone.localdate()):
+        raise PermissionDenied
+    form = ReferentActivityForm(posted(request), referent=referent)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referent_activity_add(referent=referent, date=data["date"], kind=data["kind"],
+                                           minutes=data["duration"], supported=list(data["supported"]),
+                                           note=data["note"], client_token=data["token"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action enregistrée.")
+            return redirect("hours:referent_log")
+    return _referent_page(request, referent, form)
+
+
+def referent_log_of(request, pk: int):
+    """Coordinators and pilots: a référent's log (read only)."""
+    _require(perms.can_view_hours(request.scope))
+    referent = get_object_or_404(Aesh.objects.visible_to(request.scope), pk=pk)
+    return _referent_page(request, referent)
+

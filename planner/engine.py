@@ -1,0 +1,309 @@
+"""pial's planner: a constructive plan (keep, pair, schedule) improved by local search.
+
+1. Keep: a re-plan starts from the current plan, trimmed to what fairness allows.
+2. Pair: each pupil gets one AESH, or two when an AESH's week is full (next fit with
+   splitting over the AESH of the same school: at most one split per AESH, so the
+   average stays below 1 + AESH/pupils).
+3. Schedule: each AESH's week is filled course by course with their pupils, the one
+   furthest from their share first, preferring compact days and the current plan.
+4. Fill: spare AESH time goes to the pupils least served, first by an AESH they know.
+5. Balance: until the time budget runs out, a course of a well-served pupil is given up
+   for one of the worst-served pupil.
+Every candidate is decided by the rules of missions.rules (see board.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from missions import rules
+from planner.board import Board, mask
+from planner.causes import uncovered
+from planner.problem import FORBID, IMPOSE, PREFER, Course, Placement, Plan, Problem, Unit
+
+Progress = Callable[[float, str], bool]  # (fraction done, what) → False to cancel
+
+
+class Cancelled(Exception):
+    pass
+
+
+def plan(problem: Problem, progress: Progress | None = None) -> Plan:
+    started = time.monotonic()
+
+    def report(fraction: float, what: str) -> None:
+        if progress is not None and progress(fraction, what) is False:
+            raise Cancelled
+
+    board = Board(problem)
+    try:
+        planner = _Planner(problem, board, report, started)
+        planner.run()
+    except Cancelled:
+        return Plan(placements=(), uncovered=(), cancelled=True)
+    planner.repair()
+    return Plan(placements=tuple(board.all_placements()), uncovered=tuple(uncovered(board)))
+
+
+class _Planner:
+    def __init__(self, problem: Problem, board: Board, report, started: float):
+        self.p, self.b, self.report, self.started = problem, board, report, started
+        self.w = problem.weights
+        need = sum(u.need for u in problem.units if u.courses)
+        capacity = sum(w.capacity for w in problem.workers)
+        self.ratio = min(1.0, capacity / need) if need else 1.0
+        fair = min(1.0, self.w.fairness)
+        self.quota = {u.id: u.need * (self.ratio + (1 - self.ratio) * (1 - fair)) for u in problem.units}
+        self.current = {p.key for p in problem.current}
+        self.share: dict[tuple[int, int], float] = defaultdict(float)  # (worker, unit) → minutes to schedule
+
+    def run(self) -> None:
+        self.report(0.02, "Reprise du plan actuel")
+        self.keep()
+        self.report(0.1, "Choix des AESH de chaque élève")
+        self.pair()
+        self.report(0.2, "Emplois du temps des AESH")
+        workers = [w for w in self.p.workers if any(k[0] == w.id for k in self.share)]
+        for i, worker in enumerate(workers):
+            self.schedule(worker.id)
+            self.report(0.2 + 0.4 * (i + 1) / max(1, len(workers)), "Emplois du temps des AESH")
+        self.report(0.6, "Heures restantes")
+        self.fill()
+        self.report(0.7, "Équilibrage entre élèves")
+        self.balance()
+        self.fill()
+        self.report(0.98, "Vérification des règles")
+
+    # --- 1. Keep -------------------------------------------------------------------
+
+    def keep(self) -> None:
+        if not self.p.current or self.w.stability <= 0:
+            return
+        for placement in self.p.current:
+            unit, course = self.b.units.get(placement.unit_id), self.b.courses.get(
+                (placement.unit_id, placement.course_id))
+            if unit is None or course is None or placement.worker_id not in self.b.workers:
+                continue
+            if not self.b.blocker(placement.worker_id, unit, course):
+                self.b.place(placement.worker_id, unit, course)
+        slack = 30 * self.w.stability
+        for unit in self.p.units:
+            mine = sorted((p for p in self.b.all_placements() if p.unit_id == unit.id),
+                          key=lambda p: -self.b.stamp[p])
+            while mine and self.b.got_minutes(unit.id) - mine[0].minutes >= self.quota[unit.id] + slack:
+                self.b.remove(mine.pop(0))
+
+    # --- 2. Pair -------------------------------------------------------------------
+
+    def pair(self) -> None:
+        b = self.b
+        remaining = {u.id: self.quota[u.id] - b.got_minutes(u.id) for u in self.p.units if u.courses}
+        left = {w.id: b.spare(w.id) for w in self.p.workers}
+        for unit in self.p.units:  # what the current plan keeps stays with its AESH
+            for worker_id in b.workers_of(unit.id):
+                self.share[worker_id, unit.id] += b.pair_minutes[worker_id, unit.id]
+
+        def give(worker_id: int, unit_id: int, minutes: float) -> None:
+            self.share[worker_id, unit_id] += minutes
+            remaining[unit_id] -= minutes
+            left[worker_id] -= minutes
+
+        for wanted in (IMPOSE, PREFER):
+            for unit in self.p.units:
+                for worker in self.p.workers:
+                    if remaining.get(unit.id, 0) > 0 and left[worker.id] > 0 and self.p.wish(worker.id, unit) == wanted:
+                        give(worker.id, unit.id, min(remaining[unit.id], left[worker.id]))
+        # Already served by someone (a re-plan): top up with that AESH first.
+        for unit in self.p.units:
+            for worker_id in sorted(b.workers_of(unit.id)):
+                if remaining.get(unit.id, 0) > 0 and left[worker_id] > 0:
+                    give(worker_id, unit.id, min(remaining[unit.id], left[worker_id]))
+        units = sorted((u for u in self.p.units if remaining.get(u.id, 0) > 0),
+                       key=lambda u: (u.school_id, u.courses[0].id if u.courses else 0, -u.need, u.id))
+        workers = sorted(self.p.workers, key=lambda w: (self._school_of(w.id) or 0, w.id))
+        strict = self.w.continuity >= 3  # few AESH per pupil above all: whole pupils only, where they fit
+        cursor = 0
+        for unit in units:
+            while remaining[unit.id] > 30:
+                if strict:
+                    fits = [w for w in workers if left[w.id] >= remaining[unit.id] and self._may_pair(w.id, unit)]
+                    if fits:
+                        give(fits[0].id, unit.id, remaining[unit.id])
+                        break
+                while cursor < len(workers) and left[workers[cursor].id] <= 30:
+                    cursor += 1
+                if cursor >= len(workers):
+                    break
+                candidates = [w for w in workers[cursor:] if left[w.id] > 30 and self._may_pair(w.id, unit)]
+                if not candidates:
+                    break
+                worker = candidates[0]
+                give(worker.id, unit.id, min(remaining[unit.id], left[worker.id]))
+
+    def _may_pair(self, worker_id: int, unit: Unit) -> bool:
+        return self.p.wish(worker_id, unit) != FORBID
+
+    def _school_of(self, worker_id: int) -> int | None:
+        worker = self.b.workers[worker_id]
+        if worker.home_school_id:
+            return worker.home_school_id
+        placed = [p.school_id for p in self.b.placements[worker_id]]
+        return max(set(placed), key=placed.count) if placed else None
+
+    # --- 3. Schedule ---------------------------------------------------------------
+
+    def schedule(self, worker_id: int) -> None:
+        b = self.b
+        mine = [b.units[u] for (w, u) in self.share if w == worker_id]
+        while True:
+            candidates = []
+            wanting = [u for u in mine if b.pair_minutes[worker_id, u.id] < self.share[worker_id, u.id]]
+            # Where each pupil still wanting time could be served: a time many want is kept for last.
+            demand = {u.id: _day_masks(u, b) for u in wanting}
+            for unit in wanting:
+                share = self.share[worker_id, unit.id]
+                deficit = (share - b.pair_minutes[worker_id, unit.id]) / max(share, 1)
+                for course in unit.courses:
+                    if (unit.id, course.id) in b.taken:
+                        continue
+                    bits = mask(course.start, course.end)
+                    contention = sum(1 for other, days in demand.items()
+                                     if other != unit.id and days.get(course.weekday, 0) & bits)
+                    score = 10 * deficit + self._shape(worker_id, unit, course) - 1.5 * contention
+                    candidates.append((-score, unit.id, course.id))
+            placed = False
+            for _score, unit_id, course_id in sorted(candidates):
+                unit, course = b.units[unit_id], b.courses[unit_id, course_id]
+                if not b.blocker(worker_id, unit, course):
+                    b.place(worker_id, unit, course)
+                    placed = True
+                    break
+            if not placed:
+                return
+
+    def _shape(self, worker_id: int, unit: Unit, course: Course) -> float:
+        """Compact days, one school a day, the current plan."""
+        score = 0.0
+        day = self.b.day_of(worker_id, course.weekday)
+        if self.w.compactness and day:
+            gap = min(min(abs(course.start - p.end), abs(p.start - course.end)) for p in day)
+            score += self.w.compactness * (1.5 if gap == 0 else -min(gap, 240) / 120)
+            if any(p.school_id != course.school_id for p in day):
+                score -= 2 * self.w.compactness
+        if self.w.stability and self.current:
+            key = (worker_id, unit.id, course.weekday, course.start, course.end, course.week)
+            if key in self.current:
+                score += 3 * self.w.stability
+        return score
+
+    # --- 4. Fill -------------------------------------------------------------------
+
+    def _new_pair_allowed(self, unit: Unit) -> bool:
+        gain = self.w.coverage * 60 + self.w.fairness * (1 - self.b.rate(unit)) * 60
+        return gain > self.w.continuity * 60
+
+    def fill(self) -> None:
+        b = self.b
+        progress = True
+        while progress:
+            progress = False
+            for unit in sorted((u for u in self.p.units if u.courses and b.got_minutes(u.id) < u.need),
+                               key=self._priority):
+                if self._add_one(unit):
+                    progress = True
+
+    def _priority(self, unit: Unit):
+        return (self.b.rate(unit), unit.id) if self.w.fairness > 0 else (unit.id,)
+
+    def _add_one(self, unit: Unit) -> bool:
+        b = self.b
+        known = sorted(b.workers_of(unit.id))
+        others = [w.id for w in self.p.workers if w.id not in known and b.spare(w.id) >= 30]
+        for group in (known, others if self._new_pair_allowed(unit) else []):
+            options = []
+            for worker_id in group:
+                if b.spare(worker_id) < 30:
+                    continue
+                for course in unit.courses:
+                    if (unit.id, course.id) not in b.taken:
+                        options.append((-self._shape(worker_id, unit, course), worker_id, course.id))
+            for _score, worker_id, course_id in sorted(options):
+                if not b.blocker(worker_id, unit, b.courses[unit.id, course_id]):
+                    b.place(worker_id, unit, b.courses[unit.id, course_id])
+                    return True
+        return False
+
+    # --- 5. Balance ----------------------------------------------------------------
+
+    def balance(self) -> None:
+        if self.w.fairness <= 0:
+            return
+        b = self.b
+        deadline = self.started + self.p.time_budget
+        tried: set[int] = set()
+        while time.monotonic() < deadline:
+            pending = [u for u in self.p.units if u.courses and u.id not in tried and b.got_minutes(u.id) < u.need]
+            if not pending:
+                return
+            worst = min(pending, key=lambda u: (b.rate(u), u.id))
+            if not self._swap_for(worst):
+                tried.add(worst.id)
+            fraction = min(1.0, (time.monotonic() - self.started) / self.p.time_budget)
+            self.report(0.7 + 0.28 * fraction, "Équilibrage entre élèves")
+
+    def _swap_for(self, unit: Unit) -> bool:
+        """Give the worst-served unit a course held by a better-served one, on the same AESH."""
+        b = self.b
+        rate = b.rate(unit)
+        known = sorted(b.workers_of(unit.id))
+        groups = [known] + ([[w.id for w in self.p.workers if w.id not in known]]
+                            if self._new_pair_allowed(unit) else [])
+        stability = self.w.stability if self.current else 0
+        for group in groups:
+            for worker_id in group:
+                held = sorted(b.placements[worker_id], key=lambda p: -b.rate(b.units[p.unit_id]))
+                for victim in held:
+                    other = b.units[victim.unit_id]
+                    if other.id == unit.id:
+                        continue
+                    after = (b.got_minutes(other.id) - victim.minutes) / other.need
+                    if after < rate + 0.05 * (1 + stability):
+                        break  # sorted by rate: no better-served pupil left on this AESH
+                    b.remove(victim)
+                    for course in sorted(unit.courses, key=lambda c: -_overlap(c, victim)):
+                        if not b.blocker(worker_id, unit, course):
+                            b.place(worker_id, unit, course)
+                            if b.rate(unit) > rate:
+                                return True
+                    b.place(worker_id, other, b.courses[other.id, victim.course_id])
+        return False
+
+    # --- Final check -----------------------------------------------------------------
+
+    def repair(self) -> None:
+        """Every worker's whole week through rules.check_timetable; a week that fails loses its
+        latest placements until it passes (never expected: the day rules were checked)."""
+        notified = self.b.notified()
+        for worker_id in list(self.b.placements):
+            while self.b.week_errors(worker_id, notified):
+                latest = max(self.b.placements[worker_id], key=lambda p: self.b.stamp[p])
+                self.b.remove(latest)
+
+
+def _day_masks(unit: Unit, board: Board) -> dict[int, int]:
+    days: dict[int, int] = defaultdict(int)
+    for course in unit.courses:
+        if (unit.id, course.id) not in board.taken:
+            days[course.weekday] |= mask(course.start, course.end)
+    return days
+
+
+def _overlap(course: Course, placement: Placement) -> int:
+    if course.weekday != placement.weekday:
+        return -1
+    return max(0, min(course.end, placement.end) - max(course.start, placement.start))
+
+
+__all__ = ["Cancelled", "Progress", "plan", "rules"]

@@ -1,0 +1,94 @@
+"""Figures of a plan: coverage, worst pupil, AESH per pupil, rule violations, gaps, changes."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from missions import rules
+from planner.problem import Placement, Plan, Problem, rule_slot
+
+
+@dataclass(frozen=True)
+class Figures:
+    coverage: float         # covered / notified minutes, over every pupil
+    worst: float            # the worst-served pupil's rate
+    aesh_per_pupil: float   # distinct AESH per pupil served
+    violations: int         # messages of missions.rules, plus a course covered twice
+    gap_minutes: int        # idle minutes inside AESH days
+    pupils_unserved: int
+
+
+def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[Placement]) -> list[str]:
+    """Every hard rule of missions.rules on each AESH's week, and no course served twice."""
+    units = {u.id: u for u in problem.units}
+    workers = {w.id: w for w in problem.workers}
+    notified = {p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.pupil_ids}
+    per_worker = defaultdict(list)
+    errors = []
+    seen: dict[tuple[int, int], int] = {}
+    for placement in placements:
+        per_worker[placement.worker_id].append(rule_slot(problem, units[placement.unit_id], placement))
+        if (placement.unit_id, placement.course_id) in seen:
+            errors.append(f"Cours {placement.course_id} de l'unité {placement.unit_id} servi deux fois.")
+        seen[placement.unit_id, placement.course_id] = placement.worker_id
+        unavailable = workers[placement.worker_id].unavailable
+        for weekday, start, end, week in unavailable:
+            if (weekday == placement.weekday and start < placement.end and placement.start < end
+                    and (not week or not placement.week or week == placement.week)):
+                errors.append(f"AESH {placement.worker_id} indisponible sur un créneau proposé.")
+    for worker_id, slots in per_worker.items():
+        worker = workers[worker_id]
+        errors.extend(rules.check_timetable(
+            slots, contract_weekly_hours=Decimal(worker.capacity) / 60, lunch_duty=worker.lunch_duty,
+            notified=notified, travel_minutes=problem.travel, limits=problem.limits,
+        ).errors)
+    for unit in problem.units:  # notified hours across AESH
+        weeks = {rules.WEEK_A: 0, rules.WEEK_B: 0}
+        for placement in placements:
+            if placement.unit_id == unit.id:
+                for week in ((placement.week,) if placement.week else weeks):
+                    weeks[week] += placement.minutes
+        if unit.exclusive and max(weeks.values()) > unit.need:
+            errors.append(f"Unité {unit.id} : au-delà des heures notifiées.")
+    return errors
+
+
+def figures(problem: Problem, plan: Plan) -> Figures:
+    got = defaultdict(float)
+    pairs = defaultdict(set)
+    for placement in plan.placements:
+        got[placement.unit_id] += placement.minutes / (1 if not placement.week else 2)
+        pairs[placement.unit_id].add(placement.worker_id)
+    units = [u for u in problem.units if u.need]
+    need = sum(u.need * len(u.pupil_ids) for u in units)
+    covered = sum(min(got[u.id], u.need) * len(u.pupil_ids) for u in units)
+    served = [u for u in units if pairs[u.id]]
+    days = defaultdict(list)
+    for placement in plan.placements:
+        days[placement.worker_id, placement.weekday, placement.week].append(placement)
+    gaps = 0
+    for day in days.values():
+        day.sort(key=lambda p: p.start)
+        gaps += sum(max(0, b.start - a.end) for a, b in itertools.pairwise(day))
+    return Figures(
+        coverage=covered / need if need else 1.0,
+        worst=min((min(got[u.id], u.need) / u.need for u in units), default=1.0),
+        aesh_per_pupil=(sum(len(pairs[u.id]) * len(u.pupil_ids) for u in served)
+                        / max(1, sum(len(u.pupil_ids) for u in served))),
+        violations=len(rule_violations(problem, plan.placements)),
+        gap_minutes=gaps,
+        pupils_unserved=sum(len(u.pupil_ids) for u in units if not pairs[u.id]),
+    )
+
+
+def changed_share(before: tuple[Placement, ...], after: tuple[Placement, ...],
+                  ignore_worker: int | None = None) -> float:
+    """Share of the slots of `before` (other than those of ignore_worker) that `after` no longer has."""
+    kept = {p.key for p in after}
+    considered = [p for p in before if p.worker_id != ignore_worker]
+    if not considered:
+        return 0.0
+    return sum(1 for p in considered if p.key not in kept) / len(considered)

@@ -1,0 +1,169 @@
+"""Pages of the planner (the pôle's coordination only): runs, proposal, acceptance,
+absences and their replacements."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aesh.models import Absence, Aesh
+from eleves.enums import JournalAction
+from eleves.journal import journal
+from hours import selectors as hours_selectors
+from missions import perms
+from pial.forms import add_service_errors, posted
+from planner import inputs, replacement, services
+from planner.forms import AbsenceForm, RunForm
+from planner.models import PlannerRun, RunState
+from planner.presenters import ProposalView, lost_rows
+from planner.problem import Weights
+
+
+def _require(request) -> None:
+    if not perms.can_plan(request.scope):
+        raise PermissionDenied
+
+
+def _run(request, pk: int) -> PlannerRun:
+    _require(request)
+    return get_object_or_404(PlannerRun.objects.visible_to(request.scope), pk=pk)
+
+
+def planner(request):
+    """Start a run; recent runs; what blocks the planning of some records."""
+    _require(request)
+    today = timezone.localdate()
+    form = RunForm(posted(request), today=today)
+    if request.method == "POST" and form.is_valid():
+        weights = Weights(**{name: form.cleaned_data[name] for name in services.WEIGHT_NAMES})
+        try:
+            run = services.run_start(scope=request.scope, user=request.user, start_date=form.cleaned_data["start_date"],
+                                     weights=weights)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("planner:run", pk=run.pk)
+    loaded = inputs.load(request.scope, form.initial.get("start_date") or form.fields["start_date"].initial)
+    return render(request, "planner/start.html", {
+        "form": form, "runs": PlannerRun.objects.visible_to(request.scope).select_related("created_by")[:8],
+        "blockers": loaded.blockers, "pupils": sum(len(u.pupil_ids) for u in loaded.problem.units),
+        "workers": len(loaded.problem.workers),
+    })
+
+
+def run_detail(request, pk: int):
+    run = _run(request, pk)
+    if run.state != RunState.DONE:
+        return render(request, "planner/progress.html", {"run": run})
+    view = ProposalView.build(run, request.scope)
+    journal(request, JournalAction.LIST, detail=f"planificateur : proposition {run.pk}")
+    return render(request, "planner/proposal.html", {"run": run, "view": view})
+
+
+def run_status(request, pk: int):
+    run = _run(request, pk)
+    return JsonResponse({"state": run.state, "label": run.get_state_display(), "progress": run.progress,
+                         "step": run.step})
+
+
+@require_POST
+def run_cancel(request, pk: int):
+    run = _run(request, pk)
+    if run.is_active:
+        services.run_cancel(run=run)
+        messages.info(request, "Annulation demandée : le calcul s'arrête à sa prochaine étape.")
+    return redirect("planner:run", pk=run.pk)
+
+
+@require_POST
+def run_accept(request, pk: int):
+    run = _run(request, pk)
+    if run.state != RunState.DONE:
+        messages.error(request, "Cette proposition n'est pas prête.")
+        return redirect("planner:run", pk=run.pk)
+    add = [int(v) for v in request.POST.getlist("add") if v.isdigit()]
+    drop = [int(v) for v in request.POST.getlist("drop") if v.isdigit()]
+    if not add and not drop:
+        messages.error(request, "Cochez au moins une ligne de la proposition.")
+        return redirect("planner:run", pk=run.pk)
+    done, failures = services.accept(run=run, scope=request.scope, user=request.user, add=add, drop=drop)
+    if done:
+        messages.success(request, f"{done} ligne(s) appliquée(s) aux emplois du temps ; les AESH concernés sont "
+                                  "prévenus.")
+    for failure in failures[:20]:
+        messages.error(request, failure)
+    if len(failures) > 20:
+        messages.error(request, f"… et {len(failures) - 20} autre(s) ligne(s) refusée(s).")
+    return redirect("missions:dashboard")
+
+
+# --- Absences -----------------------------------------------------------------------------
+
+def absences(request):
+    _require(request)
+    scope = request.scope
+    today = timezone.localdate()
+    initial = {k: request.GET[k] for k in ("aesh", "start_date", "end_date", "reason") if request.GET.get(k)}
+    form = AbsenceForm(posted(request), scope=scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        absence = form.save(commit=False)
+        absence.created_by = request.user
+        try:
+            services.absence_save(absence=absence)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("planner:absence", pk=absence.pk)
+    since = today - datetime.timedelta(days=14)
+    declared = hours_selectors.declared_absences(Aesh.objects.visible_to(scope), since=since)
+    return render(request, "planner/absences.html", {
+        "form": form, "absences": Absence.objects.visible_to(scope).select_related("aesh")
+        .filter(end_date__gte=today - datetime.timedelta(days=30))[:50], "declared": declared,
+    })
+
+
+def absence_detail(request, pk: int):
+    _require(request)
+    absence = get_object_or_404(Absence.objects.visible_to(request.scope).select_related("aesh"), pk=pk)
+    day = max(absence.start_date, timezone.localdate())
+    loaded = inputs.load(request.scope, day)
+    losses = replacement.losses(loaded.problem, absence.aesh_id)
+    rows = lost_rows(losses, loaded.problem, request.scope)
+    journal(request, JournalAction.LIST, detail=f"remplacement de l'absence {absence.pk}")
+    return render(request, "planner/absence.html", {"absence": absence, "rows": rows, "day": day})
+
+
+@require_POST
+def absence_replace(request, pk: int):
+    _require(request)
+    scope = request.scope
+    absence = get_object_or_404(Absence.objects.visible_to(scope), pk=pk)
+    unit_id, candidate_id = request.POST.get("unit", ""), request.POST.get("candidate", "")
+    if not (unit_id.isdigit() and candidate_id.isdigit()):
+        messages.error(request, "Choisissez un·e remplaçant·e.")
+        return redirect("planner:absence", pk=pk)
+    day = max(absence.start_date, timezone.localdate())
+    loaded = inputs.load(scope, day)
+    loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id) if x.unit_id == int(unit_id)), None)
+    candidate = loss and next((c for c in loss.candidates if c.worker_id == int(candidate_id)), None)
+    if candidate is None:
+        messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
+        return redirect("planner:absence", pk=pk)
+    unit = next(u for u in loaded.problem.units if u.id == loss.unit_id)
+    chosen = [p for p in loss.placements if p.course_id in candidate.course_ids]
+    done, failures = services.replace_with(
+        absence=absence, candidate_id=candidate.worker_id,
+        unit={"pupils": list(unit.pupil_ids), "exclusive": unit.exclusive}, placements=chosen, user=request.user)
+    if done:
+        messages.success(request, f"{done} créneau(x) de remplacement proposé(s) jusqu'au "
+                                  f"{absence.end_date:%d/%m/%Y} ; l'AESH est prévenu·e.")
+    for failure in failures:
+        messages.error(request, failure)
+    return redirect("planner:absence", pk=pk)
+
