@@ -291,3 +291,49 @@ def test_imports_left_between_two_steps_are_deleted_with_their_rows(client_as, w
     assert import_jobs.purge_stale() == 1
     assert list(SpreadsheetImport.objects.values_list("token", flat=True)) == [recent]
     assert sorted(p.name for p in _staging.iterdir()) == [f"{recent}.json.gz"]
+
+
+# --- Formats and big previews --------------------------------------------------------------
+
+def test_an_old_xls_workbook_imports_like_the_others(client_as, world):
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Besoins_eleves")
+    table = [["Besoins élèves — rentrée 2026"], [],
+             ["Élève", "Date de naissance", "Établissement", "Type d'aide", "Heures notifiées", "Début", "Fin"],
+             ["LEFÈVRE Chloé", datetime.date(2016, 3, 14), world.schools_a[0].uai, "I", 12.5,
+              datetime.date(2025, 9, 1), datetime.date(2028, 8, 31)]]
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, dates if isinstance(value, datetime.date) else xlwt.Style.default_style)
+    out = io.BytesIO()
+    book.save(out)
+    client = client_as("coordinator_a")
+    token = _token(_upload(client, world, out.getvalue(), name="besoins.xls"))
+    assert client.post(reverse("eleves:import_preview", args=[token])).status_code == 302
+    notification = Notification.objects.get()
+    assert (str(notification.student), notification.weekly_hours, notification.start_date) == (
+        "LEFÈVRE Chloé", 12.5, datetime.date(2025, 9, 1))
+
+
+def test_a_big_preview_shows_its_rows_a_page_at_a_time(client_as, world, settings):
+    _limit(settings, IMPORT_BACKGROUND_ROWS=1000)
+    client = client_as("coordinator_a")
+    rows = needs_rows(world.schools_a, 250)
+    for row in rows[200:]:
+        row[1] = "31/02/2016"  # 50 rows with an impossible birth date
+    token = _token(_upload(client, world, needs_csv(rows)))
+    client.post(reverse("eleves:import_mapping", args=[token]), MAPPING)
+    url = reverse("eleves:import_preview", args=[token])
+    first = _html(client.get(url))
+    assert "50 erreur(s) : rien ne sera enregistré" in first and "250 ligne(s), page 1 sur 3" in first
+    assert first.count('<td>MARTIN') == 10  # 100 rows shown, one in ten a MARTIN
+    errors = _html(client.get(url, {"lignes": "erreurs"}))
+    assert "Seulement les lignes en erreur" in errors and "· 50 ligne(s)</p>" in errors
+    assert errors.count('<td>MARTIN') == 5 and "<td>203</td>" in errors and "<td>202</td>" not in errors
+    assert client.get(url, {"page": "999999999999999999999"}).status_code == 200
+    assert count_queries(lambda: client.get(url)) == count_queries(lambda: client.get(url, {"page": "3"}))
