@@ -9,6 +9,7 @@ reader pial used before (kept here as the yardstick).
 
 import datetime
 import io
+import os
 import time
 from decimal import Decimal
 from functools import partial
@@ -75,7 +76,8 @@ def test_20000_pupils_import_whole(settings, tmp_path, fmt):
     user = MembershipFactory(role=Role.COORDINATOR, pole=pole).user
     rows = needs_rows(schools, ROWS)
     data = export_table("xlsx", HEADER, rows, "Besoins_élèves") if fmt == "xlsx" else needs_csv(rows)
-    print(f"\n{ROWS} élèves en {fmt.upper()} ({len(data) / 1024 / 1024:.1f} Mo) :")
+    print(f"\n{ROWS} élèves en {fmt.upper()} ({len(data) / 1024 / 1024:.1f} Mo), charge de la machine "
+          f"{os.getloadavg()[0]:.1f} :")
     totals = []
     for attempt in ("premier import", "même fichier"):
         timings = {}
