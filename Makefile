@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1:8000
 
-.PHONY: run test test-browser lint bench bench-pg install install-dev browser demo worker beat serve clean
+.PHONY: run checks test test-fast test-browser lint bench bench-pg install install-dev browser demo worker beat serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,15 +43,26 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 
-test: install-dev browser
+# Two processes by default (pytest-xdist; the machines have 2 cores): PYTEST_JOBS=0 runs in one.
+PYTEST_JOBS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_JOBS) --durations=15
+
+checks: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+
+# Everything, the browser journeys included (about 4 minutes on 2 cores).
+test: checks browser
+	$(PYTEST)
+
+# Everything but the browser journeys (about 2 minutes): CI's first pass, and a quick check.
+test-fast: checks
+	$(PYTEST) -m "not browser"
 
 # The browser journeys alone (journeys/), screenshots under var/journeys/.
 test-browser: install-dev browser
-	$(BIN)/python -m pytest -m browser
+	$(PYTEST) -m browser
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs

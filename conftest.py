@@ -1,7 +1,9 @@
 """Shared test fixtures: factories, logged-in clients per role, real-service guards."""
 
+import copy
 import os
 import socket
+import uuid
 
 import pytest
 
@@ -18,6 +20,15 @@ def _tasks_inline(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _cache_per_test(settings):
+    """Each test its own cache key prefix: parallel test processes share one Redis database."""
+    caches = copy.deepcopy(settings.CACHES)
+    for alias in caches.values():
+        alias["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)
@@ -71,4 +82,4 @@ def postgres_db(db):
         skip_or_fail(f"Test réservé à PostgreSQL (base actuelle : {connection.vendor})")
 
 
-pytest_plugins = ["pial.tests.fixtures"]
+pytest_plugins = ["pial.tests.fixtures", "pial.tests.strictness"]

@@ -180,10 +180,10 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
         plan.append((base + i, school, pole, "INDIVIDUELLE" if individual else "MUTUALISEE",
                      rng.choice([6, 9, 12, 15, 18]) if individual else None,
                      rentree - datetime.timedelta(days=rng.randint(-60, 300))))
-    rows += _insert(Student, ["id", "first_name", "last_name", "birth_date", "school_id", "level", "class_name",
-                              "ulis_id", "ine", "referent_id", "left_on", "created_at", "updated_at"],
+    rows += _insert(Student, ["id", "first_name", "last_name", "birth_date", "school_id", "level", "level_raw",
+                              "class_name", "ulis_id", "ine", "referent_id", "left_on", "created_at", "updated_at"],
                     ((sid, "Lou", f"Eleve{sid}", datetime.date(2015, 1, 1) + datetime.timedelta(days=sid % 2000),
-                      school, "CE1", "", None, "", None, None, now, now) for sid, school, *_ in plan))
+                      school, "CE1", "", "", None, "", None, None, now, now) for sid, school, *_ in plan))
     rows += _insert(Notification, ["id", "student_id", "state", "decision_date", "start_date", "end_date", "aid_kind",
                                    "weekly_hours", "activities", "lunch_aid", "mdph_reference", "imported",
                                    "created_at"],

@@ -52,7 +52,9 @@ def term(django_db_setup, django_db_blocker):
                   for _ in range(AESH_COUNT * WEEKS)]
         sheets = Timesheet.objects.bulk_create(
             Timesheet(aesh=a, week_start=start + datetime.timedelta(weeks=w), state=states[i * WEEKS + w],
+                      submitted_at=now if states[i * WEEKS + w] != TimesheetState.DRAFT else None,
                       validated_at=now if states[i * WEEKS + w] == TimesheetState.VALIDATED else None,
+                      validated_by=coordinator if states[i * WEEKS + w] == TimesheetState.VALIDATED else None,
                       planned_minutes=900, accompaniment_minutes=900 - 60 * (w % 3 == 0),
                       unexplained_minutes=60 * (w % 3 == 0), connexe_minutes=rng.choice([0, 30, 90]),
                       main_school=schools[i % SCHOOLS])

@@ -63,7 +63,8 @@ class Timesheet(models.Model):
     training_minutes = models.PositiveIntegerField("formation", default=0)
     submitted_at = models.DateTimeField("transmise le", null=True, blank=True)
     validated_at = models.DateTimeField("validée le", null=True, blank=True)
-    validated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    # PROTECT: a validated week names who validated it (constraint); accounts are deactivated, not deleted.
+    validated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                      verbose_name="validée par")
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -78,10 +79,41 @@ class Timesheet(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["aesh", "week_start"], name="timesheet_one_per_week",
                                     violation_error_message="Cette semaine existe déjà pour cet·te AESH."),
+            # Each state and the fields it sets, tied in the database (the services are not the only writers:
+            # the admin, a shell, an import). Reopening clears the validation; a returned week keeps
+            # the date it was first handed in.
+            models.CheckConstraint(condition=Q(state__in=TimesheetState.values), name="timesheet_state_known",
+                                   violation_error_message="État de semaine inconnu."),
             models.CheckConstraint(
                 condition=~Q(state=TimesheetState.VALIDATED) | Q(validated_at__isnull=False),
                 name="timesheet_validated_has_date",
                 violation_error_message="Une semaine validée porte sa date de validation.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=TimesheetState.VALIDATED) | Q(validated_by__isnull=False),
+                name="timesheet_validated_has_validator",
+                violation_error_message="Une semaine validée porte le nom de qui l'a validée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=TimesheetState.VALIDATED) | Q(validated_at__isnull=True, validated_by__isnull=True),
+                name="timesheet_validation_only_when_validated",
+                violation_error_message="Seule une semaine validée porte une validation.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[TimesheetState.SUBMITTED, TimesheetState.VALIDATED])
+                | Q(submitted_at__isnull=False),
+                name="timesheet_handed_in_has_date",
+                violation_error_message="Une semaine transmise porte sa date de transmission.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=TimesheetState.DRAFT) | Q(submitted_at__isnull=True),
+                name="timesheet_draft_never_handed_in",
+                violation_error_message="Une semaine déjà transmise ne redevient pas un brouillon.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=TimesheetState.RETURNED) | ~Q(return_comment=""),
+                name="timesheet_returned_says_why",
+                violation_error_message="Une semaine renvoyée dit ce qu'il faut corriger.",
             ),
         ]
         indexes = [models.Index(fields=["state", "week_start"]), models.Index(fields=["week_start"])]

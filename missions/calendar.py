@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
 
 from missions.models import CalendarFeed, TimeSlot
-from pial.calendar import is_day_off
+from pial.calendar import is_day_off, school_holidays_known
 from pial.conf import setting, setting_date
 
 __all__ = ["build_calendar", "calendar_feed", "is_day_off", "week_letter"]
@@ -69,8 +69,9 @@ def calendar_feed(request, token: str):
     today = timezone.localdate()
     slots = list(TimeSlot.objects.filter(aesh=feed.aesh).select_related("school")
                  .exclude(valid_until__lt=today - datetime.timedelta(days=7)))
-    content = build_calendar(slots, today - datetime.timedelta(days=7),
-                             today + datetime.timedelta(days=setting("CALENDAR_DAYS_AHEAD")),
+    # Days past the school-holiday data are left out rather than guessed (the system check warns).
+    end = min(today + datetime.timedelta(days=setting("CALENDAR_DAYS_AHEAD")), school_holidays_known()[1])
+    content = build_calendar(slots, today - datetime.timedelta(days=7), end,
                              f"pial — {feed.aesh.first_name}")
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="emploi-du-temps.ics"'

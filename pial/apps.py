@@ -8,6 +8,9 @@ class PialConfig(AppConfig):
     verbose_name = "Territoire et rôles"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from pial import checks  # noqa: F401  (registers the system checks)
+
 
 class PialAdminConfig(admin_apps.AdminConfig):
     """The Django admin, with pial's scoped admin site as the default site."""

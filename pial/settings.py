@@ -396,6 +396,7 @@ PIAL = {
     "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
+    "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),
     # Spreadsheet imports: a file with more data rows is refused whole (never cut short); reading
     # stops at these many columns, seconds and megabytes of memory (a child process); an XLSX or
     # ODS archive is refused before parsing beyond these counts, inflated sizes and ratio.

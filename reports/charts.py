@@ -30,28 +30,29 @@ def _frame(chart_id: str, title: str, summary: str, height: int, body: str) -> S
 
 
 def bars(chart_id: str, title: str, summary: str, items: list[Bar], maximum: float = 100) -> SafeString:
-    """Horizontal bars, one a row, the value written at the end."""
-    row, label_width = 30, 150
+    """Horizontal bars, one a row: the whole label on its own line above the bar (never cut),
+    the value written at the end of the bar's track."""
+    row, label_height, left = 46, 18, 4
+    track = WIDTH - left - 70
     height = max(row * len(items) + 10, 40)
-    scale = (WIDTH - label_width - 70) / (maximum or 1)
+    scale = track / (maximum or 1)
     body = []
     for index, item in enumerate(items):
         y = 5 + index * row
-        body.append(f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" font-size="13" fill="{TEXT}">'
-                    f'{escape(_short(item.label))}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 4}" width="{WIDTH - label_width - 70}" height="20" '
-                    f'fill="#eeeeee"/>')
+        body.append(f'<text x="{left}" y="{y + 13}" font-size="13" fill="{TEXT}">{escape(item.label)}</text>')
+        body.append(f'<rect x="{left}" y="{y + label_height}" width="{track}" height="20" fill="#eeeeee"/>')
         if item.value is not None:
             width = max(min(item.value, maximum), 0) * scale
-            body.append(f'<rect x="{label_width}" y="{y + 4}" width="{width:.1f}" height="20" fill="{BLUE}"/>')
-        body.append(f'<text x="{WIDTH - 64}" y="{y + 19}" font-size="13" fill="{TEXT}">{escape(item.text)}</text>')
+            body.append(f'<rect x="{left}" y="{y + label_height}" width="{width:.1f}" height="20" fill="{BLUE}"/>')
+        body.append(f'<text x="{left + track + 6}" y="{y + label_height + 15}" font-size="13" fill="{TEXT}">'
+                    f'{escape(item.text)}</text>')
     return _frame(chart_id, title, summary, height, "".join(body))
 
 
 def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, float, float]],
                 legend: tuple[str, str]) -> SafeString:
     """Two bars a row (e.g. ETP available, ETP placed), with a legend."""
-    row, label_width = 44, 150
+    row, label_width = 60, 4  # the label on its own line, then the two bars
     maximum = max([max(a, b) for _, a, b in items] + [1])
     scale = (WIDTH - label_width - 60) / maximum
     body = [f'<rect x="{label_width}" y="4" width="12" height="12" fill="{LIGHT}" stroke="{BLUE}"/>'
@@ -59,23 +60,31 @@ def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, 
             f'<rect x="{label_width + 160}" y="4" width="12" height="12" fill="{BLUE}"/>'
             f'<text x="{label_width + 178}" y="15" font-size="12" fill="{TEXT}">{escape(legend[1])}</text>']
     for index, (label, first, second) in enumerate(items):
-        y = 26 + index * row
-        body.append(f'<text x="{label_width - 8}" y="{y + 22}" text-anchor="end" font-size="13" fill="{TEXT}">'
-                    f'{escape(_short(label))}</text>')
+        y = 26 + index * row + 16
+        body.append(f'<text x="{label_width}" y="{y - 2}" font-size="13" fill="{TEXT}">{escape(label)}</text>')
         body.append(f'<rect x="{label_width}" y="{y + 2}" width="{first * scale:.1f}" height="16" fill="{LIGHT}" '
                     f'stroke="{BLUE}"/><text x="{label_width + first * scale + 6:.1f}" y="{y + 15}" font-size="11" '
                     f'fill="{TEXT}">{_num(first)}</text>')
         body.append(f'<rect x="{label_width}" y="{y + 20}" width="{second * scale:.1f}" height="16" fill="{BLUE}"/>'
                     f'<text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" font-size="11" fill="{TEXT}">'
                     f'{_num(second)}</text>')
-    return _frame(chart_id, title, summary, 30 + row * len(items), "".join(body))
+    return _frame(chart_id, title, summary, 46 + row * len(items), "".join(body))
 
 
-def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.date, float | None]]) -> SafeString:
-    """A figure per week; a hidden week (secret) leaves a gap in the line."""
-    height, left, bottom, top = 220, 50, 30, 12
-    values = [v for _, v in points if v is not None]
-    maximum = max([*values, 1])
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")  # told apart without colour
+
+
+def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.date, float | None]],
+         others: list[tuple[str, list[float | None]]] | None = None, name: str = "Ensemble") -> SafeString:
+    """A count per week, one line per series (the territory, then its parts), whole-number
+    ticks; a hidden week (secret) leaves a gap in its line."""
+    series = [(name, [v for _, v in points]), *(others or [])]
+    series = [(label, values) for label, values in series if any(v is not None for v in values)]
+    legend = 18 * len(series) if len(series) > 1 else 0
+    height, left, bottom, top = 220 + legend, 50, 30, 12 + legend
+    values = [v for _, vs in series for v in vs if v is not None]
+    ticks = _integer_ticks(max([*values, 1]))
+    maximum = ticks[-1]
     step = (WIDTH - left - 20) / max(len(points) - 1, 1)
     plot = height - bottom - top
 
@@ -83,34 +92,55 @@ def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.da
         return top + plot - value / maximum * plot
 
     body = [f'<line x1="{left}" y1="{top + plot}" x2="{WIDTH - 10}" y2="{top + plot}" stroke="{GREY}"/>']
-    for tick in (0, maximum / 2, maximum):
+    for tick in ticks:
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
-                    f'{_num(tick)}</text><line x1="{left}" y1="{y(tick):.1f}" x2="{WIDTH - 10}" y2="{y(tick):.1f}" '
+                    f'{tick}</text><line x1="{left}" y1="{y(tick):.1f}" x2="{WIDTH - 10}" y2="{y(tick):.1f}" '
                     f'stroke="#e5e5e5"/>')
-    segment: list[str] = []
-    segments = []
-    for index, (day, value) in enumerate(points):
-        if value is None:
-            if segment:
-                segments.append(segment)
-            segment = []
-            continue
-        segment.append(f"{left + index * step:.1f},{y(value):.1f}")
-        body.append(f'<circle cx="{left + index * step:.1f}" cy="{y(value):.1f}" r="3" fill="{BLUE}"/>')
+    for index, (day, _) in enumerate(points):
         if index % max(len(points) // 6, 1) == 0:
             body.append(f'<text x="{left + index * step:.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
                         f'fill="{TEXT}">{day:%d/%m}</text>')
-    if segment:
-        segments.append(segment)
-    body.extend(f'<polyline points="{" ".join(s)}" fill="none" stroke="{BLUE}" stroke-width="2"/>' for s in segments)
+    for number, (label, values_) in enumerate(series):
+        dash = DASHES[number % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if len(series) > 1:
+            ly = 10 + 18 * number
+            body.append(f'<line x1="{left}" y1="{ly}" x2="{left + 30}" y2="{ly}" stroke="{BLUE}" stroke-width="2"'
+                        f'{dash_attr}/><text x="{left + 36}" y="{ly + 4}" font-size="12" fill="{TEXT}">'
+                        f'{escape(label)}</text>')
+        segment: list[str] = []
+        segments = []
+        for index, value in enumerate(values_):
+            if value is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append(f"{left + index * step:.1f},{y(value):.1f}")
+            body.append(f'<circle cx="{left + index * step:.1f}" cy="{y(value):.1f}" r="3" fill="{BLUE}"/>')
+        if segment:
+            segments.append(segment)
+        body.extend(f'<polyline points="{" ".join(s)}" fill="none" stroke="{BLUE}" stroke-width="2"{dash_attr}/>'
+                    for s in segments)
     if not points:
         body.append(f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" font-size="13" fill="{TEXT}">'
                     'Pas encore de chiffres hebdomadaires.</text>')
     return _frame(chart_id, title, summary, height, "".join(body))
 
 
-def _short(label: str, size: int = 22) -> str:
-    return label if len(label) <= size else label[: size - 1] + "…"
+def _integer_ticks(maximum: float) -> list[int]:
+    """0, then whole steps of 1, 2 or 5 × 10ⁿ up to at least `maximum`: a count axis never
+    reads « 9,5 »."""
+    step = 1
+    while maximum / step > 5:
+        for factor in (2, 5, 10):
+            if maximum / (step * factor) <= 5:
+                step *= factor
+                break
+        else:
+            step *= 10
+    top = -(-int(maximum) // step) * step
+    return list(range(0, max(top, step) + 1, step))
 
 
 def _num(value: float) -> str:

@@ -11,34 +11,35 @@ from django.http import Http404, HttpResponse
 from eleves.enums import JournalAction
 from eleves.journal import journal
 from pial.spreadsheets import CONTENT_TYPES, export_sheets
-from reports.report import Report, Table, build, cell, chart_data
-from reports.views import report_day, report_scope
+from reports.report import HIDDEN_LABEL, Report, Table, cell, chart_data
+from reports.views import build_report, report_drill
 
 FORMATS = ("xlsx", "ods", "csv", "pdf")
 
 
-def _sheet(table: Table, first: str) -> tuple[str, list[str], list[list[object]]]:
-    header = [first, *[c.label for c in table.columns]]
+def _sheet(table: Table) -> tuple[str, list[str], list[list[object]]]:
+    header = [table.first_header, *[c.label for c in table.columns]]
     rows = [[row.label, *[cell(row, c).value if not cell(row, c).hidden else cell(row, c).text
                           for c in table.columns]] for row in table.all_rows]
     return table.title, header, rows
 
 
 def sheets_of(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
-    sheets = [_sheet(t, "Territoire") for t in report.pupil_tables]
-    sheets.append(_sheet(report.aesh_table, "Pôle ou territoire"))
-    weeks = [[p["week_start"], f"< {report.threshold}" if p["waiting_hidden"] else p["waiting"],
-              "secret" if p["pupils_hidden"] else p["coverage"]] for p in report.evolution]
-    sheets.append(("Semaine après semaine", ["Semaine du", "Élèves en attente", "Taux de couverture (%)"], weeks))
+    sheets = [_sheet(t) for t in report.pupil_tables]
+    if report.aesh_table:
+        sheets.append(_sheet(report.aesh_table))
+    if report.evolution:
+        weeks = [[p["week_start"], HIDDEN_LABEL if p["waiting"] is None else p["waiting"],
+                  HIDDEN_LABEL if p["coverage"] is None else p["coverage"]] for p in report.evolution]
+        sheets.append(("Semaine après semaine", ["Semaine du", "Élèves en attente", "Taux de couverture (%)"], weeks))
     return sheets
 
 
 def report_export(request, fmt: str):
-    scope = report_scope(request)
     if fmt not in FORMATS:
+        report_drill(request)  # refuses a reader without a report first
         raise Http404
-    day = report_day(request)
-    report = build(scope, day)
+    report, day, _ = build_report(request)
     journal(request, JournalAction.LIST, detail=f"export {fmt.upper()} : {report.title.lower()} au {day:%d/%m/%Y}")
     if fmt == "pdf":
         response = HttpResponse(render_pdf(report), content_type="application/pdf")
@@ -71,23 +72,25 @@ def render_pdf(report: Report) -> bytes:
     data = chart_data(report)
     story = [Paragraph(escape(f"{report.title} — {report.territory}"), title),
              Paragraph(f"Situation au {report.day_label}. Chiffres agrégés : aucun nom d'élève ; un effectif de "
-                       f"1 à {report.threshold - 1} élèves s'écrit « &lt; {report.threshold} ».", body),
+                       f"1 à {report.threshold - 1} élèves n'est pas publié, ni ce qui permettrait de le retrouver : "
+                       f"ces cases portent toutes la mention « {HIDDEN_LABEL} ».", body),
+             *[Paragraph(escape(note), body) for note in report.notes],
              Spacer(1, 0.3 * cm), Paragraph("Taux de couverture des heures notifiées", heading),
              _bars_drawing(data.coverage), Paragraph(escape(data.coverage_summary), small),
              Paragraph("Élèves en attente, semaine après semaine", heading), _line_drawing(data.waiting),
              Paragraph(escape(data.waiting_summary), small), Paragraph("ETP d'AESH disponibles et placés", heading),
              _pairs_drawing(data.etp), PageBreak()]
-    for table in [*report.pupil_tables, report.aesh_table]:
+    for table in [*report.pupil_tables, *([report.aesh_table] if report.aesh_table else [])]:
         story.append(Paragraph(escape(table.title), heading))
-        header = [Paragraph("<b>Territoire</b>", small)] + [Paragraph(f"<b>{escape(c.label)}</b>", small)
-                                                            for c in table.columns]
+        header = [Paragraph(f"<b>{escape(table.first_header)}</b>", small),
+                  *[Paragraph(f"<b>{escape(c.label)}</b>", small) for c in table.columns]]
         rows = [[Paragraph(escape(row.label), small), *[cell(row, c).text for c in table.columns]]
                 for row in table.all_rows]
         pdf_table = PdfTable([header, *rows], repeatRows=1)
         pdf_table.setStyle([("FONT", (0, 1), (-1, -1), "Helvetica", 7), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                             ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#929292")),
                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3e3fd")),
-                            ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7)])
+                            *([("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 7)] if table.total else [])])
         story += [pdf_table, Spacer(1, 0.4 * cm)]
     doc.build(story)
     return buffer.getvalue()

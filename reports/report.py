@@ -1,6 +1,6 @@
 """A report as tables of cells: the page, the charts and every export read these same
-cells, so their numbers are equal by construction. Confidentiality is applied here,
-once (reports.privacy)."""
+cells, so their numbers are equal by construction. Which cells are published is decided
+once per reader and day, over the reader's whole territory (reports.tree)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pial.conf import setting
-from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
-from reports import perms, privacy, selectors
+from reports import perms, selectors, tree
+from reports.tree import Node
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
+HIDDEN_LABEL = "secret"  # one label for every cell not published, whatever the reason
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    kind: str  # count (secret statistique), hours, percent, days, etp, number
-    protected_by: str | None = None  # hidden whenever this count of the row is hidden
+    kind: str  # count, hours, percent, days, etp, number
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,18 @@ class Cell:
 
 @dataclass
 class Row:
+    """A row of a table: a territory of the tree, or a row of the AESH table."""
+
     label: str
     values: dict
     hidden: set = field(default_factory=set)
     is_total: bool = False
-    key: object = None  # the territory's id, for a link to its own report
+    key: object = None       # the territory's id, for a link to its own report
+    param: str = ""          # the query parameter that opens it
+    node: Node | None = None
+
+    def is_hidden(self, key: str) -> bool:
+        return self.node.is_hidden(key) if self.node is not None else key in self.hidden
 
 
 @dataclass
@@ -49,10 +56,7 @@ class Table:
     rows: list[Row]
     total: Row | None
     grouping: str = ""
-
-    @property
-    def drillable(self) -> bool:
-        return self.grouping in ("pole", "circonscription", "departement")
+    first_header: str = "Territoire"
 
     def cells(self, row: Row) -> list[Cell]:
         return [cell(row, column) for column in self.columns]
@@ -70,20 +74,25 @@ class Table:
         return self.cells(self.total) if self.total else []
 
 
-PUPIL_COLUMNS = [
+# The waiting figures first: they are what the readers come for.
+TERRITORY_COLUMNS = [
+    Column("waiting", "En attente", "count"),
+    Column("waiting_none", "dont sans AESH", "count"),
+    Column("waiting_partial", "dont couverture partielle", "count"),
+    Column("waiting_median_days", "Attente médiane", "days"),
+    Column("waiting_longest_days", "Attente la plus longue", "days"),
     Column("pupils", "Élèves notifié·es", "count"),
     Column("individuelle", "dont aide individuelle", "count"),
     Column("mutualisee", "dont aide mutualisée", "count"),
     Column("ulis", "dont en ULIS", "count"),
-    Column("notified_minutes", "Heures notifiées / semaine", "hours", "individuelle"),
-    Column("placed_minutes", "Heures placées / semaine", "hours", "individuelle"),
-    Column("coverage", "Couverture", "percent", "individuelle"),
-    Column("waiting", "En attente", "count"),
-    Column("waiting_none", "dont sans AESH", "count"),
-    Column("waiting_partial", "dont partielle", "count"),
-    Column("waiting_median_days", "Attente médiane", "days", "waiting"),
-    Column("waiting_longest_days", "Attente la plus longue", "days", "waiting"),
+    Column("coverage", "Couverture", "percent"),
+    Column("notified_minutes", "Heures notifiées / semaine", "hours"),
+    Column("placed_minutes", "Heures placées / semaine", "hours"),
 ]
+SCHOOL_COLUMNS = [c for c in TERRITORY_COLUMNS if c.key in (
+    "waiting", "waiting_median_days", "waiting_longest_days", "pupils", "coverage", "notified_minutes",
+    "placed_minutes")]
+PUPIL_COLUMNS = TERRITORY_COLUMNS
 AESH_COLUMNS = [
     Column("headcount", "AESH sous contrat", "number"),
     Column("etp", "ETP d'accompagnement", "etp"),
@@ -97,17 +106,23 @@ AESH_COLUMNS = [
     Column("training_late", "60 h : en retard", "number"),
     Column("connexe_minutes", "Heures connexes déclarées (année)", "hours"),
 ]
-ADDITIVE = (("pupils", ("individuelle", "mutualisee")), ("waiting", ("waiting_none", "waiting_partial")))
+
+
+def _value(row: Row, key: str):
+    if key == "coverage" and row.node is not None:
+        return coverage_of(row.values)
+    return row.values.get(key)
+
+
+def coverage_of(values: dict) -> int | None:
+    notified = values.get("notified_minutes") or 0
+    return int(100 * min(values.get("placed_minutes") or 0, notified) / notified) if notified else None
 
 
 def cell(row: Row, column: Column) -> Cell:
-    value = row.values.get(column.key)
-    if column.key in row.hidden:
-        # « < 3 » where the count is small; « secret » where it is hidden to protect another.
-        threshold = setting_threshold()
-        small = column.kind == "count" and value is not None and 0 < value < threshold
-        text = f"< {threshold}" if small else "secret"
-        return Cell(text=text, value=text, hidden=True)
+    if row.is_hidden(column.key):
+        return Cell(text=HIDDEN_LABEL, value=HIDDEN_LABEL, hidden=True)
+    value = _value(row, column.key)
     if value is None:
         return Cell(text="—", value=None)
     if column.kind in ("count", "number"):
@@ -127,32 +142,6 @@ def setting_threshold() -> int:
     return int(setting("REPORT_SMALL_CELL_THRESHOLD"))
 
 
-# --- Confidentiality --------------------------------------------------------------------------------
-
-def protect_pupils(rows: list[Row], total: Row, threshold: int) -> None:
-    """Hides small counts and what would reveal them, in place. Hours, coverage and waiting
-    durations go with a count that is itself small (a pupil or two); a count hidden only
-    to protect another keeps its derived figures, which identify nobody."""
-    everything = [*rows, total]
-    values = {(i, c.key): r.values.get(c.key) for i, r in enumerate(everything) for c in PUPIL_COLUMNS
-              if c.kind in ("count", "hours")}
-    relations = [privacy.Relation((i, whole), tuple((i, p) for p in parts))
-                 for i in range(len(everything)) for whole, parts in ADDITIVE]
-    last = len(everything) - 1
-    relations += [privacy.Relation((last, c.key), tuple((i, c.key) for i in range(last)))
-                  for c in PUPIL_COLUMNS if c.kind in ("count", "hours")]
-    small = privacy.primary({k: v for k, v in values.items() if k[1] in _count_keys()}, threshold)
-    derived = {(i, c.key) for i in range(len(everything)) for c in PUPIL_COLUMNS
-               if c.protected_by and (i, c.protected_by) in small}
-    hidden = privacy.complementary(values, small | derived, relations)
-    for i, row in enumerate(everything):
-        row.hidden = {key for (index, key) in hidden if index == i}
-
-
-def _count_keys() -> set[str]:
-    return {c.key for c in PUPIL_COLUMNS if c.kind == "count"}
-
-
 # --- Assembly ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -163,12 +152,19 @@ class Report:
     period: selectors.Period
     threshold: int
     pupil_tables: list[Table]
-    aesh_table: Table
+    aesh_table: Table | None
     evolution: list[dict]
+    node: Node
+    notes: list[str] = field(default_factory=list)
+    drilled: bool = False
 
     @property
     def main(self) -> Table:
         return self.pupil_tables[0]
+
+    @property
+    def summary(self) -> Row:
+        return node_row(self.node, is_total=True)
 
     @property
     def day_label(self) -> str:
@@ -176,37 +172,124 @@ class Report:
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-LEVEL_TABLES = {
-    # level: [(title, pupil grouping)], AESH grouping
-    "pole": ([("Par établissement", "school")], None),
-    "circonscription": ([("Par pôle", "pole"), ("Par établissement", "school")], "pole"),
-    "departement": ([("Par circonscription", "circonscription")], "circonscription"),
-    "national": ([("Par département", "departement")], "departement"),
-}
-LABEL_MODELS = {"pole": Pole, "school": School, "circonscription": Circonscription, "departement": Departement}
-NO_GROUP = {"pole": "Sans pôle", "school": "—", "circonscription": "Sans circonscription", "departement": "—"}
+TITLES = {"pole": "Tableau de bord du pôle", "circonscription": "Rapport de circonscription",
+          "departement": "Rapport départemental", "national": "Rapport national", "school": "Rapport d'établissement",
+          "others": "Rapport d'établissement"}
+PARAMS = {"pole": "pole", "circonscription": "circonscription", "departement": "departement", "school": "etablissement"}
+BY = {"pole": "Par pôle", "circonscription": "Par circonscription", "departement": "Par département",
+      "school": "Par établissement", "others": "Par établissement"}
+# What a level may open on its own: always lower levels; a school from anywhere above it.
+DRILLS = {"national": ("departement", "circonscription", "pole", "school"),
+          "departement": ("circonscription", "pole", "school"), "circonscription": ("pole", "school"),
+          "pole": ("school",)}
+AESH_GROUPING = {"national": "departement", "departement": "circonscription", "circonscription": "pole"}
 
 
-def _coverage(values: dict) -> int | None:
-    notified = values.get("notified_minutes") or 0
-    return int(100 * (values.get("placed_minutes") or 0) / notified) if notified else None
+class NotInReport(LookupError):
+    """The territory asked for is not a part of the reader's report."""
 
 
-def _labels(model, scope: Scope, ids) -> dict:
-    queryset = model.objects.visible_to(scope) if model is not Departement or not scope.is_national \
-        else model.objects.all()
-    return {obj.pk: getattr(obj, "name", str(obj)) for obj in queryset.filter(pk__in=[i for i in ids if i])}
+def territory_of(scope: Scope) -> tuple[str, str]:
+    level = "national" if scope.is_national else perms.report_level(scope)
+    return level, TITLES[level]
 
 
-def _pupil_table(scope: Scope, title: str, grouping: str, found: dict, total: dict, threshold: int) -> Table:
-    labels = _labels(LABEL_MODELS[grouping], scope, found)
-    rows = [Row(label=labels.get(key, NO_GROUP[grouping]), values={**values, "coverage": _coverage(values)},
-                key=key if key in labels else None) for key, values in found.items()]
-    rows.sort(key=lambda r: r.label)
-    total_row = Row(label="Total", values={**total, "coverage": _coverage(total)}, is_total=True)
-    protect_pupils(rows, total_row, threshold)
-    return Table(key=f"eleves-{grouping}", title=f"Élèves — {title.lower()}", columns=PUPIL_COLUMNS, rows=rows,
-                 total=total_row, grouping=grouping)
+def node_row(node: Node, is_total: bool = False, label: str | None = None) -> Row:
+    values = dict(node.values)
+    return Row(label=label or ("Total" if is_total else node.label), values=values, is_total=is_total,
+               key=node.ref if node.kind in PARAMS and node.ref else None, param=PARAMS.get(node.kind, ""),
+               node=node)
+
+
+def read_tree(scope: Scope, day: datetime.date) -> tuple[str, tree.Tree]:
+    level, _ = territory_of(scope)
+    return level, tree.build_tree(scope, level, selectors.Period.around(day), setting_threshold())
+
+
+def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None,
+          territory: tree.Tree | None = None) -> Report:
+    """The report of the reader's territory, or of one of its parts (`drill`: kind, id)."""
+    level, title = territory_of(scope)
+    if territory is None:
+        _, territory = read_tree(scope, day)
+    node = territory.root
+    if drill:
+        kind, ref = drill
+        if kind not in DRILLS[level]:
+            raise NotInReport(kind)
+        found = territory.find(kind, ref)
+        if found is None:
+            if kind == "pole" and ref in territory.territory_poles:
+                found = _empty(territory, kind, ref)
+            else:
+                raise NotInReport(kind)
+        node = found
+        title = TITLES[node.kind]
+    territory.decide(node)
+    tables = _pupil_tables(territory, node)
+    period = selectors.Period.around(day)
+    label = scope.territory_label or "France entière"
+    notes = []
+    if node is not territory.root:
+        label = node.label
+        notes = _notes(scope, level, node, territory)
+    return Report(level=level if node is territory.root else node.kind, title=title, territory=label,
+                  period=period, threshold=territory.threshold, pupil_tables=tables,
+                  aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
+                  evolution=evolution(territory, scope, period) if node is territory.root else [],
+                  drilled=node is not territory.root)
+
+
+def _empty(territory: tree.Tree, kind: str, ref: int) -> Node:
+    node = Node(kind=kind, ref=ref, label=territory.territory_poles[ref], schools=[], decided=True,
+                values=dict.fromkeys(tree.ADDITIVE, 0) | {"waiting_median_days": None, "waiting_longest_days": None})
+    return node
+
+
+def _notes(scope: Scope, level: str, node: Node, territory: tree.Tree) -> list[str]:
+    where = scope.territory_label
+    if node.kind == "pole" and level != "pole":
+        inside = len(territory_pole_schools(territory, node.ref))
+        return [f"Seuls les établissements du pôle situés dans votre territoire ({where}) sont comptés : "
+                f"{inside} établissement{'s' if inside > 1 else ''}. Les AESH sont ceux du pôle entier : ils sont "
+                f"rattachés au pôle, pas à un établissement."]
+    if node.kind == "school":
+        return ["Les AESH sont rattaché·es à leur pôle : leurs effectifs se lisent dans le rapport du pôle."]
+    return []
+
+
+def territory_pole_schools(territory: tree.Tree, pole: int) -> list[int]:
+    return [pk for pk, info in territory.info.items() if info[4] == pole]
+
+
+def _pupil_tables(territory: tree.Tree, node: Node) -> list[Table]:
+    if node.leaf:
+        return [Table(key="eleves-etablissement", title="Élèves — l'établissement", columns=SCHOOL_COLUMNS,
+                      rows=[node_row(node)], total=None, grouping="", first_header="Établissement")]
+    tables = []
+    children = node.children
+    if children and not children[0].leaf:
+        kind = children[0].kind
+        tables.append(Table(key=f"eleves-{kind}", title=f"Élèves — {BY[kind].lower()}", columns=TERRITORY_COLUMNS,
+                            rows=[node_row(c) for c in children], total=node_row(node, is_total=True),
+                            grouping=kind, first_header=BY[kind].removeprefix("Par ").capitalize()))
+        if all(grand.leaf for child in children for grand in child.children):
+            for child in children:
+                tree.protect_table(child, territory.threshold)
+            rows = []
+            for child in children:
+                for leaf in child.children:
+                    label = f"{leaf.label} — {child.label}" if leaf.kind == "others" else leaf.label
+                    rows.append(node_row(leaf, label=label))
+            tables.append(_school_table(rows, node))
+    else:
+        tables.append(_school_table([node_row(c) for c in children], node))
+    return tables
+
+
+def _school_table(rows: list[Row], node: Node) -> Table:
+    return Table(key="eleves-school", title="Élèves — par établissement", columns=SCHOOL_COLUMNS, rows=rows,
+                 total=node_row(node, is_total=True), grouping="school", first_header="Établissement")
 
 
 def _aesh_values(values: dict, connexe: int) -> dict:
@@ -217,19 +300,27 @@ def _aesh_values(values: dict, connexe: int) -> dict:
             "placed_etp": (etp * placed / available) if available else Decimal(0)}
 
 
-def _aesh_table(scope: Scope, period, grouping: str | None) -> Table:
+def _aesh_table(scope: Scope, period, level: str, node: Node, territory: tree.Tree) -> Table | None:
     """AESH by group, and their total: every AESH figure adds up, so the total of a grouped
-    table is the sum of its rows (no second query)."""
+    table is the sum of its rows (no second query). AESH belong to their home pôle."""
+    if node.leaf:
+        return None
+    if node is territory.root:
+        poles = selectors.pole_ids(scope)
+        grouping = AESH_GROUPING.get(level)
+    else:
+        poles = sorted({n.ref for n in node.walk() if n.kind == "pole" and n.ref} | (
+            {node.ref} if node.kind == "pole" else set()))
+        grouping = {"departement": "circonscription", "circonscription": "pole"}.get(node.kind)
     rows = []
-    poles = selectors.pole_ids(scope)
     if grouping:
         group = selectors.GROUPINGS[grouping][1]
         found = selectors.aesh_rows(scope, period, group, poles)
         connexe = selectors.connexe_minutes(scope, period, group, poles)
-        labels = _labels(LABEL_MODELS[grouping], scope, found)
-        rows = sorted((Row(label=labels.get(key, NO_GROUP[grouping]), values=_aesh_values(values, connexe.get(key)),
-                           key=key if key in labels else None) for key, values in found.items()),
-                      key=lambda r: r.label)
+        labels = _aesh_labels(grouping, found, territory)
+        rows = sorted((Row(label=labels.get(key) or tree.NO_GROUP[grouping],
+                           values=_aesh_values(values, connexe.get(key)), key=key if key in labels else None,
+                           param=PARAMS[grouping]) for key, values in found.items()), key=lambda r: r.label)
         summed = {key: sum((values[key] for values in found.values()), start=type(zero)(0))
                   for key, zero in selectors.aesh_total_zero().items()}
         total_row = Row(label="Total", values=_aesh_values(summed, sum(v or 0 for v in connexe.values())),
@@ -239,32 +330,61 @@ def _aesh_table(scope: Scope, period, grouping: str | None) -> Table:
                                                            selectors.connexe_minutes(scope, period, None, poles)[None]),
                         is_total=True)
     return Table(key="aesh", title="AESH", columns=AESH_COLUMNS, rows=rows, total=total_row,
-                 grouping=grouping or "")
+                 grouping=grouping or "", first_header="Pôle ou territoire")
 
 
-def territory_of(scope: Scope) -> tuple[str, str]:
-    level = "national" if scope.is_national else perms.report_level(scope)
-    titles = {"pole": "Tableau de bord du pôle", "circonscription": "Rapport de circonscription",
-              "departement": "Rapport départemental", "national": "Rapport national"}
-    return level, titles[level]
+def _aesh_labels(grouping: str, found: dict, territory: tree.Tree) -> dict:
+    from pial.models import Circonscription, Departement, Pole
+
+    model = {"pole": Pole, "circonscription": Circonscription, "departement": Departement}[grouping]
+    ids = [k for k in found if k]
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def build(scope: Scope, day: datetime.date) -> Report:
-    level, title = territory_of(scope)
-    period = selectors.Period.around(day)
-    threshold = setting_threshold()
-    groupings, aesh_grouping = LEVEL_TABLES[level]
-    by_group, total = selectors.pupil_figures(scope, period, [selectors.GROUPINGS[g][0] for _, g in groupings])
-    tables = [_pupil_table(scope, title_, grouping, found, dict(total), threshold)
-              for (title_, grouping), found in zip(groupings, by_group, strict=True)]
-    evolution = selectors.evolution(scope, period)
-    for point in evolution:
-        point["coverage"] = _coverage(point)
-        point["waiting_hidden"] = 0 < (point["waiting"] or 0) < threshold
-        point["pupils_hidden"] = 0 < (point["pupils"] or 0) < threshold
-    return Report(level=level, title=title, territory=scope.territory_label or "France entière", period=period,
-                  threshold=threshold, pupil_tables=tables, aesh_table=_aesh_table(scope, period, aesh_grouping),
-                  evolution=evolution)
+def key_figures(report: Report) -> list[tuple[str, Cell]]:
+    """The figures at the top of the page, the waiting list first: cells of the tables."""
+    columns = {c.key: c for c in TERRITORY_COLUMNS}
+    summary = report.summary
+    figures = [(label, cell(summary, columns[key])) for label, key in (
+        ("Élèves en attente", "waiting"), ("Attente médiane", "waiting_median_days"),
+        ("Élèves notifié·es", "pupils"), ("Taux de couverture", "coverage"))]
+    if report.aesh_table:
+        aesh = {c.key: c for c in AESH_COLUMNS}
+        total = report.aesh_table.total
+        figures += [(label, cell(total, aesh[key])) for label, key in (
+            ("AESH sous contrat", "headcount"), ("ETP d'accompagnement", "etp"),
+            ("Heures connexes déclarées", "connexe_minutes"))]
+    return figures
+
+
+# --- Over the year --------------------------------------------------------------------------------
+
+def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
+    """The reader's own territory week by week, from the weekly table (one query). Each week
+    is protected as the day's report would be: the table of the territory and its first parts,
+    with that week's figures (reports.tree.protect_table), so a week shows what the report of
+    its day shows."""
+    weeks = selectors.weekly_figures(scope, period, tree.weekly_groupings(territory))
+    points = []
+    for week_start, grouped in weeks:
+        root = tree.week_root(territory, grouped)
+        tree.protect_table(root, territory.threshold)
+        points.append({"week_start": week_start, "waiting": None if root.is_hidden("waiting") else
+                       root.values["waiting"], "coverage": None if root.is_hidden("coverage") else
+                       coverage_of(root.values), "pupils": root.values["pupils"],
+                       "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
+                                 for c in root.children}})
+    return points
+
+
+def part_series(report: Report, limit: int = 5) -> list[tuple[str, list[int | None]]]:
+    """The waiting of the territory's largest parts, week by week (hidden weeks: None)."""
+    sizes: dict[str, int] = {}
+    for point in report.evolution:
+        for label, (_, pupils) in point["parts"].items():
+            sizes[label] = max(sizes.get(label, 0), pupils)
+    labels = sorted(sizes, key=lambda label: (-sizes[label], label))[:limit]
+    return [(label, [p["parts"].get(label, (None, 0))[0] for p in report.evolution]) for label in labels]
 
 
 @dataclass(frozen=True)
@@ -272,6 +392,7 @@ class ChartData:
     coverage: list[tuple[str, int | None, str]]            # label, percent (None: secret), text
     etp: list[tuple[str, float, float]]                    # label, available, placed
     waiting: list[tuple[datetime.date, int | None]]        # week, waiting pupils (None: secret)
+    parts: list[tuple[str, list[int | None]]]              # the same for the largest parts
     coverage_summary: str
     etp_summary: str
     waiting_summary: str
@@ -285,20 +406,28 @@ def chart_data(report: Report) -> ChartData:
     for row in table.rows:
         shown = cell(row, coverage_column)
         coverage.append((row.label, None if shown.hidden or shown.value is None else shown.value, shown.text))
-    total = cell(table.total, coverage_column)
-    etp_rows = report.aesh_table.rows or [report.aesh_table.total]
-    etp = [(r.label if not r.is_total else report.territory, float(r.values["etp"]), float(r.values["placed_etp"]))
-           for r in etp_rows]
-    waiting = [(p["week_start"], None if p["waiting_hidden"] else p["waiting"]) for p in report.evolution]
+    total = cell(report.summary, coverage_column)
+    etp = []
+    if report.aesh_table:
+        etp_rows = report.aesh_table.rows or [report.aesh_table.total]
+        etp = [(r.label if not r.is_total else report.territory, float(r.values["etp"]),
+                float(r.values["placed_etp"])) for r in etp_rows]
+    waiting = [(p["week_start"], p["waiting"]) for p in report.evolution]
     last = next((v for _, v in reversed(waiting) if v is not None), None)
+    shown_weeks = sum(1 for _, v in waiting if v is not None)
+    parts = part_series(report) if report.evolution else []
+    parts_text = "".join(f" {label} : dernière valeur publiée {next((v for v in reversed(vs) if v is not None), None)}."
+                         .replace("None", HIDDEN_LABEL) for label, vs in parts)
     return ChartData(
         coverage=coverage,
         etp=etp,
         waiting=waiting,
+        parts=parts,
         coverage_summary=f"Couverture des heures notifiées : {total.text} pour l'ensemble ; "
                          + "; ".join(f"{label} : {text}" for label, _, text in coverage[:30]) + ".",
-        etp_summary="; ".join(f"{label} : {a:.1f} ETP disponibles, {b:.1f} placés".replace(".", ",")
-                              for label, a, b in etp[:30]) + ".",
-        waiting_summary=(f"{len(waiting)} semaines depuis la rentrée ; dernière valeur : {last} élèves en attente."
+        etp_summary=("; ".join(f"{label} : {a:.1f} ETP disponibles, {b:.1f} placés".replace(".", ",")
+                               for label, a, b in etp[:30]) + ".") if etp else "",
+        waiting_summary=(f"{len(waiting)} semaines depuis la rentrée, {shown_weeks} publiables ; dernière valeur "
+                         f"publiée : {last if last is not None else HIDDEN_LABEL} élèves en attente." + parts_text
                          if waiting else "Pas encore de chiffres hebdomadaires pour cette année."),
     )

@@ -20,7 +20,6 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import (
     F,
-    Max,
     Sum,
     Value,
 )
@@ -90,7 +89,7 @@ PUPIL_NOTIFICATION = {
           AND x.start_date <= %(day)s AND x.end_date >= %(day)s ORDER BY x.start_date DESC, x.id DESC LIMIT 1)
     WHERE s.left_on IS NULL AND s.school_id IN ({schools})""",
 }
-PUPIL_SQL = """
+PUPIL_CTE = """
 WITH n AS ({notification}),
 a AS (SELECT DISTINCT n.student_id FROM n
       JOIN missions_assignment asg ON asg.student_id = n.student_id
@@ -108,7 +107,8 @@ y AS (SELECT {y_groups}, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT 
              (a.student_id IS NULL OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified))
              AS waiting
       FROM n LEFT JOIN a ON a.student_id = n.student_id LEFT JOIN p ON p.student_id = n.student_id)
-SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
+"""
+PUPIL_SQL = PUPIL_CTE + """SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
        COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'), COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
        COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
        COALESCE(SUM({least}(placed, CAST(notified AS INTEGER))) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
@@ -165,6 +165,57 @@ def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list
         total = _with_days(dict.fromkeys(PUPIL_KEYS[1:], 0) | {"waiting_since_median": None,
                                                               "waiting_since_first": None}, period.day)
     return by_group, total
+
+
+SCHOOL_SQL = PUPIL_CTE + """SELECT g0, CASE WHEN waiting THEN since END, COUNT(*),
+       COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'),
+       COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
+       COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
+       COALESCE(SUM({least}(placed, CAST(notified AS INTEGER))) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
+       COUNT(*) FILTER (WHERE waiting), COUNT(*) FILTER (WHERE NOT assigned),
+       COUNT(*) FILTER (WHERE assigned AND aid_kind = 'INDIVIDUELLE' AND placed < notified)
+FROM y GROUP BY g0, CASE WHEN waiting THEN since END
+"""
+ADDITIVE_KEYS = ("pupils", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes", "waiting",
+                 "waiting_none", "waiting_partial")
+
+
+@dataclass
+class SchoolFigures:
+    """One school's pupils, added up; `waiting_since` counts its waiting pupils by the day
+    their wait began (no pupil is named: a day and a number)."""
+
+    values: dict
+    waiting_since: dict[datetime.date, int]
+
+
+def school_figures_in(schools, period: Period) -> dict[int, SchoolFigures]:
+    """Every school of `schools` (a School queryset) that has a pupil with a notification in
+    force: one statement, whatever the number of schools; the reports add schools up into
+    every territory they show, so the figures of a territory are those of its schools."""
+    schools_sql, schools_params = schools.order_by().values("pk").query.sql_with_params()
+    postgres = connection.vendor == "postgresql"
+    notification = PUPIL_NOTIFICATION["postgresql" if postgres else "sqlite"]
+    sql = SCHOOL_SQL.format(notification=notification.format(schools=schools_sql, groups="sc.id AS g0"),
+                            y_groups="n.g0", greatest="GREATEST" if postgres else "MAX",
+                            least="LEAST" if postgres else "MIN")
+    found: dict[int, SchoolFigures] = {}
+    for school, since, *figures in _run(sql, schools_params, {"day": period.day, "rentree": period.start}):
+        entry = found.setdefault(school, SchoolFigures(dict.fromkeys(ADDITIVE_KEYS, 0), {}))
+        for key, value in zip(ADDITIVE_KEYS, figures, strict=True):
+            entry.values[key] += int(value or 0)
+        if since is not None:
+            day = _as_date(since)
+            entry.waiting_since[day] = entry.waiting_since.get(day, 0) + int(figures[6])
+    return found
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
 
 
 def pupil_rows(scope: Scope, period: Period, group: str) -> dict[int | None, dict]:
@@ -312,22 +363,23 @@ def connexe_minutes(scope: Scope, period: Period, group: str | None,
 
 # --- Over the year --------------------------------------------------------------------------------
 
-def evolution(scope: Scope, period: Period) -> list[dict]:
-    """A figure per week of the school year so far, from the weekly table (one query)."""
+WEEKLY_GROUPS = {"departement": "school__departement_id", "circonscription": "school__circonscription_id",
+                 "pole": "school__pole_id", "school": "school_id"}
+
+
+def weekly_figures(scope: Scope, period: Period, groupings: tuple[str, ...]) -> list[tuple[datetime.date, dict]]:
+    """The weekly table of the school year so far, week by week, added up by the first two
+    levels of parts of the reader's territory (`groupings`): one query."""
+    keys = [WEEKLY_GROUPS[g] for g in groupings]
     rows = (
         WeeklyFigure.objects.counted_in(scope)
         .filter(week_start__gte=period.start - datetime.timedelta(days=6), week_start__lte=period.day)
-        .order_by().values("week_start")
-        .annotate(sum_pupils=Sum("pupils"), sum_notified=Sum("notified_minutes"), sum_placed=Sum("placed_minutes"),
-                  sum_waiting=Sum("waiting"), latest=Max("computed_at"))
+        .order_by().values("week_start", *keys)
+        .annotate(**{f"sum_{m}": Sum(m) for m in ADDITIVE_KEYS})
         .order_by("week_start")
     )
-    return [{"week_start": r["week_start"], "pupils": r["sum_pupils"], "notified_minutes": r["sum_notified"],
-             "placed_minutes": r["sum_placed"], "waiting": r["sum_waiting"], "latest": r["latest"]} for r in rows]
-
-
-def school_figures(day: datetime.date, period: Period, scope: Scope | None = None) -> list[dict]:
-    """Per school on `day`: what the weekly table keeps (one query)."""
-    return [{"school": school, "pupils": row["pupils"], "notified_minutes": row["notified_minutes"],
-             "placed_minutes": row["placed_minutes"], "waiting": row["waiting"]}
-            for school, row in pupil_rows(scope or Scope.national(), period, "school").items()]
+    weeks: dict[datetime.date, dict] = {}
+    for row in rows:
+        weeks.setdefault(row["week_start"], {})[tuple(row[k] for k in keys)] = {
+            m: row[f"sum_{m}"] or 0 for m in ADDITIVE_KEYS}
+    return list(weeks.items())

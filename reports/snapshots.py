@@ -6,6 +6,8 @@ import datetime
 
 from django.db import transaction
 
+from pial.models import School
+from pial.scope import Scope
 from reports import selectors
 from reports.models import WeeklyFigure
 
@@ -17,9 +19,9 @@ def monday_of(day: datetime.date) -> datetime.date:
 def figures_on(day: datetime.date) -> list[WeeklyFigure]:
     """Every school's figures as they stand on `day` (one aggregate query)."""
     period = selectors.Period.around(day)
-    return [WeeklyFigure(week_start=monday_of(day), school_id=row["school"], pupils=row["pupils"],
-                         notified_minutes=row["notified_minutes"], placed_minutes=row["placed_minutes"],
-                         waiting=row["waiting"]) for row in selectors.school_figures(day, period)]
+    every = selectors.school_figures_in(School.objects.visible_to(Scope.national()), period)
+    return [WeeklyFigure(week_start=monday_of(day), school_id=school, **figures.values)
+            for school, figures in every.items()]
 
 
 @transaction.atomic

@@ -13,11 +13,8 @@ from django.utils import timezone
 
 from eleves.enums import JournalAction
 from eleves.journal import journal
-from pial.enums import Role
-from pial.models import Circonscription, Departement, Membership, Pole
-from pial.scope import Scope
-from reports import charts, perms
-from reports.report import build, chart_data
+from reports import charts, perms, tree
+from reports.report import NotInReport, Report, build, chart_data, key_figures
 
 
 def report_day(request) -> datetime.date:
@@ -29,53 +26,56 @@ def report_day(request) -> datetime.date:
     return day if datetime.date(2000, 1, 1) <= day <= today else today
 
 
-DRILL_PARAMS = ("pole", "circonscription", "departement")
+# Query parameter → the kind of territory it opens inside the reader's report.
+DRILL_PARAMS = (("pole", "pole"), ("circonscription", "circonscription"), ("departement", "departement"),
+                ("etablissement", "school"))
 
 
-# Which parts of its territory a level may open on their own: always lower levels.
-DRILLS = {"national": ("departement", "circonscription", "pole"), "departement": ("circonscription", "pole"),
-          "circonscription": ("pole",), "pole": ()}
-
-
-def report_scope(request) -> Scope:
-    """The acting scope, or one of its parts asked for with ?departement=, ?circonscription=
-    or ?pole= (a territory outside the acting scope, or not below its level, answers 404)."""
-    scope = request.scope
-    if not perms.can_view_report(scope):
+def report_drill(request) -> tuple[str, int] | None:
+    """The part of the reader's territory asked for with ?pole=, ?circonscription=,
+    ?departement= or ?etablissement= (checked against the report's own tree by `build`)."""
+    if not perms.can_view_report(request.scope):
         raise PermissionDenied
-    level = "national" if scope.is_national else perms.report_level(scope)
-    for param, model, role, field in (("pole", Pole, Role.COORDINATOR, "pole"),
-                                      ("circonscription", Circonscription, Role.INSPECTOR, "circonscription"),
-                                      ("departement", Departement, Role.GESTIONNAIRE, "departement")):
+    for param, kind in DRILL_PARAMS:
         wanted = request.GET.get(param)
         if not wanted:
             continue
-        if param not in DRILLS[level] or not wanted.isdigit():
+        if not (wanted.isascii() and wanted.isdigit()) or len(wanted) > 12:
             raise Http404
-        territory = model.objects.visible_to(scope).filter(pk=int(wanted)).first()
-        if territory is None:
-            raise Http404
-        return Scope.of(Membership(role=role, **{field: territory}))
-    return scope
+        return kind, int(wanted)
+    return None
+
+
+def build_report(request) -> tuple[Report, datetime.date, list[tuple[str, str]]]:
+    """The report the request asks for: the reader's territory, or one of its parts; a part
+    outside the reader's territory, or not below their level, answers 404."""
+    drill = report_drill(request)
+    day = report_day(request)
+    try:
+        built = build(request.scope, day, drill)
+    except NotInReport:
+        raise Http404 from None
+    params = [(param, str(drill[1])) for param, kind in DRILL_PARAMS if drill and kind == drill[0]]
+    return built, day, params
 
 
 def report(request):
     """Inspectors (circonscription), gestionnaires (département), coordination and pilots
     (pôle), national admin (every département): figures, charts, exports."""
-    scope = report_scope(request)
-    day = report_day(request)
-    built = build(scope, day)
+    built, day, drill = build_report(request)
     journal(request, JournalAction.LIST, detail=f"{built.title.lower()} au {day:%d/%m/%Y} (chiffres agrégés)")
     data = chart_data(built)
-    drill = [(name, request.GET[name]) for name in DRILL_PARAMS if request.GET.get(name)]
     return render(request, "reports/report.html", {
-        "report": built, "day": day,
+        "report": built, "day": day, "summary": built.summary,
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
                                       [charts.Bar(label, value, text) for label, value, text in data.coverage]),
         "etp_chart": charts.paired_bars("etp", "ETP d'AESH disponibles et placés", data.etp_summary, data.etp,
-                                        ("ETP disponibles", "ETP placés")),
+                                        ("ETP disponibles", "ETP placés")) if data.etp else "",
         "waiting_chart": charts.line("attente", "Élèves en attente d'un·e AESH, semaine après semaine",
-                                     data.waiting_summary, data.waiting),
+                                     data.waiting_summary, data.waiting, data.parts,
+                                     name=built.territory) if built.evolution else "",
         "chart_data": data, "drill": drill,
+        "evolution_rows": [(p, [values[i] for _, values in data.parts]) for i, p in enumerate(built.evolution)],
+        "key_figures": key_figures(built), "min_pupils": tree.min_pupils(),
         "export_query": urlencode([("date", day.isoformat()), *drill]),
     })

@@ -9,11 +9,12 @@ import threading
 from decimal import Decimal
 from unittest import mock
 
+import factory
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from aesh.enums import AbsenceReason
@@ -23,6 +24,7 @@ from eleves.tests.factories import NotificationFactory, StudentFactory
 from hours import jobs, selectors, services
 from hours.enums import Attendance, EntryKind, TimesheetAction, TimesheetState
 from hours.models import TimeEntry, Timesheet, TimesheetEvent
+from hours.tests.factories import TimesheetFactory
 from missions.models import Assignment, AssignmentKind, TimeSlot
 from pial import reminders
 from pial.models import Reminder, SchoolYear
@@ -349,6 +351,78 @@ def test_concurrent_opening_and_submitting_yield_one_week(postgres_db, crew, wor
     assert TimesheetEvent.objects.filter(action=TimesheetAction.SUBMITTED).count() == 1
 
 
+@pytest.mark.parametrize(("fields", "constraint"), [
+    ({"state": TimesheetState.VALIDATED, "submitted_at": NOW, "validated_at": NOW}, "timesheet_validated_has_validator"),
+    ({"state": TimesheetState.VALIDATED, "submitted_at": NOW, "validated_by": True}, "timesheet_validated_has_date"),
+    ({"state": TimesheetState.SUBMITTED}, "timesheet_handed_in_has_date"),
+    ({"state": TimesheetState.DRAFT, "submitted_at": NOW}, "timesheet_draft_never_handed_in"),
+    ({"state": TimesheetState.RETURNED, "submitted_at": NOW}, "timesheet_returned_says_why"),
+    ({"state": TimesheetState.SUBMITTED, "submitted_at": NOW, "validated_at": NOW},
+     "timesheet_validation_only_when_validated"),
+    ({"state": "LOST", "submitted_at": NOW}, "timesheet_state_known"),
+])
+def test_the_database_ties_each_state_to_its_fields(crew, world, fields, constraint):
+    """Not only the services: a write from the admin, a shell or an import cannot break a state."""
+    if fields.pop("validated_by", False):
+        fields["validated_by"] = world.users["coordinator_a"]
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Timesheet.objects.create(aesh=crew["lea"], week_start=WEEK_B, **fields)
+    assert not Timesheet.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["validate", "return"])
+def test_two_coordinators_deciding_the_same_week_at_once_make_one_decision(postgres_db, crew, world, second):
+    """Two coordinators click on the same transmitted week at the same moment: one decision is
+    recorded, the other is refused in French, and the week's fields agree with its state."""
+    sheet = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)
+    services.timesheet_submit(timesheet=sheet, user=world.users["aesh_a"])
+    real = services._locked
+    barrier = threading.Barrier(2, timeout=5)
+
+    def together(timesheet):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # both have read the week as transmitted before either locks it
+        return real(timesheet)
+
+    decisions = {
+        "validate": lambda who: services.timesheet_validate(timesheet=sheet, user=who),
+        "return": lambda who: services.timesheet_return(timesheet=sheet, user=who, comment="Le mardi manque."),
+    }
+    outcomes, refusals = [], []
+
+    def click(decision, who):
+        try:
+            decisions[decision](who)
+            outcomes.append(decision)
+        except ValidationError as error:
+            refusals.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    second_coordinator = world.users["coordinator_a"].__class__.objects.create_user(email="coord2@ac-test.fr")
+    with mock.patch.object(services, "_locked", together):
+        threads = [threading.Thread(target=click, args=("validate", world.users["coordinator_a"])),
+                   threading.Thread(target=click, args=(second, second_coordinator))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    sheet.refresh_from_db()
+    events = list(TimesheetEvent.objects.filter(timesheet=sheet).exclude(action=TimesheetAction.SUBMITTED)
+                  .values_list("action", flat=True))
+    assert len(events) == 1
+    if second == "validate":  # the same decision twice: recorded once, the second click is a no-op
+        assert outcomes == ["validate", "validate"] and refusals == []
+        assert sheet.state == TimesheetState.VALIDATED and events == [TimesheetAction.VALIDATED]
+    else:
+        assert len(outcomes) == 1 and len(refusals) == 1 and "Seule une semaine" in refusals[0]
+        expected = TimesheetState.VALIDATED if outcomes == ["validate"] else TimesheetState.RETURNED
+        assert sheet.state == expected
+        assert (sheet.validated_at is not None) == (expected == TimesheetState.VALIDATED)
+
+
 # --- Balances ------------------------------------------------------------------------------------
 
 def test_balance_of_a_hand_computed_year(crew, world):
@@ -476,11 +550,11 @@ def test_pages_about_weeks_never_show_pupils_to_the_coordination(client_as, lea_
 # --- Query counts ------------------------------------------------------------------------------------
 
 def _many_weeks(aesh, count, state=TimesheetState.SUBMITTED):
-    Timesheet.objects.bulk_create(
-        Timesheet(aesh=aesh, week_start=D(2026, 11, 16) - datetime.timedelta(weeks=i + 1), state=state,
-                  validated_at=NOW if state == TimesheetState.VALIDATED else None,
-                  planned_minutes=600, accompaniment_minutes=540, unexplained_minutes=60 * (i % 2),
-                  main_school=aesh.home_pole.schools.first()) for i in range(count))
+    traits = {TimesheetState.SUBMITTED: {"submitted": True}, TimesheetState.VALIDATED: {"validated": True}}[state]
+    TimesheetFactory.create_batch(count, aesh=aesh, **traits, planned_minutes=600, accompaniment_minutes=540,
+                                  unexplained_minutes=factory.Iterator([0, 60]),
+                                  week_start=factory.Iterator(D(2026, 11, 16) - datetime.timedelta(weeks=i + 1)
+                                                              for i in range(count)))
 
 
 @pytest.mark.parametrize(("who", "url_name"), [("coordinator_a", "hours:queue"),

@@ -12,12 +12,9 @@ The sweep walks the URLconf: a new URL with an object id fails
 """
 
 import datetime
-import io
 
-import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
@@ -131,10 +128,7 @@ def _row_counts():
     return {model: model.objects.count() for model in POLES_OF}
 
 
-@pytest.mark.django_db
-def test_no_role_reaches_an_object_outside_its_territory(client, settings, tmp_path):
-    settings.DEBUG = True  # seed_demo refuses to run on a production setup
-    call_command("seed_demo", stdout=io.StringIO())
+def test_no_role_reaches_an_object_outside_its_territory(demo, client, settings, tmp_path):
     settings.DEBUG = False
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     for pole in Pole.objects.all():  # what the demo does not hold: a change notice, a document

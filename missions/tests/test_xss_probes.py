@@ -12,8 +12,6 @@ import re
 import zipfile
 from collections import deque
 
-import pytest
-from django.core.management import call_command
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Cast, Concat
@@ -100,10 +98,7 @@ def _crawl(client, starts) -> tuple[int, list[str], set[str], int]:
     return len(seen), problems, kinds, escaped
 
 
-@pytest.mark.django_db
-def test_probes_come_out_as_text_everywhere(client, settings, tmp_path):
-    settings.DEBUG = True  # seed_demo refuses to run on a production setup
-    call_command("seed_demo", stdout=io.StringIO())
+def test_probes_come_out_as_text_everywhere(demo, client, settings, tmp_path):
     settings.DEBUG = False
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     assert _probe_everything() > 200

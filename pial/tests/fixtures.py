@@ -1,8 +1,13 @@
 """A small territory with one person per role, shared by the permission tests."""
 
+import io
+import sys
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from pial.enums import Role
 from pial.models import Membership, Pole, School, User
@@ -77,3 +82,36 @@ def client_as(client, world):
 
 def memberships_of(user) -> list[Membership]:
     return list(user.memberships.all())
+
+
+@pytest.fixture(scope="module")
+def _demo_module(django_db_setup, django_db_blocker):
+    """The demo, seeded once per test module inside a transaction that is rolled back after the
+    module's last test: every test of the module reads it (each in its own savepoint, as usual),
+    no other module sees it. Not for transactional tests (they would empty the tables)."""
+    from pial.celery import app as celery_app
+
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # as every test has it (root conftest)
+    with django_db_blocker.unblock(), override_settings(
+            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER=True):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+        finally:
+            celery_app.conf.task_always_eager = eager
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_module, db, settings):
+    """The demo's own data (`make run`), read-only by convention: what a test adds is rolled back."""
+    settings.DEBUG = True

@@ -9,12 +9,6 @@ from pial.models import Circonscription, Membership, Pole, School, User
 from pial.rules import uai_error
 
 
-@pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-
-
 def test_demo_builds_the_territory(demo):
     assert Circonscription.objects.count() == 2
     assert sorted(Pole.objects.values_list("kind", "degree")) == [

@@ -15,14 +15,15 @@ from django.urls import reverse
 from aesh.tests.factories import AeshFactory, AmendmentFactory, ContractFactory, TrainingFactory
 from eleves.models import AccessLog, Ulis
 from eleves.tests.factories import NotificationFactory, StudentFactory
-from hours.models import Timesheet
+from hours.tests.factories import TimesheetFactory
 from missions.models import Assignment, AssignmentKind, TimeSlot
 from pial.models import SchoolYear
 from pial.scope import Scope
 from pial.tests.helpers import count_queries
 from reports import snapshots
 from reports.models import WeeklyFigure
-from reports.report import build, cell
+from reports.report import HIDDEN_LABEL, build, cell, coverage_of
+from reports.tests.audit import audit
 
 D, T = datetime.date, datetime.time
 DAY = D(2026, 11, 25)
@@ -97,9 +98,8 @@ def dataset(world):
     ended = StudentFactory(first_name="Fini", school=a0)
     NotificationFactory(student=ended, start_date=D(2025, 9, 1), end_date=D(2026, 8, 31))
     pupil("Céleste", world.schools_b[0], hours=Decimal(6))
-    Timesheet.objects.create(aesh=lea, week_start=D(2026, 11, 16), state="SUBMITTED", connexe_minutes=90,
-                             training_minutes=60)
-    Timesheet.objects.create(aesh=max_, week_start=D(2026, 11, 16), state="DRAFT", connexe_minutes=30)
+    TimesheetFactory(aesh=lea, submitted=True, connexe_minutes=90, training_minutes=60)
+    TimesheetFactory(aesh=max_, connexe_minutes=30)
     return {"lea": lea, "max": max_, "late": late}
 
 
@@ -119,7 +119,7 @@ def test_circonscription_figures_match_the_hand_computation(dataset, world):
     assert (total["pupils"], total["individuelle"], total["mutualisee"], total["ulis"]) == (6, 5, 1, 1)
     assert total["notified_minutes"] == (12 + 6 + 9 + 6 + 10) * 60
     assert total["placed_minutes"] == (12 + 3 + 0 + 0 + 10) * 60      # Zébulon's 15 h count for 12
-    assert total["coverage"] == 58                                       # 25 / 43
+    assert coverage_of(total) == 58                                      # 25 / 43
     assert (total["waiting"], total["waiting_none"], total["waiting_partial"]) == (3, 2, 1)
     # Waiting since 1/09 (Ophélie, notified before the rentrée), 1/10 (Quasimodo), 1/11 (Bérénice).
     assert total["waiting_median_days"] == 55 and total["waiting_longest_days"] == 85
@@ -135,22 +135,18 @@ def test_circonscription_figures_match_the_hand_computation(dataset, world):
     assert aesh["placed_etp"] == Decimal("1.81") * 28 / 85
 
 
-def test_small_counts_are_hidden_and_cannot_be_subtracted(dataset, world):
+def test_small_counts_are_hidden_under_one_label_and_cannot_be_subtracted(dataset, world, settings):
+    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on its own row
     report = build(Scope.of(inspector_scope(world)), DAY)
     by_school = report.pupil_tables[1]
     a0, a1, a2 = (values(by_school, s.name) for s in world.schools_a)
-    total = values(by_school, "Total")
-    assert a0["pupils"] == "3" and a0["waiting"] == "< 3" and a0["waiting_none"] == "< 3"
-    assert a1["pupils"] == "< 3" and a2["pupils"] == "< 3" and a2["ulis"] == "< 3"
-    assert a2["coverage"] == "secret"           # one pupil's coverage would be theirs
-    assert total["waiting"] == "3"
-    # Mutualisée: a1 has the only one; the total would give it back, so the total hides it too.
-    assert a1["mutualisee"] == "< 3" and total["mutualisee"] == "< 3"
-    # And with it, the total's individuelle (6 pupils − 1): hidden to protect, not small.
-    assert total["individuelle"] == "secret" and total["coverage"] == "58 %"
-    # Pupils: 6 in all, a0 shows 3; a1 and a2 are both hidden, so neither can be subtracted back.
-    hidden_pupils = [row for row in (a0, a1, a2) if row["pupils"] == "< 3"]
-    assert len(hidden_pupils) != 1
+    assert a0["waiting"] == HIDDEN_LABEL                                    # 2 waiting
+    assert a1["pupils"] == HIDDEN_LABEL and a2["pupils"] == HIDDEN_LABEL   # 2 and 1 pupils
+    assert a2["coverage"] == HIDDEN_LABEL                                   # one pupil's coverage would be theirs
+    texts = {cell(row, c).text for table in report.pupil_tables for row in table.all_rows for c in table.columns}
+    assert "< 3" not in texts and HIDDEN_LABEL in texts                     # one label, whatever the reason
+    _, tree_ = __import__("reports.report", fromlist=["read_tree"]).read_tree(Scope.of(inspector_scope(world)), DAY)
+    assert audit(tree_).findings == []                                      # nothing can be narrowed
 
 
 def test_the_inspector_reads_their_circonscription_only(client_as, dataset, world):
@@ -251,19 +247,22 @@ def test_exports_open_and_hold_the_numbers_of_the_page(client_as, dataset, world
     assert book.sheetnames[:2] == ["Élèves — par pôle", "Élèves — par établissement"]
     rows = list(book["Élèves — par pôle"].iter_rows(values_only=True))
     assert list(rows[-1]) == expected_total
-    by_school = list(book["Élèves — par établissement"].iter_rows(values_only=True))
-    assert by_school[3][0] == "École Alpha 2" and by_school[3][1:8] == ("< 3", "< 3", 0, "< 3", "secret", "secret",
-                                                                         "secret")
+    for table in report.pupil_tables:  # every row of every table, hidden cells under the one label
+        sheet = [list(r) for r in book[table.title].iter_rows(values_only=True)][1:]
+        assert sheet == [[row.label, *[c.value for c in table.cells(row)]] for row in table.all_rows]
+    assert HIDDEN_LABEL in str(rows) and "< 3" not in str(list(book.worksheets[1].iter_rows(values_only=True)))
 
     document = load(io.BytesIO(client.get(reverse("reports:export", args=["ods"])).content))
-    assert len(document.spreadsheet.getElementsByType(Table)) == 4
+    assert len(document.spreadsheet.getElementsByType(Table)) == len(book.sheetnames)
     csv_text = client.get(reverse("reports:export", args=["csv"])).content.decode("utf-8-sig")
-    assert "\r\nTotal;6;secret;< 3;< 3;43,0;25,0;58;3;< 3;< 3;55;85\r\n" in csv_text
+    cells = report.main.total_cells
+    assert "\r\nTotal;" + ";".join([c.text for c in cells[:9]] + [str(cells[9].value)]) + ";" in csv_text
     pdf = _texts(client.get(reverse("reports:export", args=["pdf"])).content, "pdf")
-    assert "Rapport de circonscription" in pdf and "58 %" in pdf and "55 j" in pdf and "85 j" in pdf
+    assert "Rapport de circonscription" in pdf and "58 %" in pdf and HIDDEN_LABEL in pdf
 
 
-def test_formula_looking_names_are_neutralised_in_exports(client_as, dataset, world):
+def test_formula_looking_names_are_neutralised_in_exports(client_as, dataset, world, settings):
+    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on a row of its own
     school = world.schools_a[0]
     school.name = "=HYPERLINK(\"http://x\")"
     school.save()
@@ -304,15 +303,21 @@ def test_weekly_figures_are_stored_once_per_week_and_feed_the_evolution(dataset,
     weeks = sorted(set(WeeklyFigure.objects.values_list("week_start", flat=True)))
     assert weeks == [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 16), D(2026, 11, 23)]
     a0 = WeeklyFigure.objects.get(week_start=D(2026, 11, 23), school=world.schools_a[0])
-    assert (a0.pupils, a0.notified_minutes, a0.placed_minutes, a0.waiting) == (3, 27 * 60, 15 * 60, 2)
-    # Bérénice is notified from 1/11: not waiting yet on Monday 26/10, waiting after.
+    assert (a0.pupils, a0.individuelle, a0.notified_minutes, a0.placed_minutes, a0.waiting, a0.waiting_none,
+            a0.waiting_partial) == (3, 3, 27 * 60, 15 * 60, 2, 1, 1)
+    # The week of the day (stored on Wednesday 25/11, the day itself) shows what the day's report shows.
     report = build(Scope.of(inspector_scope(world)), DAY)
-    waiting = [p["waiting"] for p in report.evolution]
-    assert waiting == [3, 3, 3, 3]
+    assert len(report.evolution) == 4
+    last = report.evolution[-1]
+    assert last["waiting"] == (None if report.summary.is_hidden("waiting") else report.summary.values["waiting"])
+    assert last["coverage"] == (None if report.summary.is_hidden("coverage") else coverage_of(report.summary.values))
     assert "Semaine du 23/11/2026" in capsys.readouterr().out
 
 
 def test_charts_are_described_for_screen_readers(client_as, dataset):
+    page = client_as("inspector_a").get(reverse("reports:report")).content.decode()
+    assert page.count('<svg class="pial-chart"') == 2 and page.count("<desc id=") == 2  # no weekly figures yet
+    snapshots.store(DAY)
     page = client_as("inspector_a").get(reverse("reports:report")).content.decode()
     assert page.count('<svg class="pial-chart"') == 3 and page.count("<desc id=") == 3
     assert "<script" not in page.split("<main")[1].split("</main>")[0]
