@@ -321,9 +321,9 @@ class _Applier:
         key = _key(item.last_name, item.first_name, item.birth_date)
         student = self.students.get(key)
         if student is None:
+            # The checker made every value fit its field (lengths, choices); the model's own rules run.
             student = Student(last_name=item.last_name, first_name=item.first_name, birth_date=item.birth_date,
                               school=item.school, level=item.level, level_raw=item.level_raw)
-            student.clean_fields(exclude=["school", "ulis", "referent"])
             student.clean()
             self.students[key] = student
             self.new_students.append(student)
@@ -364,7 +364,6 @@ class _Applier:
                     self.changed_notifications[notification.pk] = notification
         if result.changes and result.status == "inchangé":
             result.status = "modifié"
-        notification.clean_fields(exclude=["student"])
         errors = notification.term_errors()
         clash = next((other for other in mine if notification.clashes_with(other)), None)
         if clash and not errors:

@@ -298,6 +298,7 @@ def split_full_name(text: str) -> tuple[str, str]:
 
 # --- Values ----------------------------------------------------------------------
 
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _HOURS = re.compile(r"^(\d+)\s*h\s*(\d{1,2})?(min)?$")
 
 
@@ -330,7 +331,13 @@ def parse_date(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = str(value or "").strip()
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+    match = _FRENCH_DATE.match(text)
+    if match:  # the common case, without strptime's cost (20 000 rows carry 60 000 dates)
+        try:
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            raise ValueError("n'est pas une date valide (attendu : jj/mm/aaaa)") from None
+    for pattern in ("%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
