@@ -7,7 +7,7 @@ class AeshConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from aesh import jobs, needs, perms
+        from aesh import imports_views, jobs, needs, perms  # noqa: F401 - imports_views registers the import (workers)
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 

@@ -22,7 +22,7 @@ from aesh.models import Aesh, Contract
 from aesh.selectors import terms_of
 from aesh.services import contract_save
 from pial.conf import setting
-from pial.import_flow import ImportReport, RowResult
+from pial.import_report import ImportReport, RowResult, no_progress
 from pial.models import Pole, School, SchoolYear
 from pial.rules import normalize_uai, uai_error
 from pial.spreadsheets import Sheet, cell, data_rows, display, fold, parse_date, parse_decimal, split_full_name
@@ -194,7 +194,7 @@ class _Checker:
 
 
 def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole: Pole,
-               today: datetime.date, commit: bool) -> ImportReport:
+               today: datetime.date, commit: bool, progress=no_progress) -> ImportReport:
     """Checks every row, applies them inside a transaction, and keeps the changes only
     when `commit` is set and no row is wrong. The preview and the commit run the same code."""
     report = ImportReport()
@@ -211,7 +211,9 @@ def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole
         if item:
             parsed.append((item, result))
     with transaction.atomic():
-        for item, result in parsed:
+        for done, (item, result) in enumerate(parsed):
+            if done % 50 == 0:
+                progress(done, len(parsed), "Vérification et enregistrement des AESH")
             try:
                 with transaction.atomic():
                     _apply(item, result, pole, today)

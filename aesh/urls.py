@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/", imports_views.FLOW.upload, name="import"),
     path("import/<str:token>/colonnes/", imports_views.FLOW.mapping, name="import_mapping"),
     path("import/<str:token>/apercu/", imports_views.FLOW.preview, name="import_preview"),
+    path("import/<str:token>/etat/", imports_views.FLOW.status, name="import_status"),
     path("moi/", views.my_record, name="me"),
     path("moi/besoins-de-formation/", needs.my_needs, name="my_training_needs"),
     path("besoins-de-formation/", needs.window_page, name="training_window"),

@@ -7,7 +7,7 @@ class ElevesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from eleves import jobs, perms
+        from eleves import imports_views, jobs, perms  # noqa: F401 - imports_views registers the import (workers)
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 

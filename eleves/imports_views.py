@@ -11,9 +11,9 @@ from pial.import_flow import ImportFlow
 
 @dataclass(frozen=True)
 class StudentImportFlow(ImportFlow):
-    def after_commit(self, request, report, pole) -> None:
+    def after_commit(self, job, report) -> None:
         AccessLog.objects.create(
-            user=request.user, user_email=request.user.email, role=request.scope.role, pole=pole,
+            user=job.created_by, user_email=job.created_by.email, role=job.role, pole=job.pole,
             action=JournalAction.IMPORT,
             detail=f"import du tableau des besoins : {report.count('nouveau')} nouveaux, "
                    f"{report.count('modifié')} modifiés",

@@ -244,6 +244,30 @@ class Notification(models.Model):
 
     def clean(self):
         super().clean()
+        errors = self.term_errors()
+        if not errors and self.student_id and self.start_date and self.end_date:
+            other_kind = AidKind.MUTUALISEE if self.aid_kind == AidKind.INDIVIDUELLE else AidKind.INDIVIDUELLE
+            clash = (
+                Notification.objects.filter(student_id=self.student_id, aid_kind=other_kind,
+                                            start_date__lte=self.end_date, end_date__gte=self.start_date)
+                .exclude(pk=self.pk).first()
+            )
+            if clash:
+                errors["aid_kind"] = self.clash_message(clash)
+        if errors:
+            raise ValidationError(errors)
+
+    def clash_message(self, clash: Notification) -> str:
+        return ("Une aide individuelle et une aide mutualisée ne peuvent se chevaucher pour un même élève "
+                f"(déjà : {clash}).")
+
+    def clashes_with(self, other: Notification) -> bool:
+        """Individuelle and mutualisée over overlapping dates, for one pupil (the caller checks the pupil)."""
+        return (other is not self and other.aid_kind != self.aid_kind
+                and other.start_date <= self.end_date and other.end_date >= self.start_date)
+
+    def term_errors(self) -> dict[str, str]:
+        """The rules on the notification's own values (no query: imports check thousands at once)."""
         errors: dict[str, str] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "La fin des droits doit suivre leur début."
@@ -261,20 +285,7 @@ class Notification(models.Model):
         unknown = [code for code in self.activities or [] if code not in Activity.values]
         if unknown:
             errors["activities"] = f"Activités inconnues : {', '.join(unknown)}."
-        if not errors and self.student_id and self.start_date and self.end_date:
-            other_kind = AidKind.MUTUALISEE if self.aid_kind == AidKind.INDIVIDUELLE else AidKind.INDIVIDUELLE
-            clash = (
-                Notification.objects.filter(student_id=self.student_id, aid_kind=other_kind,
-                                            start_date__lte=self.end_date, end_date__gte=self.start_date)
-                .exclude(pk=self.pk).first()
-            )
-            if clash:
-                errors["aid_kind"] = (
-                    "Une aide individuelle et une aide mutualisée ne peuvent se chevaucher pour un même élève "
-                    f"(déjà : {clash})."
-                )
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 class Pps(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", imports_views.FLOW.upload, name="import"),
     path("import/<str:token>/colonnes/", imports_views.FLOW.mapping, name="import_mapping"),
     path("import/<str:token>/apercu/", imports_views.FLOW.preview, name="import_preview"),
+    path("import/<str:token>/etat/", imports_views.FLOW.status, name="import_status"),
     path("<int:pk>/", views.student_detail, name="detail"),
     path("<int:pk>/modifier/", views.student_update, name="update"),
     path("<int:pk>/notifications/nouvelle/", views.notification_create, name="notification_create"),

@@ -66,7 +66,7 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
 
     with journey.step("import des élèves"):
         journey.go("/eleves/import/")
-        page.get_by_label("Tableau (CSV, XLSX ou ODS)").set_input_files(
+        page.get_by_label("Tableau (CSV, XLSX, ODS ou XLS)").set_input_files(
             files=[{"name": "besoins.csv", "mimeType": "text/csv", "buffer": pupils_csv(school.uai)}])
         page.get_by_role("button", name="Lire le fichier").click()
         page.wait_for_url(re.compile(r".*/colonnes/$"))

@@ -53,3 +53,22 @@ def dev_secret_key(var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def env_storage(prefix: str, default_location: Path) -> dict:
+    """A STORAGES entry: `<prefix>_BACKEND` (a dotted path, e.g. storages.backends.s3.S3Storage
+    from django-storages) with `<prefix>_OPTIONS` (a JSON object), else a private directory."""
+    import json
+
+    backend = env_str(f"{prefix}_BACKEND", "")
+    if not backend:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(default_location), "base_url": None}}
+    raw = env_str(f"{prefix}_OPTIONS", "{}") or "{}"
+    try:
+        options = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{prefix}_OPTIONS doit être un objet JSON (reçu : {raw[:80]!r}).") from None
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured(f"{prefix}_OPTIONS doit être un objet JSON, pas {type(options).__name__}.")
+    return {"BACKEND": backend, "OPTIONS": options}

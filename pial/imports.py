@@ -1,9 +1,9 @@
 """Import of schools from the national school directory (annuaire de l'éducation).
 
-The CSV export is semicolon-separated, UTF-8 (sometimes Windows-1252 when saved
-again by a spreadsheet). The import is idempotent on the UAI, checks every row
-first and saves nothing when a row is wrong, unless the caller explicitly asks
-to skip invalid rows. Rows that are not schools (services, CIO…) or outside the
+The CSV export is semicolon-separated, UTF-8 (sometimes Windows-1252 or UTF-16 when
+saved again by a spreadsheet, any line endings: pial.text_encoding). The import is
+idempotent on the UAI, checks every row first and saves nothing when a row is wrong,
+unless the caller explicitly asks to skip invalid rows. Rows that are not schools (services, CIO…) or outside the
 requested département are counted as ignored, not as errors.
 """
 
@@ -18,6 +18,7 @@ from django.db import transaction
 from pial.enums import PoleDegree, PoleKind, SchoolKind
 from pial.models import Circonscription, Departement, Pole, School
 from pial.rules import normalize_uai, uai_error, zone_for_academie
+from pial.text_encoding import TextEncodingError, decode_text
 
 COL_UAI = "Identifiant_de_l_etablissement"
 COL_NAME = "Nom_etablissement"
@@ -75,14 +76,6 @@ class SchoolRow:
     pole_code: str
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as French Excel writes it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
-
 def _fold(value: str) -> str:
     table = str.maketrans("éèêëàâîïôöûüç", "eeeeaaiioouuc")
     return (value or "").strip().lower().translate(table)
@@ -124,9 +117,18 @@ def normalize_departement(code: str) -> str:
 
 def parse(text: str, *, departement_code: str | None = None) -> tuple[list[SchoolRow], DirectoryReport]:
     report = DirectoryReport()
-    first_line = text.split("\n", 1)[0]
+    first_line = text.splitlines()[0] if text else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=None), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, report, departement_code)
+    except csv.Error as error:
+        report.errors.append(RowError(reader.line_num, f"le fichier n'est pas un CSV lisible ici ({error})."))
+        return [], report
+
+
+def _parse_rows(reader: csv.DictReader, report: DirectoryReport,
+                departement_code: str | None) -> tuple[list[SchoolRow], DirectoryReport]:
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         report.errors.append(
@@ -187,7 +189,11 @@ def import_directory(
     skip_invalid: bool = False,
 ) -> DirectoryReport:
     """Checks, and with `wet_run` saves, the schools of a directory export."""
-    rows, report = parse(decode(data), departement_code=departement_code)
+    try:
+        text = decode_text(data, "annuaire")
+    except TextEncodingError as error:
+        return DirectoryReport(errors=[RowError(1, str(error))])
+    rows, report = parse(text, departement_code=departement_code)
     blocked = bool(report.errors) and not skip_invalid
     with transaction.atomic():
         _apply(rows, report)

@@ -498,3 +498,53 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.target} ({self.threshold}) → {self.recipient}"
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "UPLOADED", "Colonnes à vérifier"
+    CHECKING = "CHECKING", "Vérification en cours"
+    READY = "READY", "Aperçu prêt"
+    SAVING = "SAVING", "Enregistrement en cours"
+    SAVED = "SAVED", "Enregistré"
+    FAILED = "FAILED", "Échec"
+
+
+class SpreadsheetImport(models.Model):
+    """A spreadsheet on its way in, between the steps of its import (columns, preview, save).
+
+    The file was parsed once, at upload, into rows staged in the private storage alias
+    « imports » (pial.uploads); `preview` is the report of the last check. Nothing lives on
+    one web process: any process takes any step. Only the sender can open it (token and
+    user); what is not saved is deleted after IMPORT_STAGED_HOURS."""
+
+    token = models.CharField(max_length=32, unique=True)
+    flow = models.CharField("import", max_length=20, help_text="Espace d'URL de l'import : aesh, eleves…")
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name="envoyé par")
+    role = models.CharField("rôle de l'envoi", max_length=20, choices=Role.choices, blank=True)
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="+", verbose_name="pôle")
+    filename = models.CharField("fichier", max_length=255)
+    sheet = models.CharField("onglet", max_length=255)
+    header_index = models.PositiveIntegerField("ligne d'en-tête (depuis 0)")
+    header = models.JSONField("intitulés des colonnes", default=list)
+    samples = models.JSONField("premières lignes", default=list)
+    row_count = models.PositiveIntegerField("lignes de données")
+    mapping = models.JSONField("correspondance des colonnes", default=dict)
+    # Bumped at each new mapping: a check started for an older one does not store its preview.
+    revision = models.PositiveIntegerField("version de la correspondance", default=0)
+    state = models.CharField("état", max_length=8, choices=ImportState.choices, default=ImportState.UPLOADED)
+    preview = models.JSONField("aperçu", null=True, blank=True)
+    error = models.CharField("erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "import de tableau"
+        verbose_name_plural = "imports de tableaux"
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (ImportState.CHECKING, ImportState.SAVING)

@@ -1,10 +1,11 @@
 """Entry points of the periodic jobs (settings.CELERY_BEAT_SCHEDULE): compute and schedule a job's
-reminders, and sweep the pending ones. They stand above pial.reminders, which enqueues the
-leaf task pial.tasks.send_reminder."""
+reminders, sweep the pending ones, delete the imports left between two steps. They stand above
+pial.reminders, which enqueues the leaf task pial.tasks.send_reminder."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from pial import import_jobs
 from pial.reminders import enqueue_pending, run
 
 
@@ -19,3 +20,9 @@ def run_job(name: str) -> int:
 def sweep_reminders() -> int:
     """Re-enqueues pending reminders: nothing is lost when a worker died mid-run."""
     return enqueue_pending()
+
+
+@shared_task(acks_late=True)
+def purge_staged_imports() -> int:
+    """Imports left between two steps for longer than IMPORT_STAGED_HOURS, with their staged rows."""
+    return import_jobs.purge_stale()

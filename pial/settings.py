@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from pial.env import dev_secret_key, env_bool, env_int, env_list, env_str
+from pial.env import dev_secret_key, env_bool, env_int, env_list, env_storage, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PIAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -189,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
+    "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 
 # Users and login (django-allauth).
@@ -316,15 +317,19 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 # Production serves static files from gunicorn with WhiteNoise: hashed names, compressed,
 # cached for a year. Development and tests read them from the apps as they are.
+# Uploaded documents live outside any public tree and are served by views only.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Spreadsheets between the steps of an import, parsed: private, read by the import views only.
+    # A directory by default (one machine); with several web machines, a shared backend of
+    # django-storages (IMPORT_STORAGE_BACKEND and IMPORT_STORAGE_OPTIONS, see .env.example).
+    "imports": env_storage("IMPORT_STORAGE", PRIVATE_MEDIA_ROOT / "imports"),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-# Uploaded documents live outside any public tree and are served by views only.
-PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -411,4 +416,19 @@ PIAL = {
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
     "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),
+    # Spreadsheet imports: a file with more data rows is refused whole (never cut short); reading
+    # stops at these many columns, seconds and megabytes of memory (a child process); an XLSX or
+    # ODS archive is refused before parsing beyond these counts, inflated sizes and ratio.
+    "IMPORT_MAX_ROWS": env_int("PIAL_IMPORT_MAX_ROWS", 20000),
+    "IMPORT_MAX_COLUMNS": 200,
+    "IMPORT_READ_SECONDS": env_int("PIAL_IMPORT_READ_SECONDS", 20),
+    "IMPORT_READ_MEMORY_MB": env_int("PIAL_IMPORT_READ_MEMORY_MB", 1024),
+    "IMPORT_ARCHIVE_MAX_MEMBERS": 1000,
+    "IMPORT_ARCHIVE_MAX_MEMBER_MB": 100,
+    "IMPORT_ARCHIVE_MAX_TOTAL_MB": 200,
+    "IMPORT_ARCHIVE_MAX_RATIO": 200,  # a realistic ODS reaches 60, a zip bomb about 1 000
+    # Imports with more data rows than this are checked and saved by a Celery task (progress
+    # on the page); staged imports not saved are deleted after this many hours.
+    "IMPORT_BACKGROUND_ROWS": env_int("PIAL_IMPORT_BACKGROUND_ROWS", 1000),
+    "IMPORT_STAGED_HOURS": 24,
 }

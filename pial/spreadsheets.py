@@ -1,9 +1,14 @@
-"""Reading and writing the spreadsheets coordinators live in: CSV, XLSX and ODS.
+"""Reading and writing the spreadsheets coordinators live in: CSV, XLSX, ODS (and old XLS, read only).
 
 Real DSDEN files have title rows above the header, a TOTAL row at the bottom,
 column labels that change every year, French dates and decimal commas. This
 module turns them into rows and typed values; each app's imports.py says
 which columns it wants. Exports neutralise formula injection.
+
+Reading is bounded: an archive is checked before it is parsed (pial.archives), a
+workbook is parsed by python-calamine in a child process with its own memory, CPU and
+time limits (pial.sheet_reader), a CSV is decoded by pial.text_encoding, and a sheet
+with more rows than the setting allows is refused in French, never cut short.
 """
 
 from __future__ import annotations
@@ -11,15 +16,27 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
+import logging
 import re
-import unicodedata
-import zipfile
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
-FORMATS = ("csv", "xlsx", "ods")
-MAX_ROWS = 20000
+from pial.archives import ArchiveLimits, archive_problem
+from pial.sheet_reader import decode_cell, fold
+from pial.text_encoding import TextEncodingError, decode_text
+
+FORMATS = ("csv", "xlsx", "ods")            # what pial writes
+READ_FORMATS = ("csv", "xlsx", "ods", "xls")  # what pial reads
+READER = Path(__file__).with_name("sheet_reader.py")
+# Rows above the header that find_header looks at, beside the header itself.
+HEADER_SCAN = 15
+logger = logging.getLogger(__name__)
 
 
 class SpreadsheetError(Exception):
@@ -30,100 +47,164 @@ class SpreadsheetError(Exception):
 class Sheet:
     name: str
     rows: list[list[object]]
+    # More non-blank rows than the limit: reading stopped, the import must be refused.
+    overflow: bool = False
 
 
-def fold(text: object) -> str:
-    """Lower case, no accents, single spaces: 'Quotité_SCO ' → 'quotite sco'."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_\-./'’()]+", " ", plain).strip()
+@dataclass(frozen=True)
+class ReadLimits:
+    max_rows: int          # data rows of one import (setting IMPORT_MAX_ROWS)
+    max_columns: int
+    seconds: int
+    memory_bytes: int
+    archive: ArchiveLimits
+
+    @classmethod
+    def from_settings(cls) -> ReadLimits:
+        from pial.conf import setting
+
+        mb = 1024 * 1024
+        return cls(
+            max_rows=setting("IMPORT_MAX_ROWS"), max_columns=setting("IMPORT_MAX_COLUMNS"),
+            seconds=setting("IMPORT_READ_SECONDS"), memory_bytes=setting("IMPORT_READ_MEMORY_MB") * mb,
+            archive=ArchiveLimits(
+                max_members=setting("IMPORT_ARCHIVE_MAX_MEMBERS"),
+                max_member_bytes=setting("IMPORT_ARCHIVE_MAX_MEMBER_MB") * mb,
+                max_total_bytes=setting("IMPORT_ARCHIVE_MAX_TOTAL_MB") * mb,
+                max_ratio=setting("IMPORT_ARCHIVE_MAX_RATIO"),
+            ),
+        )
+
+    @property
+    def rows_read(self) -> int:
+        """Non-blank rows read from a sheet: the data rows allowed, the header and the rows above it."""
+        return self.max_rows + HEADER_SCAN + 1
 
 
 def extension_of(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def read_workbook(filename: str, data: bytes) -> list[Sheet]:
+def read_workbook(filename: str, data: bytes, *, keywords: tuple[str, ...] | None = None,
+                  limits: ReadLimits | None = None) -> list[Sheet]:
+    """The sheets of a file (with `keywords`: only the tab an import wants, see pick_sheet)."""
+    limits = limits or ReadLimits.from_settings()
     ext = extension_of(filename)
-    try:
-        if ext == "csv":
-            return [_read_csv(data)]
-        if ext == "xlsx":
-            return _read_xlsx(data)
-        if ext == "ods":
-            return _read_ods(data)
-        if ext == "xls":
-            raise SpreadsheetError(
-                f"« {filename} » est un classeur Excel 97-2003 (.xls), un format que pial ne lit pas. Ouvrez-le dans "
-                "Excel (Fichier › Enregistrer sous › Classeur Excel .xlsx) ou dans LibreOffice (Fichier › "
-                "Enregistrer sous › Classeur ODF .ods), puis envoyez le fichier enregistré : rien n'a été importé."
-            )
-    except SpreadsheetError:
-        raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeError) as error:
-        raise SpreadsheetError(f"Le fichier « {filename} » n'a pas pu être lu ({error}).") from error
+    if ext == "csv":
+        return [_read_csv(filename, data, limits)]
+    if ext in ("xlsx", "ods", "xls"):
+        return _read_book(filename, data, ext, keywords, limits)
     raise SpreadsheetError(
-        f"Le format du fichier « {filename} » n'est pas pris en charge : envoyez un fichier CSV, XLSX ou ODS."
+        f"Le format du fichier « {filename} » n'est pas pris en charge : envoyez un fichier CSV, XLSX, ODS ou XLS."
     )
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as French Excel writes CSV."""
+def read_sheet(filename: str, data: bytes, keywords: tuple[str, ...], limits: ReadLimits | None = None) -> Sheet:
+    """The one tab an import reads: by its name, else the first that is not empty."""
+    return pick_sheet(read_workbook(filename, data, keywords=keywords, limits=limits), keywords)
+
+
+def _read_csv(filename: str, data: bytes, limits: ReadLimits) -> Sheet:
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
-
-def _read_csv(data: bytes) -> Sheet:
-    text = decode_text(data)
-    sample = "\n".join(text.splitlines()[:20])
+        text = decode_text(data, filename)
+    except TextEncodingError as error:
+        raise SpreadsheetError(str(error)) from error
+    sample = "\n".join(text[:20000].splitlines()[:20])
     delimiter = max([";", ",", "\t"], key=sample.count)
-    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return Sheet(name="CSV", rows=rows[:MAX_ROWS])
+    # newline=None: CRLF, LF and a bare CR (old Mac exports) all end a line; quoted line breaks stay.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    deadline = time.monotonic() + limits.seconds
+    rows: list[list[object]] = []
+    filled = 0
+    try:
+        for row in reader:
+            while row and row[-1] == "":
+                row.pop()
+            if len(row) > limits.max_columns:
+                raise SpreadsheetError(_too_wide(filename, reader.line_num, len(row), limits))
+            if row:
+                filled += 1
+                if filled > limits.rows_read:
+                    return Sheet(name="CSV", rows=rows, overflow=True)
+            rows.append(row)
+            if len(rows) % 1000 == 0 and time.monotonic() > deadline:
+                raise SpreadsheetError(_too_slow(filename, limits))
+    except csv.Error as error:
+        raise SpreadsheetError(
+            f"Le fichier « {filename} » n'est pas un CSV lisible à la ligne {reader.line_num} ({error}) : "
+            "rien n'a été importé."
+        ) from error
+    while rows and not rows[-1]:
+        rows.pop()
+    return Sheet(name="CSV", rows=rows)
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheets = []
-    for sheet in book.worksheets:
-        rows = [list(row) for _, row in zip(range(MAX_ROWS), sheet.iter_rows(values_only=True), strict=False)]
-        sheets.append(Sheet(name=sheet.title, rows=rows))
-    book.close()
-    return sheets
+def _too_wide(filename: str, line: int, columns: int, limits: ReadLimits) -> str:
+    return (f"Le fichier « {filename} » a une valeur en colonne {columns} à la ligne {line} : pial lit "
+            f"{limits.max_columns} colonnes au plus. Supprimez les colonnes inutiles, puis envoyez-le de nouveau : "
+            "rien n'a été importé.")
 
 
-def _read_ods(data: bytes) -> list[Sheet]:
-    from odf import opendocument, table, teletype
-
-    document = opendocument.load(io.BytesIO(data))
-    sheets = []
-    for element in document.spreadsheet.getElementsByType(table.Table):
-        rows: list[list[object]] = []
-        for row in element.getElementsByType(table.TableRow):
-            repeat_rows = int(row.getAttribute("numberrowsrepeated") or 1)
-            cells: list[object] = []
-            for cell in row.getElementsByType(table.TableCell):
-                repeat = min(int(cell.getAttribute("numbercolumnsrepeated") or 1), 200)
-                cells.extend([_ods_value(cell, teletype)] * repeat)
-            while cells and cells[-1] in ("", None):
-                cells.pop()
-            rows.extend([cells] * min(repeat_rows, 1 if not cells else repeat_rows))
-            if len(rows) >= MAX_ROWS:
-                break
-        sheets.append(Sheet(name=element.getAttribute("name"), rows=rows))
-    return sheets
+def _too_slow(filename: str, limits: ReadLimits) -> str:
+    return (f"La lecture du fichier « {filename} » a dépassé {limits.seconds} secondes : il est refusé, rien n'a "
+            "été importé. Un tableau de la taille permise se lit en quelques secondes ; vérifiez le fichier.")
 
 
-def _ods_value(cell, teletype) -> object:
-    kind = cell.getAttribute("valuetype")
-    if kind == "float" or kind == "percentage":
-        return Decimal(cell.getAttribute("value"))
-    if kind == "date":
-        return datetime.date.fromisoformat(cell.getAttribute("datevalue")[:10])
-    return teletype.extractText(cell)
+def _read_book(filename: str, data: bytes, ext: str, keywords, limits: ReadLimits) -> list[Sheet]:
+    if ext in ("xlsx", "ods"):
+        problem = archive_problem(filename, data, limits.archive)
+        if problem:
+            raise SpreadsheetError(problem)
+    params = {"keywords": list(keywords) if keywords else None, "max_rows": limits.rows_read,
+              "max_columns": limits.max_columns, "memory_bytes": limits.memory_bytes,
+              "cpu_seconds": limits.seconds}
+    try:
+        # Our own interpreter and script; the file only reaches the child on its stdin.
+        done = subprocess.run([sys.executable, "-I", str(READER), json.dumps(params)], input=data,  # noqa: S603
+                              capture_output=True, timeout=limits.seconds, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise SpreadsheetError(_too_slow(filename, limits)) from error
+    try:
+        result = json.loads(done.stdout) if done.returncode == 0 else {"error": "memory"}
+    except ValueError:
+        result = {"error": "memory"}
+    if "error" in result:
+        raise SpreadsheetError(_book_error(filename, ext, result, limits))
+    return [Sheet(name=s["name"], rows=[[decode_cell(c) for c in row] for row in s["rows"]], overflow=s["overflow"])
+            for s in result["sheets"]]
+
+
+def _book_error(filename: str, ext: str, result: dict, limits: ReadLimits) -> str:
+    error = result["error"]
+    if error == "columns":
+        return _too_wide(filename, result["line"], result["column"], limits)
+    if error == "password":
+        return (f"Le fichier « {filename} » est protégé par un mot de passe : enregistrez-le sans mot de passe "
+                "puis envoyez-le de nouveau.")
+    if error == "unreadable":
+        kind = {"xlsx": "classeur Excel", "ods": "classeur OpenDocument", "xls": "classeur Excel 97-2003"}[ext]
+        logger.info("Classeur illisible (%s) : %s", ext, result.get("detail", ""))
+        return (f"Le fichier « {filename} » n'a pas pu être lu comme un {kind} (fichier endommagé, ou d'un autre "
+                "format que son extension) : rien n'a été importé.")
+    return (f"Le fichier « {filename} » demande plus de mémoire ou de calcul qu'un tableau ordinaire pour être lu "
+            f"(limite : {limits.memory_bytes // (1024 * 1024)} Mo, {limits.seconds} s ; souvent une cellule remplie "
+            "très loin des autres) : il est refusé, rien n'a été importé.")
+
+
+def require_whole(filename: str, sheet: Sheet, header_index: int, max_rows: int) -> int:
+    """The number of data rows, or SpreadsheetError when the sheet has more than an import takes:
+    an import is the whole file or nothing, never its first rows."""
+    lines = [line for line, _row in data_rows(sheet.rows, header_index)]
+    if len(lines) > max_rows or sheet.overflow:
+        counted = f"plus de {max_rows}" if sheet.overflow else str(len(lines))
+        first_over = (f" ; la première au-delà est la ligne {lines[max_rows]} du fichier"
+                      if len(lines) > max_rows else "")
+        raise SpreadsheetError(
+            f"L'onglet « {sheet.name} » du fichier « {filename} » compte {counted} lignes de données, et un import "
+            f"en prend {max_rows} au plus (réglage IMPORT_MAX_ROWS){first_over}. Rien n'a été importé : découpez le "
+            "fichier (par exemple par établissement) et importez chaque partie."
+        )
+    return len(lines)
 
 
 def pick_sheet(sheets: list[Sheet], keywords: tuple[str, ...]) -> Sheet:
@@ -217,6 +298,7 @@ def split_full_name(text: str) -> tuple[str, str]:
 
 # --- Values ----------------------------------------------------------------------
 
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _HOURS = re.compile(r"^(\d+)\s*h\s*(\d{1,2})?(min)?$")
 
 
@@ -249,7 +331,13 @@ def parse_date(value: object) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = str(value or "").strip()
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+    match = _FRENCH_DATE.match(text)
+    if match:  # the common case, without strptime's cost (20 000 rows carry 60 000 dates)
+        try:
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            raise ValueError("n'est pas une date valide (attendu : jj/mm/aaaa)") from None
+    for pattern in ("%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:

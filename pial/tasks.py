@@ -1,4 +1,5 @@
-"""Celery tasks of the territory app, leaves that do the work: invitation e-mails, one reminder.
+"""Celery tasks of the territory app, leaves that do the work: invitation e-mails, one reminder,
+the check and the save of a large spreadsheet import (pial.import_jobs).
 
 The periodic jobs' entry points, which schedule reminders and so enqueue these tasks, are in
 pial.periodic."""
@@ -11,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from pial import import_jobs
 from pial.delivery import deliver, record_failure
 from pial.emails import build_email
 from pial.models import Membership
@@ -59,3 +61,15 @@ def send_reminder(self, reminder_id: int) -> bool:
         if final:
             return False
         raise self.retry(exc=exc, countdown=min(60 * 2 ** self.request.retries, 3600)) from exc
+
+
+# A spreadsheet import's check and save: 20 000 rows take well under a minute; the limit
+# only stops a run gone wrong (its transaction is then rolled back: nothing is saved).
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_check(import_id: int) -> None:
+    import_jobs.check(import_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def import_save(import_id: int) -> None:
+    import_jobs.save(import_id)

@@ -1,60 +1,63 @@
-"""Uploaded spreadsheets kept between the steps of an import (mapping, preview, commit).
+"""The rows of an uploaded spreadsheet, parsed once, kept between the steps of its import.
 
-Files live under PRIVATE_MEDIA_ROOT/imports, outside any public tree, named by
-a random token and readable only by the person who uploaded them. Leftovers
-older than a day are removed at each new upload.
+They live in the private storage alias « imports » (settings.STORAGES: a directory by
+default, any shared backend of django-storages in production), as gzipped JSON named by
+the import's random token; pial.models.SpreadsheetImport says whose they are. Nothing is
+kept on the web process that received the file, and the original file is not kept at all.
 """
 
+from __future__ import annotations
+
+import datetime
+import gzip
 import json
-import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
-from django.http import Http404
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils import timezone
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_AGE_SECONDS = 24 * 3600
+from pial.sheet_reader import decode_cell, encode_cell
 
 
-def _dir() -> Path:
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _storage():
+    return storages["imports"]
 
 
-def _cleanup() -> None:
-    limit = time.time() - MAX_AGE_SECONDS
-    for path in _dir().glob("*"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+def _name(token: str) -> str:
+    return f"{token}.json.gz"
 
 
-def stage(*, data: bytes, filename: str, user_id: int, meta: dict) -> str:
-    _cleanup()
-    token = secrets.token_urlsafe(18)
-    (_dir() / f"{token}.bin").write_bytes(data)
-    (_dir() / f"{token}.json").write_text(json.dumps({**meta, "filename": filename, "user_id": user_id}))
-    return token
+def stage_rows(token: str, rows: list[list[object]]) -> None:
+    payload = json.dumps([[encode_cell(c) for c in row] for row in rows], ensure_ascii=False,
+                         separators=(",", ":")).encode()
+    name = _storage().save(_name(token), ContentFile(gzip.compress(payload, compresslevel=5)))
+    if name != _name(token):  # a token is random and used once: a clash means something is wrong
+        _storage().delete(name)
+        raise FileExistsError(name)
 
 
-def load(token: str, user_id: int) -> tuple[bytes, dict]:
-    if not token.replace("-", "").replace("_", "").isalnum():
-        raise Http404
-    meta_path, data_path = _dir() / f"{token}.json", _dir() / f"{token}.bin"
-    if not meta_path.exists() or not data_path.exists():
-        raise Http404
-    meta = json.loads(meta_path.read_text())
-    if meta.get("user_id") != user_id:
-        raise Http404
-    return data_path.read_bytes(), meta
-
-
-def update(token: str, user_id: int, **changes) -> None:
-    _, meta = load(token, user_id)
-    (_dir() / f"{token}.json").write_text(json.dumps({**meta, **changes}))
+def load_rows(token: str) -> list[list[object]]:
+    with _storage().open(_name(token), "rb") as file:
+        rows = json.loads(gzip.decompress(file.read()))
+    return [[decode_cell(c) for c in row] for row in rows]
 
 
 def discard(token: str) -> None:
-    for suffix in (".bin", ".json"):
-        (_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+    _storage().delete(_name(token))
+
+
+def purge_orphans(known_tokens: set[str], older_than: datetime.timedelta) -> int:
+    """Staged files whose import row is gone (deleted, or a crash between two writes)."""
+    storage = _storage()
+    limit = timezone.now() - older_than
+    removed = 0
+    try:
+        _dirs, files = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    for name in files:
+        token = name.removesuffix(".json.gz")
+        if name.endswith(".json.gz") and token not in known_tokens and storage.get_modified_time(name) < limit:
+            storage.delete(name)
+            removed += 1
+    return removed

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
 from missions import perms
-from pial.import_flow import ImportFlow, ImportReport, RowResult
+from pial.import_flow import ImportFlow
+from pial.import_report import ImportReport, RowResult, no_progress
 from pial.models import Pole, School
 from pial.rules import normalize_uai
 from pial.spreadsheets import Sheet, cell, data_rows, display, fold
@@ -38,9 +40,12 @@ def parse_time(value: object) -> datetime.time | None:
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, datetime.time):
         return value.replace(second=0, microsecond=0)
-    if isinstance(value, float) and 0 <= value < 1:  # a spreadsheet time as a fraction of a day
+    if isinstance(value, datetime.timedelta) and datetime.timedelta(0) <= value < datetime.timedelta(days=1):
+        minutes = round(value.total_seconds() / 60)  # a duration cell (« [h]:mm »)
+        return datetime.time(minutes // 60 % 24, minutes % 60)
+    if isinstance(value, float | Decimal) and 0 <= value < 1:  # a spreadsheet time as a fraction of a day
         minutes = round(value * 24 * 60)
-        return datetime.time(minutes // 60, minutes % 60)
+        return datetime.time(minutes // 60 % 24, minutes % 60)
     match = _TIME.match(str(value or "").strip().lower())
     if not match:
         return None
@@ -62,7 +67,7 @@ class _Row:
 
 
 def run_import(*, sheet: Sheet, header_index: int, mapping: dict[int, str], pole: Pole, today: datetime.date,
-               commit: bool) -> ImportReport:
+               commit: bool, progress=no_progress) -> ImportReport:
     report = ImportReport()
     names = set(mapping.values())
     missing = [LABELS[n] for n in ("school", "class_name", "weekday", "start", "end") if n not in names]

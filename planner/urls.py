@@ -15,6 +15,7 @@ urlpatterns = [
     path("planificateur/emplois-du-temps/import/", imports.FLOW.upload, name="import"),
     path("planificateur/emplois-du-temps/import/<str:token>/colonnes/", imports.FLOW.mapping, name="import_mapping"),
     path("planificateur/emplois-du-temps/import/<str:token>/apercu/", imports.FLOW.preview, name="import_preview"),
+    path("planificateur/emplois-du-temps/import/<str:token>/etat/", imports.FLOW.status, name="import_status"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/", views.absence_detail, name="absence"),
     path("absences/<int:pk>/remplacer/", views.absence_replace, name="replace"),
