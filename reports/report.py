@@ -157,6 +157,7 @@ class Report:
     node: Node
     notes: list[str] = field(default_factory=list)
     drilled: bool = False
+    entitled: bool = False  # the reader reads every pupil's record: nothing hidden, nothing grouped
 
     @property
     def main(self) -> Table:
@@ -225,7 +226,6 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                 raise NotInReport(kind)
         node = found
         title = TITLES[node.kind]
-    territory.decide(node)
     tables = _pupil_tables(territory, node)
     period = selectors.Period.around(day)
     label = scope.territory_label or "France entière"
@@ -237,11 +237,11 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                   period=period, threshold=territory.threshold, pupil_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
                   evolution=evolution(territory, scope, period) if node is territory.root else [],
-                  drilled=node is not territory.root)
+                  drilled=node is not territory.root, entitled=territory.entitled)
 
 
 def _empty(territory: tree.Tree, kind: str, ref: int) -> Node:
-    node = Node(kind=kind, ref=ref, label=territory.territory_poles[ref], schools=[], decided=True,
+    node = Node(kind=kind, ref=ref, label=territory.territory_poles[ref], schools=[],
                 values=dict.fromkeys(tree.ADDITIVE, 0) | {"waiting_median_days": None, "waiting_longest_days": None})
     return node
 
@@ -274,8 +274,6 @@ def _pupil_tables(territory: tree.Tree, node: Node) -> list[Table]:
                             rows=[node_row(c) for c in children], total=node_row(node, is_total=True),
                             grouping=kind, first_header=BY[kind].removeprefix("Par ").capitalize()))
         if all(grand.leaf for child in children for grand in child.children):
-            for child in children:
-                tree.protect_table(child, territory.threshold)
             rows = []
             for child in children:
                 for leaf in child.children:
@@ -361,14 +359,11 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
 
 def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
     """The reader's own territory week by week, from the weekly table (one query). Each week
-    is protected as the day's report would be: the table of the territory and its first parts,
-    with that week's figures (reports.tree.protect_table), so a week shows what the report of
-    its day shows."""
-    weeks = selectors.weekly_figures(scope, period, tree.weekly_groupings(territory))
+    is the reader's tree built and protected with that week's figures, as the report of its
+    day is (reports.tree.week_roots), so a week shows what the report of its day shows."""
+    weeks = selectors.weekly_school_figures(scope, period)
     points = []
-    for week_start, grouped in weeks:
-        root = tree.week_root(territory, grouped)
-        tree.protect_table(root, territory.threshold)
+    for week_start, root in tree.week_roots(territory, weeks):
         points.append({"week_start": week_start, "waiting": None if root.is_hidden("waiting") else
                        root.values["waiting"], "coverage": None if root.is_hidden("coverage") else
                        coverage_of(root.values), "pupils": root.values["pupils"],
