@@ -70,6 +70,12 @@ class Table:
         return [(row, self.cells(row)) for row in self.all_rows]
 
     @property
+    def labelled_lines(self) -> list[tuple[Row, list[tuple[str, Cell]]]]:
+        """Each row's cells with their column's name (a phone shows them as a card)."""
+        return [(row, list(zip((c.label for c in self.columns), self.cells(row), strict=True)))
+                for row in self.all_rows]
+
+    @property
     def total_cells(self) -> list[Cell]:
         return self.cells(self.total) if self.total else []
 
