@@ -27,6 +27,7 @@ Every page, drill-down, chart and export reads this one tree.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ MEASURE_WEIGHT = {"waiting": 3.0, "pupils": 2.0, "notified_minutes": 2.0, "place
 LEVEL_WEIGHT = {"circonscription": 1000.0, "pole": 1.5}
 MIN_MINUTES_PER_NOTIFICATION = 0.6  # an individuelle notification holds at least 0.01 h (eleves validation)
 CACHE_VERSION = "secret-v1"
-CACHE_SECONDS = 14 * 24 * 3600
+CACHE_SECONDS = 400 * 24 * 3600  # a school year of weekly decisions stays: past weeks never change
 
 LEVEL_CHAIN = {  # reader's level → the groupings between their territory and the schools
     "national": ("departement", "circonscription", "pole"),
@@ -121,7 +122,7 @@ class Tree:
     unions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
 
-    @property
+    @functools.cached_property
     def kinds(self) -> dict[int, str]:
         return {pk: row[5] for pk, row in self.info.items()}
 
@@ -245,9 +246,15 @@ def _label(names: dict, kind: str, ref) -> str:
 
 
 def _split(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, day) -> None:
-    node.values = {m: sum(figures[s].values[m] for s in node.schools) for m in ADDITIVE}
-    node.waiting_since = _merged([figures[s].waiting_since for s in node.schools])
+    """Splits `node` into its parts along `chain`, then schools; figures add up from the schools."""
+    _divide(node, chain, territory, figures, day)
+    sources = [figures[s] for s in node.schools] if node.leaf else node.children
+    node.values = {m: sum(source.values[m] for source in sources) for m in ADDITIVE}
+    node.waiting_since = _merged([source.waiting_since for source in sources])
     node.values.update(_durations(node.waiting_since, day))
+
+
+def _divide(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, day) -> None:
     if node.leaf:
         return
     if chain:

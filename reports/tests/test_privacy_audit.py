@@ -264,6 +264,20 @@ def test_a_units_protection_is_computed_once_for_the_same_figures(db):
     assert changed.stats["protected"] == 1 and changed.stats["cached"] == len(changed.units) - 1
 
 
+def test_the_nightly_job_protects_every_unit_before_the_first_reader(db):
+    from pial.tests.factories import MembershipFactory
+    from reports.tasks import store_weekly_figures
+
+    cache.clear()
+    dep = seeded_departement(5, circonscriptions=2, poles=3)
+    store_weekly_figures(SEEDED_DAY.isoformat())
+    scope = Scope.of(MembershipFactory(role=Role.GESTIONNAIRE, pole=None, departement_id=dep))
+    report = build(scope, SEEDED_DAY)
+    _, tree = read_tree(scope, SEEDED_DAY)
+    assert tree.stats.get("protected", 0) == 0 and tree.stats["cached"] == len(tree.units)
+    assert report.evolution[-1]["week_start"] == snapshots.monday_of(SEEDED_DAY)
+
+
 def test_the_weekly_figures_of_the_day_publish_what_the_day_publishes(demo):
     day = timezone.localdate()
     snapshots.store(day)
