@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from pial.conf import setting
 from pial.scope import Scope
 from reports import perms, selectors, tree
@@ -366,15 +368,21 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
 def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
     """The reader's own territory week by week, from the weekly table (one query). Each week
     is the reader's tree built and protected with that week's figures, as the report of its
-    day is (reports.tree.week_roots), so a week shows what the report of its day shows."""
-    weeks = selectors.weekly_school_figures(scope, period)
+    day is (reports.tree.week_root), so a week shows what the report of its day shows; a week
+    already shown to a reader of the same territory is read from the cache."""
     points = []
-    for week_start, root in tree.week_roots(territory, weeks):
-        points.append({"week_start": week_start, "waiting": None if root.is_hidden("waiting") else
-                       root.values["waiting"], "coverage": None if root.is_hidden("coverage") else
-                       coverage_of(root.values), "pupils": root.values["pupils"],
-                       "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
-                                 for c in root.children}})
+    for week_start, by_school in selectors.weekly_school_figures(scope, period):
+        key = tree.week_key(territory, by_school)
+        point = cache.get(key)
+        if point is None:
+            root = tree.week_root(territory, week_start, by_school)
+            point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],
+                     "coverage": None if root.is_hidden("coverage") else coverage_of(root.values),
+                     "pupils": root.values["pupils"],
+                     "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
+                               for c in root.children}}
+            cache.set(key, point, tree.CACHE_SECONDS)
+        points.append({"week_start": week_start, **point})
     return points
 
 

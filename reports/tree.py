@@ -402,12 +402,21 @@ def protect_unit(unit: Node, territory: Tree) -> None:
 
 # --- Week by week ------------------------------------------------------------------------------------
 
-def week_roots(territory: Tree, weeks: list[tuple[datetime.date, dict]]) -> list[tuple[datetime.date, Node]]:
-    """The reader's tree in each week of the weekly table, built and protected as the day's
-    is (same units, same parts), so a week publishes what the report of its day publishes."""
-    found = []
-    for week_start, by_school in weeks:
-        figures = {school: selectors.SchoolFigures(values=dict(values), waiting_since={})
-                   for school, values in by_school.items() if school in territory.info}
-        found.append((week_start, assemble(territory, figures, week_start)[0]))
-    return found
+def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> Node:
+    """The reader's tree in one week of the weekly table, built and protected as the day's is
+    (same units, same parts), so a week publishes what the report of its day publishes."""
+    figures = {school: selectors.SchoolFigures(values=dict(values), waiting_since={})
+               for school, values in by_school.items() if school in territory.info}
+    return assemble(territory, figures, week_start)[0]
+
+
+def week_key(territory: Tree, by_school: dict) -> str:
+    """The cache key of what a week shows this reader: their territory's shape and names, the
+    rules, and every school's figures that week (past weeks never change: read once)."""
+    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_pupils),
+             str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
+             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
+             repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+    for school in sorted(s for s in by_school if s in territory.info):
+        parts.append(repr((territory.info[school][2:6], tuple(by_school[school][m] for m in ADDITIVE))))
+    return f"pial:{CACHE_VERSION}:week:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
