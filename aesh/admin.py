@@ -3,7 +3,15 @@
 from django.contrib import admin
 
 from aesh import perms
-from aesh.models import Absence, Aesh, Amendment, Contract, Training
+from aesh.models import (
+    Absence,
+    Aesh,
+    Amendment,
+    Contract,
+    Training,
+    TrainingNeedsWindow,
+    TrainingTheme,
+)
 from pial.admin import ScopedAdmin
 from pial.enums import Role
 
@@ -66,6 +74,34 @@ class TrainingAdmin(AeshScopedAdmin):
     list_select_related = ["aesh"]
     search_fields = ["title", "aesh__last_name"]
     raw_id_fields = ["aesh"]
+
+
+@admin.register(TrainingTheme)
+class TrainingThemeAdmin(ScopedAdmin):
+    """The DSDEN keeps the list of themes the AESH choose from (its gestionnaire edits it)."""
+
+    list_display = ["name", "departement", "is_active", "position"]
+    list_filter = ["is_active", "departement"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "departement":
+            from pial.models import Departement
+
+            kwargs["queryset"] = Departement.objects.visible_to(request.scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TrainingNeedsWindow)
+class TrainingNeedsWindowAdmin(AeshScopedAdmin):
+    """Read here: the coordination opens the window from its page, which checks the dates."""
+
+    list_display = ["pole", "school_year", "opens_on", "closes_on"]
+    list_select_related = ["pole", "school_year"]
+
+    def can_edit(self, request) -> bool:
+        return False
 
 
 @admin.register(Absence)

@@ -7,7 +7,7 @@ class AeshConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from aesh import jobs, perms
+        from aesh import jobs, needs, perms
         from pial.navigation import NavItem, register
         from pial.reminders import register_job
 
@@ -19,4 +19,6 @@ class AeshConfig(AppConfig):
         register(
             NavItem("AESH", "aesh:list", perms.can_view_aesh_list, "/aesh/", order=10),
             NavItem("Mon contrat", "aesh:me", perms.can_view_own_record, "/aesh/moi/", order=10),
+            NavItem("Besoins de formation", "aesh:training_window", needs.can_view_window,
+                    "/aesh/besoins-de-formation/", order=35),
         )

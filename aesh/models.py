@@ -373,3 +373,126 @@ class Absence(models.Model):
 
 def reform_date() -> datetime.date:
     return setting_date("CDI_REFORM_DATE")
+
+
+# --- Training needs: a yearly window opened by the coordination, themes kept by the DSDEN ------------
+
+class TrainingThemeQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> TrainingThemeQuerySet:
+        """The DSDEN's list: its gestionnaire, and every pôle role of the département."""
+        if scope.is_national:
+            return self
+        if scope.role == Role.GESTIONNAIRE:
+            return self.filter(departement_id=scope.departement_id)
+        if scope.pole_id:
+            return self.filter(departement__poles=scope.pole_id)
+        return self.none()
+
+
+class TrainingTheme(models.Model):
+    """A training theme AESH may ask for (autism, note-taking, lunch support…), per département."""
+
+    departement = models.ForeignKey("pial.Departement", on_delete=models.CASCADE, related_name="training_themes",
+                                    verbose_name="département")
+    name = models.CharField("thème", max_length=120)
+    is_active = models.BooleanField("proposé aux AESH", default=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = TrainingThemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thème de formation"
+        verbose_name_plural = "thèmes de formation"
+        ordering = ["departement", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["departement", "name"], name="trainingtheme_unique_name",
+                                               violation_error_message="Ce thème existe déjà dans le département.")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingNeedsWindowQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> TrainingNeedsWindowQuerySet:
+        if scope.is_national:
+            return self
+        if scope.role == Role.GESTIONNAIRE:
+            return self.filter(pole__departement_id=scope.departement_id)
+        if scope.pole_id:
+            return self.filter(pole_id=scope.pole_id)
+        return self.none()
+
+    def open_on(self, day: datetime.date) -> TrainingNeedsWindowQuerySet:
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class TrainingNeedsWindow(models.Model):
+    """Once a school year, the weeks during which the pôle's AESH say which training they want."""
+
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="training_windows", verbose_name="pôle")
+    school_year = models.ForeignKey("pial.SchoolYear", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="année scolaire")
+    opens_on = models.DateField("ouverture")
+    closes_on = models.DateField("clôture")
+    opened_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name="ouverte par")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = TrainingNeedsWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "recueil des besoins de formation"
+        verbose_name_plural = "recueils des besoins de formation"
+        ordering = ["-opens_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["pole", "school_year"], name="trainingwindow_once_a_year",
+                                    violation_error_message="Le recueil de cette année est déjà ouvert pour ce pôle."),
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="trainingwindow_closes_after",
+                                   violation_error_message="La clôture doit suivre l'ouverture."),
+        ]
+
+    def __str__(self) -> str:
+        return f"Besoins de formation {self.school_year} — {self.pole}"
+
+    def is_open(self, day: datetime.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+    def clean(self):
+        super().clean()
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": "La clôture doit suivre l'ouverture."})
+        if self.school_year_id and self.opens_on and self.closes_on and not (
+                self.school_year.start_date <= self.opens_on and self.closes_on <= self.school_year.end_date):
+            raise ValidationError({"opens_on": f"Choisissez des dates de l'année scolaire {self.school_year} "
+                                               f"({self.school_year.start_date:%d/%m/%Y} – "
+                                               f"{self.school_year.end_date:%d/%m/%Y})."})
+
+
+class TrainingNeedQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> TrainingNeedQuerySet:
+        """An AESH's own answers only: the others read counts per theme, never a person's row."""
+        if scope.role == Role.AESH:
+            return self.filter(aesh__user_id=scope.membership.user_id, aesh__home_pole_id=scope.pole_id)
+        return self.none()
+
+
+class TrainingNeed(models.Model):
+    """What one AESH asked for in one window: themes of the list and, if they wish, their own words."""
+
+    window = models.ForeignKey(TrainingNeedsWindow, on_delete=models.CASCADE, related_name="needs",
+                               verbose_name="recueil")
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="training_needs", verbose_name="AESH")
+    themes = models.ManyToManyField(TrainingTheme, blank=True, related_name="needs", verbose_name="thèmes")
+    other = models.CharField("autre besoin, en quelques mots", max_length=300, blank=True,
+                             help_text="Sans nom d'élève ni donnée de santé.")
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    objects = TrainingNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "besoin de formation exprimé"
+        verbose_name_plural = "besoins de formation exprimés"
+        constraints = [models.UniqueConstraint(fields=["window", "aesh"], name="trainingneed_once_per_window")]
+
+    def __str__(self) -> str:
+        return f"Besoins de formation n° {self.pk}"
+

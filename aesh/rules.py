@@ -1,6 +1,6 @@
 """Pure rules about AESH contracts and training: no ORM, no settings.
 
-Forms, the admin, imports, tasks and a future planner all call these, passing
+Forms, the admin, imports, tasks and the planner all call these, passing
 the configured values (pial.conf) explicitly.
 """
 

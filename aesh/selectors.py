@@ -23,7 +23,7 @@ from aesh import rules
 from aesh.enums import AmendmentState, ContractKind, TrainingKind
 from aesh.models import Aesh, Amendment, Contract, Training
 from pial.conf import setting, setting_date
-from pial.models import SchoolYear
+from pial.models import School, SchoolYear
 from pial.scope import Scope
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=6, decimal_places=2))
@@ -235,3 +235,17 @@ def contracts_ending(scope: Scope, today: datetime.date, months: int) -> QuerySe
         .select_related("aesh", "aesh__home_pole")
         .order_by("end_date")
     )
+
+
+def schools_of(aesh, day: datetime.date) -> QuerySet[School]:
+    """Where the AESH works: their schools of exercise, and the schools of their assignments and
+    time slots in force (reverse lookups: the timetables live upstairs)."""
+    current_slot = Q(time_slots__aesh=aesh, time_slots__valid_from__lte=day) & (
+        Q(time_slots__valid_until__isnull=True) | Q(time_slots__valid_until__gte=day))
+    in_force = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    assignment_ids = aesh.assignments.filter(in_force).values("pk")
+    return (School.objects.filter(
+        Q(aesh=aesh) | current_slot | Q(students__assignments__in=assignment_ids)
+        | Q(ulis_units__assignments__in=assignment_ids))
+        .filter(pole_id=aesh.home_pole_id).select_related("circonscription", "pole__circonscription")
+        .distinct().order_by("name"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aesh import exports, imports_views, views
+from aesh import exports, imports_views, needs, views
 
 app_name = "aesh"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("import/<str:token>/colonnes/", imports_views.FLOW.mapping, name="import_mapping"),
     path("import/<str:token>/apercu/", imports_views.FLOW.preview, name="import_preview"),
     path("moi/", views.my_record, name="me"),
+    path("moi/besoins-de-formation/", needs.my_needs, name="my_training_needs"),
+    path("besoins-de-formation/", needs.window_page, name="training_window"),
     path("<int:pk>/", views.aesh_detail, name="detail"),
     path("<int:pk>/modifier/", views.aesh_update, name="update"),
     path("<int:pk>/inviter/", views.aesh_invite, name="invite"),

@@ -80,7 +80,7 @@ class Timesheet(models.Model):
             models.UniqueConstraint(fields=["aesh", "week_start"], name="timesheet_one_per_week",
                                     violation_error_message="Cette semaine existe déjà pour cet·te AESH."),
             # Each state and the fields it sets, tied in the database (the services are not the only writers:
-            # the admin, a shell, a future import). Reopening clears the validation; a returned week keeps
+            # the admin, a shell, an import). Reopening clears the validation; a returned week keeps
             # the date it was first handed in.
             models.CheckConstraint(condition=Q(state__in=TimesheetState.values), name="timesheet_state_known",
                                    violation_error_message="État de semaine inconnu."),

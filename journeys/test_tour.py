@@ -10,8 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 COORDINATOR_PAGES = ["/", "/missions/", "/aesh/", "/eleves/", "/eleves/journal/", "/personnes/",
                      "/missions/heures/validation/", "/missions/heures/bilans/", "/missions/lettres/",
-                     "/rapports/", "/admin/", "/admin/aesh/aesh/", "/admin/eleves/student/"]
-AESH_PAGES = ["/", "/aesh/moi/", "/missions/moi/", "/missions/heures/"]
+                     "/rapports/", "/admin/", "/admin/aesh/aesh/", "/admin/eleves/student/",
+                     "/pole/", "/pole/livrets/", "/pole/nouveaux/", "/pole/ressources/", "/pole/ressources/nouvelle/",
+                     "/pole/echanges/", "/pole/echanges/nouveau/", "/aesh/besoins-de-formation/",
+                     "/rapports/besoins-de-formation/", "/sollicitations/"]
+AESH_PAGES = ["/", "/aesh/moi/", "/missions/moi/", "/missions/heures/", "/pole/", "/pole/livrets/", "/pole/ressources/",
+              "/pole/echanges/", "/sollicitations/mes-demandes/", "/sollicitations/nouvelle/",
+              "/aesh/moi/besoins-de-formation/"]
 
 
 @pytest.mark.parametrize(("user", "pages"), [("coordinator_a", COORDINATOR_PAGES), ("aesh_a", AESH_PAGES)])

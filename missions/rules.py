@@ -1,7 +1,8 @@
 """Timetable rules as pure functions: no ORM, no settings.
 
 Each check takes plain slots and returns French messages that name the slot.
-The same functions serve forms, the admin, imports, and a future planner.
+The same functions serve forms, the admin, imports, and the planner (planner/), which decides
+every candidate slot with them.
 Hard rules block a save; soft ones (under-coverage) only warn.
 """
 

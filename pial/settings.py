@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "aesh",
     "eleves",
     "missions",
+    "recourse",
     "hours",
     "planner",
+    "referents",
     "reports",
 ]
 
@@ -175,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-semaines-en-brouillon": {"task": "pial.periodic.run_job",
                                      "schedule": crontab(day_of_week="mon", hour=8, minute=0),
                                      "args": ("timesheet_draft",)},
+    "parcours-accueil-nouveaux-aesh": {"task": "referents.tasks.open_newcomer_paths",
+                                       "schedule": crontab(hour=6, minute=20)},
+    "rappels-accueil-nouveaux-aesh": {"task": "pial.periodic.run_job", "schedule": crontab(hour=6, minute=55),
+                                      "args": ("newcomer_welcome",)},
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
@@ -389,6 +395,13 @@ PIAL = {
     "REMINDER_TRAINING_DAYS": [90, 30, 7],
     "REMINDER_NOTIFICATION_DAYS": [90, 30],
     "REMINDER_CONTRACT_ENDED_LOOKBACK_DAYS": 30,
+    # Newcomers: an AESH whose first contract or first assignment started within this many days is
+    # given a welcome path; their référent is reminded (once) when no welcome meeting is recorded
+    # after this many school days.
+    "NEWCOMER_DETECTION_DAYS": 45,
+    "NEWCOMER_WELCOME_SCHOOL_DAYS": env_int("PIAL_NEWCOMER_WELCOME_SCHOOL_DAYS", 10),
+    # Recourse to the inspector: may the AESH address the pôle's pilots as well?
+    "RECOURSE_TO_PILOTS": env_bool("PIAL_RECOURSE_TO_PILOTS", False),
     # Reports: counts of pupils below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
     "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),

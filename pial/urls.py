@@ -16,6 +16,8 @@ urlpatterns = [
     path("missions/", include("hours.urls")),
     path("missions/", include("planner.urls")),
     path("missions/", include("missions.urls")),
+    path("pole/", include("referents.urls")),
+    path("sollicitations/", include("recourse.urls")),
     path("rapports/", include("reports.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from django.core.cache import cache
 
 from pial.conf import setting
 from pial.scope import Scope
-from reports import perms, selectors, tree
+from reports import perms, privacy, recourses, selectors, tree
 from reports.tree import Node
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -166,6 +166,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     drilled: bool = False
     entitled: bool = False  # the reader reads every pupil's record: nothing hidden, nothing grouped
+    recourse_table: Table | None = None  # reports.recourses: a suppressed count, nothing else
 
     @property
     def main(self) -> Table:
@@ -245,7 +246,34 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                   period=period, threshold=territory.threshold, pupil_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
                   evolution=evolution(territory, scope, period) if node is territory.root else [],
-                  drilled=node is not territory.root, entitled=territory.entitled)
+                  drilled=node is not territory.root, entitled=territory.entitled,
+                  recourse_table=recourse_table(scope, level, period, territory.threshold)
+                  if node is territory.root else None)
+
+
+RECOURSE_COLUMN = Column("recourses", "Sollicitations de l'IEN depuis la rentrée", "number")
+
+
+def recourse_table(scope: Scope, level: str, period, threshold: int) -> Table | None:
+    """The recourses as a count per territory and its total (reports.recourses), protected on their
+    own: counts of 1 to threshold − 1 hidden, and more where the total would narrow them."""
+    found = recourses.counts(scope, level, period)
+    if found is None:
+        return None
+    names, numbers = found
+    keys = sorted(names, key=lambda k: names[k])
+    values = {**numbers, "total": sum(numbers.values())}
+    hidden = privacy.protect(privacy.Problem(
+        values=values, published=set(values), counts=set(values),
+        rows=[privacy.equal("total", keys)] if len(keys) > 1 else [],
+        primary={k for k, v in values.items() if 0 < v < threshold}, threshold=threshold,
+        cost={"total": 1e6})).hidden  # the reader's own total last
+    rows = [Row(label=names[key], values={"recourses": values[key]}, hidden={"recourses"} if key in hidden else set())
+            for key in keys]
+    total = Row(label="Total", values={"recourses": values["total"]}, is_total=True,
+                hidden={"recourses"} if "total" in hidden else set())
+    return Table(key="sollicitations", title="Sollicitations de l'IEN par les AESH", columns=[RECOURSE_COLUMN],
+                 rows=rows, total=total if len(keys) > 1 else None, first_header="Territoire")
 
 
 def _empty(territory: tree.Tree, kind: str, ref: int) -> Node:

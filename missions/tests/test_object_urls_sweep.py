@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from aesh.models import Absence, Aesh, Amendment, Contract, Training
+from aesh.models import Absence, Aesh, Amendment, Contract, Training, TrainingNeedsWindow, TrainingTheme
 from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
 from eleves.services import document_add
 from hours.enums import EntryKind
@@ -29,6 +29,8 @@ from pial.models import Departement, Membership, Pole, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import MembershipFactory, TotpFactory
 from planner.models import ClassCourse, PlannerRun, Unavailability
+from recourse.models import Recourse
+from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
 
 # URL name → the model its `pk` names, and the other arguments it needs.
 OBJECT_URLS = {
@@ -52,6 +54,19 @@ OBJECT_URLS.update({
     "planner:accept": PlannerRun, "planner:absence": Absence,
     "planner:replace": Absence,
 })
+# The AESH's recourse; the référent's toolbox (a school's welcome sheet is named by the school).
+OBJECT_URLS.update({
+    "recourse:detail": Recourse,
+    "referents:sheet": School, "referents:sheet_edit": School, "referents:sheet_history": School,
+    "referents:sheet_read": School, "referents:path": NewcomerPath, "referents:path_referent": NewcomerPath,
+    "referents:step_tick": NewcomerPath, "referents:step_untick": NewcomerPath,
+    "referents:resource_file": Resource, "referents:resource_delete": Resource,
+    "referents:session": PracticeSession, "referents:session_edit": PracticeSession,
+    "referents:session_sign_up": PracticeSession, "referents:session_attendance": PracticeSession,
+    "referents:session_training": PracticeSession,
+})
+EXTRA_KWARGS.update({"referents:step_tick": {"kind": "WELCOME_MEETING"},
+                     "referents:step_untick": {"kind": "WELCOME_MEETING"}})
 NOT_OBJECT_URLS = {"hours:my_statement", "hours:month_export"}
 
 # Each model's pôles: an object is outside a scope when none of them is the scope's.
@@ -77,6 +92,18 @@ POLES_OF = {
     Unavailability: lambda o: {o.aesh.home_pole_id},
     Absence: lambda o: {o.aesh.home_pole_id},
     PlannerRun: lambda o: {o.pole_id},
+    # A recourse is its author's pôle's and its circonscription's (a PAS may span two).
+    Recourse: lambda o: {o.aesh.home_pole_id, *Pole.objects.filter(circonscription_id=o.circonscription_id)
+                         .values_list("pk", flat=True)},
+    NewcomerPath: lambda o: {o.aesh.home_pole_id},
+    WelcomeSheet: lambda o: {o.school.pole_id},
+    PracticeSession: lambda o: {o.pole_id},
+    # The pôle's shelf, the département's (every pôle of it), the national one (every pôle).
+    Resource: lambda o: {o.pole_id} if o.pole_id else set(
+        (Pole.objects.filter(departement_id=o.departement_id) if o.departement_id else Pole.objects.all())
+        .values_list("pk", flat=True)),
+    TrainingTheme: lambda o: set(Pole.objects.filter(departement_id=o.departement_id).values_list("pk", flat=True)),
+    TrainingNeedsWindow: lambda o: {o.pole_id},
 }
 # For an AESH, another AESH's own records are out of reach even in the same pôle.
 AESH_OF = {
@@ -84,6 +111,7 @@ AESH_OF = {
     Training: lambda o: o.aesh_id, TimeSlot: lambda o: o.aesh_id, TimetableChange: lambda o: o.aesh_id,
     Timesheet: lambda o: o.aesh_id, TimeEntry: lambda o: o.timesheet.aesh_id,
     ReferentActivity: lambda o: o.referent_id, Assignment: lambda o: o.aesh_id,
+    Recourse: lambda o: o.aesh_id, NewcomerPath: lambda o: {o.aesh_id, o.referent_id},  # and their référent's
 }
 REFUSED = {403, 404, 405}
 
@@ -111,7 +139,10 @@ def test_every_object_url_is_swept():
 def _outside(scope_poles, aesh_id, model, obj) -> bool:
     if not POLES_OF[model](obj) & scope_poles:
         return True
-    return aesh_id is not None and model in AESH_OF and AESH_OF[model](obj) != aesh_id
+    if aesh_id is None or model not in AESH_OF:
+        return False
+    owners = AESH_OF[model](obj)
+    return aesh_id not in (owners if isinstance(owners, set) else {owners})
 
 
 def _scope_poles(membership) -> set[int]:

@@ -17,20 +17,23 @@ from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from pypdf import PdfReader
 
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import Aesh, Amendment, Contract, Training, TrainingNeed, TrainingTheme
 from eleves.models import Notification, Pps, Student
 from hours.models import ReferentActivity, TimeEntry, Timesheet
 from missions.models import MissionLetter, TimetableChange
 from pial.models import Membership, School
 from pial.scope import SESSION_KEY
 from pial.tests.factories import TotpFactory
+from recourse.models import Recourse, RecourseMessage
+from referents.models import NewcomerStep, PracticeSession, Resource, WelcomeSheet
 
 PROBE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 RAW = ("<script>alert(2)", "<img src=x onerror")
 # Columns that are identifiers or formats checked elsewhere, not free text.
 NOT_FREE_TEXT = {"email", "uai", "ine", "phone", "token", "slug", "code", "password", "key", "zone", "colour"}
 MODELS = [Aesh, Contract, Amendment, Training, Student, Notification, Pps, School, Timesheet, TimeEntry,
-          MissionLetter, ReferentActivity, TimetableChange]
+          MissionLetter, ReferentActivity, TimetableChange, WelcomeSheet, NewcomerStep, Resource, PracticeSession,
+          Recourse, RecourseMessage, TrainingNeed, TrainingTheme]
 SKIP_LINKS = ("/comptes/", "/admin/", "/static/", "/agenda/", "mailto:", "#", "/healthz")
 PAGE_LIMIT = 220
 

@@ -6,7 +6,7 @@ import factory
 
 from aesh.tests.factories import AeshFactory
 from eleves.tests.factories import StudentFactory
-from pial.tests.factories import PoleFactory, SchoolFactory
+from pial.tests.factories import PoleFactory, SchoolFactory, UserFactory
 from planner.models import ClassCourse, PairingWish, PlannerRun, RunState, Unavailability, WishKind
 
 
@@ -58,7 +58,10 @@ class PlannerRunFactory(factory.django.DjangoModelFactory):
         model = PlannerRun
 
     pole = factory.SubFactory(PoleFactory)
+    created_by = factory.SubFactory(UserFactory)
     start_date = datetime.date(2026, 11, 30)
+    weights = factory.LazyFunction(lambda: {"coverage": 5, "fairness": 3, "continuity": 3, "compactness": 2,
+                                            "stability": 2})
 
     class Params:
         running = factory.Trait(state=RunState.RUNNING, progress=40, step="Répartition des élèves")

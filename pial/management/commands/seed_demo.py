@@ -13,7 +13,7 @@ from pial.demo import DEMO_PASSWORD
 from pial.models import Departement
 
 # Apps seed in dependency order; an app without a demo module is skipped.
-DEMO_APPS = ["pial", "aesh", "eleves", "missions", "hours", "planner", "reports"]
+DEMO_APPS = ["pial", "aesh", "eleves", "missions", "recourse", "hours", "planner", "referents", "reports"]
 
 
 class Command(BaseCommand):

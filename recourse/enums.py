@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class RecourseCategory(models.TextChoices):
+    FAMILY = "FAMILY", "Une famille"
+    PUPIL = "PUPIL", "Un·e élève"
+    TEACHING_TEAM = "TEACHING_TEAM", "L'équipe pédagogique"
+    WORKING_CONDITIONS = "WORKING", "Mes conditions de travail"
+    OTHER = "OTHER", "Autre"
+
+
+class RecourseStatus(models.TextChoices):
+    RECEIVED = "RECEIVED", "Reçue"
+    MEETING_PROPOSED = "MEETING", "Entretien proposé"
+    CLOSED = "CLOSED", "Close"

@@ -1,0 +1,6 @@
+from django.core.exceptions import PermissionDenied
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
