@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
@@ -217,6 +218,10 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
     rows += _insert(TimeSlot.assignments.through, ["id", "timeslot_id", "assignment_id"], links)
     first_week = day - datetime.timedelta(days=day.weekday()) - datetime.timedelta(weeks=scale.weeks - 1)
 
+    # Weeks follow the timesheet's constraints: a draft has never been handed in; a validated
+    # week carries its date and its validator (one coordinator of the seeded territory).
+    validator = get_user_model().objects.create_user(email=f"validation-{base}@bench.fr")
+
     def sheets() -> Iterator[tuple]:
         number = base
         for aesh in range(base, base + scale.aesh):
@@ -225,9 +230,11 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
                 state = ("VALIDATED", "SUBMITTED", "DRAFT")[(aesh + week) % 3]
                 number += 1
                 connexe = (aesh * 7 + week) % 4 * 30
+                validated = state == "VALIDATED"
                 yield (number, aesh, first_week + datetime.timedelta(weeks=week), state, "", "", None, 0, planned,
-                       planned, 0, 0, 0, 0, connexe, 60 if week % 10 == 0 else 0, now, now if state == "VALIDATED"
-                       else None, None, now, now)
+                       planned, 0, 0, 0, 0, connexe, 60 if week % 10 == 0 else 0,
+                       None if state == "DRAFT" else now, now if validated else None,
+                       validator.pk if validated else None, now, now)
 
     rows += _insert(Timesheet, ["id", "aesh_id", "week_start", "state", "comment", "return_comment", "main_school_id",
                                 "version", "planned_minutes", "accompaniment_minutes", "travel_minutes",
@@ -242,11 +249,13 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
         while week <= day:
             for school in range(base, base + school_count):
                 number += 1
-                yield (number, week, school, 6, 540, 400 + school % 140, school % 3, now)
+                waiting = school % 3  # 6 pupils (4 individuelle), their hours and waiting hold together
+                yield (number, week, school, 6, 4, 2, 0, 540, 400 + school % 140, waiting, waiting, 0, now)
             week += datetime.timedelta(weeks=1)
 
-    rows += _insert(WeeklyFigure, ["id", "week_start", "school_id", "pupils", "notified_minutes", "placed_minutes",
-                                   "waiting", "computed_at"], figures())
+    rows += _insert(WeeklyFigure, ["id", "week_start", "school_id", "pupils", "individuelle", "mutualisee", "ulis",
+                                   "notified_minutes", "placed_minutes", "waiting", "waiting_none",
+                                   "waiting_partial", "computed_at"], figures())
     _reset_sequences([Departement, Circonscription, Pole, School, Aesh, Contract, Student, Notification, Assignment,
                       TimeSlot, TimeSlot.assignments.through, Timesheet, WeeklyFigure])
     return Seeded(rows=rows, seconds=time.perf_counter() - started, day=day, rentree=rentree, pole_id=pole_ids[0],

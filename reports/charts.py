@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 BLUE, LIGHT, GREY, RED, TEXT = "#000091", "#cacafb", "#929292", "#c9191e", "#161616"
-WIDTH = 480  # narrow: on a 360 px phone the text stays readable
+WIDTH = 400  # narrow: on a 360 px phone the text stays readable (about 11 px)
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,12 @@ def bars(chart_id: str, title: str, summary: str, items: list[Bar], maximum: flo
     body = []
     for index, item in enumerate(items):
         y = 5 + index * row
-        body.append(f'<text x="{left}" y="{y + 13}" font-size="13" fill="{TEXT}">{escape(item.label)}</text>')
+        body.append(f'<text x="{left}" y="{y + 13}" font-size="15" fill="{TEXT}">{escape(item.label)}</text>')
         body.append(f'<rect x="{left}" y="{y + label_height}" width="{track}" height="20" fill="#eeeeee"/>')
         if item.value is not None:
             width = max(min(item.value, maximum), 0) * scale
             body.append(f'<rect x="{left}" y="{y + label_height}" width="{width:.1f}" height="20" fill="{BLUE}"/>')
-        body.append(f'<text x="{left + track + 6}" y="{y + label_height + 15}" font-size="13" fill="{TEXT}">'
+        body.append(f'<text x="{left + track + 6}" y="{y + label_height + 15}" font-size="15" fill="{TEXT}">'
                     f'{escape(item.text)}</text>')
     return _frame(chart_id, title, summary, height, "".join(body))
 
@@ -56,17 +56,17 @@ def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, 
     maximum = max([max(a, b) for _, a, b in items] + [1])
     scale = (WIDTH - label_width - 60) / maximum
     body = [f'<rect x="{label_width}" y="4" width="12" height="12" fill="{LIGHT}" stroke="{BLUE}"/>'
-            f'<text x="{label_width + 18}" y="15" font-size="12" fill="{TEXT}">{escape(legend[0])}</text>'
+            f'<text x="{label_width + 18}" y="15" font-size="14" fill="{TEXT}">{escape(legend[0])}</text>'
             f'<rect x="{label_width + 160}" y="4" width="12" height="12" fill="{BLUE}"/>'
-            f'<text x="{label_width + 178}" y="15" font-size="12" fill="{TEXT}">{escape(legend[1])}</text>']
+            f'<text x="{label_width + 178}" y="15" font-size="14" fill="{TEXT}">{escape(legend[1])}</text>']
     for index, (label, first, second) in enumerate(items):
         y = 26 + index * row + 16
-        body.append(f'<text x="{label_width}" y="{y - 2}" font-size="13" fill="{TEXT}">{escape(label)}</text>')
+        body.append(f'<text x="{label_width}" y="{y - 2}" font-size="15" fill="{TEXT}">{escape(label)}</text>')
         body.append(f'<rect x="{label_width}" y="{y + 2}" width="{first * scale:.1f}" height="16" fill="{LIGHT}" '
-                    f'stroke="{BLUE}"/><text x="{label_width + first * scale + 6:.1f}" y="{y + 15}" font-size="11" '
+                    f'stroke="{BLUE}"/><text x="{label_width + first * scale + 6:.1f}" y="{y + 15}" font-size="13" '
                     f'fill="{TEXT}">{_num(first)}</text>')
         body.append(f'<rect x="{label_width}" y="{y + 20}" width="{second * scale:.1f}" height="16" fill="{BLUE}"/>'
-                    f'<text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" font-size="11" fill="{TEXT}">'
+                    f'<text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" font-size="13" fill="{TEXT}">'
                     f'{_num(second)}</text>')
     return _frame(chart_id, title, summary, 46 + row * len(items), "".join(body))
 
@@ -93,12 +93,12 @@ def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.da
 
     body = [f'<line x1="{left}" y1="{top + plot}" x2="{WIDTH - 10}" y2="{top + plot}" stroke="{GREY}"/>']
     for tick in ticks:
-        body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" fill="{TEXT}">'
+        body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="13" fill="{TEXT}">'
                     f'{tick}</text><line x1="{left}" y1="{y(tick):.1f}" x2="{WIDTH - 10}" y2="{y(tick):.1f}" '
                     f'stroke="#e5e5e5"/>')
     for index, (day, _) in enumerate(points):
-        if index % max(len(points) // 6, 1) == 0:
-            body.append(f'<text x="{left + index * step:.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
+        if index % max(len(points) // 5, 1) == 0:
+            body.append(f'<text x="{left + index * step:.1f}" y="{height - 10}" text-anchor="middle" font-size="13" '
                         f'fill="{TEXT}">{day:%d/%m}</text>')
     for number, (label, values_) in enumerate(series):
         dash = DASHES[number % len(DASHES)]
@@ -106,7 +106,7 @@ def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.da
         if len(series) > 1:
             ly = 10 + 18 * number
             body.append(f'<line x1="{left}" y1="{ly}" x2="{left + 30}" y2="{ly}" stroke="{BLUE}" stroke-width="2"'
-                        f'{dash_attr}/><text x="{left + 36}" y="{ly + 4}" font-size="12" fill="{TEXT}">'
+                        f'{dash_attr}/><text x="{left + 36}" y="{ly + 4}" font-size="14" fill="{TEXT}">'
                         f'{escape(label)}</text>')
         segment: list[str] = []
         segments = []
@@ -123,7 +123,7 @@ def line(chart_id: str, title: str, summary: str, points: list[tuple[datetime.da
         body.extend(f'<polyline points="{" ".join(s)}" fill="none" stroke="{BLUE}" stroke-width="2"{dash_attr}/>'
                     for s in segments)
     if not points:
-        body.append(f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" font-size="13" fill="{TEXT}">'
+        body.append(f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" font-size="15" fill="{TEXT}">'
                     'Pas encore de chiffres hebdomadaires.</text>')
     return _frame(chart_id, title, summary, height, "".join(body))
 

@@ -19,3 +19,11 @@ def can_view_report(scope: Scope) -> bool:
 
 def report_level(scope: Scope) -> str:
     return "departement" if scope.is_national else REPORT_LEVEL[scope.role]
+
+
+def reads_pupil_records(scope: Scope) -> bool:
+    """Need to know, not blindness: the pôle's coordination and pilots read every pupil's
+    record of their pôle (eleves.models.StudentQuerySet.visible_to), so their pôle's report
+    hides no small count and groups no school. Inspectors, gestionnaires and the national
+    level read aggregates only, under the secret statistique."""
+    return not scope.is_national and scope.role in (Role.COORDINATOR, Role.PILOT)

@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from pial.conf import setting
 from pial.scope import Scope
 from reports import perms, privacy, recourses, selectors, tree
@@ -68,6 +70,12 @@ class Table:
     @property
     def lines(self) -> list[tuple[Row, list[Cell]]]:
         return [(row, self.cells(row)) for row in self.all_rows]
+
+    @property
+    def labelled_lines(self) -> list[tuple[Row, list[tuple[str, Cell]]]]:
+        """Each row's cells with their column's name (a phone shows them as a card)."""
+        return [(row, list(zip((c.label for c in self.columns), self.cells(row), strict=True)))
+                for row in self.all_rows]
 
     @property
     def total_cells(self) -> list[Cell]:
@@ -157,6 +165,7 @@ class Report:
     node: Node
     notes: list[str] = field(default_factory=list)
     drilled: bool = False
+    entitled: bool = False  # the reader reads every pupil's record: nothing hidden, nothing grouped
     recourse_table: Table | None = None  # reports.recourses: a suppressed count, nothing else
 
     @property
@@ -226,7 +235,6 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                 raise NotInReport(kind)
         node = found
         title = TITLES[node.kind]
-    territory.decide(node)
     tables = _pupil_tables(territory, node)
     period = selectors.Period.around(day)
     label = scope.territory_label or "France entière"
@@ -238,7 +246,7 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                   period=period, threshold=territory.threshold, pupil_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
                   evolution=evolution(territory, scope, period) if node is territory.root else [],
-                  drilled=node is not territory.root,
+                  drilled=node is not territory.root, entitled=territory.entitled,
                   recourse_table=recourse_table(scope, level, period, territory.threshold)
                   if node is territory.root else None)
 
@@ -256,8 +264,10 @@ def recourse_table(scope: Scope, level: str, period, threshold: int) -> Table | 
     keys = sorted(names, key=lambda k: names[k])
     values = {**numbers, "total": sum(numbers.values())}
     hidden = privacy.protect(privacy.Problem(
-        values=values, relations=[privacy.Relation("total", tuple(keys))] if len(keys) > 1 else [],
-        primary={k for k, v in values.items() if 0 < v < threshold}, threshold=threshold, counts=set(values)))
+        values=values, published=set(values), counts=set(values),
+        rows=[privacy.equal("total", keys)] if len(keys) > 1 else [],
+        primary={k for k, v in values.items() if 0 < v < threshold}, threshold=threshold,
+        cost={"total": 1e6})).hidden  # the reader's own total last
     rows = [Row(label=names[key], values={"recourses": values[key]}, hidden={"recourses"} if key in hidden else set())
             for key in keys]
     total = Row(label="Total", values={"recourses": values["total"]}, is_total=True,
@@ -267,7 +277,7 @@ def recourse_table(scope: Scope, level: str, period, threshold: int) -> Table | 
 
 
 def _empty(territory: tree.Tree, kind: str, ref: int) -> Node:
-    node = Node(kind=kind, ref=ref, label=territory.territory_poles[ref], schools=[], decided=True,
+    node = Node(kind=kind, ref=ref, label=territory.territory_poles[ref], schools=[],
                 values=dict.fromkeys(tree.ADDITIVE, 0) | {"waiting_median_days": None, "waiting_longest_days": None})
     return node
 
@@ -300,8 +310,6 @@ def _pupil_tables(territory: tree.Tree, node: Node) -> list[Table]:
                             rows=[node_row(c) for c in children], total=node_row(node, is_total=True),
                             grouping=kind, first_header=BY[kind].removeprefix("Par ").capitalize()))
         if all(grand.leaf for child in children for grand in child.children):
-            for child in children:
-                tree.protect_table(child, territory.threshold)
             rows = []
             for child in children:
                 for leaf in child.children:
@@ -387,19 +395,22 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
 
 def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
     """The reader's own territory week by week, from the weekly table (one query). Each week
-    is protected as the day's report would be: the table of the territory and its first parts,
-    with that week's figures (reports.tree.protect_table), so a week shows what the report of
-    its day shows."""
-    weeks = selectors.weekly_figures(scope, period, tree.weekly_groupings(territory))
+    is the reader's tree built and protected with that week's figures, as the report of its
+    day is (reports.tree.week_root), so a week shows what the report of its day shows; a week
+    already shown to a reader of the same territory is read from the cache."""
     points = []
-    for week_start, grouped in weeks:
-        root = tree.week_root(territory, grouped)
-        tree.protect_table(root, territory.threshold)
-        points.append({"week_start": week_start, "waiting": None if root.is_hidden("waiting") else
-                       root.values["waiting"], "coverage": None if root.is_hidden("coverage") else
-                       coverage_of(root.values), "pupils": root.values["pupils"],
-                       "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
-                                 for c in root.children}})
+    for week_start, by_school in selectors.weekly_school_figures(scope, period):
+        key = tree.week_key(territory, by_school)
+        point = cache.get(key)
+        if point is None:
+            root = tree.week_root(territory, week_start, by_school)
+            point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],
+                     "coverage": None if root.is_hidden("coverage") else coverage_of(root.values),
+                     "pupils": root.values["pupils"],
+                     "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
+                               for c in root.children}}
+            cache.set(key, point, tree.CACHE_SECONDS)
+        points.append({"week_start": week_start, **point})
     return points
 
 

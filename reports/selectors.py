@@ -363,23 +363,15 @@ def connexe_minutes(scope: Scope, period: Period, group: str | None,
 
 # --- Over the year --------------------------------------------------------------------------------
 
-WEEKLY_GROUPS = {"departement": "school__departement_id", "circonscription": "school__circonscription_id",
-                 "pole": "school__pole_id", "school": "school_id"}
-
-
-def weekly_figures(scope: Scope, period: Period, groupings: tuple[str, ...]) -> list[tuple[datetime.date, dict]]:
-    """The weekly table of the school year so far, week by week, added up by the first two
-    levels of parts of the reader's territory (`groupings`): one query."""
-    keys = [WEEKLY_GROUPS[g] for g in groupings]
+def weekly_school_figures(scope: Scope, period: Period) -> list[tuple[datetime.date, dict[int, dict]]]:
+    """The weekly table of the school year so far, school by school and week by week (one
+    query): the reports add schools up into the reader's territory as they do for the day."""
     rows = (
         WeeklyFigure.objects.counted_in(scope)
         .filter(week_start__gte=period.start - datetime.timedelta(days=6), week_start__lte=period.day)
-        .order_by().values("week_start", *keys)
-        .annotate(**{f"sum_{m}": Sum(m) for m in ADDITIVE_KEYS})
-        .order_by("week_start")
+        .order_by("week_start", "school_id").values_list("week_start", "school_id", *ADDITIVE_KEYS)
     )
-    weeks: dict[datetime.date, dict] = {}
-    for row in rows:
-        weeks.setdefault(row["week_start"], {})[tuple(row[k] for k in keys)] = {
-            m: row[f"sum_{m}"] or 0 for m in ADDITIVE_KEYS}
+    weeks: dict[datetime.date, dict[int, dict]] = {}
+    for week_start, school, *figures in rows:
+        weeks.setdefault(week_start, {})[school] = dict(zip(ADDITIVE_KEYS, figures, strict=True))
     return list(weeks.items())

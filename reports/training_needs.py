@@ -65,11 +65,15 @@ def build(themes: list[TrainingTheme], poles: list[Pole], year, threshold: int, 
             else:
                 values[(key, pole.pk)] = by_theme.get((key, pole.pk), 0)
         values[(key, "total")] = sum(values[(key, p.pk)] for p in poles)
-    relations = [privacy.Relation((key, "total"), tuple((key, p.pk) for p in poles)) for key in keys] \
-        if len(poles) > 1 else []
-    hidden = privacy.protect(privacy.Problem(values=values, relations=relations, threshold=threshold,
-                                             primary={k for k, v in values.items() if 0 < v < threshold},
-                                             counts=set(values)))
+    rows = [privacy.equal((key, "total"), [(key, p.pk) for p in poles]) for key in keys] if len(poles) > 1 else []
+    # An AESH asking for a theme has answered: no theme counts more than the pôle's respondents.
+    columns_known = [p.pk for p in poles] + (["total"] if len(poles) > 1 else [])
+    rows += [privacy.at_most((key, column), (RESPONDENTS, column)) for key in keys if key != RESPONDENTS
+             for column in columns_known]
+    hidden = privacy.protect(privacy.Problem(
+        values=values, published=set(values), counts=set(values), rows=rows, threshold=threshold,
+        primary={k for k, v in values.items() if 0 < v < threshold},
+        cost={k: (v + 1) * (1000 if k[1] == "total" else 1) for k, v in values.items()})).hidden
     columns = [p.pk for p in poles] + (["total"] if len(poles) > 1 else [])
     labels = {t.pk: t.name for t in themes} | {OTHER: "Autre besoin, en ses propres mots",
                                                  RESPONDENTS: "AESH ayant répondu"}

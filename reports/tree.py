@@ -2,36 +2,57 @@
 pupils' figures, and which of those figures are published.
 
 The tree follows the reader's level: France → départements → circonscriptions → parts of
-pôles → schools, starting at the reader's own territory. Every node holds only schools of
-that territory (School.visible_to): a pôle that straddles two circonscriptions appears in
-an inspector's tree as its part inside their circonscription. Schools with fewer than
-`PIAL_REPORT_SCHOOL_MIN_PUPILS` pupils are grouped under each parent into « autres
-établissements »; schools publish no split by aid kind or by kind of wait (territories do).
+pôles → schools, starting at the reader's own territory, and holds only schools of that
+territory (School.visible_to): a pôle that straddles two circonscriptions appears in an
+inspector's tree as its part inside their circonscription.
 
-Every page, drill-down and export reads this one tree, so a hidden cell is hidden everywhere
-the reader looks on that day. Protection runs table by table from the top (reports.privacy).
+Need to know, not blindness: the pôle's coordination and pilots read every pupil's record
+of their pôle (eleves.models.StudentQuerySet.visible_to), so their report hides nothing and
+groups nothing. Every other reader reads aggregates under the secret statistique.
+
+Protection is decided once per *unit*, the schools of one circonscription in one
+département: the unit's own figures, its parts of pôles and its schools (those with fewer
+than `PIAL_REPORT_SCHOOL_MIN_PUPILS` pupils grouped into « autres établissements » in each
+part; schools publish no split by aid kind or by kind of wait). A unit is protected exactly
+(reports.privacy: an attacker's linear programme over everything it publishes), with its
+own total — the inspector's headline — hidden last. Every territory above is a sum of
+units, published where every unit it adds up publishes that cell: it then tells nothing
+its units do not, so what a gestionnaire or the national level reads is exactly as safe as
+each unit is, and each unit reads the same to every reader. A unit's protection is cached
+under a fingerprint of its figures, so the same figures are never protected twice.
+
+Every page, drill-down, chart and export reads this one tree.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
+import math
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from pial.conf import setting
+from pial.enums import SchoolKind
 from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
-from reports import privacy, selectors
+from reports import perms, privacy, selectors
 
 COUNTS = ("pupils", "individuelle", "mutualisee", "ulis", "waiting", "waiting_none", "waiting_partial")
 HOURS = ("notified_minutes", "placed_minutes")
 ADDITIVE = COUNTS + HOURS
 LEAF_MEASURES = ("pupils", "waiting", "notified_minutes", "placed_minutes")  # what a school publishes
+HEADLINE = LEAF_MEASURES  # a territory's own totals, beside its splits by aid kind and by kind of wait
 ROW_RELATIONS = (("pupils", ("individuelle", "mutualisee")), ("waiting", ("waiting_none", "waiting_partial")))
-# How much a reader would miss each figure, for choosing complementary cells.
+# How much a reader would miss each figure, for choosing complementary cells: splits cost 1.
 MEASURE_WEIGHT = {"waiting": 3.0, "pupils": 2.0, "notified_minutes": 2.0, "placed_minutes": 2.0}
-PARTS_WEIGHT = 1.5  # the reader's own parts (their pôles, circonscriptions) before their total
-# The most hours a notification can hold per week (eleves.Notification.weekly_hours ≤ 40).
-MAX_NOTIFIED_MINUTES = 40 * 60
+# The unit's own figures are the inspector's headline: hidden only when no part can be instead.
+LEVEL_WEIGHT = {"circonscription": 1000.0, "pole": 1.5}
+MIN_MINUTES_PER_NOTIFICATION = 0.6  # an individuelle notification holds at least 0.01 h (eleves validation)
+CACHE_VERSION = "secret-v1"
+CACHE_SECONDS = 400 * 24 * 3600  # a school year of weekly decisions stays: past weeks never change
 
 LEVEL_CHAIN = {  # reader's level → the groupings between their territory and the schools
     "national": ("departement", "circonscription", "pole"),
@@ -39,8 +60,8 @@ LEVEL_CHAIN = {  # reader's level → the groupings between their territory and 
     "circonscription": ("pole",),
     "pole": (),
 }
-GROUP_FIELD = {"departement": "departement_id", "circonscription": "circonscription_id", "pole": "pole_id"}
 NO_GROUP = {"departement": "Sans département", "circonscription": "Sans circonscription", "pole": "Sans pôle"}
+INFO_INDEX = {"departement": 2, "circonscription": 3, "pole": 4}
 
 
 @dataclass(eq=False)
@@ -54,9 +75,9 @@ class Node:
     values: dict = field(default_factory=dict)
     waiting_since: dict = field(default_factory=dict)
     hidden: set = field(default_factory=set)   # measures not published
-    decided: bool = False
+    constituents: list[Node] = field(default_factory=list)  # a sum of units: the unit nodes it adds up
 
-    def __repr__(self) -> str:  # stable: complementary choices break ties on it
+    def __repr__(self) -> str:
         return f"{self.kind}:{self.ref}:{self.label}"
 
     @property
@@ -66,10 +87,6 @@ class Node:
     @property
     def measures(self) -> tuple[str, ...]:
         return LEAF_MEASURES if self.leaf else ADDITIVE
-
-    @property
-    def depth(self) -> int:
-        return 0 if self.parent is None else self.parent.depth + 1
 
     def leaves(self) -> list[Node]:
         if self.leaf:
@@ -100,57 +117,23 @@ class Tree:
     info: dict[int, tuple]             # each school of the territory: pk, name, dep, circ, pôle, kind
     chain: tuple[str, ...]
     names: dict = field(default_factory=dict)
+    entitled: bool = False             # the reader reads every pupil's record: nothing hidden
+    units: list[Node] = field(default_factory=list)
+    unions: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
 
-    @property
+    @functools.cached_property
     def kinds(self) -> dict[int, str]:
         return {pk: row[5] for pk, row in self.info.items()}
 
     def find(self, kind: str, ref: int) -> Node | None:
-        """The node of a territory, protected; a pôle across several parts is their sum."""
-        if kind == "pole":
-            parts = [n for n in self.root.walk() if n.kind == "pole" and n.ref == ref]
-            if len(parts) == 1:
-                return self.decide(parts[0])
-            if parts:
-                return self.union(parts)
-            return None
-        for node in self.root.walk():
-            if node.kind == kind and node.ref == ref:
-                return self.decide(node)
-        return None
-
-    def decide(self, node: Node) -> Node:
-        """Decides `node`'s own cells (those of the tables above it) and those of its parts."""
-        path = []
-        current = node
-        while current is not None:
-            path.append(current)
-            current = current.parent
-        for ancestor in reversed(path):
-            if not ancestor.leaf:
-                protect_table(ancestor, self.threshold)
-        return node
-
-    def decide_below(self, node: Node) -> Node:
-        self.decide(node)
-        for inner in node.walk():
-            if not inner.leaf:
-                protect_table(inner, self.threshold)
-        return node
-
-    def union(self, parts: list[Node]) -> Node:
-        """A pôle whose schools sit in several parts of the tree: published where every part
-        is, so it tells nothing its parts do not."""
-        for part in parts:
-            self.decide_below(part)
-        first = parts[0]
-        node = Node(kind="pole", ref=first.ref, label=first.label, schools=[s for p in parts for s in p.schools],
-                    values={m: sum(p.values[m] for p in parts) for m in ADDITIVE},
-                    waiting_since=_merged([p.waiting_since for p in parts]), decided=True)
-        node.hidden = {m for m in ADDITIVE if any(m in p.hidden for p in parts)}
-        node.children = [leaf for part in parts for leaf in part.children]
-        node.values.update(_durations(node.waiting_since, self.day))
-        return node
+        """The node of a territory; a pôle across several parts is their sum."""
+        found = [n for n in self.root.walk() if n.kind == kind and n.ref == ref]
+        if kind == "pole" and len(found) > 1:
+            if ref not in self.unions:
+                self.unions[ref] = union(found, self.day)
+            return self.unions[ref]
+        return found[0] if found else None
 
 
 def min_pupils() -> int:
@@ -164,12 +147,87 @@ def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: in
                                                "kind"))
     figures = selectors.school_figures_in(schools, period)
     names = _names(rows)
-    root = Node(kind="root", ref=None, label="", schools=[r[0] for r in rows if r[0] in figures])
-    info = {r[0]: r for r in rows}
-    _split(root, LEVEL_CHAIN[level], info, figures, names, period.day)
-    return Tree(root=root, day=period.day, threshold=threshold, min_pupils=min_pupils(),
-                territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"}, info=info,
-                chain=LEVEL_CHAIN[level], names=names)
+    territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
+                     min_pupils=0 if perms.reads_pupil_records(scope) else min_pupils(),
+                     territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"},
+                     info={r[0]: r for r in rows}, chain=LEVEL_CHAIN[level], names=names,
+                     entitled=perms.reads_pupil_records(scope))
+    territory.root, territory.units = assemble(territory, figures, period.day)
+    return territory
+
+
+def assemble(territory: Tree, figures: dict, day: datetime.date) -> tuple[Node, list[Node]]:
+    """The reader's tree for these figures (the day's, or a week's): the reader's own pôle
+    as it is, or protected units added up along the reader's chain."""
+    counted = sorted(s for s in territory.info if s in figures)
+    if territory.entitled:
+        root = Node(kind="root", ref=None, label="", schools=counted)
+        _split(root, territory.chain, territory, figures, day)
+        return root, []
+    by_unit: dict[tuple, list[int]] = {}
+    for school in counted:
+        info = territory.info[school]
+        by_unit.setdefault((info[2], info[3]), []).append(school)
+    units = []
+    for (_dep, circ), members in sorted(by_unit.items(), key=lambda item: (item[0][0] or 0, item[0][1] or 0)):
+        unit = Node(kind="circonscription", ref=circ, label=_label(territory.names, "circonscription", circ),
+                    schools=members)
+        _split(unit, ("pole",), territory, figures, day)
+        protect_unit(unit, territory)
+        units.append(unit)
+    return _compose(territory, units, day), units
+
+
+def _compose(territory: Tree, units: list[Node], day) -> Node:
+    chain = territory.chain
+    if chain == ("pole",):  # an inspector: their pôle parts, over however many units
+        by_pole: dict = {}
+        for unit in units:
+            for part in unit.children:
+                by_pole.setdefault(part.ref, []).append(part)
+        parts = [composite("pole", ref, parts[0].label, parts, [leaf for p in parts for leaf in p.children], day)
+                 for ref, parts in by_pole.items()]
+        top = sorted(parts, key=_order)
+    elif chain[0] == "circonscription":
+        top = sorted(units, key=_order)
+    else:  # national: départements of units
+        by_dep: dict = {}
+        for unit in units:
+            by_dep.setdefault(territory.info[unit.schools[0]][2], []).append(unit)
+        top = sorted((composite("departement", dep, _label(territory.names, "departement", dep), members,
+                                sorted(members, key=_order), day) for dep, members in by_dep.items()), key=_order)
+    return composite("root", None, "", units, top, day)
+
+
+def _order(node: Node):
+    return (node.ref is None, node.label, node.ref or 0)
+
+
+def composite(kind: str, ref, label: str, constituents: list[Node], children: list[Node], day) -> Node:
+    """A territory that adds units up: published where every unit it adds up publishes."""
+    node = Node(kind=kind, ref=ref, label=label, schools=[s for c in constituents for s in c.schools],
+                children=children, constituents=constituents)
+    node.values = {m: sum(c.values[m] for c in constituents) for m in ADDITIVE}
+    node.waiting_since = _merged([c.waiting_since for c in constituents])
+    node.values.update(_durations(node.waiting_since, day))
+    node.hidden = {m for m in ADDITIVE if any(m in c.hidden for c in constituents)}
+    for child in children:
+        child.parent = node
+    return node
+
+
+def union(parts: list[Node], day: datetime.date) -> Node:
+    """A pôle whose schools sit in several parts of the tree, opened whole: the sum of its
+    parts, published where every part is (so it tells nothing they do not); its schools
+    are those of its parts, as they are there."""
+    first = parts[0]
+    node = Node(kind="pole", ref=first.ref, label=first.label, schools=[s for p in parts for s in p.schools],
+                children=[leaf for p in parts for leaf in p.children], constituents=parts)
+    node.values = {m: sum(p.values[m] for p in parts) for m in ADDITIVE}
+    node.waiting_since = _merged([p.waiting_since for p in parts])
+    node.values.update(_durations(node.waiting_since, day))
+    node.hidden = {m for m in ADDITIVE if any(m in p.hidden for p in parts)}
+    return node
 
 
 def _names(rows) -> dict[tuple[str, int], str]:
@@ -183,85 +241,43 @@ def _names(rows) -> dict[tuple[str, int], str]:
     return names
 
 
-def _split(node: Node, chain: tuple[str, ...], info, figures, names, day) -> None:
-    node.values = {m: sum(figures[s].values[m] for s in node.schools) for m in ADDITIVE}
-    node.waiting_since = _merged([figures[s].waiting_since for s in node.schools])
-    node.values.update(_durations(node.waiting_since, day))
-    if node.leaf:
-        return
-    if chain:
-        kind, rest = chain[0], chain[1:]
-        index = {"departement": 2, "circonscription": 3, "pole": 4}[kind]
-        groups: dict[int | None, list[int]] = {}
-        for school in node.schools:
-            groups.setdefault(info[school][index], []).append(school)
-        for ref, members in groups.items():
-            label = names.get((kind, ref), NO_GROUP[kind]) if ref else NO_GROUP[kind]
-            child = Node(kind=kind, ref=ref, label=label, schools=members, parent=node)
-            node.children.append(child)
-            _split(child, rest, info, figures, names, day)
-        node.children.sort(key=lambda n: (n.ref is None, n.label))
-        return
-    small = [s for s in node.schools if figures[s].values["pupils"] < min_pupils()]
-    for school in sorted(set(node.schools) - set(small), key=lambda s: names[("school", s)]):
-        child = Node(kind="school", ref=school, label=names[("school", school)], schools=[school], parent=node)
-        node.children.append(child)
-        _split(child, (), info, figures, names, day)
-    if small:
-        child = Node(kind="others", ref=None, label="Autres établissements", schools=small, parent=node)
-        node.children.append(child)
-        _split(child, (), info, figures, names, day)
-
-
-def weekly_groupings(territory: Tree) -> tuple[str, ...]:
-    """What the weekly table is added up by for the reader's first table: its parts and
-    their parts (the floors of a part depend on them), schools where parts are schools."""
-    chain = territory.chain
-    if not chain:
-        return ("school",)
-    return (chain[0], chain[1] if len(chain) > 1 else "school")
-
-
-def week_root(territory: Tree, grouped: dict) -> Node:
-    """The reader's territory and two levels of parts in one week of the weekly table, built
-    as the day's tree is (same parts, same order), for its first table to be protected the same way."""
-    root = Node(kind="root", ref=None, label="", schools=[])
-    chain = territory.chain
-    if not chain:
-        _week_leaves(territory, root, {key[0]: values for key, values in grouped.items()})
-    else:
-        kind = chain[0]
-        by_child: dict = {}
-        for (first, second), values in grouped.items():
-            by_child.setdefault(first, {})[second] = values
-        for ref, below in by_child.items():
-            child = Node(kind=kind, ref=ref, label=_label(territory.names, kind, ref), schools=[], parent=root)
-            if len(chain) > 1:
-                for sub, values in below.items():
-                    child.children.append(Node(kind=chain[1], ref=sub, label=_label(territory.names, chain[1], sub),
-                                               schools=[], parent=child, values=dict(values)))
-                child.children.sort(key=lambda n: (n.ref is None, n.label))
-            else:
-                _week_leaves(territory, child, below)
-            child.values = {m: sum(c.values[m] for c in child.children) for m in ADDITIVE}
-            root.children.append(child)
-        root.children.sort(key=lambda n: (n.ref is None, n.label))
-    root.values = {m: sum(c.values[m] for c in root.children) for m in ADDITIVE}
-    return root
-
-
 def _label(names: dict, kind: str, ref) -> str:
     return names.get((kind, ref), NO_GROUP[kind]) if ref else NO_GROUP[kind]
 
 
-def _week_leaves(territory: Tree, parent: Node, by_school: dict) -> None:
-    small = {ref: v for ref, v in by_school.items() if v["pupils"] < territory.min_pupils}
-    for ref in sorted((r for r in by_school if r not in small), key=lambda r: territory.names[("school", r)]):
-        parent.children.append(Node(kind="school", ref=ref, label=territory.names[("school", ref)], schools=[ref],
-                                    parent=parent, values=dict(by_school[ref])))
+def _split(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, day) -> None:
+    """Splits `node` into its parts along `chain`, then schools; figures add up from the schools."""
+    _divide(node, chain, territory, figures, day)
+    sources = [figures[s] for s in node.schools] if node.leaf else node.children
+    node.values = {m: sum(source.values[m] for source in sources) for m in ADDITIVE}
+    node.waiting_since = _merged([source.waiting_since for source in sources])
+    node.values.update(_durations(node.waiting_since, day))
+
+
+def _divide(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, day) -> None:
+    if node.leaf:
+        return
+    if chain:
+        kind, rest = chain[0], chain[1:]
+        groups: dict[int | None, list[int]] = {}
+        for school in node.schools:
+            groups.setdefault(territory.info[school][INFO_INDEX[kind]], []).append(school)
+        for ref, members in groups.items():
+            child = Node(kind=kind, ref=ref, label=_label(territory.names, kind, ref), schools=members, parent=node)
+            node.children.append(child)
+            _split(child, rest, territory, figures, day)
+        node.children.sort(key=_order)
+        return
+    small = [s for s in node.schools if figures[s].values["pupils"] < territory.min_pupils]
+    for school in sorted(set(node.schools) - set(small), key=lambda s: (territory.names[("school", s)], s)):
+        child = Node(kind="school", ref=school, label=territory.names[("school", school)], schools=[school],
+                     parent=node)
+        node.children.append(child)
+        _split(child, (), territory, figures, day)
     if small:
-        parent.children.append(Node(kind="others", ref=None, label="Autres établissements", schools=list(small),
-                                    parent=parent, values={m: sum(v[m] for v in small.values()) for m in ADDITIVE}))
+        child = Node(kind="others", ref=None, label="Autres établissements", schools=sorted(small), parent=node)
+        node.children.append(child)
+        _split(child, (), territory, figures, day)
 
 
 def _merged(histograms: list[dict]) -> dict:
@@ -288,120 +304,119 @@ def _durations(waiting_since: dict, day: datetime.date) -> dict:
             "waiting_longest_days": max((day - ordered[0][0]).days, 0)}
 
 
-# --- Protection, table by table ------------------------------------------------------------------
+# --- Protecting a unit ----------------------------------------------------------------------------
 
-def protect_table(node: Node, threshold: int) -> None:
-    """Decides the cells of `node`'s parts (and, for the reader's own territory, its own)."""
-    if all(child.decided for child in node.children) and node.decided:
-        return
-    problem = table_problem(node, threshold)
-    hidden = privacy.protect(problem)
-    for member in (node, *node.children):
-        member.hidden = {m for (n, m) in hidden if n is member}
-        member.decided = True
+def cell_id(node: Node) -> tuple:
+    """A node's name inside its unit, the same in every process (the cache's keys)."""
+    if node.kind == "others":
+        return ("others", node.parent.ref)
+    return (node.kind, node.ref)
 
 
-def table_problem(node: Node, threshold: int) -> privacy.Problem:
-    """The table of a territory and its parts: relations, small cells, what is already decided."""
-    members = [node, *node.children]
-    values, counts, cost, primary = {}, set(), {}, set()
-    for member in members:
-        weight = PARTS_WEIGHT if (member is not node and node.parent is None) else 1.0
-        for measure in member.measures:
-            key = (member, measure)
-            value = member.values[measure]
-            values[key] = value
-            cost[key] = (value + 1) * MEASURE_WEIGHT.get(measure, 1.0) * weight
-            if measure in COUNTS:
-                counts.add(key)
-                if 0 < value < threshold:
-                    primary.add(key)
-            elif 0 < member.values["individuelle"] < threshold:
-                primary.add(key)  # the hours of one or two pupils are theirs
-    fixed = {}
-    if node.parent is not None or node.decided:
-        fixed = {(node, m): (m in node.hidden) for m in node.measures}
-    relations = []
-    for measure in ADDITIVE:
-        parts = tuple((c, measure) for c in node.children if measure in c.measures)
-        if parts and len(parts) == len(node.children):
-            relations.append(privacy.Relation((node, measure), parts))
-    bounds = []
-    for member in members:
-        if not member.leaf:
-            for total, parts in ROW_RELATIONS:
-                relations.append(privacy.Relation((member, total), tuple((member, p) for p in parts)))
-            bounds += [privacy.Bound((member, "ulis"), (member, "pupils")),
-                       privacy.Bound((member, "waiting_partial"), (member, "individuelle")),
-                       privacy.Bound((member, "notified_minutes"), (member, "individuelle"), MAX_NOTIFIED_MINUTES)]
-        else:
-            bounds.append(privacy.Bound((member, "notified_minutes"), (member, "pupils"), MAX_NOTIFIED_MINUTES))
-        bounds += [privacy.Bound((member, "waiting"), (member, "pupils")),
-                   privacy.Bound((member, "placed_minutes"), (member, "notified_minutes"))]
-    # A part with parts of its own will hide some of them: a reader then knows it is at least
-    # as many as its parts that count someone (each hidden one is at least 1).
-    floors = {(child, m): max(1, sum(1 for g in child.children if m in g.measures and g.values[m] > 0))
-              for child in node.children if not child.leaf for m in COUNTS
-              if all(m in g.measures for g in child.children)}
-    return privacy.Problem(values=values, relations=relations, primary=primary, threshold=threshold, counts=counts,
-                           cost=cost, fixed=fixed, bounds=bounds, floors=floors)
+def week_minutes(node: Node, kinds: dict[int, str]) -> float:
+    """The most minutes one individuelle pupil of this territory can be notified per week:
+    the school week of its schools' degree (what a reader knows), never less than the
+    figures themselves hold (so that the truth is always among the possible values)."""
+    rule = max((setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE") if kinds.get(s) in SchoolKind.first_degree()
+                else setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE") for s in node.schools), default=40)
+    minutes = min(rule, 40) * 60
+    individuelle = node.values["individuelle"]
+    if individuelle:
+        minutes = max(minutes, math.ceil(node.values["notified_minutes"] / individuelle))
+    return minutes
 
 
-# --- The whole tree, once every table is decided ------------------------------------------------------
+def unit_problem(unit: Node, threshold: int, kinds: dict[int, str]) -> privacy.Problem:
+    """Everything a unit publishes, and what any reader knows besides."""
+    values, published, counts, primary, cost, rows = {}, set(), set(), set(), {}, []
+    for node in unit.walk():
+        name = cell_id(node)
 
-def settle(territory: Tree, rounds: int = 60) -> None:
-    """Decides every table, then bounds every hidden cell with all the tree's relations at
-    once (what a patient reader can do across pages) and hides more in a part's table where
-    a cell can still be narrowed. The reader's first table is left as decided, so that the
-    weekly figures (protected with that table alone) stay those of the day."""
-    territory.decide_below(territory.root)
-    nodes = list(territory.root.walk())
-    for _ in range(rounds):
-        problem = whole_problem(nodes, territory.threshold)
-        unknown = {(n, m) for n in nodes for m in ADDITIVE if m in n.hidden or m not in n.measures}
-        lows, highs = privacy.intervals(problem, unknown, rounds=40)
-        weak = [(n, m) for n in nodes for m in n.measures if m in n.hidden
-                and n.parent is not None and n.parent.parent is not None
-                and privacy.disclosed(problem, (n, m), lows[(n, m)], highs[(n, m)])]
-        if not weak:
-            return
-        changed = False
-        for node, measure in weak:
-            siblings = [s for s in node.parent.children if s is not node and measure in s.measures
-                        and measure not in s.hidden and s.values[measure] > 0]
-            if siblings:
-                cheapest = min(siblings, key=lambda s: (s.values[measure], repr(s)))
-                cheapest.hidden.add(measure)
-                for whole, parts in ROW_RELATIONS:  # keep its row from giving it back
-                    row = (whole, *parts)
-                    if measure in row and not cheapest.leaf and sum(1 for m in row if m in cheapest.hidden) == 1:
-                        other = min((m for m in row if m != measure), key=lambda m: cheapest.values[m])
-                        cheapest.hidden.add(other)
-                changed = True
-        if not changed:
-            return
+        def key(measure, name=name):
+            return (name, measure)
 
-
-def whole_problem(nodes: list[Node], threshold: int) -> privacy.Problem:
-    values, counts, primary, relations, bounds = {}, set(), set(), [], []
-    for node in nodes:
         for measure in ADDITIVE:
-            key = (node, measure)
-            values[key] = node.values[measure]
+            values[key(measure)] = node.values[measure]
             if measure in COUNTS:
-                counts.add(key)
-                if 0 < node.values[measure] < threshold and measure in node.measures:
-                    primary.add(key)
-            elif 0 < node.values["individuelle"] < threshold:
-                primary.add(key)
+                counts.add(key(measure))
+            if measure not in node.measures:
+                continue
+            published.add(key(measure))
+            small_count = measure in COUNTS and 0 < node.values[measure] < threshold
+            few_pupils_hours = measure in HOURS and 0 < node.values["individuelle"] < threshold
+            if small_count or few_pupils_hours:
+                primary.add(key(measure))
+            cost[key(measure)] = ((node.values[measure] + 1) * MEASURE_WEIGHT.get(measure, 1.0)
+                                  * LEVEL_WEIGHT.get(node.kind, 1.0))
         for total, parts in ROW_RELATIONS:
-            relations.append(privacy.Relation((node, total), tuple((node, p) for p in parts)))
+            rows.append(privacy.equal(key(total), [key(p) for p in parts]))
+        rows += [privacy.at_most(key("ulis"), key("pupils")), privacy.at_most(key("waiting"), key("pupils")),
+                 privacy.at_most(key("waiting_partial"), key("individuelle")),
+                 privacy.at_most(key("placed_minutes"), key("notified_minutes")),
+                 privacy.at_most(key("notified_minutes"), key("individuelle"), week_minutes(node, kinds)),
+                 privacy.at_least(key("notified_minutes"), key("individuelle"), MIN_MINUTES_PER_NOTIFICATION)]
         if node.children:
-            relations += [privacy.Relation((node, m), tuple((c, m) for c in node.children)) for m in ADDITIVE]
-        bounds += [privacy.Bound((node, "ulis"), (node, "pupils")), privacy.Bound((node, "waiting"), (node, "pupils")),
-                   privacy.Bound((node, "waiting_partial"), (node, "individuelle")),
-                   privacy.Bound((node, "placed_minutes"), (node, "notified_minutes")),
-                   privacy.Bound((node, "notified_minutes"), (node, "individuelle"), MAX_NOTIFIED_MINUTES)]
-    unpublished_floor = {(n, m): 0.0 for n in nodes for m in ADDITIVE if m not in n.measures}
-    return privacy.Problem(values=values, relations=relations, primary=primary, threshold=threshold,
-                           counts=counts, bounds=bounds, floors=unpublished_floor)
+            rows += [privacy.equal(key(m), [(cell_id(c), m) for c in node.children]) for m in ADDITIVE]
+    rows = [row for row in rows if _holds(row, values)]  # what a reader knows is true of the figures
+    return privacy.Problem(values=values, published=published, counts=counts, rows=rows, primary=primary,
+                           threshold=threshold, cost=cost)
+
+
+def _holds(row: privacy.Row, values: dict) -> bool:
+    total = sum(coefficient * values[key] for key, coefficient in row.terms)
+    return row.low - 1e-6 <= total <= row.high + 1e-6
+
+
+def fingerprint(unit: Node, threshold: int, kinds: dict[int, str]) -> str:
+    parts = [CACHE_VERSION, str(threshold), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
+             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE"))]
+    for node in unit.walk():
+        parts.append(repr((cell_id(node), node.leaf, tuple(node.values[m] for m in ADDITIVE),
+                           tuple(sorted(kinds.get(s, "") for s in node.schools)) if node is unit else ())))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def protect_unit(unit: Node, territory: Tree) -> None:
+    """Decides which cells of the unit are published, once for given figures (cached)."""
+    kinds = territory.kinds
+    cache_key = f"pial:{CACHE_VERSION}:{fingerprint(unit, territory.threshold, kinds)}"
+    hidden = cache.get(cache_key)
+    stats = territory.stats
+    if hidden is None:
+        protection = privacy.protect(unit_problem(unit, territory.threshold, kinds))
+        hidden = sorted(protection.hidden, key=str)
+        cache.set(cache_key, hidden, CACHE_SECONDS)
+        stats["protected"] = stats.get("protected", 0) + 1
+        stats["solves"] = stats.get("solves", 0) + protection.solves
+        stats["unprotected"] = stats.get("unprotected", 0) + len(protection.unprotected)
+        stats["mips"] = stats.get("mips", 0) + protection.mips
+        stats["dives_failed"] = stats.get("dives_failed", 0) + protection.dives_failed
+    else:
+        stats["cached"] = stats.get("cached", 0) + 1
+    by_node: dict = {}
+    for name, measure in hidden:
+        by_node.setdefault(tuple(name), set()).add(measure)
+    for node in unit.walk():
+        node.hidden = by_node.get(cell_id(node), set())
+
+
+# --- Week by week ------------------------------------------------------------------------------------
+
+def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> Node:
+    """The reader's tree in one week of the weekly table, built and protected as the day's is
+    (same units, same parts), so a week publishes what the report of its day publishes."""
+    figures = {school: selectors.SchoolFigures(values=dict(values), waiting_since={})
+               for school, values in by_school.items() if school in territory.info}
+    return assemble(territory, figures, week_start)[0]
+
+
+def week_key(territory: Tree, by_school: dict) -> str:
+    """The cache key of what a week shows this reader: their territory's shape and names, the
+    rules, and every school's figures that week (past weeks never change: read once)."""
+    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_pupils),
+             str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
+             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
+             repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+    for school in sorted(s for s in by_school if s in territory.info):
+        parts.append(repr((territory.info[school][2:6], tuple(by_school[school][m] for m in ADDITIVE))))
+    return f"pial:{CACHE_VERSION}:week:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"

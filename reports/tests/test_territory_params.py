@@ -16,7 +16,7 @@ from django.urls import reverse
 from pial.models import Circonscription, Departement, Membership, Pole, School
 from pial.scope import Scope
 from reports.report import build
-from reports.tests.test_privacy_audit import demo, login  # noqa: F401  (fixture)
+from reports.tests.test_privacy_audit import login
 from reports.tests.test_reports import _texts
 
 FORMATS = ("page", "csv", "xlsx", "ods", "pdf")
@@ -31,7 +31,7 @@ def readable(response, fmt: str) -> str:
     return response.content.decode() if fmt == "page" else _texts(response.content, fmt)
 
 
-def test_the_inspector_reads_only_their_part_of_a_straddling_pole_in_every_format(demo, client, settings):  # noqa: F811
+def test_the_inspector_reads_only_their_part_of_a_straddling_pole_in_every_format(demo, client, settings):
     settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on a row of its own
     inspector = login(client, "ien@demo.pial.fr")
     pole = Pole.objects.get(name="PIAL du collège Jean Moulin")
@@ -62,7 +62,7 @@ BAD = ["abc", "-1", "0", "9" * 30, "٣", "1e3", " 1", "1;2", ""]
 
 
 @pytest.mark.django_db
-def test_every_drill_parameter_for_every_role_answers_without_leaking(demo, client):  # noqa: F811
+def test_every_drill_parameter_for_every_role_answers_without_leaking(demo, client):
     from pial.tests.factories import TotpFactory
 
     ids = {"pole": list(Pole.objects.values_list("pk", flat=True)),

@@ -39,10 +39,10 @@ def needs(world):
 def rows(html: str) -> dict[str, list[str]]:
     import re
 
-    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    table = re.split(r"<tbody[^>]*>", html)[1].split("</tbody>")[0]
     found = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
-        label = re.search(r"<th scope=\"row\">(.*?)</th>", row).group(1)
+        label = re.search(r"<th scope=\"row\"[^>]*>(.*?)</th>", row).group(1)
         found[label] = re.findall(r"<td[^>]*>(.*?)</td>", row)
     return found
 
