@@ -97,7 +97,7 @@ def test_inspector_and_gestionnaire_read_their_reports_at_1280_and_360(journey, 
         read = cards(page)
         assert [card["name"] for card in read][-1] == "Total"
         assert all(card["figures"][0][0] == "En attente" for card in read)
-        aesh = page.locator(TABLES).last
+        aesh = page.locator(TABLES).filter(has=page.locator("th", has_text="AESH sous contrat")).first
         assert aesh.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content") == \
             '"AESH sous contrat"'
 
