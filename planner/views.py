@@ -53,8 +53,8 @@ def planner(request):
     loaded = inputs.load(request.scope, form.initial.get("start_date") or form.fields["start_date"].initial)
     return render(request, "planner/start.html", {
         "form": form, "runs": PlannerRun.objects.visible_to(request.scope).select_related("created_by")[:8],
-        "blockers": loaded.blockers, "pupils": sum(len(u.pupil_ids) for u in loaded.problem.units),
-        "workers": len(loaded.problem.workers),
+        "blockers": loaded.blockers, "students": sum(len(u.student_ids) for u in loaded.problem.units),
+        "aesh_count": len(loaded.problem.aesh_pool),
     })
 
 
@@ -166,17 +166,17 @@ def absence_replace(request, pk: int):
     day = max(absence.start_date, timezone.localdate())
     loaded = inputs.load(scope, day)
     loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id) if x.unit_id == int(unit_id)), None)
-    candidate = loss and next((c for c in loss.candidates if c.worker_id == int(candidate_id)), None)
+    candidate = loss and next((c for c in loss.candidates if c.aesh_id == int(candidate_id)), None)
     if candidate is None:
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
         return redirect("planner:absence", pk=pk)
     unit = next((u for u in loaded.problem.units if u.id == loss.unit_id), None)
     exclusive = unit.exclusive if unit else any(
-        f.exclusive for f in loaded.problem.fixed if f.worker_id == absence.aesh_id and loss.unit_id in f.pupil_ids)
+        f.exclusive for f in loaded.problem.fixed if f.aesh_id == absence.aesh_id and loss.unit_id in f.student_ids)
     chosen = [p for p in loss.placements if p.course_id in candidate.course_ids]
     done, failures = services.replace_with(
-        absence=absence, candidate_id=candidate.worker_id,
-        unit={"pupils": list(loss.pupil_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
+        absence=absence, candidate_id=candidate.aesh_id,
+        unit={"students": list(loss.student_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
     if done:
         messages.success(request, f"{done} créneau(x) de remplacement proposé(s) jusqu'au "
                                   f"{absence.end_date:%d/%m/%Y} ; l'AESH est prévenu·e.")
