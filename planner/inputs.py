@@ -57,6 +57,20 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
     return Inputs(problem=problem, blockers=blockers, slot_of=slot_of)
 
 
+MAX_ABSENCE_PERIODS = 6
+
+
+def absence_days(scope: Scope, absence, today: datetime.date) -> list[datetime.date]:
+    """The days from which an absence's losses are read: its first day still to come, then each
+    later day inside the absence on which a slot of the absent AESH starts (a timetable that
+    changes mid-absence loses those slots too). A handful at most: the first ones are kept."""
+    first = max(absence.start_date, today)
+    later = (TimeSlot.objects.visible_to(scope).filter(aesh_id=absence.aesh_id, valid_from__gt=first,
+                                                        valid_from__lte=absence.end_date)
+             .order_by("valid_from").values_list("valid_from", flat=True).distinct()[:MAX_ABSENCE_PERIODS - 1])
+    return [first, *later]
+
+
 def _units(scope, day, schools, blockers):
     notifications = (Notification.objects.in_force_on(day).filter(student__in=Student.objects.visible_to(scope, day),
                                                                   state="NOTIFIED")

@@ -197,9 +197,10 @@ def absence_save(*, absence: Absence) -> Absence:
 
 
 def replace_with(*, absence: Absence, candidate_id: int, unit: dict, placements: list[Placement],
-                 user) -> tuple[int, list[str]]:
-    """Temporary slots for the candidate on the lost courses, for the absence period."""
-    start = max(absence.start_date, timezone.localdate())
+                 user, start: datetime.date | None = None) -> tuple[int, list[str]]:
+    """Temporary slots for the candidate on the lost courses, from `start` (by default the
+    absence's first day still to come) to the absence's end."""
+    start = max(start or absence.start_date, absence.start_date, timezone.localdate())
     done, failures = 0, []
     for placement in placements:
         moved = Placement(aesh_id=candidate_id, unit_id=placement.unit_id, course_id=placement.course_id,

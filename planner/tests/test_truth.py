@@ -105,3 +105,37 @@ def test_the_absence_page_lists_misaligned_slots_and_names_the_replacement(coord
     assert damien_minutes > 0
     if damien_minutes >= 4 * 60:  # all four hours covered: nothing lost is left to say
         assert "remplacé·e" in section and "Aucun AESH du pôle n&#x27;est libre" not in section
+
+
+def test_the_absence_page_reads_slots_that_start_during_the_absence(coordinator, misaligned):
+    """A slot of the absent AESH that starts after the absence's first day is lost too: it is
+    listed from its first day, and its replacement starts that day (issue 20, item 6)."""
+    client, _scope = coordinator
+    start = datetime.date.today() + datetime.timedelta(days=14)
+    later = start + datetime.timedelta(days=3)
+    absence = Absence.objects.create(aesh=misaligned["marc"], start_date=start,
+                                     end_date=start + datetime.timedelta(days=10), reason="TRAINING")
+    friday = TimeSlot.objects.create(aesh=misaligned["marc"], school=misaligned["ecole"], weekday=4,
+                                     start_time=datetime.time(13, 30), end_time=datetime.time(15, 30), kind="CLASS",
+                                     valid_from=later, valid_until=absence.end_date + datetime.timedelta(days=60))
+    friday.assignments.set([Assignment.objects.get(aesh=misaligned["marc"], student=misaligned["damien"])])
+    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
+    first, _, rest = page.partition(f"À partir du {later:%d/%m/%Y}")
+    assert rest, "the slot starting during the absence has its own section"
+    assert "Vendredi 13:30–15:30" not in first and "Vendredi 13:30–15:30" in rest
+    assert "ROUX Damien" in rest.split("</section>")[0]
+    assert f'name="day" value="{later.isoformat()}"' in rest
+    response = client.post(reverse("planner:replace", args=[absence.pk]),
+                           {"day": later.isoformat(), "unit": misaligned["damien"].pk,
+                            "candidate": misaligned["nina"].pk})
+    assert response.status_code == 302
+    made = TimeSlot.objects.filter(aesh=misaligned["nina"], weekday=4, start_time__gte=datetime.time(13, 30),
+                                   assignments__student=misaligned["damien"])
+    assert made.exists() and {s.valid_from for s in made} == {later}
+    assert {s.valid_until for s in made} == {absence.end_date}
+    # a day that is not one of the absence's periods is refused: nothing is made
+    before = TimeSlot.objects.count()
+    client.post(reverse("planner:replace", args=[absence.pk]),
+                {"day": (later + datetime.timedelta(days=1)).isoformat(), "unit": misaligned["damien"].pk,
+                 "candidate": misaligned["lea"].pk})
+    assert TimeSlot.objects.count() == before
