@@ -9,6 +9,7 @@ class timetable). Another AESH's slot with the same student at the same time cov
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -64,20 +65,31 @@ def _overlap(a: Placement, b: Placement) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def losses(problem: Problem, absent_id: int) -> list[Loss]:
+def weekdays_between(first: datetime.date, last: datetime.date) -> frozenset[int]:
+    """The weekdays (0 = lundi) that occur from `first` to `last`, both included."""
+    days = min(7, (last - first).days + 1)
+    return frozenset((first + datetime.timedelta(days=n)).weekday() for n in range(max(0, days)))
+
+
+def losses(problem: Problem, absent_id: int, weekdays: frozenset[int] | None = None) -> list[Loss]:
     """For each student served by the absent AESH: what they lose, who covers it already, and
-    who can replace the rest, best first."""
+    who can replace the rest, best first. With `weekdays`, only the slots on those days are
+    lost (an absence from Thursday to Friday loses no Monday)."""
     units = {u.id: u for u in problem.units}
     lost: dict[int, list[Placement]] = defaultdict(list)
     students_of: dict[int, tuple[int, ...]] = {}
     extra_units: dict[int, Unit] = {}
     for placement in problem.current:
+        if weekdays is not None and placement.weekday not in weekdays:
+            continue
         if placement.aesh_id == absent_id and placement.unit_id in units:
             lost[placement.unit_id].append(placement)
             students_of[placement.unit_id] = units[placement.unit_id].student_ids
     for fixed in problem.fixed:
         students = tuple(p for p in fixed.student_ids if p > 0)
         if fixed.aesh_id != absent_id or not fixed.current or not students:
+            continue
+        if weekdays is not None and fixed.weekday not in weekdays:
             continue
         unit_id = fixed.unit_id if fixed.unit_id is not None else students[0]
         if unit_id not in units and unit_id not in extra_units:

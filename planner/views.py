@@ -149,7 +149,8 @@ def absence_detail(request, pk: int):
     periods, seen, others = [], set(), []
     for day in days:
         loaded = inputs.load(request.scope, day)
-        losses = replacement.losses(loaded.problem, absence.aesh_id)
+        losses = replacement.losses(loaded.problem, absence.aesh_id,
+                                    replacement.weekdays_between(day, absence.end_date))
         if periods:  # a later day: only what its new slots add
             losses = [loss for loss in losses if {p.key for p in loss.placements} - seen]
         seen |= {p.key for loss in losses for p in loss.placements}
@@ -176,7 +177,8 @@ def absence_replace(request, pk: int):
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
         return redirect("planner:absence", pk=pk)
     loaded = inputs.load(scope, day)
-    loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id) if x.unit_id == int(unit_id)), None)
+    lost = replacement.losses(loaded.problem, absence.aesh_id, replacement.weekdays_between(day, absence.end_date))
+    loss = next((x for x in lost if x.unit_id == int(unit_id)), None)
     candidate = loss and next((c for c in loss.candidates if c.aesh_id == int(candidate_id)), None)
     if candidate is None:
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")

@@ -16,6 +16,12 @@ from pial.scope import Scope
 from planner.tests import truth
 
 pytestmark = pytest.mark.django_db
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+
+
 @pytest.fixture
 def coordinator(client_as, world):
     client = client_as("coordinator_a")
@@ -85,7 +91,7 @@ def test_causes_name_only_what_concerns_the_student_on_misaligned_slots(coordina
 
 def test_the_absence_page_lists_misaligned_slots_and_names_the_replacement(coordinator, misaligned):
     client, _scope = coordinator
-    start = datetime.date.today() + datetime.timedelta(days=14)
+    start = _monday(datetime.date.today() + datetime.timedelta(days=14))  # a whole week, Monday to Friday
     absence = Absence.objects.create(aesh=misaligned["marc"], start_date=start,
                                      end_date=start + datetime.timedelta(days=4), reason="TRAINING")
     page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
@@ -139,3 +145,22 @@ def test_the_absence_page_reads_slots_that_start_during_the_absence(coordinator,
                 {"day": (later + datetime.timedelta(days=1)).isoformat(), "unit": misaligned["damien"].pk,
                  "candidate": misaligned["lea"].pk})
     assert TimeSlot.objects.count() == before
+
+
+def test_an_absence_of_two_days_loses_only_the_slots_of_those_days(coordinator, misaligned):
+    """Absent on Thursday and Friday: Marc's Thursday slot is lost; his Monday, Tuesday and
+    Wednesday slots are not, and no replacement is offered for them."""
+    client, _scope = coordinator
+    thursday = _monday(datetime.date.today() + datetime.timedelta(days=14)) + datetime.timedelta(days=3)
+    absence = Absence.objects.create(aesh=misaligned["marc"], start_date=thursday,
+                                     end_date=thursday + datetime.timedelta(days=1), reason="TRAINING")
+    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
+    assert "Jeudi 08:30–09:30" in page
+    assert "Lundi 13:30–16:30" not in page and "Mercredi 08:00–10:00" not in page
+    assert "DURAND Chloé" not in page  # her only slot with Marc is on Wednesday
+    # a replacement posted for Damien covers the Thursday slot only
+    client.post(reverse("planner:replace", args=[absence.pk]),
+                {"unit": misaligned["damien"].pk, "candidate": misaligned["nina"].pk})
+    made = TimeSlot.objects.filter(aesh=misaligned["nina"], assignments__student=misaligned["damien"],
+                                   valid_from=thursday)
+    assert made.exists() and set(made.values_list("weekday", flat=True)) == {3}

@@ -54,6 +54,7 @@ def test_the_demo_absence_page_sees_every_slot_and_names_the_replacement(demo, c
     _sign_in(client, membership)
     busiest = max(Aesh.objects.filter(home_pole=membership.pole), key=lambda a: (a.time_slots.count(), a.pk))
     start = datetime.date.today() + datetime.timedelta(days=14)
+    start += datetime.timedelta(days=(7 - start.weekday()) % 7)  # a whole week, Monday to Friday
     absence = Absence.objects.create(aesh=busiest, start_date=start, end_date=start + datetime.timedelta(days=4),
                                      reason="TRAINING")
     page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
