@@ -8,6 +8,7 @@ is today plus the lines of the proposal (added slots, dropped slots).
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -150,6 +151,10 @@ class ProposalView:
     @classmethod
     def build(cls, run, scope) -> ProposalView:
         result, day = run.result, run.start_date
+        if run.accepted_at:
+            # The applied lines hold from start_date: the day before still shows the timetables the
+            # proposal was computed on, so its lines are not added a second time.
+            day -= datetime.timedelta(days=1)
         proposed = [placement_of(line) for line in result.get("placements", [])]
         current = [placement_of(line) for line in result.get("current", [])]
         units = result.get("units", {})

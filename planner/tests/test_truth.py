@@ -164,3 +164,20 @@ def test_an_absence_of_two_days_loses_only_the_slots_of_those_days(coordinator, 
     made = TimeSlot.objects.filter(aesh=misaligned["nina"], assignments__student=misaligned["damien"],
                                    valid_from=thursday)
     assert made.exists() and set(made.values_list("weekday", flat=True)) == {3}
+
+
+def test_an_applied_proposal_still_reads_as_before_and_after(coordinator, misaligned,
+                                                              django_capture_on_commit_callbacks):
+    """Once applied, the proposal's page must not add its lines a second time on top of the
+    timetables that now hold them (it read « 137 % » and an AESH at 48 h on a 35 h contract):
+    its figures stay those the coordinator accepted."""
+    client, _scope = coordinator
+    run = truth.start_run(client, django_capture_on_commit_callbacks)
+    before, _ = truth.proposal(client, run)
+    assert truth.accept_everything(client, run) == []
+    after, _ = truth.proposal(client, run)
+    assert [(f.label, f.today, f.proposed) for f in after.figures] == [
+        (f.label, f.today, f.proposed) for f in before.figures]
+    assert {w.id: (w.today, w.proposed) for w in after.aesh_pool} == {
+        w.id: (w.today, w.proposed) for w in before.aesh_pool}
+    assert all(w.proposed <= w.capacity for w in after.aesh_pool)
