@@ -135,6 +135,7 @@ def test_the_coordinator_plans_cancels_plans_again_and_applies(journey, world, m
 def test_the_coordinator_replaces_an_absent_aesh(journey, world, misaligned):  # noqa: F811
     page = journey.page
     start = datetime.date.today() + datetime.timedelta(days=14)
+    start += datetime.timedelta(days=(7 - start.weekday()) % 7)  # Monday to Friday: every slot of the week is lost
     with journey.step("connexion"):
         journey.login("coordinator_a@ac-test.fr")
 
