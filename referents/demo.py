@@ -11,6 +11,7 @@ import datetime
 import random
 
 from aesh.models import Aesh, TrainingNeed, TrainingNeedsWindow, TrainingTheme
+from aesh.selectors import schools_of
 from missions.models import MissionLetter
 from pial.calendar import is_day_off
 from pial.demo import DEMO_DOMAIN, DEMO_PASSWORD
@@ -115,6 +116,10 @@ def _newcomers(context, today, coordinator, referents) -> None:
                            day=_school_day_before(joined + datetime.timedelta(days=3)), minutes=90,
                            note="Présentation du pôle et des établissements ; démarches de la paie.",
                            done_by_label=label)
+        # « Livrets lus » ticked by the AESH: they did read them (the path lists each sheet as read).
+        for school in schools_of(newcomer, today).select_related("welcome_sheet"):
+            if getattr(school, "welcome_sheet", None) is not None:
+                services.sheet_read(sheet=school.welcome_sheet, aesh=newcomer)
         services.step_done(path=path, kind=NewcomerStepKind.SHEETS_READ, user=None, by_referent=None,
                            day=_school_day_before(joined + datetime.timedelta(days=5)), done_by_label="l'AESH")
 

@@ -66,3 +66,12 @@ def test_two_pages_agree_on_the_demo(demo_site, client):
     assert coordination.get(reverse("recourse:detail", args=[mine.pk])).status_code == 404
     counts = coordination.get(reverse("reports:training_needs")).content.decode()
     assert "AESH ayant répondu" in counts and "secret" in counts
+
+
+def test_the_demo_newcomer_who_ticked_sheets_read_has_read_each_sheet(demo_site, client):
+    """The path page must not say « Livrets lus : fait » above « pas encore lu » for each sheet."""
+    halfway = NewcomerPath.objects.get(aesh__home_pole__name="PIAL de Lys-Nord écoles")
+    assert halfway.steps.filter(kind="SHEETS_READ").exists()
+    page = as_(client, f"referente@{DEMO_DOMAIN}").get(reverse("referents:path", args=[halfway.pk])).content.decode()
+    assert "Livrets d&#x27;accueil" in page or "Livrets d'accueil" in page
+    assert "pas encore lu" not in page and ": lu" in page
