@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aesh.models import Absence
+from aesh.models import Absence, Aesh
 from aesh.selectors import aesh_for_detail, contract_on
 from eleves.enums import AidKind
 from eleves.models import Notification, Student
@@ -190,8 +190,18 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
 
 # --- Absences --------------------------------------------------------------------------------
 
+@transaction.atomic
 def absence_save(*, absence: Absence) -> Absence:
+    """An absence, once: a second one over the same days (a double click, a second tab) is refused."""
     absence.full_clean()
+    Aesh.objects.select_for_update().filter(pk=absence.aesh_id).first()  # two clicks wait for each other
+    overlap = (Absence.objects.filter(aesh_id=absence.aesh_id, start_date__lte=absence.end_date,
+                                      end_date__gte=absence.start_date).exclude(pk=absence.pk)
+               .order_by("start_date", "pk").first())
+    if overlap is not None:
+        raise ValidationError({"start_date": f"{absence.aesh} est déjà absent·e du {overlap.start_date:%d/%m/%Y} au "
+                                             f"{overlap.end_date:%d/%m/%Y} : ouvrez cette absence plutôt que d'en "
+                                             "saisir une seconde."})
     absence.save()
     return absence
 

@@ -181,3 +181,20 @@ def test_an_applied_proposal_still_reads_as_before_and_after(coordinator, misali
     assert {w.id: (w.today, w.proposed) for w in after.aesh_pool} == {
         w.id: (w.today, w.proposed) for w in before.aesh_pool}
     assert all(w.proposed <= w.capacity for w in after.aesh_pool)
+
+
+def test_the_same_absence_posted_twice_is_kept_once(coordinator, misaligned):
+    """A double click on « Enregistrer l'absence » made two identical absences."""
+    client, _scope = coordinator
+    start = _monday(datetime.date.today() + datetime.timedelta(days=14))
+    data = {"aesh": misaligned["marc"].pk, "start_date": start.isoformat(),
+            "end_date": (start + datetime.timedelta(days=1)).isoformat(), "reason": "SICK_LEAVE"}
+    assert client.post(reverse("planner:absences"), data).status_code == 302
+    again = client.post(reverse("planner:absences"), data)
+    assert again.status_code == 200 and Absence.objects.filter(aesh=misaligned["marc"]).count() == 1
+    assert "est déjà absent·e du" in again.content.decode()
+    # an absence on other days is still welcome
+    later = {**data, "start_date": (start + datetime.timedelta(days=7)).isoformat(),
+             "end_date": (start + datetime.timedelta(days=8)).isoformat()}
+    assert client.post(reverse("planner:absences"), later).status_code == 302
+    assert Absence.objects.filter(aesh=misaligned["marc"]).count() == 2
