@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from aesh.selectors import schools_of  # noqa: F401  (where the AESH works: re-exported)
 from pial.enums import Role
@@ -39,3 +42,15 @@ def exchange(scope: Scope) -> QuerySet[Recourse]:
 def reads_of(recourse: Recourse) -> QuerySet[RecourseRead]:
     """Who opened the recourse, besides its author: what the AESH and the inspector see of its journal."""
     return recourse.reads.exclude(role=Role.AESH).order_by("at")
+
+
+DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+
+
+def recent_same(aesh, data: dict) -> Recourse | None:
+    """The same request by the same AESH a few minutes ago (a double click, a second tab)."""
+    return (Recourse.objects.filter(aesh=aesh, school=data["school"], category=data["category"],
+                                    subject=data["subject"].strip(), text=data["text"].strip(),
+                                    inform_coordination=data["inform_coordination"],
+                                    created_at__gte=timezone.now() - DUPLICATE_WINDOW)
+            .order_by("pk").first())

@@ -48,6 +48,10 @@ def recourse_create(request):
     form = RecourseForm(posted(request), schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        same = selectors.recent_same(aesh, data)
+        if same is not None:  # a double click or a second tab: the request is sent once
+            messages.info(request, "Cette sollicitation est déjà envoyée : la voici.")
+            return redirect("recourse:detail", pk=same.pk)
         try:
             recourse = services.recourse_send(
                 aesh=aesh, school=data["school"], category=data["category"], subject=data["subject"],

@@ -191,3 +191,20 @@ def test_the_aesh_is_told_when_no_inspector_has_an_account_yet(client, world, pe
                                                         "subject": "Objet", "text": TEXT}, follow=True)
     assert "n&#x27;a encore de compte dans pial" in response.content.decode()
     assert Recourse.objects.get().circonscription == world.pole_b.circonscription
+
+
+def test_the_same_recourse_sent_twice_reaches_the_inspector_once(client, world, people,
+                                                                   django_capture_on_commit_callbacks):
+    """A double click on « Envoyer à l'IEN » made two identical requests in the inbox."""
+    client.force_login(world.users["author"])
+    data = {"school": world.schools_a[0].pk, "category": "FAMILY", "subject": "Échanges à la sortie",
+            "student_label": "", "text": TEXT}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("recourse:create"), data)
+        second = client.post(reverse("recourse:create"), data)
+    recourse = Recourse.objects.get()
+    assert first["Location"] == second["Location"] == reverse("recourse:detail", args=[recourse.pk])
+    assert len(mail.outbox) == 1
+    # another request, even about the same thing, is sent
+    client.post(reverse("recourse:create"), {**data, "text": TEXT + " Et depuis, c'est pire."})
+    assert Recourse.objects.count() == 2
