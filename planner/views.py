@@ -159,7 +159,8 @@ def absence_detail(request, pk: int):
             periods.append({"day": day, "rows": lost_rows(losses, loaded.problem, request.scope)})
     journal(request, JournalAction.LIST, detail=f"remplacement de l'absence {absence.pk}")
     return render(request, "planner/absence.html", {"absence": absence, "periods": periods, "day": days[0],
-                                                    "others": others})
+                                                    "others": others,
+                                                    "ended": absence.end_date < timezone.localdate()})
 
 
 @require_POST

@@ -198,3 +198,15 @@ def test_the_same_absence_posted_twice_is_kept_once(coordinator, misaligned):
              "end_date": (start + datetime.timedelta(days=8)).isoformat()}
     assert client.post(reverse("planner:absences"), later).status_code == 302
     assert Absence.objects.filter(aesh=misaligned["marc"]).count() == 2
+
+
+def test_an_absence_already_over_says_so(coordinator, misaligned):
+    """« Chercher un remplacement » on an absence declared last week: nothing is left to replace,
+    and the page says why — not that the AESH has no slot with a student."""
+    client, _scope = coordinator
+    last_week = datetime.date.today() - datetime.timedelta(days=7)
+    absence = Absence.objects.create(aesh=misaligned["marc"], start_date=last_week, end_date=last_week,
+                                     reason="SICK_LEAVE")
+    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
+    assert "Cette absence est terminée" in page
+    assert "pas de créneau auprès d" not in page and "Proposer ces créneaux" not in page
