@@ -205,6 +205,15 @@ class _Planner:
             key = (worker_id, unit.id, course.weekday, course.start, course.end, course.week)
             if key in self.current:
                 score += 3 * self.w.stability
+        return score + self._pedagogy(worker_id, course)
+
+    def _pedagogy(self, worker_id: int, course: Course) -> float:
+        """The pôle's pedagogical choices (planner.pedagogy): a course where accompaniment matters
+        more comes first (2 points a step of priority); an AESH more at ease in its family of
+        subjects is preferred (half a point a step)."""
+        score = 2.0 * (course.priority - 3)
+        if course.family and self.p.ease:
+            score += 0.5 * (self.p.ease.get((worker_id, course.family), 3) - 3)
         return score
 
     # --- 4. Fill -------------------------------------------------------------------
