@@ -189,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
+    "calculs-planificateur-muets-clos": {"task": "planner.tasks.sweep_stale_runs", "schedule": crontab(minute="*/5")},
     "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 

@@ -19,7 +19,7 @@ from eleves.journal import journal
 from hours import selectors as hours_selectors
 from missions import perms
 from pial.forms import add_service_errors, posted
-from planner import inputs, replacement, services
+from planner import inputs, replacement, runs, services
 from planner.forms import AbsenceForm, RunForm
 from planner.models import PlannerRun, RunState
 from planner.presenters import ProposalView, lost_rows, other_slots
@@ -33,13 +33,17 @@ def _require(request) -> None:
 
 def _run(request, pk: int) -> PlannerRun:
     _require(request)
-    return get_object_or_404(PlannerRun.objects.visible_to(request.scope), pk=pk)
+    run = get_object_or_404(PlannerRun.objects.visible_to(request.scope), pk=pk)
+    if run.is_active and runs.end_stale(pole_id=run.pole_id):  # a silent run ends as soon as a page looks at it
+        run.refresh_from_db()
+    return run
 
 
 def planner(request):
     """Start a run; recent runs; what blocks the planning of some records."""
     _require(request)
     today = timezone.localdate()
+    runs.end_stale(pole_id=request.scope.pole_id)
     form = RunForm(posted(request), today=today)
     if request.method == "POST" and form.is_valid():
         weights = Weights(**{name: form.cleaned_data[name] for name in services.WEIGHT_NAMES})
