@@ -193,4 +193,4 @@ def _read(slot: TimeSlot, day, unit_of_pupil, pupils_of_unit, by_unit) -> Placem
     return Fixed(id=slot.pk, worker_id=slot.aesh_id, weekday=slot.weekday, start=start, end=end,
                  school_id=slot.school_id, week=slot.week, kind=slot.kind, pupil_ids=pupils,
                  exclusive=any(a.kind == AssignmentKind.INDIVIDUELLE for a in assignments),
-                 unit_id=unit_id, course_ids=overlapped, current=is_current)
+                 unit_id=unit_id, course_ids=overlapped, current=is_current, valid_from=slot.valid_from)

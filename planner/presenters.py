@@ -327,8 +327,9 @@ def lost_rows(losses, problem: Problem, scope) -> list[LostRow]:
         rows.append(LostRow(
             unit_id=loss.unit_id, pupils=", ".join(students.get(p, "") for p in loss.pupil_ids if p in students),
             minutes=loss.minutes, lost_minutes=loss.lost_minutes,
-            slots=[slot_label(p, problem.school_names) for p in sorted(loss.placements,
-                                                                         key=lambda p: (p.weekday, p.start))],
+            slots=[slot_label(p, problem.school_names)
+                   + (f" (à partir du {loss.starts[p.course_id]:%d/%m/%Y})" if p.course_id in loss.starts else "")
+                   for p in sorted(loss.placements, key=lambda p: (p.weekday, p.start))],
             covers=[{"name": names.get(w, "AESH"), "slots": labels} for w, labels in sorted(covers.items())],
             candidates=[{"id": c.worker_id, "name": names.get(c.worker_id, "AESH"), "known": c.known,
                          "travel": c.travel, "spare": c.spare, "minutes": c.minutes,

@@ -108,6 +108,7 @@ class Fixed:
     unit_id: int | None = None         # the planned unit it serves, if any
     course_ids: tuple[int, ...] = ()   # the unit's courses it overlaps
     current: bool = True               # valid on the plan's first day (else: later, counted in the rules only)
+    valid_from: datetime.date | None = None  # the slot's first day (absences: a slot starting inside one)
 
     @property
     def minutes(self) -> int:

@@ -9,8 +9,9 @@ class timetable). Another AESH's slot with the same pupil at the same time cover
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from planner.board import Board
 from planner.problem import Course, Fixed, Placement, Problem, Unit
@@ -47,6 +48,7 @@ class Loss:
     minutes: int                        # weekly minutes lost and not covered by anyone
     candidates: tuple[Candidate, ...]
     covers: tuple[Cover, ...] = ()
+    starts: dict[int, datetime.date] = field(default_factory=dict)  # course_id → first day, for a later slot
 
     @property
     def lost_minutes(self) -> int:
@@ -64,7 +66,12 @@ def _overlap(a: Placement, b: Placement) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def losses(problem: Problem, absent_id: int) -> list[Loss]:
+def _within(fixed: Fixed, until: datetime.date | None) -> bool:
+    """Valid on the first day, or starting later but before `until`."""
+    return fixed.current or (until is not None and fixed.valid_from is not None and fixed.valid_from <= until)
+
+
+def losses(problem: Problem, absent_id: int, until: datetime.date | None = None) -> list[Loss]:
     """For each pupil served by the absent worker: what they lose, who covers it already, and
     who can replace the rest, best first."""
     units = {u.id: u for u in problem.units}
@@ -75,9 +82,10 @@ def losses(problem: Problem, absent_id: int) -> list[Loss]:
         if placement.worker_id == absent_id and placement.unit_id in units:
             lost[placement.unit_id].append(placement)
             pupils_of[placement.unit_id] = units[placement.unit_id].pupil_ids
+    starts: dict[int, dict[int, datetime.date]] = defaultdict(dict)
     for fixed in problem.fixed:
         pupils = tuple(p for p in fixed.pupil_ids if p > 0)
-        if fixed.worker_id != absent_id or not fixed.current or not pupils:
+        if fixed.worker_id != absent_id or not _within(fixed, until) or not pupils:
             continue
         unit_id = fixed.unit_id if fixed.unit_id is not None else pupils[0]
         if unit_id not in units and unit_id not in extra_units:
@@ -85,6 +93,8 @@ def losses(problem: Problem, absent_id: int) -> list[Loss]:
             extra_units[unit_id] = Unit(id=unit_id, pupil_ids=pupils, school_id=fixed.school_id, need=need,
                                         courses=(), exclusive=fixed.exclusive)
         lost[unit_id].append(_as_placement(fixed, unit_id))
+        if not fixed.current:
+            starts[unit_id][-fixed.id] = fixed.valid_from
         pupils_of.setdefault(unit_id, units[unit_id].pupil_ids if unit_id in units else pupils)
     others = replace(problem, units=problem.units + tuple(extra_units.values()),
                      fixed=tuple(f for f in problem.fixed if f.worker_id != absent_id))
@@ -93,7 +103,7 @@ def losses(problem: Problem, absent_id: int) -> list[Loss]:
         if placement.worker_id != absent_id and (placement.unit_id, placement.course_id) in board.courses:
             board.place(placement.worker_id, board.units[placement.unit_id],
                         board.courses[placement.unit_id, placement.course_id])
-    held = _held_by_pupil(others, absent_id)
+    held = _held_by_pupil(others, absent_id, until)
     found = []
     for unit_id, placements in lost.items():
         unit = board.units[unit_id]
@@ -115,11 +125,12 @@ def losses(problem: Problem, absent_id: int) -> list[Loss]:
         candidates = _candidates(problem, board, absent_id, unit, [p for p, _ in open_slots]) if open_slots else []
         found.append(Loss(unit_id=unit_id, pupil_ids=pupils_of[unit_id], placements=tuple(placements),
                           minutes=sum(m for _, m in open_slots), candidates=tuple(candidates),
-                          covers=tuple(dict.fromkeys(covers))))
+                          covers=tuple(dict.fromkeys(covers)), starts=dict(starts[unit_id])))
     return sorted(found, key=lambda loss: (-loss.minutes, -loss.lost_minutes, loss.unit_id))
 
 
-def _held_by_pupil(problem: Problem, absent_id: int) -> dict[frozenset, list[tuple[int, Placement]]]:
+def _held_by_pupil(problem: Problem, absent_id: int,
+                   until: datetime.date | None = None) -> dict[frozenset, list[tuple[int, Placement]]]:
     """Every other AESH's slot, by the set of pupils it serves."""
     units = {u.id: u for u in problem.units}
     held: dict[frozenset, list[tuple[int, Placement]]] = defaultdict(list)
@@ -128,7 +139,7 @@ def _held_by_pupil(problem: Problem, absent_id: int) -> dict[frozenset, list[tup
             held[frozenset(units[placement.unit_id].pupil_ids)].append((placement.worker_id, placement))
     for fixed in problem.fixed:
         pupils = frozenset(p for p in fixed.pupil_ids if p > 0)
-        if pupils and fixed.current and fixed.worker_id != absent_id:
+        if pupils and _within(fixed, until) and fixed.worker_id != absent_id:
             held[pupils].append((fixed.worker_id, _as_placement(fixed, fixed.unit_id or -1)))
     return held
 

@@ -197,15 +197,17 @@ def absence_save(*, absence: Absence) -> Absence:
 
 
 def replace_with(*, absence: Absence, candidate_id: int, unit: dict, placements: list[Placement],
-                 user) -> tuple[int, list[str]]:
-    """Temporary slots for the candidate on the lost courses, for the absence period."""
-    start = max(absence.start_date, timezone.localdate())
+                 user, starts: dict[int, datetime.date] | None = None) -> tuple[int, list[str]]:
+    """Temporary slots for the candidate on the lost courses, for the absence period (a lost
+    slot that starts inside the absence: from its own first day)."""
+    first = max(absence.start_date, timezone.localdate())
     done, failures = 0, []
     for placement in placements:
         moved = Placement(worker_id=candidate_id, unit_id=placement.unit_id, course_id=placement.course_id,
                           weekday=placement.weekday, start=placement.start, end=placement.end,
                           school_id=placement.school_id, week=placement.week)
         try:
+            start = max(first, (starts or {}).get(placement.course_id, first))
             add_slot(placement=moved, unit=unit, start=start, user=user, end=absence.end_date)
             done += 1
         except ValidationError as error:

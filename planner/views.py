@@ -151,7 +151,7 @@ def absence_detail(request, pk: int):
     absence = get_object_or_404(Absence.objects.visible_to(request.scope).select_related("aesh"), pk=pk)
     day = max(absence.start_date, timezone.localdate())
     loaded = inputs.load(request.scope, day)
-    losses = replacement.losses(loaded.problem, absence.aesh_id)
+    losses = replacement.losses(loaded.problem, absence.aesh_id, until=absence.end_date)
     rows = lost_rows(losses, loaded.problem, request.scope)
     journal(request, JournalAction.LIST, detail=f"remplacement de l'absence {absence.pk}")
     return render(request, "planner/absence.html", {"absence": absence, "rows": rows, "day": day,
@@ -169,7 +169,8 @@ def absence_replace(request, pk: int):
         return redirect("planner:absence", pk=pk)
     day = max(absence.start_date, timezone.localdate())
     loaded = inputs.load(scope, day)
-    loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id) if x.unit_id == int(unit_id)), None)
+    loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id, until=absence.end_date)
+                 if x.unit_id == int(unit_id)), None)
     candidate = loss and next((c for c in loss.candidates if c.worker_id == int(candidate_id)), None)
     if candidate is None:
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
@@ -180,7 +181,8 @@ def absence_replace(request, pk: int):
     chosen = [p for p in loss.placements if p.course_id in candidate.course_ids]
     done, failures = services.replace_with(
         absence=absence, candidate_id=candidate.worker_id,
-        unit={"pupils": list(loss.pupil_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
+        unit={"pupils": list(loss.pupil_ids), "exclusive": exclusive}, placements=chosen, user=request.user,
+        starts=loss.starts)
     if done:
         messages.success(request, f"{done} créneau(x) de remplacement proposé(s) jusqu'au "
                                   f"{absence.end_date:%d/%m/%Y} ; l'AESH est prévenu·e.")

@@ -306,3 +306,26 @@ def test_a_silent_run_is_swept_on_schedule_and_when_its_page_loads(client_as, pl
     assert elsewhere.state == "FAILED" and alive.state == "DONE"
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "planner.tasks.sweep_stale_runs" in schedule
+
+
+def test_an_absence_counts_a_slot_that_starts_inside_it(client_as, planned):
+    """Issue 20: a slot of the absent AESH that starts after the absence's first day (but before
+    its last) is lost too, and its replacement starts on that slot's first day."""
+    from missions.models import Assignment
+
+    lea, alice = planned["aesh"], planned["alice"]
+    start = datetime.date.today() + datetime.timedelta(days=14)
+    later = start + datetime.timedelta(days=2)
+    slot = TimeSlot.objects.create(aesh=lea, school=alice.school, weekday=later.weekday() % 5, start_time=T(8),
+                                   end_time=T(9), kind="CLASS", valid_from=later, valid_until=YEAR_END)
+    slot.assignments.set([Assignment.objects.get(aesh=lea, student=alice)])
+    client = client_as("coordinator_a")
+    client.post(reverse("planner:absences"), {
+        "aesh": lea.pk, "start_date": start.isoformat(), "end_date": (start + datetime.timedelta(days=6)).isoformat(),
+        "reason": "TRAINING"})
+    absence = Absence.objects.get()
+    page = client.get(reverse("planner:absence", args=[absence.pk])).content.decode()
+    assert "BONNET Alice" in page and f"à partir du {later:%d/%m/%Y}" in page
+    client.post(reverse("planner:replace", args=[absence.pk]), {"unit": alice.pk, "candidate": planned["colleague"].pk})
+    temporary = TimeSlot.objects.filter(aesh=planned["colleague"]).order_by("-pk").first()
+    assert temporary is not None and temporary.valid_from == later and temporary.valid_until == absence.end_date
