@@ -21,7 +21,7 @@ import time
 import pytest
 
 from planner import bound, engine, evaluate, greedy, samples
-from planner.problem import Course, Problem, Unit, Worker
+from planner.problem import AeshSpec, Course, Problem, Unit
 
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 TIGHT, SPARE = 0.9, 1.15
@@ -30,21 +30,21 @@ BUDGET = {"college": 2.0, "pole": 2.0, "departement": 20.0}  # CPU seconds (issu
 
 def departement(seed: int, ratio: float) -> Problem:
     """Ten pôles side by side (ids shifted): 1 000 students, about 400 AESH."""
-    units, workers, travel, names, wishes = [], [], {}, {}, {}
+    units, pool, travel, names, wishes = [], [], {}, {}, {}
     for k in range(10):
         p = samples.pole(seed=seed * 100 + k, ratio=ratio)
         shift = 100_000 * (k + 1)
         for u in p.units:
-            units.append(Unit(id=u.id + shift, pupil_ids=tuple(s + shift for s in u.pupil_ids),
+            units.append(Unit(id=u.id + shift, student_ids=tuple(s + shift for s in u.student_ids),
                               school_id=u.school_id + shift, need=u.need, exclusive=u.exclusive,
                               courses=tuple(dataclasses.replace(c, id=c.id + shift, school_id=c.school_id + shift)
                                             for c in u.courses)))
-        workers += [Worker(id=w.id + shift, capacity=w.capacity, unavailable=w.unavailable,
-                           home_school_id=(w.home_school_id or 0) + shift) for w in p.workers]
+        pool += [AeshSpec(id=w.id + shift, capacity=w.capacity, unavailable=w.unavailable,
+                           home_school_id=(w.home_school_id or 0) + shift) for w in p.aesh_pool]
         travel.update({frozenset(s + shift for s in pair): m for pair, m in p.travel.items()})
         names.update({s + shift: f"{n} (pôle {k + 1})" for s, n in p.school_names.items()})
         wishes.update({(w + shift, s + shift): kind for (w, s), kind in p.wishes.items()})
-    return Problem(units=tuple(units), workers=tuple(workers), travel=travel, school_names=names, wishes=wishes)
+    return Problem(units=tuple(units), aesh_pool=tuple(pool), travel=travel, school_names=names, wishes=wishes)
 
 
 def _instance(size: str, seed: int, ratio: float) -> Problem:
@@ -62,8 +62,8 @@ def _line(label: str, problem: Problem, plan, seconds: float, upper: float) -> d
         return "   —  " if value is None else f"{value:6.1%}"
     print(f"  {label:<8} couverture {f.coverage:6.1%}  écart {100 * (upper - f.coverage):5.2f} pt  "
           f"pire indiv. {pct(worst['individuelle'])}  pire mutu. {pct(worst['mutualisée'])}  à 0 % {zero:3d}  "
-          f"AESH/élève {f.aesh_per_pupil:4.2f}  violations {f.violations}  {seconds:6.2f} s CPU")
-    return {"coverage": f.coverage, "gap": upper - f.coverage, "worst": worst, "aesh": f.aesh_per_pupil,
+          f"AESH/élève {f.aesh_per_student:4.2f}  violations {f.violations}  {seconds:6.2f} s CPU")
+    return {"coverage": f.coverage, "gap": upper - f.coverage, "worst": worst, "aesh": f.aesh_per_student,
             "violations": f.violations, "seconds": seconds}
 
 
@@ -79,13 +79,13 @@ CASES = ([("college", 1, TIGHT), ("college", 1, SPARE)] if SMOKE else
 @pytest.mark.parametrize(("size", "seed", "ratio"), CASES)
 def test_quality_against_the_bound(size, seed, ratio):
     problem = _instance(size, seed, ratio)
-    students = sum(len(u.pupil_ids) for u in problem.units)
-    need = sum(u.need * len(u.pupil_ids) for u in problem.units) / 60
-    capacity = sum(w.capacity for w in problem.workers) / 60
+    students = sum(len(u.student_ids) for u in problem.units)
+    need = sum(u.need * len(u.student_ids) for u in problem.units) / 60
+    capacity = sum(w.capacity for w in problem.aesh_pool) / 60
     started = time.process_time()
     upper = bound.best_bound(problem)
     bound_seconds = time.process_time() - started
-    print(f"\n{size} #{seed} : {students} élèves, {len(problem.workers)} AESH, {capacity:.0f} h d'AESH pour "
+    print(f"\n{size} #{seed} : {students} élèves, {len(problem.aesh_pool)} AESH, {capacity:.0f} h d'AESH pour "
           f"{need:.0f} h de cibles ({capacity / need:.0%}) ; borne {upper.coverage:6.1%} ({upper.method}, "
           f"{bound_seconds:.1f} s)")
     started = time.process_time()
@@ -115,9 +115,9 @@ def test_quality_against_the_bound(size, seed, ratio):
 def test_smoke_bound_is_exact_on_a_known_optimum():
     """Always run: one AESH, two students at the same hour — bound and plan at 50 %."""
     c = Course(id=1, weekday=0, start=480, end=540, school_id=1)
-    problem = Problem(units=(Unit(id=1, pupil_ids=(1,), school_id=1, need=60, courses=(c,)),
-                             Unit(id=2, pupil_ids=(2,), school_id=1, need=60,
+    problem = Problem(units=(Unit(id=1, student_ids=(1,), school_id=1, need=60, courses=(c,)),
+                             Unit(id=2, student_ids=(2,), school_id=1, need=60,
                                   courses=(dataclasses.replace(c, id=2),))),
-                      workers=(Worker(id=1, capacity=240),), max_rounds=10)
+                      aesh_pool=(AeshSpec(id=1, capacity=240),), max_rounds=10)
     assert bound.best_bound(problem).coverage == pytest.approx(0.5)
     assert evaluate.figures(problem, engine.plan(problem)).coverage == pytest.approx(0.5)

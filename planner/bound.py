@@ -48,13 +48,13 @@ def student_rates(problem: Problem, plan: Plan) -> list[StudentRate]:
     for fixed in problem.fixed:
         if fixed.unit_id is not None and fixed.current:
             got[fixed.unit_id] += fixed.weekly
-            team[fixed.unit_id].add(fixed.worker_id)
+            team[fixed.unit_id].add(fixed.aesh_id)
     for p in plan.placements:
         got[p.unit_id] += p.minutes / (2 if p.week else 1)
-        team[p.unit_id].add(p.worker_id)
+        team[p.unit_id].add(p.aesh_id)
     return [StudentRate(student_id=s, kind=INDIVIDUELLE if u.exclusive else MUTUALISEE, target=u.need,
                         got=min(got[u.id], u.need), aesh=len(team[u.id]))
-            for u in problem.units if u.need for s in u.pupil_ids]
+            for u in problem.units if u.need for s in u.student_ids]
 
 
 def worst_by_kind(rates: list[StudentRate]) -> dict[str, float | None]:
@@ -72,13 +72,13 @@ def _fixed_state(problem: Problem):
     used, got, busy, taken = defaultdict(int), defaultdict(int), defaultdict(list), set()
     for f in problem.fixed:
         for week in ((f.week,) if f.week else (rules.WEEK_A, rules.WEEK_B)):
-            used[f.worker_id, week] += f.minutes
-            busy[f.worker_id, f.weekday, week].append((f.start, f.end))
+            used[f.aesh_id, week] += f.minutes
+            busy[f.aesh_id, f.weekday, week].append((f.start, f.end))
             if f.unit_id is not None and f.current:
                 got[f.unit_id, week] += f.minutes
         if f.unit_id is not None:
             taken.update((f.unit_id, c) for c in f.course_ids)
-    for w in problem.workers:
+    for w in problem.aesh_pool:
         for weekday, start, end, week in w.unavailable:
             for wk in ((week,) if week else (rules.WEEK_A, rules.WEEK_B)):
                 busy[w.id, weekday, wk].append((start, end))
@@ -89,8 +89,8 @@ def _constant_and_total(problem: Problem, got) -> tuple[float, float]:
     constant = total = 0.0
     for u in problem.units:
         if u.need:
-            total += u.need * len(u.pupil_ids)
-            constant += min((got[u.id, rules.WEEK_A] + got[u.id, rules.WEEK_B]) / 2, u.need) * len(u.pupil_ids)
+            total += u.need * len(u.student_ids)
+            constant += min((got[u.id, rules.WEEK_A] + got[u.id, rules.WEEK_B]) / 2, u.need) * len(u.student_ids)
     return constant, total
 
 
@@ -145,7 +145,7 @@ class _Model:
 
 
 def _weight(unit: Unit, week: str) -> float:
-    return (1 if not week else 0.5) * len(unit.pupil_ids)
+    return (1 if not week else 0.5) * len(unit.student_ids)
 
 
 def exact_bound(problem: Problem, mip_seconds: float | None = None) -> Bound | None:
@@ -159,7 +159,7 @@ def exact_bound(problem: Problem, mip_seconds: float | None = None) -> Bound | N
         for c in u.courses:
             if (u.id, c.id) in taken:
                 continue
-            for w in problem.workers:
+            for w in problem.aesh_pool:
                 if problem.wish(w.id, u) == FORBID or c.minutes > w.capacity:
                     continue
                 if all(_free(busy, (w.id, c.weekday, wk), c.start, c.end) for wk in c.weeks):
@@ -167,20 +167,20 @@ def exact_bound(problem: Problem, mip_seconds: float | None = None) -> Bound | N
     if len(candidates) > MAX_EXACT_COLUMNS:
         return None
     model = _Model()
-    per_course, per_worker_week, per_unit_week = defaultdict(list), defaultdict(list), defaultdict(list)
+    per_course, per_aesh_week, per_unit_week = defaultdict(list), defaultdict(list), defaultdict(list)
     instants: dict[tuple[int, int, str], list[tuple[int, int, int]]] = defaultdict(list)
     for w, u, c in candidates:
         col = model.column(c.minutes * _weight(u, c.week))
         per_course[u.id, c.id].append((col, 1.0))
         for wk in c.weeks:
-            per_worker_week[w.id, wk].append((col, float(c.minutes)))
+            per_aesh_week[w.id, wk].append((col, float(c.minutes)))
             per_unit_week[u.id, wk].append((col, float(c.minutes)))
             instants[w.id, c.weekday, wk].append((c.start, c.end, col))
     for terms in per_course.values():
         model.row(1.0, terms)
-    workers = {w.id: w for w in problem.workers}
-    for (worker_id, wk), terms in per_worker_week.items():
-        model.row(max(0.0, workers[worker_id].capacity - used[worker_id, wk]), terms)
+    pool = {w.id: w for w in problem.aesh_pool}
+    for (aesh_id, wk), terms in per_aesh_week.items():
+        model.row(max(0.0, pool[aesh_id].capacity - used[aesh_id, wk]), terms)
     units = {u.id: u for u in problem.units}
     for (unit_id, wk), terms in per_unit_week.items():
         model.row(max(0.0, units[unit_id].need - got[unit_id, wk]), terms)
@@ -216,10 +216,10 @@ def aggregated_bound(problem: Problem) -> Bound:
     for (unit_id, wk), terms in per_unit_week.items():
         model.row(max(0.0, units[unit_id].need - got[unit_id, wk]), terms)
     for wk, terms in per_week.items():
-        model.row(float(sum(max(0, w.capacity - used[w.id, wk]) for w in problem.workers)), terms)
+        model.row(float(sum(max(0, w.capacity - used[w.id, wk]) for w in problem.aesh_pool)), terms)
     for (weekday, wk), spans in instants.items():
         for t in sorted({s for s, _, _ in spans}):
-            free = sum(1 for w in problem.workers if _free(busy, (w.id, weekday, wk), t, t + 1))
+            free = sum(1 for w in problem.aesh_pool if _free(busy, (w.id, weekday, wk), t, t + 1))
             model.row(float(free), [(col, 1.0) for s, e, col in spans if s <= t < e])
     value, proven = model.solve()
     return Bound(coverage=min(1.0, (constant + value) / total) if total else 1.0,

@@ -35,7 +35,7 @@ class CourseQuerySet(PoleScopedQuerySet):
 
 
 class ClassCourse(models.Model):
-    """A course of a class's weekly timetable, or of one pupil's own timetable (which then
+    """A course of a class's weekly timetable, or of one student's own timetable (which then
     replaces their class's). The planner places AESH on whole courses."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="courses",
@@ -304,7 +304,7 @@ class PolePlanning(models.Model):
         help_text="Règle stricte du planificateur ; vide : pas de limite.")
     students_per_mutualised_slot = models.PositiveSmallIntegerField(
         "élèves par créneau mutualisé, au plus", null=True, blank=True, validators=[MinValueValidator(1)],
-        help_text="Vide : le réglage général (PLANNER_MUTUALISED_MAX_PUPILS).")
+        help_text="Vide : le réglage général (PLANNER_MUTUALISED_MAX_STUDENTS).")
 
     objects = RunQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from planner import bound, engine, evaluate, samples
-from planner.problem import Course, Problem, Unit, Worker
+from planner.problem import AeshSpec, Course, Problem, Unit
 
 H = 60
 
@@ -17,9 +17,9 @@ def _course(id, weekday, start, end):
 
 
 def test_two_students_at_the_same_hour_for_one_aesh_bound_is_half():
-    units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=H, courses=(_course(1, 0, 8, 9),)),
-             Unit(id=2, pupil_ids=(2,), school_id=1, need=H, courses=(_course(2, 0, 8, 9),)))
-    problem = Problem(units=units, workers=(Worker(id=1, capacity=4 * H),), max_rounds=20)
+    units = (Unit(id=1, student_ids=(1,), school_id=1, need=H, courses=(_course(1, 0, 8, 9),)),
+             Unit(id=2, student_ids=(2,), school_id=1, need=H, courses=(_course(2, 0, 8, 9),)))
+    problem = Problem(units=units, aesh_pool=(AeshSpec(id=1, capacity=4 * H),), max_rounds=20)
     assert bound.exact_bound(problem).coverage == pytest.approx(0.5)
     assert bound.exact_bound(problem, mip_seconds=5).coverage == pytest.approx(0.5)
     # The aggregated bound cannot see that one AESH is one person at 8–9 … but counts AESH free then.
@@ -38,9 +38,9 @@ def test_no_plan_beats_the_bounds(ratio):
 
 
 def test_each_student_against_their_own_target_and_worst_by_kind():
-    units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=2 * H, courses=(_course(1, 0, 8, 9),)),
-             Unit(id=2, pupil_ids=(2, 3), school_id=1, need=H, courses=(_course(2, 0, 9, 10),), exclusive=False))
-    problem = Problem(units=units, workers=(Worker(id=1, capacity=4 * H),), max_rounds=20)
+    units = (Unit(id=1, student_ids=(1,), school_id=1, need=2 * H, courses=(_course(1, 0, 8, 9),)),
+             Unit(id=2, student_ids=(2, 3), school_id=1, need=H, courses=(_course(2, 0, 9, 10),), exclusive=False))
+    problem = Problem(units=units, aesh_pool=(AeshSpec(id=1, capacity=4 * H),), max_rounds=20)
     rates = bound.student_rates(problem, engine.plan(problem))
     assert sorted((r.student_id, r.kind, r.rate) for r in rates) == [
         (1, "individuelle", 0.5), (2, "mutualisée", 1.0), (3, "mutualisée", 1.0)]

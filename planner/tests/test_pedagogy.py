@@ -15,7 +15,7 @@ from missions.tests.conftest import YEAR_END, YEAR_START
 from pial.scope import Scope
 from planner import engine, evaluate, inputs, pedagogy, samples
 from planner.models import ClassCourse, Mutualisation, PolePlanning, StudentPlanning, StudentsApart, SubjectPriority
-from planner.problem import Course, Problem, Unit, Worker
+from planner.problem import AeshSpec, Course, Problem, Unit
 
 H = 60
 T = datetime.time
@@ -37,11 +37,11 @@ def test_subject_families_and_default_priorities():
 
 
 def test_the_plan_favours_the_subjects_that_matter_most():
-    """Two hours for the pupil, four courses: the two of priority 5 are the ones accompanied."""
+    """Two hours for the student, four courses: the two of priority 5 are the ones accompanied."""
     courses = (course(1, 0, 8, 9, priority=1), course(2, 0, 9, 10, priority=5), course(3, 1, 8, 9, priority=1),
                course(4, 1, 9, 10, priority=5))
-    problem = Problem(units=(Unit(id=1, pupil_ids=(1,), school_id=1, need=2 * H, courses=courses),),
-                      workers=(Worker(id=1, capacity=10 * H),), max_rounds=50)
+    problem = Problem(units=(Unit(id=1, student_ids=(1,), school_id=1, need=2 * H, courses=courses),),
+                      aesh_pool=(AeshSpec(id=1, capacity=10 * H),), max_rounds=50)
     plan = engine.plan(problem)
     assert sorted(p.course_id for p in plan.placements) == [2, 4]
     flipped = dataclasses.replace(problem, units=(dataclasses.replace(problem.units[0], courses=tuple(
@@ -51,11 +51,11 @@ def test_the_plan_favours_the_subjects_that_matter_most():
 
 def test_an_aesh_at_ease_in_a_family_is_preferred():
     courses = (course(1, 0, 8, 9, family="SCIENCES"), course(2, 1, 8, 9, family="LANGUES"))
-    units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=2 * H, courses=courses),)
-    workers = (Worker(id=1, capacity=H), Worker(id=2, capacity=H))
-    problem = Problem(units=units, workers=workers, ease={(1, "LANGUES"): 5, (2, "SCIENCES"): 5,
+    units = (Unit(id=1, student_ids=(1,), school_id=1, need=2 * H, courses=courses),)
+    pool = (AeshSpec(id=1, capacity=H), AeshSpec(id=2, capacity=H))
+    problem = Problem(units=units, aesh_pool=pool, ease={(1, "LANGUES"): 5, (2, "SCIENCES"): 5,
                                                          (1, "SCIENCES"): 1, (2, "LANGUES"): 1}, max_rounds=50)
-    got = {p.course_id: p.worker_id for p in engine.plan(problem).placements}
+    got = {p.course_id: p.aesh_id for p in engine.plan(problem).placements}
     assert got == {1: 2, 2: 1}
 
 
@@ -66,7 +66,7 @@ def test_the_cap_of_aesh_per_student_is_never_exceeded(cap):
     plan = engine.plan(problem)
     teams = {}
     for p in plan.placements:
-        teams.setdefault(p.unit_id, set()).add(p.worker_id)
+        teams.setdefault(p.unit_id, set()).add(p.aesh_id)
     assert max(len(t) for t in teams.values()) <= cap
     assert evaluate.rule_violations(problem, plan.placements) == []
     free = engine.plan(dataclasses.replace(problem, max_aesh_per_student=None))
@@ -74,29 +74,29 @@ def test_the_cap_of_aesh_per_student_is_never_exceeded(cap):
 
 
 def test_students_kept_apart_never_share_an_aesh():
-    """One AESH could serve both pupils (different hours); kept apart, the second goes to the other AESH."""
-    units = (Unit(id=1, pupil_ids=(1,), school_id=1, need=H, courses=(course(1, 0, 8, 9),)),
-             Unit(id=2, pupil_ids=(2,), school_id=1, need=H, courses=(course(2, 0, 9, 10),)))
-    workers = (Worker(id=1, capacity=4 * H), Worker(id=2, capacity=4 * H))
-    together = engine.plan(Problem(units=units, workers=workers, max_rounds=50))
-    assert len({p.worker_id for p in together.placements}) == 1  # compact: one AESH for both
-    apart = engine.plan(Problem(units=units, workers=workers, apart=frozenset({frozenset({1, 2})}), max_rounds=50))
+    """One AESH could serve both students (different hours); kept apart, the second goes to the other AESH."""
+    units = (Unit(id=1, student_ids=(1,), school_id=1, need=H, courses=(course(1, 0, 8, 9),)),
+             Unit(id=2, student_ids=(2,), school_id=1, need=H, courses=(course(2, 0, 9, 10),)))
+    pool = (AeshSpec(id=1, capacity=4 * H), AeshSpec(id=2, capacity=4 * H))
+    together = engine.plan(Problem(units=units, aesh_pool=pool, max_rounds=50))
+    assert len({p.aesh_id for p in together.placements}) == 1  # compact: one AESH for both
+    apart = engine.plan(Problem(units=units, aesh_pool=pool, apart=frozenset({frozenset({1, 2})}), max_rounds=50))
     assert len(apart.placements) == 2
-    assert len({p.worker_id for p in apart.placements}) == 2
-    only_one = engine.plan(Problem(units=units, workers=workers[:1], apart=frozenset({frozenset({1, 2})}),
+    assert len({p.aesh_id for p in apart.placements}) == 2
+    only_one = engine.plan(Problem(units=units, aesh_pool=pool[:1], apart=frozenset({frozenset({1, 2})}),
                                    max_rounds=50))
     assert len(only_one.placements) == 1  # never together, even at the cost of coverage
 
 
 def test_apart_on_a_larger_instance():
     problem = samples.college(seed=4)
-    ids = sorted(p for u in problem.units for p in u.pupil_ids)
+    ids = sorted(p for u in problem.units for p in u.student_ids)
     pairs = frozenset(frozenset({a, b}) for a, b in zip(ids[::2], ids[1::2], strict=False))
     plan = engine.plan(dataclasses.replace(problem, apart=pairs, time_budget=None, max_rounds=300))
-    pupils = {u.id: u.pupil_ids for u in problem.units}
+    students = {u.id: u.student_ids for u in problem.units}
     served = {}
     for p in plan.placements:
-        served.setdefault(p.worker_id, set()).update(pupils[p.unit_id])
+        served.setdefault(p.aesh_id, set()).update(students[p.unit_id])
     for pair in pairs:
         assert not any(pair <= s for s in served.values())
 
@@ -148,18 +148,18 @@ def test_a_student_never_mutualised_is_planned_alone(world, team):
     for weekday in (0, 1):
         ClassCourse.objects.create(school=school, class_name="4e B", weekday=weekday, start_time=T(8),
                                    end_time=T(9))
-    pupils = []
+    students = []
     for name in ("Anna", "Bob", "Cléo"):
-        pupil = StudentFactory(school=school, first_name=name, class_name="4e B")
-        NotificationFactory(student=pupil, start_date=YEAR_START, end_date=YEAR_END, aid_kind=AidKind.MUTUALISEE,
+        student = StudentFactory(school=school, first_name=name, class_name="4e B")
+        NotificationFactory(student=student, start_date=YEAR_START, end_date=YEAR_END, aid_kind=AidKind.MUTUALISEE,
                             weekly_hours=None)
-        pupils.append(pupil)
+        students.append(student)
     aesh = AeshFactory(home_pole=world.pole_a)
     ContractFactory(aesh=aesh, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal(24))
     PolePlanning.objects.create(pole=world.pole_a, students_per_mutualised_slot=3)
-    groups = [u.pupil_ids for u in inputs.load(_scope(world), datetime.date.today()).problem.units if not u.exclusive]
-    assert groups == [tuple(sorted(p.pk for p in pupils))] or sorted(len(g) for g in groups) == [3]
-    StudentPlanning.objects.create(student=pupils[0], mutualisation=Mutualisation.NEVER)
-    StudentsApart.objects.create(student=pupils[1], other=pupils[2])
-    groups = [u.pupil_ids for u in inputs.load(_scope(world), datetime.date.today()).problem.units if not u.exclusive]
+    groups = [u.student_ids for u in inputs.load(_scope(world), datetime.date.today()).problem.units if not u.exclusive]
+    assert groups == [tuple(sorted(p.pk for p in students))] or sorted(len(g) for g in groups) == [3]
+    StudentPlanning.objects.create(student=students[0], mutualisation=Mutualisation.NEVER)
+    StudentsApart.objects.create(student=students[1], other=students[2])
+    groups = [u.student_ids for u in inputs.load(_scope(world), datetime.date.today()).problem.units if not u.exclusive]
     assert sorted(len(g) for g in groups) == [1, 1, 1]  # Anna alone; Bob and Cléo apart

@@ -54,7 +54,7 @@ def test_upload_check_and_save_make_each_students_own_timetable(client_as, world
     token = _token(_upload(client, world, {"edt.zip": archive}))
     page = client.get(reverse("planner:pronote_check", args=[token])).content.decode()
     full, page = page, page[page.index("<tbody>"):]
-    # The doubtful ones first: the unknown pupil, then Zoé (wrong birth date, name only), then Alice.
+    # The doubtful ones first: the unknown student, then Zoé (wrong birth date, name only), then Alice.
     assert page.index("INCONNU_Paul") < page.index("MARCHAND_Zoe") < page.index("BONET_Alice")
     assert "aucun élève notifié" in page and "nom seul" in page and "date de naissance et nom" in page
     # The proposed reference weeks: the pair where every file has courses.
@@ -103,7 +103,7 @@ def test_one_student_for_two_files_is_refused_and_nothing_saved(client_as, world
     assert not ClassCourse.objects.filter(student__isnull=False).exists()
 
 
-def test_a_pupil_of_another_pole_cannot_be_associated(client_as, world, notified):
+def test_a_student_of_another_pole_cannot_be_associated(client_as, world, notified):
     outsider = StudentFactory(school=world.schools_b[0])
     NotificationFactory(student=outsider, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("6"))
     client = client_as("coordinator_a")

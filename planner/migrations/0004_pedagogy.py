@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('aesh', '0004_training_needs'),
         ('eleves', '0003_level_vocabulary'),
         ('pial', '0003_spreadsheet_import'),
-        ('planner', '0002_one_active_run'),
+        ('planner', '0003_result_keys_students_aesh'),
     ]
 
     operations = [
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('max_aesh_per_student', models.PositiveSmallIntegerField(blank=True, help_text='Règle stricte du planificateur ; vide : pas de limite.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='AESH différent·es par élève, au plus')),
-                ('students_per_mutualised_slot', models.PositiveSmallIntegerField(blank=True, help_text='Vide : le réglage général (PLANNER_MUTUALISED_MAX_PUPILS).', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='élèves par créneau mutualisé, au plus')),
+                ('students_per_mutualised_slot', models.PositiveSmallIntegerField(blank=True, help_text='Vide : le réglage général (PLANNER_MUTUALISED_MAX_STUDENTS).', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='élèves par créneau mutualisé, au plus')),
                 ('pole', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='planning', to='pial.pole', verbose_name='pôle')),
             ],
             options={
