@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1:8000
 
-.PHONY: run checks test test-fast test-browser lint bench bench-pg install install-dev browser demo worker beat serve clean
+.PHONY: run checks test test-fast test-browser lint bench bench-smoke bench-pg install install-dev browser demo worker beat serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ test-browser: install-dev browser
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
+
+# The planner's quality against its upper bound, collège only (seconds): what CI can afford.
+bench-smoke: $(VENV)/.installed-dev
+	BENCH_SMOKE=1 $(BIN)/python -m pytest benchmarks/test_quality.py -p no:cacheprovider -o addopts="" -s -q
 
 # The same on the local PostgreSQL, with the national scale of the reports (a few minutes).
 bench-pg: $(VENV)/.installed-bench

@@ -189,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "chiffres-hebdomadaires-rapports": {"task": "reports.tasks.store_weekly_figures",
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
+    "calculs-planificateur-muets-clos": {"task": "planner.tasks.sweep_stale_runs", "schedule": crontab(minute="*/5")},
     "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 
@@ -397,6 +398,8 @@ PIAL = {
     # improvement phase stops after this many seconds.
     "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
+    # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.
+    "PLANNER_FAMILY_PRIORITY": {"LETTRES": 3, "SCIENCES": 3, "LANGUES": 3, "AUTRE": 3, "EPS": 1, "ARTS": 1},
     "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
     "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.

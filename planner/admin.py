@@ -3,7 +3,17 @@
 from django.contrib import admin
 
 from missions.admin import MissionsAdmin
-from planner.models import ClassCourse, PairingWish, PlannerRun, Unavailability
+from planner.models import (
+    AeshSubjectEase,
+    ClassCourse,
+    PairingWish,
+    PlannerRun,
+    PolePlanning,
+    StudentPlanning,
+    StudentsApart,
+    SubjectPriority,
+    Unavailability,
+)
 
 
 @admin.register(ClassCourse)
@@ -29,6 +39,43 @@ class PairingWishAdmin(MissionsAdmin):
     list_filter = ["kind"]
     list_select_related = ["aesh", "student"]
     raw_id_fields = ["student"]
+
+
+@admin.register(SubjectPriority)
+class SubjectPriorityAdmin(MissionsAdmin):
+    """Per student and subject, how much accompaniment matters (0 removes the subject)."""
+
+    list_display = ["student", "subject", "priority"]
+    list_select_related = ["student"]
+    search_fields = ["subject"]
+
+
+@admin.register(AeshSubjectEase)
+class AeshSubjectEaseAdmin(MissionsAdmin):
+    list_display = ["aesh", "family", "ease"]
+    list_filter = ["family"]
+    list_select_related = ["aesh"]
+
+
+@admin.register(StudentsApart)
+class StudentsApartAdmin(MissionsAdmin):
+    """Two students never accompanied by the same AESH (a hard rule of the planner)."""
+
+    list_display = ["student", "other"]
+    list_select_related = ["student", "other"]
+
+
+@admin.register(StudentPlanning)
+class StudentPlanningAdmin(MissionsAdmin):
+    list_display = ["student", "mutualisation"]
+    list_filter = ["mutualisation"]
+    list_select_related = ["student"]
+
+
+@admin.register(PolePlanning)
+class PolePlanningAdmin(MissionsAdmin):
+    list_display = ["pole", "max_aesh_per_student", "students_per_mutualised_slot"]
+    list_select_related = ["pole"]
 
 
 @admin.register(PlannerRun)

@@ -18,6 +18,7 @@ from missions import rules
 from planner.problem import FORBID, Course, Fixed, Placement, Problem, Unit, fixed_slot, notified_hours, rule_slot
 
 BUSY, CAPACITY, NEED, TAKEN, FORBIDDEN, BROKEN = "busy", "capacity", "need", "taken", "forbidden", "broken"
+CAPPED, APART = "capped", "apart"  # the pôle's cap of AESH per student; two students never with the same AESH
 
 
 def mask(start: int, end: int) -> int:
@@ -36,6 +37,13 @@ class Board:
         self.used: Counter = Counter()   # (AESH, week) → minutes
         self.got: Counter = Counter()    # (unit, week) → minutes
         self.pair_minutes: Counter = Counter()  # (AESH, unit) → minutes (every week counted once per week)
+        self.team: dict[int, Counter] = defaultdict(Counter)      # unit → its AESH (minutes)
+        self.served: dict[int, Counter] = defaultdict(Counter)    # AESH → students they serve (minutes)
+        self.partners: dict[int, set[int]] = defaultdict(set)     # student → students never with the same AESH
+        for pair in problem.apart:
+            a, b = tuple(pair)
+            self.partners[a].add(b)
+            self.partners[b].add(a)
         self.taken: dict[tuple[int, int], int] = {}
         self.order = 0
         self.stamp: dict[Placement, int] = {}
@@ -65,9 +73,14 @@ class Board:
             self.used[fixed.aesh_id, week] += fixed.minutes
             if fixed.unit_id is not None and fixed.current:
                 self.got[fixed.unit_id, week] += fixed.minutes
+        if fixed.current:
+            for student in fixed.student_ids:
+                if student > 0:
+                    self.served[fixed.aesh_id][student] += fixed.minutes
         if fixed.unit_id is not None:
             if fixed.current:
                 self.pair_minutes[fixed.aesh_id, fixed.unit_id] += fixed.minutes
+                self.team[fixed.unit_id][fixed.aesh_id] += fixed.minutes
             for course_id in fixed.course_ids:
                 self.taken.setdefault((fixed.unit_id, course_id), fixed.aesh_id)
 
@@ -104,6 +117,8 @@ class Board:
             return FORBIDDEN
         if aesh_id in self.broken:
             return BROKEN
+        if pedagogical := self.pedagogy_blocker(aesh_id, unit):
+            return pedagogical
         spec = self.aesh_pool[aesh_id]
         minutes, bits = course.minutes, mask(course.start, course.end)
         for week in course.weeks:
@@ -114,6 +129,20 @@ class Board:
             if self.busy[aesh_id, course.weekday, week] & bits:
                 return BUSY
         return self._day_rules(aesh_id, unit, course)
+
+    def pedagogy_blocker(self, aesh_id: int, unit: Unit) -> str:
+        """The pôle's hard pedagogical rules: at most N different AESH per student; two students
+        kept apart never served by the same AESH."""
+        cap = self.problem.max_aesh_per_student
+        team = self.team[unit.id]
+        if cap and team[aesh_id] <= 0 and sum(1 for m in team.values() if m > 0) >= cap:
+            return CAPPED
+        if self.partners:
+            served = self.served[aesh_id]
+            for student in unit.student_ids:
+                if any(served[other] > 0 for other in self.partners.get(student, ())):
+                    return APART
+        return ""
 
     def _day_rules(self, aesh_id: int, unit: Unit, course: Course) -> str:
         spec = self.aesh_pool[aesh_id]
@@ -147,6 +176,9 @@ class Board:
             self.used[aesh_id, week] += course.minutes
             self.got[unit.id, week] += course.minutes
         self.pair_minutes[aesh_id, unit.id] += course.minutes
+        self.team[unit.id][aesh_id] += course.minutes
+        for student in unit.student_ids:
+            self.served[aesh_id][student] += course.minutes
         self.taken[unit.id, course.id] = aesh_id
         self.order += 1
         self.stamp[placement] = self.order
@@ -164,6 +196,9 @@ class Board:
             self.used[aesh_id, week] -= course.minutes
             self.got[unit.id, week] -= course.minutes
         self.pair_minutes[aesh_id, unit.id] -= course.minutes
+        self.team[unit.id][aesh_id] -= course.minutes
+        for student in unit.student_ids:
+            self.served[aesh_id][student] -= course.minutes
         del self.taken[unit.id, course.id]
         self.stamp.pop(placement, None)
 

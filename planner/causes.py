@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from missions import rules
-from planner.board import BROKEN, BUSY, CAPACITY, FORBIDDEN, NEED, TAKEN, Board, mask
+from planner.board import APART, BROKEN, BUSY, CAPACITY, CAPPED, FORBIDDEN, NEED, TAKEN, Board, mask
 from planner.problem import Course, Uncovered, Unit
 
 NO_TIMETABLE = "pas d'emploi du temps de classe : saisissez-le ou importez-le"
@@ -78,6 +78,11 @@ def course_cause(board: Board, unit: Unit, course: Course) -> str:
             reached.append(aesh_id)
         elif reason in (BUSY, TAKEN, NEED):
             continue
+        elif reason == CAPPED:
+            other[f"plafond de {board.problem.max_aesh_per_student} AESH différent·es par élève atteint"].append(
+                aesh_id)
+        elif reason == APART:
+            other["élève à ne jamais confier au même AESH qu'un·e élève qu'il ou elle accompagne"].append(aesh_id)
         elif reason.startswith("Trajet de"):
             travel[_other_school(board, aesh_id, course)].append(aesh_id)
         else:

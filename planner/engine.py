@@ -10,6 +10,7 @@
 5. Balance: a course of a well-served student is given up for one of the worst-served student,
    for at most `max_rounds` rounds and until the time budget runs out (either bound may be
    None; tests bound the rounds, so that their result does not depend on the machine's load).
+   The budget is CPU time of the run's thread, counted from the run's start.
 Existing slots that are not exactly one course are fixed (Problem.fixed): kept, and counted
 in every rule. Every candidate is decided by the rules of missions.rules (see board.py).
 """
@@ -32,8 +33,14 @@ class Cancelled(Exception):
     pass
 
 
+def _clock() -> float:
+    """CPU seconds of this thread: the budget does not shrink when the machine is loaded (other
+    processes, other requests of the same web process), and covers the whole run."""
+    return time.thread_time()
+
+
 def plan(problem: Problem, progress: Progress | None = None) -> Plan:
-    started = time.monotonic()
+    started = _clock()
 
     def report(fraction: float, what: str) -> None:
         if progress is not None and progress(fraction, what) is False:
@@ -205,6 +212,15 @@ class _Planner:
             key = (aesh_id, unit.id, course.weekday, course.start, course.end, course.week)
             if key in self.current:
                 score += 3 * self.w.stability
+        return score + self._pedagogy(aesh_id, course)
+
+    def _pedagogy(self, aesh_id: int, course: Course) -> float:
+        """The pôle's pedagogical choices (planner.pedagogy): a course where accompaniment matters
+        more comes first (2 points a step of priority); an AESH more at ease in its family of
+        subjects is preferred (half a point a step)."""
+        score = 2.0 * (course.priority - 3)
+        if course.family and self.p.ease:
+            score += 0.5 * (self.p.ease.get((aesh_id, course.family), 3) - 3)
         return score
 
     # --- 4. Fill -------------------------------------------------------------------
@@ -254,7 +270,7 @@ class _Planner:
         deadline = None if budget is None else self.started + budget
         tried: set[int] = set()
         done = 0
-        while (deadline is None or time.monotonic() < deadline) and (rounds is None or done < rounds):
+        while (deadline is None or _clock() < deadline) and (rounds is None or done < rounds):
             pending = [u for u in self.p.units if u.courses and u.id not in tried and b.got_minutes(u.id) < u.need]
             if not pending:
                 return
@@ -266,7 +282,7 @@ class _Planner:
             if rounds:
                 fractions.append(done / rounds)
             if budget:
-                fractions.append((time.monotonic() - self.started) / budget)
+                fractions.append((_clock() - self.started) / budget)
             self.report(0.7 + 0.28 * min(1.0, max(fractions)), "Équilibrage entre élèves")
 
     def _swap_for(self, unit: Unit) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
@@ -22,6 +22,7 @@ from missions.services import limits
 from pial.conf import setting
 from pial.models import School
 from pial.scope import Scope
+from planner import pedagogy
 from planner.board import Board
 from planner.models import ClassCourse, PairingWish, Unavailability
 from planner.problem import AeshSpec, Course, Fixed, Placement, Problem, Unit, Weights, minutes_of
@@ -37,7 +38,7 @@ class Inputs:
 def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> Inputs:
     blockers: list[str] = []
     schools = dict(School.objects.filter(pole_id=scope.pole_id).values_list("pk", "name"))
-    units, unit_of_student, notified = _units(scope, day, schools, blockers)
+    units, unit_of_student, notified, choices = _units(scope, day, schools, blockers)
     courses = {(u.id, c.id): c for u in units for c in u.courses}
     aesh_pool, current, fixed, slot_of, names = _aesh_pool(scope, day, units, unit_of_student, courses, blockers)
     student_ids = set(unit_of_student)
@@ -48,6 +49,8 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
     problem = Problem(units=tuple(units), aesh_pool=tuple(aesh_pool), limits=limits(), travel=travel, wishes=wishes,
                       current=tuple(current), fixed=tuple(fixed), notified=notified, weights=weights or Weights(),
                       school_names=schools, aesh_names=names,
+                      max_aesh_per_student=choices.max_aesh_per_student, apart=frozenset(choices.apart),
+                      ease=choices.ease,
                       time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
                       max_rounds=setting("PLANNER_MAX_ROUNDS"))
     for aesh_id, errors in Board(problem).broken.items():
@@ -76,12 +79,16 @@ def _units(scope, day, schools, blockers):
                                                                   state="NOTIFIED")
                      .select_related("student", "student__school").order_by("student__last_name", "student_id"))
     students = {n.student_id: n.student for n in notifications}
+    subjects: dict[int, str] = {}
+    choices = pedagogy.load_choices(scope.pole_id, students)
     own = defaultdict(list)
     by_class = defaultdict(list)
     for course in ClassCourse.objects.filter(school_id__in=schools).filter(
             Q(student__isnull=True) | Q(student_id__in=students)).order_by("weekday", "start_time", "pk"):
         plain = Course(id=course.pk, weekday=course.weekday, start=minutes_of(course.start_time),
-                       end=minutes_of(course.end_time), school_id=course.school_id, week=course.week)
+                       end=minutes_of(course.end_time), school_id=course.school_id, week=course.week,
+                       family=pedagogy.family_of(course.subject) if course.subject else "")
+        subjects[course.pk] = course.subject
         if course.student_id:
             own[course.student_id].append(plain)
         else:
@@ -96,6 +103,12 @@ def _units(scope, day, schools, blockers):
             continue
         courses = tuple(own.get(student.pk) or by_class.get((student.school_id, student.class_name.strip().casefold()))
                         or ())
+        if courses:  # a subject of priority 0 is never accompanied
+            courses = _weighed(courses, (student.pk,), subjects, choices)
+            if not courses:
+                blockers.append(f"Élève {student} ({student.school.name}) : aucune matière à accompagner (toutes "
+                                "d'importance 0) — non planifié·e.")
+                continue
         if not courses:
             where = f"classe « {student.class_name} », " if student.class_name else "sans classe indiquée, "
             blockers.append(f"Élève {student} ({where}{student.school.name}) : aucun emploi du temps de classe — "
@@ -106,18 +119,30 @@ def _units(scope, day, schools, blockers):
                               need=int(notification.weekly_hours * 60), courses=courses))
             unit_of_student[student.pk] = student.pk
         else:
-            mutualised[courses].append(student)
+            mutualised[tuple(c.id for c in courses)].append((student, courses))
             unit_of_student[student.pk] = None
-    size = setting("PLANNER_MUTUALISED_MAX_STUDENTS")
+    size = choices.students_per_mutualised_slot or setting("PLANNER_MUTUALISED_MAX_STUDENTS")
     target = int(setting("PLANNER_MUTUALISED_TARGET_HOURS") * 60)
-    for courses, group in mutualised.items():
-        for start in range(0, len(group), size):
-            members = group[start:start + size]
-            units.append(Unit(id=members[0].pk, student_ids=tuple(s.pk for s in members),
+    for entries in mutualised.values():
+        courses_of = {s.pk: c for s, c in entries}
+        for members in pedagogy.groups([s for s, _ in entries], size, choices):
+            student_ids = tuple(s.pk for s in members)
+            courses = _weighed(courses_of[members[0].pk], student_ids, subjects, choices)
+            units.append(Unit(id=members[0].pk, student_ids=student_ids,
                               school_id=members[0].school_id, need=target, courses=courses, exclusive=False))
             for student in members:
                 unit_of_student[student.pk] = members[0].pk
-    return units, unit_of_student, notified
+    return units, unit_of_student, notified, choices
+
+
+def _weighed(courses, student_ids, subjects, choices) -> tuple[Course, ...]:
+    """The courses with their priority for these students; those of priority 0 left out."""
+    out = []
+    for course in courses:
+        priority = choices.priority(student_ids, subjects.get(course.id, ""))
+        if priority > 0:
+            out.append(replace(course, priority=priority))
+    return tuple(out)
 
 
 def _aesh_pool(scope, day, units, unit_of_student, courses, blockers):

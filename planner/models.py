@@ -182,3 +182,135 @@ class PlannerRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in (RunState.QUEUED, RunState.RUNNING)
+
+
+# --- Pedagogical choices (issue 24): what matters for each student, and the pôle's rules ---
+
+class SubjectFamily(models.TextChoices):
+    LETTRES = "LETTRES", "Lettres et sciences humaines"
+    SCIENCES = "SCIENCES", "Mathématiques et sciences"
+    LANGUES = "LANGUES", "Langues vivantes"
+    EPS = "EPS", "Éducation physique et sportive"
+    ARTS = "ARTS", "Arts et musique"
+    AUTRE = "AUTRE", "Autres enseignements"
+
+
+class StudentPoleQuerySet(PoleScopedQuerySet):
+    pole_path = "student__school__pole_id"
+
+
+class SubjectPriority(models.Model):
+    """How much accompaniment matters for a student in a subject: 0 (never accompanied) to 5;
+    without a row, the default of the subject's family (setting PLANNER_FAMILY_PRIORITY)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="subject_priorities",
+                                verbose_name="élève")
+    subject = models.CharField("matière", max_length=80,
+                               help_text="Comme dans l'emploi du temps (la casse et les accents sont ignorés).")
+    priority = models.PositiveSmallIntegerField("importance de l'accompagnement (0 à 5)",
+                                                validators=[MinValueValidator(0), MaxValueValidator(5)],
+                                                help_text="0 : pas d'AESH dans cette matière ; 5 : indispensable.")
+
+    objects = StudentPoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "importance par matière"
+        verbose_name_plural = "importance de l'accompagnement par matière"
+        ordering = ["student", "subject"]
+        constraints = [models.UniqueConstraint(fields=["student", "subject"], name="priority_one_per_subject",
+                                               violation_error_message="Cette matière a déjà une importance pour "
+                                                                       "cet·te élève."),
+                       models.CheckConstraint(condition=Q(priority__lte=5), name="priority_0_to_5",
+                                              violation_error_message="L'importance va de 0 à 5.")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.subject} : {self.priority}"
+
+
+class AeshSubjectEase(models.Model):
+    """How at ease an AESH is in a family of subjects, 1 to 5 (3 without a row)."""
+
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="subject_ease", verbose_name="AESH")
+    family = models.CharField("famille de matières", max_length=8, choices=SubjectFamily.choices)
+    ease = models.PositiveSmallIntegerField("aisance (1 à 5)", validators=[MinValueValidator(1),
+                                                                           MaxValueValidator(5)])
+
+    objects = AeshPoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "aisance par famille de matières"
+        verbose_name_plural = "aisance des AESH par famille de matières"
+        ordering = ["aesh", "family"]
+        constraints = [models.UniqueConstraint(fields=["aesh", "family"], name="ease_one_per_family",
+                                               violation_error_message="Cette famille a déjà une aisance pour cet·te "
+                                                                       "AESH."),
+                       models.CheckConstraint(condition=Q(ease__gte=1, ease__lte=5), name="ease_1_to_5",
+                                              violation_error_message="L'aisance va de 1 à 5.")]
+
+    def __str__(self) -> str:
+        return f"{self.aesh} — {self.get_family_display()} : {self.ease}"
+
+
+class StudentsApart(models.Model):
+    """Two students who must never share an AESH (hard rule of the planner)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+", verbose_name="élève")
+    other = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+", verbose_name="jamais avec")
+
+    objects = StudentPoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "élèves à ne jamais confier au même AESH"
+        verbose_name_plural = "élèves à ne jamais confier au même AESH"
+        constraints = [models.UniqueConstraint(fields=["student", "other"], name="apart_once",
+                                               violation_error_message="Ce binôme est déjà indiqué."),
+                       models.CheckConstraint(condition=~Q(student=F("other")), name="apart_two_students",
+                                              violation_error_message="Choisissez deux élèves différent·es.")]
+
+    def __str__(self) -> str:
+        return f"{self.student} / {self.other}"
+
+
+class Mutualisation(models.TextChoices):
+    ALLOWED = "ALLOWED", "Permise"
+    NEVER = "NEVER", "Jamais (accompagnement seul·e)"
+
+
+class StudentPlanning(models.Model):
+    """A student's planning rules beyond the notification."""
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="planning",
+                                   verbose_name="élève")
+    mutualisation = models.CharField("mutualisation", max_length=7, choices=Mutualisation.choices,
+                                     default=Mutualisation.ALLOWED,
+                                     help_text="Aide mutualisée : partager ou non le créneau avec d'autres élèves.")
+
+    objects = StudentPoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "règle de planification d'un·e élève"
+        verbose_name_plural = "règles de planification des élèves"
+
+    def __str__(self) -> str:
+        return f"{self.student} : mutualisation {self.get_mutualisation_display().lower()}"
+
+
+class PolePlanning(models.Model):
+    """The pôle's planning rules."""
+
+    pole = models.OneToOneField(Pole, on_delete=models.CASCADE, related_name="planning", verbose_name="pôle")
+    max_aesh_per_student = models.PositiveSmallIntegerField(
+        "AESH différent·es par élève, au plus", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Règle stricte du planificateur ; vide : pas de limite.")
+    students_per_mutualised_slot = models.PositiveSmallIntegerField(
+        "élèves par créneau mutualisé, au plus", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Vide : le réglage général (PLANNER_MUTUALISED_MAX_STUDENTS).")
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "règles de planification du pôle"
+        verbose_name_plural = "règles de planification des pôles"
+
+    def __str__(self) -> str:
+        return f"Règles de planification — {self.pole}"

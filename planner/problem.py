@@ -29,6 +29,8 @@ class Course:
     end: int
     school_id: int
     week: str = rules.EVERY_WEEK
+    priority: int = 3              # how much accompaniment matters in it, 1–5 (planner.pedagogy)
+    family: str = ""               # its family of subjects (planner.pedagogy.family_of)
 
     @property
     def minutes(self) -> int:
@@ -140,6 +142,11 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     school_names: dict[int, str] = field(default_factory=dict)
     aesh_names: dict[int, str] = field(default_factory=dict)  # for the causes, in the coordinator's words
+    # Pedagogical choices (planner.pedagogy): hard cap of different AESH per student, pairs of
+    # students never sharing an AESH, an AESH's ease (1–5) per family of subjects.
+    max_aesh_per_student: int | None = None
+    apart: frozenset[frozenset[int]] = frozenset()
+    ease: dict[tuple[int, str], int] = field(default_factory=dict)
     time_budget: float | None = 8.0   # seconds for the improvement phase (None: no clock)
     max_rounds: int | None = None     # improvement rounds at most (None: the clock alone bounds it)
 

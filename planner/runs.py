@@ -42,12 +42,17 @@ def in_background(run_id: int) -> threading.Thread:
     return thread
 
 
-def end_stale(*, pole_id: int) -> int:
-    """Active runs of the pôle that gave no sign of life for STALE_AFTER (their process
-    stopped: a server restart, a lost worker) end as failed, so that a new run may start."""
+def end_stale(*, pole_id: int | None) -> int:
+    """Active runs of the pôle (of every pôle: None) that gave no sign of life for STALE_AFTER
+    (their process stopped: a server restart, a lost worker) end as failed, so that a new run
+    may start. Called when a run starts, when the planner's pages load and every few minutes
+    (planner.tasks.sweep_stale_runs)."""
     limit = timezone.now() - STALE_AFTER
     silent = Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)  # null: before 0002
-    return PlannerRun.objects.filter(silent, pole_id=pole_id, state__in=[RunState.QUEUED, RunState.RUNNING]).update(
+    active = PlannerRun.objects.filter(silent, state__in=[RunState.QUEUED, RunState.RUNNING])
+    if pole_id is not None:
+        active = active.filter(pole_id=pole_id)
+    return active.update(
         state=RunState.FAILED, step="Interrompu : le calcul ne répondait plus. Relancez-le.",
         finished_at=timezone.now())
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from planner import imports, views
+from planner import imports, pronote_import, views
 
 app_name = "planner"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("planificateur/emplois-du-temps/import/<str:token>/colonnes/", imports.FLOW.mapping, name="import_mapping"),
     path("planificateur/emplois-du-temps/import/<str:token>/apercu/", imports.FLOW.preview, name="import_preview"),
     path("planificateur/emplois-du-temps/import/<str:token>/etat/", imports.FLOW.status, name="import_status"),
+    path("planificateur/pronote/", pronote_import.upload, name="pronote_import"),
+    path("planificateur/pronote/<str:token>/", pronote_import.check, name="pronote_check"),
+    path("planificateur/disponibilites/", views.availability, name="availability"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/", views.absence_detail, name="absence"),
     path("absences/<int:pk>/remplacer/", views.absence_replace, name="replace"),

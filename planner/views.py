@@ -19,7 +19,7 @@ from eleves.journal import journal
 from hours import selectors as hours_selectors
 from missions import perms
 from pial.forms import add_service_errors, posted
-from planner import inputs, replacement, services
+from planner import inputs, replacement, runs, services
 from planner.forms import AbsenceForm, RunForm
 from planner.models import PlannerRun, RunState
 from planner.presenters import ProposalView, lost_rows, other_slots
@@ -33,13 +33,17 @@ def _require(request) -> None:
 
 def _run(request, pk: int) -> PlannerRun:
     _require(request)
-    return get_object_or_404(PlannerRun.objects.visible_to(request.scope), pk=pk)
+    run = get_object_or_404(PlannerRun.objects.visible_to(request.scope), pk=pk)
+    if run.is_active and runs.end_stale(pole_id=run.pole_id):  # a silent run ends as soon as a page looks at it
+        run.refresh_from_db()
+    return run
 
 
 def planner(request):
     """Start a run; recent runs; what blocks the planning of some records."""
     _require(request)
     today = timezone.localdate()
+    runs.end_stale(pole_id=request.scope.pole_id)
     form = RunForm(posted(request), today=today)
     if request.method == "POST" and form.is_valid():
         weights = Weights(**{name: form.cleaned_data[name] for name in services.WEIGHT_NAMES})
@@ -198,3 +202,40 @@ def absence_replace(request, pk: int):
         messages.error(request, failure)
     return redirect("planner:absence", pk=pk)
 
+
+
+# --- Availability workbook (issue 24) ------------------------------------------------------
+
+def availability(request):
+    """Export the workbook (one tab per AESH of the pôle), or read it back: all tabs or none."""
+    from django.http import HttpResponse
+
+    from aesh.selectors import aesh_for_detail
+    from planner import availability as workbook
+
+    _require(request)
+    people = list(aesh_for_detail(request.scope).filter(home_pole_id=request.scope.pole_id)
+                  .order_by("last_name", "first_name", "pk"))
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(workbook.export(people), content_type="application/vnd.openxmlformats-officedocument"
+                                                                       ".spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="disponibilites-aesh.xlsx"'
+        return response
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith(".xlsx"):
+            errors.append("Choisissez le classeur XLSX exporté par pial, complété.")
+        elif upload.size > 5 * 1024 * 1024:
+            errors.append("Le classeur dépasse 5 Mo.")
+        else:
+            try:
+                reads = workbook.read(upload.read(), {a.pk: a for a in people})
+            except workbook.WorkbookError as error:
+                errors = error.errors
+            else:
+                count = workbook.save(reads)
+                messages.success(request, f"Disponibilités de {len(reads)} AESH enregistrées : {count} demi-journée(s) "
+                                          "d'indisponibilité.")
+                return redirect("planner:availability")
+    return render(request, "planner/availability.html", {"errors": errors, "count": len(people)})

@@ -282,3 +282,28 @@ def test_two_clicks_at_the_same_moment_start_one_run(postgres_db, planned, world
     assert sorted(statuses) == [200, 302]
     assert any("déjà en cours de calcul" in page for page in pages)
     assert PlannerRun.objects.filter(pole=world.pole_a).count() == 1
+
+
+def test_a_silent_run_is_swept_on_schedule_and_when_its_page_loads(client_as, planned, world):
+    """Issue 20: a stale run ends without waiting for the next run (the beat's task, or any
+    planner page that looks at it)."""
+    from django.conf import settings
+
+    from planner import tasks
+
+    silent = timezone.now() - datetime.timedelta(minutes=30)
+    here = PlannerRun.objects.create(pole=planned["aesh"].home_pole, start_date=YEAR_END, state="RUNNING",
+                                     heartbeat_at=silent)
+    elsewhere = PlannerRun.objects.create(pole=world.pole_b, start_date=YEAR_END, state="QUEUED", heartbeat_at=silent)
+    alive = PlannerRun.objects.create(pole=world.pole_b, start_date=YEAR_END, state="DONE")
+    status = client_as("coordinator_a").get(reverse("planner:status", args=[here.pk])).json()
+    assert status["state"] == "FAILED"
+    elsewhere.refresh_from_db()
+    assert elsewhere.state == "QUEUED"  # a page of pôle A does not touch pôle B
+    assert tasks.sweep_stale_runs() == 1
+    elsewhere.refresh_from_db()
+    alive.refresh_from_db()
+    assert elsewhere.state == "FAILED" and alive.state == "DONE"
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "planner.tasks.sweep_stale_runs" in schedule
+
