@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 
 from aesh.models import Aesh, Contract, Training
+from benchmarks.timing import SMOKE
 from eleves.models import Notification, Student
 from missions.models import Assignment, TimeSlot
 from pial.enums import Role
 from pial.tests.factories import MembershipFactory, PoleFactory, SchoolFactory
 
-PUPILS, AESH_COUNT, SCHOOLS = 2000, 400, 60
+PUPILS, AESH_COUNT, SCHOOLS = (200, 40, 6) if SMOKE else (2000, 400, 60)
 TODAY = datetime.date.today()
 
 
