@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from aesh.models import Aesh, Contract, Training
-from benchmarks.timing import SMOKE
+from benchmarks.timing import SMOKE, analyze
 from eleves.models import Notification, Student
 from missions.models import Assignment, TimeSlot
 from pial.enums import Role
@@ -48,4 +48,5 @@ def big_pole(django_db_setup, django_db_blocker):
                      minutes=180) for i, a in enumerate(assignments))
         TimeSlot.assignments.through.objects.bulk_create(
             TimeSlot.assignments.through(timeslot=s, assignment=a) for s, a in zip(slots, assignments, strict=True))
+        analyze()
     return {"pole": pole, "coordinator": coordinator}

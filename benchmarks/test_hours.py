@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from aesh.models import Aesh, Contract
-from benchmarks.timing import SMOKE, page_ms, within
+from benchmarks.timing import SMOKE, analyze, page_ms, within
 from hours import rules
 from hours.enums import Attendance, EntryKind, TimesheetState
 from hours.models import TimeEntry, Timesheet
@@ -67,6 +67,7 @@ def term(django_db_setup, django_db_blocker):
                       slot=s, slot_kind="CLASS", start_time=s.start_time, end_time=s.end_time, school_id=s.school_id,
                       planned_minutes=180, minutes=180, attendance=Attendance.DONE)
             for sheet in sheets for s in by_aesh[sheet.aesh_id])
+        analyze()
         print(f"\nsemaines : {Timesheet.objects.count()}, lignes : {TimeEntry.objects.count()}")
     return {"coordinator": coordinator, "aesh_user": aesh_user}
 

@@ -9,6 +9,15 @@ from django.test import Client
 SMOKE = os.environ.get("PIAL_BENCH_SMOKE") == "1"
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk seed (autovacuum may be off, or not yet run)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def within(value: float, goal: float) -> bool:
     """A timing goal, held except in the smoke run (a loaded CI machine times nothing)."""
     return SMOKE or value <= goal

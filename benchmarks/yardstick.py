@@ -119,19 +119,20 @@ def pupils(level: str, territory: int | None, day: datetime.date, rentree: datet
     in_force = "asg.start_date <= %(d)s AND (asg.end_date IS NULL OR asg.end_date >= %(d)s)"
     greatest = "GREATEST" if pg else "MAX"
     least = "LEAST" if pg else "MIN"
+    # Each pupil's assignments in force and the minutes their slots place, aggregated once per pupil.
     sql = f"""
     WITH n AS ({notification}),
-    x AS (SELECT n.*, {groups}{', ' if groups else ''}
-                 EXISTS (SELECT 1 FROM missions_assignment asg WHERE asg.student_id = n.id AND {in_force}) AS assigned,
-                 COALESCE((SELECT SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END)
-                           FROM missions_assignment asg
-                           JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
-                           JOIN missions_timeslot ts ON ts.id = m.timeslot_id
-                           WHERE asg.student_id = n.id AND {in_force} AND ts.valid_from <= %(d)s
-                             AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)), 0) AS placed,
-                 {greatest}(n.start_date, %(r)s) AS since,
+    a AS (SELECT asg.student_id, SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes
+                                          ELSE ts.minutes / 2 END) AS placed
+          FROM n JOIN missions_assignment asg ON asg.student_id = n.id
+          LEFT JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
+          LEFT JOIN missions_timeslot ts ON ts.id = m.timeslot_id AND ts.valid_from <= %(d)s
+               AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)
+          WHERE {in_force} GROUP BY asg.student_id),
+    x AS (SELECT n.*, {groups}{', ' if groups else ''} a.student_id IS NOT NULL AS assigned,
+                 COALESCE(a.placed, 0) AS placed, {greatest}(n.start_date, %(r)s) AS since,
                  COUNT(*) OVER (PARTITION BY n.school_id) AS school_pupils
-          FROM n JOIN pial_school sc ON sc.id = n.school_id),
+          FROM n JOIN pial_school sc ON sc.id = n.school_id LEFT JOIN a ON a.student_id = n.id),
     y AS (SELECT x.*, CASE WHEN school_pupils < %(m)s THEN {OTHERS} ELSE school_id END AS leaf,
                  (NOT assigned OR (aid_kind = 'INDIVIDUELLE' AND placed < notified)) AS waiting FROM x)
     """
@@ -172,13 +173,40 @@ def aesh(level: str, territory: int | None, day: datetime.date, rentree: datetim
                    AND am.state = 'ACCEPTED' AND am.effective_date <= %(d)s AND am.{field} IS NOT NULL
                    ORDER BY am.effective_date DESC, am.id DESC LIMIT 1), ct.{field})"""
 
-    contract = """LEFT JOIN LATERAL (SELECT x.* FROM aesh_contract x WHERE x.aesh_id = a.id AND x.start_date <= %(d)s
-                    AND (x.end_date IS NULL OR x.end_date >= %(d)s) ORDER BY x.start_date DESC, x.id DESC LIMIT 1) ct
-                  ON TRUE""" if pg else """LEFT JOIN aesh_contract ct ON ct.id = (
+    contract = """LEFT JOIN aesh_contract ct ON ct.id = (
                     SELECT x.id FROM aesh_contract x WHERE x.aesh_id = a.id AND x.start_date <= %(d)s
                     AND (x.end_date IS NULL OR x.end_date >= %(d)s) ORDER BY x.start_date DESC, x.id DESC LIMIT 1)"""
     where = pole_where(level, territory).replace("TRUE", "1 = 1")
-    sql = f"""
+    if pg:  # set-based: each family of rows aggregated once per AESH, joined by hash
+        latest = ", ".join(
+            f"(ARRAY_AGG(am.{f} ORDER BY am.effective_date DESC, am.id DESC) FILTER (WHERE am.{f} IS NOT NULL))[1] "
+            f"AS {f}" for f in ("weekly_hours", "contractual_quotite", "referent_quotite"))
+        sql = f"""
+        WITH a AS (SELECT a.id, {group or '0'} AS grp, a.training_due_date FROM aesh_aesh a
+                   JOIN pial_pole p ON p.id = a.home_pole_id WHERE {where}),
+        ct AS (SELECT DISTINCT ON (x.aesh_id) x.* FROM aesh_contract x JOIN a ON a.id = x.aesh_id
+               WHERE x.start_date <= %(d)s AND (x.end_date IS NULL OR x.end_date >= %(d)s)
+               ORDER BY x.aesh_id, x.start_date DESC, x.id DESC),
+        am AS (SELECT am.contract_id, {latest} FROM aesh_amendment am JOIN ct ON ct.id = am.contract_id
+               WHERE am.state = 'ACCEPTED' AND am.effective_date <= %(d)s GROUP BY am.contract_id),
+        u AS (SELECT ts.aesh_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS used
+              FROM missions_timeslot ts JOIN a ON a.id = ts.aesh_id
+              WHERE ts.valid_from <= %(d)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)
+              GROUP BY ts.aesh_id),
+        tr AS (SELECT tr.aesh_id, SUM(tr.hours) AS trained FROM aesh_training tr JOIN a ON a.id = tr.aesh_id
+               WHERE tr.kind = 'ADAPTATION' GROUP BY tr.aesh_id),
+        cx AS (SELECT t.aesh_id, SUM(t.connexe_minutes + t.training_minutes) AS connexe FROM missions_timesheet t
+               JOIN a ON a.id = t.aesh_id WHERE t.state IN ('SUBMITTED', 'VALIDATED') AND t.week_start >= %(s)s
+                 AND t.week_start <= %(d)s GROUP BY t.aesh_id),
+        c AS (SELECT a.id, a.grp, a.training_due_date, ct.id AS contract, ct.end_date,
+                     COALESCE(am.weekly_hours, ct.weekly_hours) AS weekly_hours,
+                     COALESCE(am.contractual_quotite, ct.contractual_quotite) AS quotite,
+                     COALESCE(am.referent_quotite, ct.referent_quotite) AS referent, u.used, tr.trained, cx.connexe
+              FROM a LEFT JOIN ct ON ct.aesh_id = a.id LEFT JOIN am ON am.contract_id = ct.id
+              LEFT JOIN u ON u.aesh_id = a.id LEFT JOIN tr ON tr.aesh_id = a.id LEFT JOIN cx ON cx.aesh_id = a.id)
+        """
+    else:
+        sql = f"""
     WITH c AS (
         SELECT a.id, {group or '0'} AS grp, a.training_due_date, ct.id AS contract, ct.end_date,
                {amended('weekly_hours')} AS weekly_hours, {amended('contractual_quotite')} AS quotite,

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "load"
 BIN = Path(sys.executable).parent
 PG_ROOT = os.environ.get("PIAL_LOAD_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "pial_load"
+DB_NAME = os.environ.get("PIAL_LOAD_DB", "pial_load")
 REDIS_URL = os.environ.get("PIAL_LOAD_REDIS", "redis://127.0.0.1:6379/7")
 PORT = int(os.environ.get("PIAL_LOAD_PORT", "8765"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
@@ -141,6 +141,10 @@ def seed(plan_path: str) -> None:
             "aesh": [{"session": session_for(u), "aesh_id": a.pk} for u, a in zip(aesh_users, aesh, strict=True)],
             "coordinators": [session_for(u) for u in coordinator_users]}
     Path(plan_path).write_text(json.dumps(plan))
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # statistics for the planner: autovacuum may not have run yet
+        cursor.execute("ANALYZE")
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
