@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
-from pial.scope import SESSION_KEY, available_scopes, choose_scope
+from pial.access import user_access
+from pial.scope import SESSION_KEY, choose_scope
 
 REFRESHED_KEY = "_pial_refreshed"
 
@@ -39,7 +40,7 @@ class SessionRefreshMiddleware:
 class ScopeMiddleware:
     """Sets `request.scope` (the acting scope) and `request.available_scopes`.
 
-    Both are resolved lazily, once per request, with a single query.
+    Both are resolved lazily, once per request, from pial.access (cached per user).
     """
 
     def __init__(self, get_response):
@@ -48,7 +49,7 @@ class ScopeMiddleware:
     def __call__(self, request):
         def scopes():
             if not hasattr(request, "_pial_scopes"):
-                request._pial_scopes = available_scopes(request.user)
+                request._pial_scopes = user_access(request.user)[0]
             return request._pial_scopes
 
         request.available_scopes = SimpleLazyObject(scopes)
@@ -91,8 +92,4 @@ class MfaRequiredMiddleware:
             return False
         if not any(scope.requires_mfa for scope in request.available_scopes):
             return False
-        from allauth.mfa.models import Authenticator
-
-        return not Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not user_access(request.user)[1]
