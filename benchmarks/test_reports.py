@@ -34,20 +34,20 @@ DAY = datetime.date.today()
 
 # --- The yardstick: benchmarks.yardstick, checked equal to the report row by row -----------------------
 
-PUPIL_MEASURES = (*tree.ADDITIVE, "waiting_median_days", "waiting_longest_days")
+STUDENT_MEASURES = (*tree.ADDITIVE, "waiting_median_days", "waiting_longest_days")
 AESH_MEASURES = yardstick.AESH_KEYS
 
 
-def bare_report(level: str, territory: int | None, seeded: report_seed.Seeded, min_pupils: int) -> dict:
-    return yardstick.report(level, territory, seeded.day, seeded.rentree, min_pupils,
+def bare_report(level: str, territory: int | None, seeded: report_seed.Seeded, min_students: int) -> dict:
+    return yardstick.report(level, territory, seeded.day, seeded.rentree, min_students,
                             setting("ADAPTATION_TRAINING_HOURS"))
 
 
 def assert_equal(report, bare: dict, level: str) -> int:
     """Every row and every column of the report equals the yardstick's: the tree's nodes, the
     AESH table's rows and total, the weeks, the recourse counts. Returns the rows compared."""
-    ours = {yardstick.node_key(node): {m: node.values[m] for m in PUPIL_MEASURES} for node in report.node.walk()}
-    theirs = {key: {m: values[m] for m in PUPIL_MEASURES} for key, values in bare["pupils"].items()}
+    ours = {yardstick.node_key(node): {m: node.values[m] for m in STUDENT_MEASURES} for node in report.node.walk()}
+    theirs = {key: {m: values[m] for m in STUDENT_MEASURES} for key, values in bare["students"].items()}
     assert set(ours) == set(theirs), (level, sorted(set(ours) ^ set(theirs), key=str)[:5])
     for key, values in ours.items():
         assert values == theirs[key], (level, key, values, theirs[key])
@@ -60,7 +60,7 @@ def assert_equal(report, bare: dict, level: str) -> int:
             got = {m: row.values[m] for m in AESH_MEASURES}
             assert got == bare["aesh"][key], (level, key, got, bare["aesh"][key])
         compared += len(rows) + 1
-    weeks = [(p["week_start"], p["pupils"], p["waiting"], p["coverage"]) for p in report.evolution]
+    weeks = [(p["week_start"], p["students"], p["waiting"], p["coverage"]) for p in report.evolution]
     assert [w[:2] for w in weeks] == [w[:2] for w in bare["weeks"]], level
     for (_, _, waiting, coverage), (_, _, bare_waiting, notified, placed) in zip(weeks, bare["weeks"], strict=True):
         assert waiting in (None, bare_waiting)
@@ -109,11 +109,11 @@ def compare(level: str, seeded: report_seed.Seeded, scale: str) -> float:
     started = time.perf_counter()
     report = build(scope, seeded.day)  # the day and every week of the year so far, protected
     cold_report = (time.perf_counter() - started) * 1000
-    min_pupils = cold_tree.min_pupils
-    compared = assert_equal(report, bare_report(level, territory, seeded, min_pupils), level)
+    min_students = cold_tree.min_students
+    compared = assert_equal(report, bare_report(level, territory, seeded, min_students), level)
     runs = 1 if SMOKE else 5
     ours = best_ms(lambda: build(scope, seeded.day), runs)
-    theirs = best_ms(lambda: bare_report(level, territory, seeded, min_pupils), runs)
+    theirs = best_ms(lambda: bare_report(level, territory, seeded, min_students), runs)
     with CaptureQueriesContext(connection) as queries:
         build(scope, seeded.day)
     ratio = ours / theirs

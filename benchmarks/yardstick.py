@@ -1,7 +1,7 @@
 """The bare SQL of each report level, as a DBA would write it: one statement per family
-(pupils, AESH, weeks, recourses), every grouping of the level at once (GROUPING SETS on
+(students, AESH, weeks, recourses), every grouping of the level at once (GROUPING SETS on
 PostgreSQL; on SQLite, which has none, the same sets as branches of one UNION ALL over a
-CTE it computes once), with the report's whole meaning: each pupil's notification in force
+CTE it computes once), with the report's whole meaning: each student's notification in force
 (the latest to start), each AESH's contract in force (the latest to start) and its terms as
 amended by the accepted avenants in effect, the schools under the report's minimum grouped
 into « autres établissements » in each part, medians as PERCENTILE_DISC.
@@ -26,7 +26,7 @@ COLUMNS = {"dep": "departement_id", "circ": "circonscription_id", "pole": "pole_
 NODE_NAMES = {"departement": "dep", "circonscription": "circ", "pole": "pole", "school": "leaf", "others": "leaf"}
 OTHERS = -1  # the « autres établissements » of a part
 TOTAL = "total"  # the AESH table's total row
-PUPIL_KEYS = ("pupils", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes", "waiting",
+STUDENT_KEYS = ("students", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes", "waiting",
               "waiting_none", "waiting_partial", "waiting_since_median", "waiting_since_first")
 AESH_KEYS = ("headcount", "quotite_sum", "referents", "referent_etp", "ending", "training_late",
              "training_on_track", "available_minutes", "placed_minutes", "connexe_minutes")
@@ -96,9 +96,9 @@ def _days(value, day: datetime.date) -> int | None:
     return max((day - value).days, 0)
 
 
-def pupils(level: str, territory: int | None, day: datetime.date, rentree: datetime.date,
-           min_pupils: int) -> dict[tuple, dict]:
-    """Every node of the level's tree: its pupils' figures, one statement."""
+def students(level: str, territory: int | None, day: datetime.date, rentree: datetime.date,
+           min_students: int) -> dict[tuple, dict]:
+    """Every node of the level's tree: its students' figures, one statement."""
     pg = _pg()
     names = (*NESTING[level], "leaf")
     groups = ", ".join(f"sc.{COLUMNS[n]} AS {n}" for n in NESTING[level])
@@ -119,7 +119,7 @@ def pupils(level: str, territory: int | None, day: datetime.date, rentree: datet
     in_force = "asg.start_date <= %(d)s AND (asg.end_date IS NULL OR asg.end_date >= %(d)s)"
     greatest = "GREATEST" if pg else "MAX"
     least = "LEAST" if pg else "MIN"
-    # Each pupil's assignments in force and the minutes their slots place, aggregated once per pupil.
+    # Each student's assignments in force and the minutes their slots place, aggregated once per student.
     sql = f"""
     WITH n AS ({notification}),
     a AS (SELECT asg.student_id, SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes
@@ -131,9 +131,9 @@ def pupils(level: str, territory: int | None, day: datetime.date, rentree: datet
           WHERE {in_force} GROUP BY asg.student_id),
     x AS (SELECT n.*, {groups}{', ' if groups else ''} a.student_id IS NOT NULL AS assigned,
                  COALESCE(a.placed, 0) AS placed, {greatest}(n.start_date, %(r)s) AS since,
-                 COUNT(*) OVER (PARTITION BY n.school_id) AS school_pupils
+                 COUNT(*) OVER (PARTITION BY n.school_id) AS school_students
           FROM n JOIN pial_school sc ON sc.id = n.school_id LEFT JOIN a ON a.student_id = n.id),
-    y AS (SELECT x.*, CASE WHEN school_pupils < %(m)s THEN {OTHERS} ELSE school_id END AS leaf,
+    y AS (SELECT x.*, CASE WHEN school_students < %(m)s THEN {OTHERS} ELSE school_id END AS leaf,
                  (NOT assigned OR (aid_kind = 'INDIVIDUELLE' AND placed < notified)) AS waiting FROM x)
     """
     median = "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY since)" if pg else "pial_median_disc(since)"
@@ -146,11 +146,11 @@ def pupils(level: str, territory: int | None, day: datetime.date, rentree: datet
         {median} FILTER (WHERE waiting), MIN(since) FILTER (WHERE waiting)"""
     with connection.cursor() as cursor:
         cursor.execute(sql + _grouped(_sets(names), names, aggregates, "y"),
-                       {"d": day, "r": rentree, "m": min_pupils})
+                       {"d": day, "r": rentree, "m": min_students})
         rows = cursor.fetchall()
     found = {}
     for key, figures in _keyed(rows, names).items():
-        values = dict(zip(PUPIL_KEYS, figures, strict=True))
+        values = dict(zip(STUDENT_KEYS, figures, strict=True))
         values = {k: int(v or 0) for k, v in values.items() if not k.startswith("waiting_since")} | {
             "waiting_median_days": _days(values["waiting_since_median"], day),
             "waiting_longest_days": _days(values["waiting_since_first"], day)}
@@ -249,8 +249,8 @@ def aesh(level: str, territory: int | None, day: datetime.date, rentree: datetim
 
 
 def weeks(level: str, territory: int | None, day: datetime.date, rentree: datetime.date) -> list[tuple]:
-    """The territory week by week since the rentrée: pupils, waiting, notified and placed minutes."""
-    sql = f"""SELECT w.week_start, SUM(w.pupils), SUM(w.waiting), SUM(w.notified_minutes), SUM(w.placed_minutes)
+    """The territory week by week since the rentrée: students, waiting, notified and placed minutes."""
+    sql = f"""SELECT w.week_start, SUM(w.students), SUM(w.waiting), SUM(w.notified_minutes), SUM(w.placed_minutes)
               FROM reports_weeklyfigure w JOIN pial_school sc ON sc.id = w.school_id
               WHERE {school_where(level, territory).replace('TRUE', '1 = 1')} AND w.week_start >= %(s)s
                 AND w.week_start <= %(d)s GROUP BY w.week_start ORDER BY w.week_start"""
@@ -284,8 +284,8 @@ def _as_date(value) -> datetime.date:
     return datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
-def report(level: str, territory: int | None, day: datetime.date, rentree: datetime.date, min_pupils: int,
+def report(level: str, territory: int | None, day: datetime.date, rentree: datetime.date, min_students: int,
            required_training_hours) -> dict:
-    return {"pupils": pupils(level, territory, day, rentree, min_pupils),
+    return {"students": students(level, territory, day, rentree, min_students),
             "aesh": aesh(level, territory, day, rentree, required_training_hours),
             "weeks": weeks(level, territory, day, rentree), "recourses": recourses(level, territory, day, rentree)}
