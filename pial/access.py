@@ -3,7 +3,7 @@
 
 Pages read both on every request; they change rarely (a membership granted or removed, a
 territory renamed, an authenticator added or removed, an account switched off). The pair is
-cached per user with the generation that any territory write bumps, and dropped by the
+cached per user with the generation that a territory's change or deletion bumps, and dropped by the
 receivers below on every write that changes it; a Redis outage is a miss (pial.cache).
 """
 
@@ -50,7 +50,9 @@ def _forget_user(sender, instance, **kwargs):
     forget(getattr(instance, "user_id", None))
 
 
-def _new_generation(sender, instance, **kwargs):
+def _new_generation(sender, instance, created=False, **kwargs):
+    if created:  # a new territory is in no one's cached scopes yet
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet
@@ -61,11 +63,11 @@ def connect() -> None:
     """Called once from PialConfig.ready()."""
     from allauth.mfa.models import Authenticator
 
-    from pial.models import Circonscription, Departement, Membership, Pole, School
+    from pial.models import Circonscription, Departement, Membership, Pole
 
     for model in (Membership, Authenticator):
         post_save.connect(_forget_user, sender=model, dispatch_uid=f"access-{model.__name__}-save")
         post_delete.connect(_forget_user, sender=model, dispatch_uid=f"access-{model.__name__}-delete")
-    for model in (Departement, Circonscription, Pole, School):
+    for model in (Departement, Circonscription, Pole):  # the scopes carry these, with their names
         post_save.connect(_new_generation, sender=model, dispatch_uid=f"access-{model.__name__}-save")
         post_delete.connect(_new_generation, sender=model, dispatch_uid=f"access-{model.__name__}-delete")
