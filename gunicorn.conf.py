@@ -23,3 +23,16 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = ('{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", '
                      '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "pid": "%(p)s"}')
+
+# The load bench (benchmarks/load/run.py) reads each request's CPU time in the worker from these
+# lines; off unless PIAL_CPU_LOG=1.
+if os.environ.get("PIAL_CPU_LOG") == "1":
+    import json
+    import time
+
+    def pre_request(worker, req):
+        req.pial_cpu = time.process_time()
+
+    def post_request(worker, req, environ, resp):
+        cpu = (time.process_time() - getattr(req, "pial_cpu", time.process_time())) * 1000
+        worker.log.error("pial-cpu " + json.dumps({"method": req.method, "path": req.path, "cpu_ms": round(cpu, 3)}))

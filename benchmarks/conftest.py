@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 
 from aesh.models import Aesh, Contract, Training
+from benchmarks.timing import SMOKE, analyze
 from eleves.models import Notification, Student
 from missions.models import Assignment, TimeSlot
 from pial.enums import Role
 from pial.tests.factories import MembershipFactory, PoleFactory, SchoolFactory
 
-STUDENTS, AESH_COUNT, SCHOOLS = 2000, 400, 60
+STUDENTS, AESH_COUNT, SCHOOLS = (200, 40, 6) if SMOKE else (2000, 400, 60)
 TODAY = datetime.date.today()
 
 
@@ -47,4 +48,5 @@ def big_pole(django_db_setup, django_db_blocker):
                      minutes=180) for i, a in enumerate(assignments))
         TimeSlot.assignments.through.objects.bulk_create(
             TimeSlot.assignments.through(timeslot=s, assignment=a) for s, a in zip(slots, assignments, strict=True))
+        analyze()
     return {"pole": pole, "coordinator": coordinator}

@@ -9,6 +9,7 @@ timetables, 40 weeks of declared hours per AESH and weekly report figures.
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from aesh.models import Aesh, Contract
+from aesh.models import Aesh, Amendment, Contract, Training
 from eleves.models import Notification, Student
 from hours.models import Timesheet
 from missions.models import Assignment, TimeSlot
@@ -41,6 +42,9 @@ class Scale:
 
 DEPARTEMENT = Scale("département", departements=1, circonscriptions=30, poles=85, schools_per_pole=10, aesh=3000,
                     students=6000)
+# CI's smoke run: two départements, a few pôles, every equality check, no timing.
+SMOKE = Scale("smoke", departements=2, circonscriptions=5, poles=12, schools_per_pole=3, aesh=80, students=360,
+              weeks=6)
 NATIONAL = Scale("national", departements=100, circonscriptions=1500, poles=4000, schools_per_pole=10, aesh=140000,
                  students=350000)
 
@@ -60,8 +64,41 @@ class Seeded:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
+class SchemaDrift(AssertionError):
+    """The seed no longer matches the model: fix the seed (a benchmark that rots fails loudly)."""
+
+
+def _columns(model, columns: list[str]) -> tuple[list[str], tuple]:
+    """The seed's columns checked against the model's current schema: every column the seed
+    names exists, and every column it leaves out has a default (added with it) or is nullable."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    unknown = [c for c in columns if c not in fields]
+    if unknown:
+        raise SchemaDrift(f"{model._meta.db_table}: colonnes inconnues du modèle {unknown}")
+    extra, defaults = [], []
+    for column, field in fields.items():
+        if column in columns:
+            continue
+        if field.has_default():
+            extra.append(column)
+            default = field.get_default()
+            defaults.append(json.dumps(default) if isinstance(default, dict | list) else default)
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            extra.append(column)
+            defaults.append(datetime.datetime.now(datetime.UTC))
+        elif field.blank and field.empty_strings_allowed and not field.null:
+            extra.append(column)
+            defaults.append("")
+        elif not field.null:
+            raise SchemaDrift(f"{model._meta.db_table}.{column} : colonne obligatoire absente du jeu de données")
+    return columns + extra, tuple(defaults)
+
+
 def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
     table = model._meta.db_table
+    columns, defaults = _columns(model, list(columns))
+    if defaults:
+        rows = (tuple(row) + defaults for row in rows)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -123,7 +160,8 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
     started = time.perf_counter()
     rows = 0  # ids start at `base`, far from anything the test database already holds
 
-    deps = [(base + i, f"{scale.name[0].upper()}{i:02d}", f"Département {i}", "Rennes")
+    letter = "K" if scale is SMOKE else scale.name[0].upper()  # codes unique beside another scale's
+    deps = [(base + i, f"{letter}{i:02d}", f"Département {i}", "Rennes")
             for i in range(scale.departements)]
     rows += _insert(Departement, ["id", "code", "name", "academie"], deps)
     circs = [(base + i, base + i % scale.departements, f"Circonscription {i}", "") for i in
@@ -172,6 +210,40 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
     rows += _insert(Contract, ["id", "aesh_id", "kind", "employer", "employer_detail", "start_date", "end_date",
                                "weekly_hours", "weeks", "annual_base", "contractual_quotite", "referent_quotite",
                                "lunch_duty", "created_at"], contracts())
+    # Earlier contracts, ended before the one in force began: the report must take the one in force.
+    rows += _insert(Contract, ["id", "aesh_id", "kind", "start_date", "end_date", "weekly_hours", "weeks",
+                               "annual_base", "contractual_quotite", "referent_quotite"],
+                    ((base + scale.aesh + i, base + i, "CDD", rentree - datetime.timedelta(days=1200),
+                      rentree - datetime.timedelta(days=366), 12, 41, 1607, 31, "0.5")
+                     for i in range(1, scale.aesh, 4)))
+
+    def amendments() -> Iterator[tuple]:
+        number = base
+        for i in range(scale.aesh):
+            contract, hours = base + i, weekly[base + i]
+            # (effective date, state, weekly hours, quotité, référent quotité)
+            changes = []
+            if i % 5 == 2:  # accepted: more hours; for some a second one later, which wins
+                changes.append((rentree + datetime.timedelta(days=10), "ACCEPTED", hours + 3,
+                                min(round((hours + 3) * 41 / 16.07 + 0.5), 75), None))
+                if i % 10 == 2:
+                    changes.append((rentree + datetime.timedelta(days=40), "ACCEPTED", hours + 5, None, None))
+            if i % 7 == 3:  # accepted: référent time from then on
+                changes.append((rentree + datetime.timedelta(days=30), "ACCEPTED", None, None, "0.25"))
+            if i % 11 == 4:  # proposed, not accepted: changes nothing
+                changes.append((rentree + datetime.timedelta(days=20), "PROPOSED", 35, 87, None))
+            if i % 13 == 5:  # accepted, effective after the day: changes nothing yet
+                changes.append((day + datetime.timedelta(days=30), "ACCEPTED", 10, 26, "0.5"))
+            for effective, state, new_hours, quotite, referent in changes:
+                number += 1
+                yield (number, contract, effective - datetime.timedelta(days=20), effective, state, new_hours,
+                       quotite, referent, now)
+
+    rows += _insert(Amendment, ["id", "contract_id", "proposed_on", "effective_date", "state", "weekly_hours",
+                                "contractual_quotite", "referent_quotite", "created_at"], amendments())
+    rows += _insert(Training, ["id", "aesh_id", "kind", "date", "hours", "title"],
+                    ((base + i, base + i, "ADAPTATION", rentree - datetime.timedelta(days=30),
+                      (60, 20, 45)[i % 3], "Formation d'adaptation à l'emploi") for i in range(0, scale.aesh, 2)))
 
     plan = []  # (student id, school, pôle, kind, hours, start)
     for i in range(scale.students):
@@ -190,6 +262,29 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
                                    "created_at"],
                     ((sid, sid, "NOTIFIED", None, start, day + datetime.timedelta(days=400), kind, hours, "[]", False,
                       "", False, now) for sid, _school, _pole, kind, hours, start in plan))
+
+    def other_notifications() -> Iterator[tuple]:
+        """Beside each student's notification in force: an expired one, an earlier one still in force
+        (the latest to start counts), a request awaiting its decision."""
+        number = base + scale.students
+        for sid, _school, _pole, kind, hours, start in plan:
+            other = None if kind == "MUTUALISEE" else (hours or 6) + 3
+            draw = rng.random()
+            if draw < 0.15:
+                number += 1
+                yield (number, sid, "NOTIFIED", rentree - datetime.timedelta(days=700),
+                       rentree - datetime.timedelta(days=10), kind, other)
+            if 0.1 < draw < 0.25:
+                number += 1
+                yield (number, sid, "NOTIFIED", start - datetime.timedelta(days=200),
+                       day + datetime.timedelta(days=100), kind, other)
+            if draw > 0.9:
+                number += 1
+                yield (number, sid, "AWAITING", min(start + datetime.timedelta(days=20), day),
+                       day + datetime.timedelta(days=500), kind, other)
+
+    rows += _insert(Notification, ["id", "student_id", "state", "start_date", "end_date", "aid_kind",
+                                   "weekly_hours"], other_notifications())
     assignments, slots, links = [], [], []
     free_day = {}
     for sid, school, pole, kind, hours, _start in plan:
@@ -256,7 +351,7 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
     rows += _insert(WeeklyFigure, ["id", "week_start", "school_id", "students", "individuelle", "mutualisee", "ulis",
                                    "notified_minutes", "placed_minutes", "waiting", "waiting_none",
                                    "waiting_partial", "computed_at"], figures())
-    _reset_sequences([Departement, Circonscription, Pole, School, Aesh, Contract, Student, Notification, Assignment,
-                      TimeSlot, TimeSlot.assignments.through, Timesheet, WeeklyFigure])
+    _reset_sequences([Departement, Circonscription, Pole, School, Aesh, Contract, Amendment, Training, Student,
+                      Notification, Assignment, TimeSlot, TimeSlot.assignments.through, Timesheet, WeeklyFigure])
     return Seeded(rows=rows, seconds=time.perf_counter() - started, day=day, rentree=rentree, pole_id=pole_ids[0],
                   circonscription_id=base, departement_id=base)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.timing import SMOKE
+
 RUN = Path(__file__).parent / "load" / "run.py"
 
 
@@ -27,6 +29,8 @@ def _missing() -> str | None:
 
 
 def test_load_and_redis_outage():
+    if SMOKE:
+        pytest.skip("Mode smoke : la charge (gunicorn, locust) se mesure avec make bench-pg")
     reason = _missing()
     if reason:
         pytest.skip(reason)

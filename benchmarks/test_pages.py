@@ -4,9 +4,12 @@ Run with `make bench`; not part of `make test`. Each page is requested a few
 times and the best time is compared with its target, on this machine's SQLite.
 """
 
+import os
+
 import pytest
 
-from benchmarks.timing import page_ms
+from benchmarks.cpu import FLOOR, against_floor
+from benchmarks.timing import SMOKE, page_ms, within
 
 TARGETS_MS = {
     "/missions/": 500,             # dashboard: coverage and waiting list, aggregated in SQL
@@ -23,5 +26,22 @@ def test_page_speed(big_pole, settings, url, target_ms):
     settings.MFA_REQUIRED = False
     best = page_ms(big_pole["coordinator"], url)
     print(f"\n{url:40} {best:7.0f} ms (objectif {target_ms} ms)")
-    assert best <= target_ms
+    assert within(best, target_ms)
 
+
+
+# Goals of issue 23 in CPU against the framework floor (benchmarks/cpu.py); printed beside the
+# measure, asserted when PIAL_BENCH_CPU_GOALS=1 (not yet met by every page: see README).
+CPU_GOALS = {"/missions/": 2.5, "/aesh/": 2.5, "/eleves/": 2.5}
+
+
+@pytest.mark.django_db
+def test_cpu_against_the_floor(big_pole, settings):
+    settings.MFA_REQUIRED = False
+    found = against_floor(big_pole["coordinator"], list(CPU_GOALS), rounds=2 if SMOKE else 15)
+    floor_ms = found.pop(FLOOR)[0]
+    print(f"\nplancher (gabarit de base, connecté·e) : {floor_ms:.1f} ms CPU")
+    for url, (ms, ratio) in found.items():
+        print(f"{url:40} {ms:7.1f} ms CPU · {ratio:4.1f} × le plancher (objectif {CPU_GOALS[url]} ×)")
+    if os.environ.get("PIAL_BENCH_CPU_GOALS") == "1":
+        assert all(ratio <= CPU_GOALS[url] for url, (_, ratio) in found.items())

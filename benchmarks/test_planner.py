@@ -10,10 +10,12 @@ import time
 
 import pytest
 
+from benchmarks.timing import SMOKE, within
 from planner import engine, evaluate, greedy, samples
 from planner.problem import Fixed
 
-SEEDS = (1, 2, 3)
+SEEDS = (1,) if SMOKE else (1, 2, 3)
+SIZES = ["college"] if SMOKE else ["college", "pole"]
 GOALS = {"college": 10.0, "pole": 30.0}  # seconds
 
 
@@ -25,7 +27,7 @@ def _row(label, problem, plan, seconds):
     return f
 
 
-@pytest.mark.parametrize("size", ["college", "pole"])
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_planner_beats_greedy(size, seed):
     problem = getattr(samples, size)(seed=seed)
@@ -42,7 +44,7 @@ def test_planner_beats_greedy(size, seed):
     f = _row("pial", problem, proposal, seconds)
     assert f.violations == 0
     assert f.coverage >= 0.88 and f.worst >= 0.75 and f.aesh_per_student <= 1.6
-    assert seconds <= GOALS[size]
+    assert within(seconds, GOALS[size])
 
     gone = problem.aesh_pool[3].id
     again = dataclasses.replace(problem, aesh_pool=tuple(w for w in problem.aesh_pool if w.id != gone),
@@ -82,6 +84,8 @@ def _merged(problem, plan):
 def test_planner_keeps_slots_that_span_courses(seed):
     """A pôle whose current slots mostly span two courses (kept as they are, counted in every
     rule): after an AESH leaves, the re-plan breaks no rule with them and changes little else."""
+    if SMOKE:
+        pytest.skip("Mode smoke : le pôle entier se planifie avec make bench (une demi-minute par graine)")
     problem = samples.pole(seed=seed)
     first = engine.plan(problem)
     gone = problem.aesh_pool[3].id
@@ -97,4 +101,4 @@ def test_planner_keeps_slots_that_span_courses(seed):
     f = _row("gardés", typed, replan, seconds)
     changed = evaluate.changed_share(typed.current, replan.placements)
     print(f"  {changed:.1%} des créneaux d'un cours changent")
-    assert f.violations == 0 and f.coverage >= 0.85 and seconds <= GOALS["pole"]
+    assert f.violations == 0 and f.coverage >= 0.85 and within(seconds, GOALS["pole"])

@@ -9,21 +9,20 @@ quality goals are printed as « atteint » or « NON atteint », so that the tab
 planner stands.
 
     make bench                                # everything (minutes)
-    BENCH_SMOKE=1 pytest benchmarks/test_quality.py -s -p no:xdist   # collège only, seconds
+    PIAL_BENCH_SMOKE=1 pytest benchmarks/test_quality.py -s -p no:xdist   # collège only, seconds
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 
 import pytest
 
+from benchmarks.timing import SMOKE
 from planner import bound, engine, evaluate, greedy, samples
 from planner.problem import AeshSpec, Course, Problem, Unit
 
-SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 TIGHT, SPARE = 0.9, 1.15
 BUDGET = {"college": 2.0, "pole": 2.0, "departement": 20.0}  # CPU seconds (issue 24 goals)
 

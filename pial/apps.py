@@ -9,7 +9,9 @@ class PialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pial import checks  # noqa: F401  (registers the system checks)
+        from pial import access, checks  # noqa: F401  (checks registers the system checks)
+
+        access.connect()
 
 
 class PialAdminConfig(admin_apps.AdminConfig):

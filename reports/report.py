@@ -211,17 +211,18 @@ def node_row(node: Node, is_total: bool = False, label: str | None = None) -> Ro
                node=node)
 
 
-def read_tree(scope: Scope, day: datetime.date) -> tuple[str, tree.Tree]:
+def read_tree(scope: Scope, day: datetime.date, period: selectors.Period | None = None) -> tuple[str, tree.Tree]:
     level, _ = territory_of(scope)
-    return level, tree.build_tree(scope, level, selectors.Period.around(day), setting_threshold())
+    return level, tree.build_tree(scope, level, period or selectors.Period.around(day), setting_threshold())
 
 
 def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None,
           territory: tree.Tree | None = None) -> Report:
     """The report of the reader's territory, or of one of its parts (`drill`: kind, id)."""
     level, title = territory_of(scope)
+    period = selectors.Period.around(day)  # the school year, read once for the whole report
     if territory is None:
-        _, territory = read_tree(scope, day)
+        _, territory = read_tree(scope, day, period)
     node = territory.root
     if drill:
         kind, ref = drill
@@ -236,7 +237,6 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
         node = found
         title = TITLES[node.kind]
     tables = _student_tables(territory, node)
-    period = selectors.Period.around(day)
     label = scope.territory_label or "France entière"
     notes = []
     if node is not territory.root:
@@ -398,10 +398,12 @@ def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
     is the reader's tree built and protected with that week's figures, as the report of its
     day is (reports.tree.week_root), so a week shows what the report of its day shows; a week
     already shown to a reader of the same territory is read from the cache."""
+    weeks = [(week_start, by_school, tree.week_key(territory, by_school))
+             for week_start, by_school in selectors.weekly_school_figures(scope, period)]
+    known = cache.get_many([key for _, _, key in weeks]) if weeks else {}  # one round trip for the year
     points = []
-    for week_start, by_school in selectors.weekly_school_figures(scope, period):
-        key = tree.week_key(territory, by_school)
-        point = cache.get(key)
+    for week_start, by_school, key in weeks:
+        point = known.get(key)
         if point is None:
             root = tree.week_root(territory, week_start, by_school)
             point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],

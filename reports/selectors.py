@@ -50,9 +50,10 @@ class Period:
 
     @classmethod
     def around(cls, day: datetime.date) -> Period:
-        year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first() or \
-            SchoolYear.objects.current()
-        if year and year.start_date <= day <= year.end_date:
+        # One query: the current year would count only if it held the day, and then it is found here.
+        year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).order_by("-is_current",
+                                                                                           "start_date").first()
+        if year:
             return cls(day=day, start=year.start_date, end=year.end_date)
         start = datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
         return cls(day=day, start=start, end=datetime.date(start.year + 1, 7, 4))

@@ -173,8 +173,8 @@ def assemble(territory: Tree, figures: dict, day: datetime.date) -> tuple[Node, 
         unit = Node(kind="circonscription", ref=circ, label=_label(territory.names, "circonscription", circ),
                     schools=members)
         _split(unit, ("pole",), territory, figures, day)
-        protect_unit(unit, territory)
         units.append(unit)
+    protect_units(units, territory)
     return _compose(territory, units, day), units
 
 
@@ -376,11 +376,21 @@ def fingerprint(unit: Node, threshold: int, kinds: dict[int, str]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def protect_unit(unit: Node, territory: Tree) -> None:
+def protect_units(units: list[Node], territory: Tree) -> None:
+    """Every unit's decisions, read from the cache in one round trip."""
+    kinds = territory.kinds
+    keys = [f"pial:{CACHE_VERSION}:{fingerprint(unit, territory.threshold, kinds)}" for unit in units]
+    known = cache.get_many(keys) if keys else {}
+    for unit, key in zip(units, keys, strict=True):
+        protect_unit(unit, territory, key, known.get(key))
+
+
+def protect_unit(unit: Node, territory: Tree, cache_key: str | None = None, hidden=None) -> None:
     """Decides which cells of the unit are published, once for given figures (cached)."""
     kinds = territory.kinds
-    cache_key = f"pial:{CACHE_VERSION}:{fingerprint(unit, territory.threshold, kinds)}"
-    hidden = cache.get(cache_key)
+    if cache_key is None:
+        cache_key = f"pial:{CACHE_VERSION}:{fingerprint(unit, territory.threshold, kinds)}"
+        hidden = cache.get(cache_key)
     stats = territory.stats
     if hidden is None:
         protection = privacy.protect(unit_problem(unit, territory.threshold, kinds))

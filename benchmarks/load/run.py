@@ -17,8 +17,10 @@ import csv
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "load"
 BIN = Path(sys.executable).parent
 PG_ROOT = os.environ.get("PIAL_LOAD_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "pial_load"
+DB_NAME = os.environ.get("PIAL_LOAD_DB", "pial_load")
 REDIS_URL = os.environ.get("PIAL_LOAD_REDIS", "redis://127.0.0.1:6379/7")
 PORT = int(os.environ.get("PIAL_LOAD_PORT", "8765"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
@@ -44,6 +46,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "SECURE_COOKIES": "0",
     "STATIC_ROOT": str(OUT / "static"), "PIAL_VAR_DIR": str(OUT / "var"), "LOG_LEVEL": "WARNING",
     "DATABASE_CONN_MAX_AGE": "60", "BIND": f"127.0.0.1:{PORT}", "SESSION_IDLE_MINUTES": "240",
+    "PIAL_CPU_LOG": "1",  # gunicorn.conf.py logs each request's CPU time in the worker
 }
 
 
@@ -141,6 +144,10 @@ def seed(plan_path: str) -> None:
             "aesh": [{"session": session_for(u), "aesh_id": a.pk} for u, a in zip(aesh_users, aesh, strict=True)],
             "coordinators": [session_for(u) for u in coordinator_users]}
     Path(plan_path).write_text(json.dumps(plan))
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # statistics for the planner: autovacuum may not have run yet
+        cursor.execute("ANALYZE")
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -212,7 +219,41 @@ from hours.models import Timesheet; Timesheet.objects.all().delete()""")
     # /healthz answers 503 on purpose while Redis is down: that is the balancer's signal, not a failure.
     check["server_errors_5xx"] = sum(1 for r in served if r["status"] >= 500 and r["path"] != "/healthz")
     return {"label": label, "workers": workers, "stats": read_stats(OUT / f"{label}_stats.csv"),
-            "check": check, "notes": notes}
+            "check": check, "notes": notes, "cpu": cpu_per_page(OUT / f"gunicorn-{label}.log")}
+
+
+def page_of(method: str, path: str) -> str:
+    """A request's page: ids and week slugs folded, so every AESH's week is one page."""
+    return method + " " + re.sub(r"/\d[\d-]*", "/N", path)
+
+
+def cpu_per_page(log: Path) -> dict[str, tuple[int, float]]:
+    """CPU time per request in the worker (gunicorn.conf.py's pial-cpu lines): count and median ms."""
+    by_page: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        if "pial-cpu " in line:
+            row = json.loads(line.split("pial-cpu ", 1)[1])
+            by_page.setdefault(page_of(row["method"], row["path"]), []).append(row["cpu_ms"])
+    everything = [ms for values in by_page.values() for ms in values]
+    by_page["ensemble"] = everything
+    return {page: (len(values), statistics.median(values), sum(values)) for page, values in by_page.items() if values}
+
+
+def cpu_table(results: list[dict]) -> str:
+    """CPU ms per request (median, in the worker) per page, and requests per second per worker
+    of CPU: how many of these requests one core serves."""
+    pages = [*sorted({page for result in results for page in result["cpu"]} - {"ensemble"}), "ensemble"]
+    heads = " | ".join(f"{r['label']} : requêtes, ms CPU médian" for r in results)
+    lines = [f"| page (CPU du worker) | {heads} |", "|---|" + "---|" * len(results)]
+    for page in pages:
+        cells = [f"{r['cpu'][page][0]}, {r['cpu'][page][1]:.1f}" if page in r["cpu"] else "—" for r in results]
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    per_core = []
+    for r in results:
+        count, _, total = r["cpu"].get("ensemble", (0, 0, 0))
+        per_core.append(f"{1000 * count / total:.0f}" if total else "—")
+    lines.append("| requêtes / s par cœur (1000 / ms CPU moyen) | " + " | ".join(per_core) + " |")
+    return "\n".join(lines)
 
 
 def read_stats(path: Path) -> list[dict]:
@@ -261,7 +302,8 @@ def main() -> list[dict]:
     only = os.environ.get("LOAD_RUNS")  # e.g. "1" for the first run alone, while developing
     results = [run(label, workers, plan, outage) for label, workers, outage in runs[: int(only) if only else 3]]
     report = [f"Charge : {AESH_USERS} AESH + {COORDINATORS} coordinations, {SECONDS} s par essai, "
-              f"gunicorn + PostgreSQL + Redis sur 127.0.0.1, {os.cpu_count()} cœurs.", "", table(results), ""]
+              f"gunicorn + PostgreSQL + Redis sur 127.0.0.1, {os.cpu_count()} cœurs.", "", table(results), "",
+              cpu_table(results), ""]
     for result in results:
         report.append(f"- {result['label']} : {json.dumps(result['check'], ensure_ascii=False)}"
                       + "".join(f" ; {note}" for note in result["notes"]))

@@ -1,5 +1,7 @@
 """Login: no public signup, rate-limited failures, password reset, sessions that expire."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -51,6 +53,32 @@ def test_password_reset_sends_a_link_in_french(client):
 
 
 def test_sessions_expire_after_inactivity():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_REFRESH_SECONDS < settings.SESSION_COOKIE_AGE / 4
+
+
+@pytest.mark.django_db
+def test_idle_expiry_slides_only_when_the_last_refresh_is_old(client, settings):
+    """A GET does not write the session, unless its last refresh is older than the setting: the
+    expiry then moves on, so an active person stays signed in and an idle one is signed out."""
+    from django.contrib.sessions.models import Session
+
+    from pial.middleware import REFRESHED_KEY
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.MFA_REQUIRED = False
+    user = UserFactory(email="actif@ac-test.fr")
+    client.force_login(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.get("/")
+    first = Session.objects.get(session_key=key).expire_date
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date == first  # fresh: not written again
+    session = client.session
+    session[REFRESHED_KEY] -= settings.SESSION_REFRESH_SECONDS + 1
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    Session.objects.filter(session_key=key).update(expire_date=saved - datetime.timedelta(minutes=10))
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > saved - datetime.timedelta(minutes=10)
