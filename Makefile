@@ -67,7 +67,6 @@ test-browser: install-dev browser
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m pytest benchmarks --create-db -p no:cacheprovider -o addopts="" -s -q -rs
 
-# The planner's quality against its upper bound, collège only (seconds): what CI can afford.
 # The same on the local PostgreSQL, with the national scale of the reports (a few minutes).
 bench-pg: $(VENV)/.installed-bench
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial} TEST_DATABASE_NAME=test_pial_bench \
