@@ -118,6 +118,8 @@ def recourse_detail(request, pk: int):
     return render(request, "recourse/detail.html", {
         "recourse": recourse, "reads": list(selectors.reads_of(recourse).select_related("user")),
         "answer_form": answer if perms.can_answer_recourse(scope) else None,
+        # A message written on a page opened before the inspector closed the request is shown back
+        # with the reason, not dropped in silence.
         "follow_up_form": follow_up if perms.can_send_recourse(scope)
-        and recourse.status != RecourseStatus.CLOSED else None,
+        and (recourse.status != RecourseStatus.CLOSED or follow_up.errors) else None,
     })

@@ -208,3 +208,16 @@ def test_the_same_recourse_sent_twice_reaches_the_inspector_once(client, world, 
     # another request, even about the same thing, is sent
     client.post(reverse("recourse:create"), {**data, "text": TEXT + " Et depuis, c'est pire."})
     assert Recourse.objects.count() == 2
+
+
+def test_a_message_written_before_the_request_was_closed_is_not_lost(client, world, people):
+    """The AESH's page was open when the inspector closed the request: their message comes back
+    with the reason instead of vanishing."""
+    recourse = send(people)
+    services.recourse_answer(recourse=recourse, user=world.users["inspector_a"], text="Vu ensemble.",
+                             status="CLOSED")
+    client.force_login(world.users["author"])
+    response = client.post(reverse("recourse:detail", args=[recourse.pk]), {"text": "Et encore une chose."})
+    page = response.content.decode()
+    assert response.status_code == 200 and recourse.messages.count() == 1
+    assert "Cette sollicitation est close" in page and "Et encore une chose." in page
