@@ -39,6 +39,13 @@ def _cache_per_test(settings):
 
 
 @pytest.fixture(autouse=True)
+def _session_refresh_pinned(settings):
+    """No idle-expiry refresh falls inside a test by the clock (query counts stay exact); the
+    refresh's own test sets its period."""
+    settings.SESSION_REFRESH_SECONDS = 10**10
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
