@@ -9,7 +9,7 @@ class PialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pial import checks  # noqa: F401  (registers the system checks)
+        from pial import checks, sectors  # noqa: F401  (system checks; the sector import, for workers)
 
 
 class PialAdminConfig(admin_apps.AdminConfig):
