@@ -323,3 +323,27 @@ def test_preparation_page_queries_do_not_grow(client_as, world, years, who):
         html = client.get(reverse("missions:rentree")).content.decode()
     assert html.count("rentree/eleves/") == 300
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_year_n_hours_balance_unchanged_by_the_switch(client_as, world, years, rentree):
+    from hours.enums import EntryKind
+    from hours.models import TimeEntry
+    from hours.selectors import balance
+    current, following = years
+    aesh = rentree["aesh"]
+    week_start = current.start_date + datetime.timedelta(days=7 - current.start_date.weekday())
+    from hours.tests.factories import TimesheetFactory
+    sheet = TimesheetFactory(aesh=aesh, week_start=week_start, validated=True)
+    entry = TimeEntry.objects.create(timesheet=sheet, kind=EntryKind.OUTING, day=week_start, minutes=90)
+    from hours.services import _recompute
+    _recompute(sheet, [entry])  # the totals kept on the week, as the service keeps them
+    before = balance(aesh, current, TODAY)
+    assert before.weeks_validated == 1 and before.totals != before.totals.__class__()
+    html_before = client_as("coordinator_a").get(reverse("hours:balances") + f"?annee={current.name}").content
+    switch_apply(world.pole_a.departement, current, following)
+    assert balance(aesh, current, TODAY) == before
+    html_after = client_as("coordinator_a").get(reverse("hours:balances") + f"?annee={current.name}").content
+    assert html_after.count(b"<td") == html_before.count(b"<td")
+    # The current year is now N+1 by default; N stays readable by name.
+    assert f"Bilans des heures — {following.name}" in client_as("coordinator_a").get(
+        reverse("hours:balances")).content.decode()
