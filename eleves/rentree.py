@@ -22,7 +22,7 @@ OUTCOME_LABELS = {STAYS: "Reste dans le pôle", MOVES: "Change de pôle", LEAVES
 
 
 @dataclass
-class PupilLine:
+class StudentLine:
     student: Student
     level: str | None
     options: tuple[str, ...]
@@ -78,7 +78,7 @@ def project(student: Student, projection: Projection | None, sectors: dict[int, 
     return level, options, school, ""
 
 
-def pupils_of(pole: Pole, year: SchoolYear) -> list[PupilLine]:
+def students_of(pole: Pole, year: SchoolYear) -> list[StudentLine]:
     """Each pupil of the pôle with a notification in force at the rentrée of `year`."""
     rentree = year.start_date
     in_force = Notification.objects.in_force_on(rentree).order_by("start_date", "pk")
@@ -100,7 +100,7 @@ def pupils_of(pole: Pole, year: SchoolYear) -> list[PupilLine]:
         level, options, school, leave = project(student, projection, sectors)
         hours = sum((n.weekly_hours or Decimal(0) for n in student.at_rentree
                      if n.aid_kind == AidKind.INDIVIDUELLE), Decimal(0))
-        lines.append(PupilLine(student=student, level=level, options=options, school=school, leave_reason=leave,
+        lines.append(StudentLine(student=student, level=level, options=options, school=school, leave_reason=leave,
                                transfer=transfers.get(student.pk), hours=hours, edited=projection is not None))
     return lines
 

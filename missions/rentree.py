@@ -12,7 +12,16 @@ from aesh.models import Wish
 from aesh.rentree import RENEWING, ContractLine, contracts_to_decide, hours_available, wishes_of
 from eleves.enums import TransferState
 from eleves.models import Notification, Transfer
-from eleves.rentree import LEAVES, MOVES, STAYS, UNKNOWN, PupilLine, incoming_transfers, pupils_of, renewals_to_follow
+from eleves.rentree import (
+    LEAVES,
+    MOVES,
+    STAYS,
+    UNKNOWN,
+    StudentLine,
+    incoming_transfers,
+    renewals_to_follow,
+    students_of,
+)
 from missions.models import MissionLetter
 from pial.models import Pole, SchoolYear
 
@@ -22,7 +31,7 @@ class Preparation:
     pole: Pole
     current: SchoolYear
     year: SchoolYear
-    pupils: list[PupilLine]
+    students: list[StudentLine]
     incoming: list[Transfer]
     renewals: list[Notification]
     contracts: list[ContractLine]
@@ -31,13 +40,13 @@ class Preparation:
     summary: dict = field(default_factory=dict)
 
 
-def summarize(pupils: list[PupilLine], incoming: list[Transfer], renewals: list[Notification],
+def summarize(students: list[StudentLine], incoming: list[Transfer], renewals: list[Notification],
               contracts: list[ContractLine], available: Decimal) -> dict:
-    outcomes = [p.outcome for p in pupils]
+    outcomes = [p.outcome for p in students]
     accepted_in = [t for t in incoming if t.state in (TransferState.ACCEPTED, TransferState.DONE)]
     hours_in = sum((sum((n.weekly_hours or Decimal(0) for n in t.student.at_rentree
                          if n.aid_kind == "INDIVIDUELLE"), Decimal(0)) for t in accepted_in), Decimal(0))
-    notified = sum((p.hours for p in pupils if p.outcome == STAYS or p.outcome == UNKNOWN), Decimal(0)) + hours_in
+    notified = sum((p.hours for p in students if p.outcome == STAYS or p.outcome == UNKNOWN), Decimal(0)) + hours_in
     decided = [c for c in contracts if c.decision]
     return {
         "staying": outcomes.count(STAYS),
@@ -59,14 +68,14 @@ def summarize(pupils: list[PupilLine], incoming: list[Transfer], renewals: list[
 
 def preparation(pole: Pole, current: SchoolYear, year: SchoolYear, today: datetime.date) -> Preparation:
     """The whole page in a fixed number of queries, whatever the number of pupils."""
-    pupils = pupils_of(pole, year)
+    students = students_of(pole, year)
     incoming = incoming_transfers(pole, year)
     renewals = renewals_to_follow(pole, today, year)
     contracts = contracts_to_decide(pole, current, year)
     wishes = wishes_of(pole, year)
     letters = letters_to_renew(pole, current, year)
-    summary = summarize(pupils, incoming, renewals, contracts, hours_available(pole, year, contracts))
-    return Preparation(pole=pole, current=current, year=year, pupils=pupils, incoming=incoming, renewals=renewals,
+    summary = summarize(students, incoming, renewals, contracts, hours_available(pole, year, contracts))
+    return Preparation(pole=pole, current=current, year=year, students=students, incoming=incoming, renewals=renewals,
                        contracts=contracts, wishes=wishes, letters=letters, summary=summary)
 
 

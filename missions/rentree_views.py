@@ -70,17 +70,18 @@ def prepare(request):
     is_open = preparation_is_open(year, today) or SchoolYear.objects.filter(pk=year.pk, is_current=True).exists()
     context = {"pole": pole, "year": year, "current": current, "is_open": is_open, "opens": preparation_opens(year),
                "can_edit": perms.can_edit_preparation(scope), "can_decide": perms.can_decide_contracts(scope),
-               "sees_pupils": scope.role != Role.GESTIONNAIRE, "can_switch": perms.can_switch_year(scope),
+               "sees_students": scope.role != Role.GESTIONNAIRE, "can_switch": perms.can_switch_year(scope),
                "base_url": _url(pole, scope)}
     if is_open:
         prep = preparation(pole, current, year, today)
         context["prep"] = prep
-        if context["sees_pupils"] and prep.pupils:
-            journal(request, JournalAction.LIST, detail=f"préparation de la rentrée {year} : {len(prep.pupils)} élèves")
+        if context["sees_students"] and prep.students:
+            journal(request, JournalAction.LIST,
+                    detail=f"préparation de la rentrée {year} : {len(prep.students)} élèves")
     return render(request, "missions/rentree.html", context)
 
 
-def pupil(request, pk: int):
+def student(request, pk: int):
     """One pupil's projection: level, school, or leaving. Coordinators edit, pilots read."""
     scope = request.scope
     _require(perms.can_view_preparation(scope) and scope.role != Role.GESTIONNAIRE)
@@ -112,7 +113,7 @@ def pupil(request, pk: int):
         for error in errors:
             messages.error(request, error)
     journal(request, JournalAction.READ, student, f"préparation de la rentrée {year}")
-    return render(request, "missions/rentree_pupil.html", {
+    return render(request, "missions/rentree_student.html", {
         "student": student, "year": year, "level": level, "options": [(v, Level(v).label) for v in Level.values],
         "school": school, "leave_reason": leave, "schools": schools.order_by("name"), "leave_choices":
         LeaveReason.choices, "can_edit": perms.can_edit_preparation(scope), "edited": projection is not None,

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from eleves.enums import JournalAction, TransferState
 from eleves.models import AccessLog, Student, Transfer, Ulis
-from eleves.rentree import LEAVES, MOVES, pupils_of
+from eleves.rentree import LEAVES, MOVES, students_of
 from missions.models import Assignment, TimeSlot
 from pial.models import Departement, Pole, SchoolYear, User, YearSwitch
 
 
 @dataclass
-class PupilChange:
+class StudentChange:
     student_id: int
     label: str
     old_level: str
@@ -40,7 +40,7 @@ class SwitchPlan:
     current: SchoolYear
     year: SchoolYear
     done: bool = False                      # already switched: the plan is empty
-    changes: list[PupilChange] = field(default_factory=list)
+    changes: list[StudentChange] = field(default_factory=list)
     leavers: list[tuple[int, str]] = field(default_factory=list)
     transfers: list[int] = field(default_factory=list)
     pending_transfers: list[int] = field(default_factory=list)
@@ -64,7 +64,7 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
         return plan
     accepted = {t.student_id: t for t in Transfer.objects.filter(year=year, from_pole__departement=departement)}
     for pole in Pole.objects.filter(departement=departement).order_by("pk"):
-        for line in pupils_of(pole, year):
+        for line in students_of(pole, year):
             student = line.student
             if line.outcome == LEAVES:
                 plan.leavers.append((student.pk, line.leave_reason))
@@ -82,7 +82,7 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
                 school = line.school
             level = line.level or student.level
             if level != student.level or school.pk != student.school_id:
-                plan.changes.append(PupilChange(
+                plan.changes.append(StudentChange(
                     student_id=student.pk, label=str(student), old_level=student.level, new_level=level,
                     old_school_id=student.school_id, new_school_id=school.pk,
                     from_pole_id=student.school.pole_id, to_pole_id=school.pole_id))
@@ -96,7 +96,7 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
     return plan
 
 
-def _apply_pupils(plan: SwitchPlan, user: User | None) -> None:
+def _apply_students(plan: SwitchPlan, user: User | None) -> None:
     ids = [c.student_id for c in plan.changes]
     students = Student.objects.select_for_update().in_bulk(ids)
     ulis_of = {}
@@ -143,7 +143,7 @@ def switch_apply(departement: Departement, current: SchoolYear, year: SchoolYear
         plan = plan_switch(departement, current, year)
         if plan.done:
             return plan
-        _apply_pupils(plan, user)
+        _apply_students(plan, user)
         _end_timetables(plan)
         SchoolYear.objects.filter(is_current=True).exclude(pk=year.pk).update(is_current=False)
         SchoolYear.objects.filter(pk=year.pk).update(is_current=True)

@@ -46,7 +46,7 @@ OBJECT_URLS = {
     "hours:timesheet": Timesheet, "hours:decide": Timesheet, "hours:aesh": Aesh,
     "hours:statement": Aesh, "hours:referent_log_of": Aesh, "missions:letter": MissionLetter,
     "missions:letter_sign": MissionLetter, "missions:letter_pdf": MissionLetter,
-    "aesh:wish_detail": Aesh, "missions:rentree_pupil": Student, "missions:rentree_decision": Contract,
+    "aesh:wish_detail": Aesh, "missions:rentree_student": Student, "missions:rentree_decision": Contract,
     "missions:rentree_transfer": Transfer,
 }
 EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "hours:statement": {"year": 2026, "month": 9}}

@@ -14,7 +14,7 @@ from aesh.rentree import contracts_to_decide
 from aesh.tests.factories import AeshFactory, ContractFactory
 from eleves.enums import JournalAction, LeaveReason, Level, TransferState
 from eleves.models import AccessLog, Projection, Student, Transfer
-from eleves.rentree import pupils_of, transfer_answer
+from eleves.rentree import students_of, transfer_answer
 from eleves.services import retention_plan
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions import switch as switch_module
@@ -66,7 +66,7 @@ def rentree(world, years):
 
 
 def test_projection_follows_ladder_and_sector(world, years, rentree):
-    lines = {line.student.pk: line for line in pupils_of(world.pole_a, years[1])}
+    lines = {line.student.pk: line for line in students_of(world.pole_a, years[1])}
     cm2, ce1, tle = (lines[rentree[k].pk] for k in ("cm2", "ce1", "tle"))
     assert (cm2.level, cm2.school, cm2.outcome) == (Level.SIXIEME, rentree["college"], "MOVES")
     assert (ce1.level, ce1.school, ce1.outcome) == (Level.CE2, world.schools_a[1], "STAYS")
@@ -76,7 +76,7 @@ def test_projection_follows_ladder_and_sector(world, years, rentree):
 def propose_and_accept(client_as, world, rentree):
     cm2 = rentree["cm2"]
     client = client_as("coordinator_a")
-    response = client.post(reverse("missions:rentree_pupil", args=[cm2.pk]),
+    response = client.post(reverse("missions:rentree_student", args=[cm2.pk]),
                            {"level": Level.SIXIEME, "school": rentree["college"].pk, "leave_reason": ""})
     assert response.status_code == 302
     transfer = Transfer.objects.get(student=cm2)
@@ -99,7 +99,7 @@ def test_transfer_accepted_moves_access_at_the_rentree(client_as, world, years, 
     transfer = propose_and_accept(client_as, world, rentree)
     journal = AccessLog.objects.filter(student_ref=cm2.pk, detail__contains="Transfert accepté")
     assert set(journal.values_list("pole_id", flat=True)) == {world.pole_a.pk, world.pole_b.pk}
-    url = reverse("missions:rentree_pupil", args=[cm2.pk])
+    url = reverse("missions:rentree_student", args=[cm2.pk])
     # Before the rentrée, the sending pôle keeps the pupil; the receiving one does not see the file yet.
     assert client_as("coordinator_a").get(url).status_code == 200
     assert client_as("coordinator_b").get(url).status_code == 404
@@ -116,7 +116,7 @@ def test_transfer_accepted_moves_access_at_the_rentree(client_as, world, years, 
 
 def test_unaccepted_transfer_keeps_the_pupil(client_as, world, years, rentree):
     cm2 = rentree["cm2"]
-    client_as("coordinator_a").post(reverse("missions:rentree_pupil", args=[cm2.pk]),
+    client_as("coordinator_a").post(reverse("missions:rentree_student", args=[cm2.pk]),
                                     {"level": "", "school": rentree["college"].pk, "leave_reason": ""})
     plan = switch_apply(world.pole_a.departement, *years)
     cm2.refresh_from_db()
@@ -251,18 +251,18 @@ def test_gestionnaire_sees_figures_not_pupils(client_as, world, years, rentree):
 def test_page_reads_are_journaled(client_as, world, years, rentree):
     client_as("pilot_a").get(reverse("missions:rentree"))
     assert AccessLog.objects.filter(action=JournalAction.LIST, detail__contains="préparation").exists()
-    client_as("pilot_a").get(reverse("missions:rentree_pupil", args=[rentree["cm2"].pk]))
+    client_as("pilot_a").get(reverse("missions:rentree_student", args=[rentree["cm2"].pk]))
     assert AccessLog.objects.filter(action=JournalAction.READ, student_ref=rentree["cm2"].pk).exists()
 
 
 def test_pilot_reads_only(client_as, world, years, rentree):
-    response = client_as("pilot_a").post(reverse("missions:rentree_pupil", args=[rentree["cm2"].pk]),
+    response = client_as("pilot_a").post(reverse("missions:rentree_student", args=[rentree["cm2"].pk]),
                                          {"level": Level.CM2})
     assert response.status_code == 403 and not Projection.objects.exists()
 
 
 def test_bad_projection_input_says_which_field(client_as, world, years, rentree):
-    url = reverse("missions:rentree_pupil", args=[rentree["cm2"].pk])
+    url = reverse("missions:rentree_student", args=[rentree["cm2"].pk])
     client = client_as("coordinator_a")
     for data, message in [({"level": "XX"}, "Niveau à la rentrée"), ({"school": "999999"}, "Établissement"),
                           ({"school": "abc"}, "Établissement"), ({"leave_reason": "NOPE"}, "Départ")]:
@@ -288,7 +288,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("who", EXPECTED)
 def test_who_may_open_the_rentree_pages(client_as, world, years, rentree, who):
-    urls = [reverse("missions:rentree"), reverse("missions:rentree_pupil", args=[rentree["cm2"].pk]),
+    urls = [reverse("missions:rentree"), reverse("missions:rentree_student", args=[rentree["cm2"].pk]),
             reverse("missions:switch")]
     for name, url, status in zip(PAGES, urls, EXPECTED[who], strict=True):
         assert client_as(who).get(url).status_code == status, f"{who} {name}"

@@ -49,7 +49,7 @@ def two_years(world):
 
 
 def test_comparison_on_hand_computed_figures(world, two_years):
-    previous, current = two_years
+    _previous, current = two_years
     scope = Scope.of(world.users["coordinator_a"].memberships.get())  # the pôle reads its own figures whole
     result = compare(scope, current, TODAY)
     rows = {label: (now.value, before.value) for label, now, before in result.rows}
@@ -66,7 +66,7 @@ def test_no_comparison_without_previous_year_or_before_a_month(world, two_years)
 
 
 def test_report_page_by_year(client_as, world, two_years):
-    previous, current = two_years
+    previous, _current = two_years
     client = client_as("coordinator_a")
     html = client.get(reverse("reports:report")).content.decode()
     assert "comparée à la rentrée 2025-2026" in html
