@@ -42,3 +42,17 @@ class AbsenceReason(models.TextChoices):
     AUTHORISED = "AUTHORISED", "Autorisation d'absence"
     TRAINING = "TRAINING", "Formation"
     STRIKE = "STRIKE", "Grève"
+
+
+class ContractDecisionKind(models.TextChoices):
+    RENEW_CDD = "RENEW_CDD", "Renouveler en CDD"
+    RENEW_CDI = "RENEW_CDI", "Renouveler en CDI"
+    AMEND = "AMEND", "Changer la quotité par avenant"
+    END = "END", "Ne pas renouveler"
+
+
+class ReferentWish(models.TextChoices):
+    NONE = "", "Pas de souhait"
+    BECOME = "BECOME", "Souhaite devenir AESH référent·e"
+    STAY = "STAY", "Souhaite rester AESH référent·e"
+    STOP = "STOP", "Souhaite ne plus être référent·e"

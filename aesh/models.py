@@ -12,10 +12,19 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from aesh import rules
-from aesh.enums import AbsenceReason, AmendmentState, ContractKind, Diploma, Employer, TrainingKind
+from aesh.enums import (
+    AbsenceReason,
+    AmendmentState,
+    ContractDecisionKind,
+    ContractKind,
+    Diploma,
+    Employer,
+    ReferentWish,
+    TrainingKind,
+)
 from pial.conf import setting, setting_date, setting_decimal
 from pial.enums import Role
-from pial.models import Pole, School, User
+from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
 
 
@@ -496,3 +505,55 @@ class TrainingNeed(models.Model):
     def __str__(self) -> str:
         return f"Besoins de formation n° {self.pk}"
 
+
+
+class WishQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> WishQuerySet:
+        """The AESH's own wishes, and their coordination (coordinators, pilots, gestionnaire):
+        never another AESH."""
+        return self.filter(aesh__in=Aesh.objects.visible_to(scope))
+
+
+class Wish(models.Model):
+    """The AESH's wishes for next year, entered by the AESH themselves."""
+
+    aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="wishes", verbose_name="AESH")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name="année scolaire")
+    schools = models.ManyToManyField(School, blank=True, related_name="+", verbose_name="établissements souhaités")
+    sector = models.CharField("secteur souhaité", max_length=200, blank=True)
+    same_pupils = models.BooleanField("souhaite continuer avec les mêmes élèves", default=False)
+    weekly_hours = models.DecimalField(
+        "heures hebdomadaires souhaitées", max_digits=4, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("39.2"))],
+        help_text="Vide : pas de changement de quotité.")
+    referent = models.CharField("mission de référent·e", max_length=6, choices=ReferentWish.choices, blank=True)
+    comment = models.TextField("commentaire libre", blank=True, max_length=2000)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = WishQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "vœux pour l'année suivante"
+        verbose_name_plural = "vœux pour l'année suivante"
+        constraints = [models.UniqueConstraint(fields=["aesh", "year"], name="wish_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"Vœux de {self.aesh} pour {self.year}"
+
+
+class ContractDecision(models.Model):
+    """What the employer decides for a contract ending before or at the rentrée."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="decisions", verbose_name="contrat")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name="année scolaire")
+    decision = models.CharField("décision", max_length=10, choices=ContractDecisionKind.choices)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField("décidé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "décision de renouvellement"
+        verbose_name_plural = "décisions de renouvellement"
+        constraints = [models.UniqueConstraint(fields=["contract", "year"], name="contract_decision_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} : {self.get_decision_display()}"

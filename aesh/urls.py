@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aesh import exports, imports_views, needs, views
+from aesh import exports, imports_views, needs, rentree_views, views
 
 app_name = "aesh"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("import/<str:token>/apercu/", imports_views.FLOW.preview, name="import_preview"),
     path("import/<str:token>/etat/", imports_views.FLOW.status, name="import_status"),
     path("moi/", views.my_record, name="me"),
+    path("moi/voeux/", rentree_views.my_wishes, name="my_wishes"),
+    path("<int:pk>/voeux/", rentree_views.wish_detail, name="wish_detail"),
     path("moi/besoins-de-formation/", needs.my_needs, name="my_training_needs"),
     path("besoins-de-formation/", needs.window_page, name="training_window"),
     path("<int:pk>/", views.aesh_detail, name="detail"),

@@ -84,3 +84,16 @@ class JournalAction(models.TextChoices):
     DELETE = "DELETE", "Suppression"
     IMPORT = "IMPORT", "Import"
     REFUSED = "REFUSED", "Accès refusé"
+
+
+class LeaveReason(models.TextChoices):
+    END_OF_SCHOOLING = "END", "Fin de scolarité"
+    LEFT_DEPARTEMENT = "MOVED", "Départ du département"
+    OTHER = "OTHER", "Autre départ"
+
+
+class TransferState(models.TextChoices):
+    PROPOSED = "PROPOSED", "Proposé au pôle d'accueil"
+    ACCEPTED = "ACCEPTED", "Accepté par le pôle d'accueil"
+    REFUSED = "REFUSED", "Refusé par le pôle d'accueil"
+    DONE = "DONE", "Effectué à la rentrée"

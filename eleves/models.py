@@ -18,10 +18,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from eleves.enums import Activity, AidKind, DocumentKind, JournalAction, Level, NotificationState, NotificationStatus
+from eleves.enums import (
+    Activity,
+    AidKind,
+    DocumentKind,
+    JournalAction,
+    LeaveReason,
+    Level,
+    NotificationState,
+    NotificationStatus,
+    TransferState,
+)
 from pial.conf import setting
 from pial.enums import Role, SchoolKind
-from pial.models import Pole, School, User
+from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
 
 INE_FORMATS = (
@@ -377,3 +387,71 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Une entrée du journal ne se supprime que par la commande de rétention.")
+
+
+class Projection(models.Model):
+    """What the coordination decided for a pupil at the next rentrée (the ladder's proposal
+    when there is no row): the level, the school, or leaving."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="projections", verbose_name="élève")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name="année scolaire")
+    level = models.CharField("niveau à la rentrée", max_length=5, choices=Level.choices, blank=True)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="établissement à la rentrée")
+    leave_reason = models.CharField("départ", max_length=5, choices=LeaveReason.choices, blank=True,
+                                    help_text="Vide : l'élève reste suivi·e.")
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "projection à la rentrée"
+        verbose_name_plural = "projections à la rentrée"
+        constraints = [models.UniqueConstraint(fields=["student", "year"], name="projection_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.year}"
+
+
+class TransferQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> TransferQuerySet:
+        """The sending and the receiving coordination and pilots; the département's gestionnaire."""
+        if scope.is_national:
+            return self
+        if scope.role in (Role.COORDINATOR, Role.PILOT):
+            return self.filter(Q(from_pole_id=scope.pole_id) | Q(to_pole_id=scope.pole_id))
+        if scope.role == Role.GESTIONNAIRE:
+            return self.filter(from_pole__departement_id=scope.departement_id)
+        return self.none()
+
+
+class Transfer(models.Model):
+    """A pupil moving to another pôle at the rentrée: proposed by the sending pôle, accepted by
+    the receiving one; the file (notifications, PPS, documents) moves at the switch."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="transfers", verbose_name="élève")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name="année scolaire")
+    from_pole = models.ForeignKey(Pole, on_delete=models.PROTECT, related_name="transfers_out",
+                                  verbose_name="pôle d'origine")
+    to_pole = models.ForeignKey(Pole, on_delete=models.PROTECT, related_name="transfers_in",
+                                verbose_name="pôle d'accueil")
+    to_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="établissement d'accueil")
+    state = models.CharField("état", max_length=8, choices=TransferState.choices, default=TransferState.PROPOSED)
+    answered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    created_at = models.DateTimeField("proposé le", auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "transfert vers un autre pôle"
+        verbose_name_plural = "transferts vers un autre pôle"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "year"], name="transfer_once_a_year"),
+            models.CheckConstraint(condition=~Q(from_pole=F("to_pole")), name="transfer_other_pole",
+                                   violation_error_message="Un transfert va vers un autre pôle."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} : {self.from_pole} → {self.to_pole}"

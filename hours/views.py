@@ -24,6 +24,7 @@ from missions.services import referent_quotite_on
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
+from pial.years import year_from_param
 
 
 def _require(allowed: bool) -> None:
@@ -36,9 +37,9 @@ def _own_aesh(request) -> Aesh | None:
 
 
 def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[tuple[int, int]]:
-    start, _end = selectors.year_bounds(year, today)
+    start, end = selectors.year_bounds(year, today)
     months, cursor = [], datetime.date(start.year, start.month, 1)
-    while cursor <= today:
+    while cursor <= min(today, end):
         months.append((cursor.year, cursor.month))
         cursor = datetime.date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     return [(y, m, f"{rules.MONTHS[m - 1]} {y}") for y, m in reversed(months)]
@@ -53,12 +54,12 @@ def my_hours(request):
     if aesh is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
-    year = SchoolYear.objects.current()
+    year = year_from_param(request.GET.get("annee"))
     loaded = aesh_for_detail(request.scope).get(pk=aesh.pk)
     return render(request, "hours/my_hours.html", {
         "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(loaded, year,
                                                                                                       today),
-        "months": _school_year_months(year, today), "year": year,
+        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
         "is_referent": bool(referent_quotite_on(aesh, today)),
     })
 
@@ -249,11 +250,11 @@ def balances(request):
     scope = request.scope
     _require(perms.can_view_hours(scope))
     today = timezone.localdate()
-    year = SchoolYear.objects.current()
+    year = year_from_param(request.GET.get("annee"))
     rows = list(selectors.pole_balances(scope, year, today))
     return render(request, "hours/balances.html", {
         "rows": rows, "year": year, "school_weeks": setting("SCHOOL_WEEKS"),
-        "months": _school_year_months(year, today),
+        "months": _school_year_months(year, today), "years": SchoolYear.objects.order_by("-start_date"),
     })
 
 
@@ -263,11 +264,11 @@ def aesh_hours(request, pk: int):
     _require(perms.can_view_hours(scope))
     aesh = get_object_or_404(aesh_for_detail(scope), pk=pk)
     today = timezone.localdate()
-    year = SchoolYear.objects.current()
+    year = year_from_param(request.GET.get("annee"))
     return render(request, "hours/aesh_hours.html", {
         "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(aesh, year,
                                                                                                     today),
-        "months": _school_year_months(year, today), "year": year,
+        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
     })
 
 

@@ -35,3 +35,24 @@ def can_sign_letters(scope: Scope) -> bool:
 def can_plan(scope: Scope) -> bool:
     """The planner (runs, proposals, acceptance) and absence replacements: the pôle's coordinators."""
     return scope.role == Role.COORDINATOR and scope.pole_id is not None
+
+
+def can_view_preparation(scope: Scope) -> bool:
+    """« Préparer la rentrée »: the pôle's coordination and pilots (pupils included), the DSDEN
+    gestionnaire for the département (figures and contracts, no pupil record)."""
+    return scope.is_national or scope.role in (Role.COORDINATOR, Role.PILOT, Role.GESTIONNAIRE)
+
+
+def can_edit_preparation(scope: Scope) -> bool:
+    """Projections, transfers and wishes are worked out by the pôle's coordinators; pilots read."""
+    return scope.is_national or scope.role == Role.COORDINATOR
+
+
+def can_decide_contracts(scope: Scope) -> bool:
+    """Renewal decisions: the coordination proposes, the DSDEN (employer) decides; both record them."""
+    return scope.is_national or scope.role in (Role.COORDINATOR, Role.GESTIONNAIRE)
+
+
+def can_switch_year(scope: Scope) -> bool:
+    """The switch of a département onto the next year: its gestionnaire, or the national admin."""
+    return scope.is_national or scope.role == Role.GESTIONNAIRE

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import calendar, letters, views
+from missions import calendar, letters, rentree_views, views
 
 app_name = "missions"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("etablissements/<int:pk>/jour/<int:weekday>/", views.school_day, name="school_day"),
     path("affectations/nouvelle/", views.assignment_create, name="assignment_create"),
     path("affectations/<int:pk>/terminer/", views.assignment_end, name="assignment_end"),
+    path("rentree/", rentree_views.prepare, name="rentree"),
+    path("rentree/eleves/<int:pk>/", rentree_views.student, name="rentree_student"),
+    path("rentree/transferts/<int:pk>/", rentree_views.transfer, name="rentree_transfer"),
+    path("rentree/contrats/<int:pk>/", rentree_views.decision, name="rentree_decision"),
+    path("rentree/bascule/", rentree_views.switch, name="switch"),
     path("lettres/", letters.letter_list, name="letters"),
     path("lettres/nouvelle/", letters.letter_create, name="letter_create"),
     path("lettres/<int:pk>/", letters.letter_detail, name="letter"),

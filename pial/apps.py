@@ -9,7 +9,7 @@ class PialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pial import access, checks  # noqa: F401  (checks registers the system checks)
+        from pial import access, checks, sectors  # noqa: F401  (system checks; the sector import, for workers)
 
         access.connect()
 

@@ -62,6 +62,11 @@ def seed(context: dict) -> None:
     rng: random.Random = context["rng"]
     name, start, end = current_school_year_bounds(context["today"])
     SchoolYear.objects.create(name=name, start_date=start, end_date=end, is_current=True)
+    # Last year, closed (history), and next year, being prepared.
+    SchoolYear.objects.create(name=f"{start.year - 1}-{start.year}", start_date=start.replace(year=start.year - 1),
+                              end_date=end.replace(year=end.year - 1))
+    SchoolYear.objects.create(name=f"{start.year + 1}-{start.year + 2}", start_date=start.replace(year=start.year + 1),
+                              end_date=end.replace(year=end.year + 1))
 
     dep = Departement.objects.create(code="99", name="Val-de-Lys (démo)", academie="Rennes")
     circ_nord = Circonscription.objects.create(

@@ -295,6 +295,13 @@ class SchoolYearQuerySet(models.QuerySet):
     def current(self) -> SchoolYear | None:
         return self.filter(is_current=True).first()
 
+    def after(self, year: SchoolYear) -> SchoolYear | None:
+        """The year that follows `year` (the N+1 of the rentrée being prepared)."""
+        return self.filter(start_date__gt=year.start_date).order_by("start_date").first()
+
+    def before(self, year: SchoolYear) -> SchoolYear | None:
+        return self.filter(start_date__lt=year.start_date).order_by("-start_date").first()
+
 
 class SchoolYear(models.Model):
     name = models.CharField("année scolaire", max_length=9, unique=True,
@@ -327,6 +334,60 @@ class SchoolYear(models.Model):
         super().clean()
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": "La date de fin doit suivre la date de rentrée."})
+
+
+class Sector(models.Model):
+    """Carte scolaire: the collège a first-degree school sends its CM2 pupils to (DSDEN data)."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="sectors",
+                                    verbose_name="département")
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="sector",
+                                  verbose_name="école")
+    college = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sector_schools",
+                                verbose_name="collège de secteur")
+
+    class Meta:
+        verbose_name = "secteur de collège"
+        verbose_name_plural = "secteurs de collège"
+        ordering = ["school__name"]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} → {self.college.name}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.school_id and self.school.kind not in SchoolKind.first_degree():
+            errors["school"] = "Le secteur part d'une école (maternelle, élémentaire ou primaire)."
+        if self.college_id and self.college.kind != SchoolKind.COLLEGE:
+            errors["college"] = "L'établissement de secteur doit être un collège."
+        for field in ("school", "college"):
+            target = getattr(self, f"{field}_id") and getattr(self, field)
+            if target and self.departement_id and target.departement_id != self.departement_id:
+                errors[field] = "Cet établissement n'est pas dans le département du secteur."
+        if errors:
+            raise ValidationError(errors)
+
+
+class YearSwitch(models.Model):
+    """The switch of a département onto a school year (« Basculer sur 2027-2028 »): once only."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="year_switches",
+                                    verbose_name="département")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="switches",
+                             verbose_name="année scolaire")
+    switched_at = models.DateTimeField("basculé le", default=timezone.now)
+    switched_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    summary = models.JSONField("changements appliqués", default=dict)
+
+    class Meta:
+        verbose_name = "bascule d'année"
+        verbose_name_plural = "bascules d'année"
+        ordering = ["-switched_at"]
+        constraints = [models.UniqueConstraint(fields=["departement", "year"], name="yearswitch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.departement} → {self.year}"
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -424,6 +424,11 @@ PIAL = {
     "NEWCOMER_WELCOME_SCHOOL_DAYS": env_int("PIAL_NEWCOMER_WELCOME_SCHOOL_DAYS", 10),
     # Recourse to the inspector: may the AESH address the pôle's pilots as well?
     "RECOURSE_TO_PILOTS": env_bool("PIAL_RECOURSE_TO_PILOTS", False),
+    # The rentrée: the « Préparer la rentrée » page opens on the last such day (MM-DD) before the
+    # rentrée (a demo opens it the day after the current rentrée, so it is always alive); the
+    # switch runs by itself on the rentrée date when RENTREE_AUTO_SWITCH is true.
+    "RENTREE_PREPARATION_OPENS": env_str("PIAL_RENTREE_PREPARATION_OPENS", "09-02" if DEMO else "04-01"),
+    "RENTREE_AUTO_SWITCH": env_bool("PIAL_RENTREE_AUTO_SWITCH", False),
     # Reports: counts of students below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
     "REPORT_SCHOOL_MIN_STUDENTS": env_int("PIAL_REPORT_SCHOOL_MIN_STUDENTS", 5),

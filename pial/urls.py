@@ -11,6 +11,7 @@ urlpatterns = [
     path("perimetre/", views.scope_switch, name="scope_switch"),
     path("personnes/", views.people, name="people"),
     path("personnes/inviter/", views.invite, name="invite"),
+    path("secteurs/", include("pial.sector_urls")),
     path("aesh/", include("aesh.urls")),
     path("eleves/", include("eleves.urls")),
     path("missions/", include("hours.urls")),

@@ -13,11 +13,18 @@ from django.utils import timezone
 
 from eleves.enums import JournalAction
 from eleves.journal import journal
-from reports import charts, perms, tree
+from pial.models import SchoolYear
+from pial.years import year_from_param
+from reports import charts, perms, tree, years
 from reports.report import NotInReport, Report, build, chart_data, key_figures
 
 
 def report_day(request) -> datetime.date:
+    """?date=AAAA-MM-JJ, or ?annee=2025-2026 (that year's last day, or today within it)."""
+    if request.GET.get("annee") and not request.GET.get("date"):
+        year = year_from_param(request.GET["annee"])
+        if year is not None:
+            return min(year.end_date, timezone.localdate())
     try:
         day = datetime.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
@@ -65,7 +72,13 @@ def report(request):
     built, day, drill = build_report(request)
     journal(request, JournalAction.LIST, detail=f"{built.title.lower()} au {day:%d/%m/%Y} (chiffres agrégés)")
     data = chart_data(built)
+    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    try:
+        comparison = years.compare(request.scope, year, timezone.localdate(), drill=report_drill(request))
+    except NotInReport:
+        comparison = None
     return render(request, "reports/report.html", {
+        "comparison": comparison, "year": year, "years": SchoolYear.objects.order_by("-start_date"),
         "report": built, "day": day, "summary": built.summary,
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
                                       [charts.Bar(label, value, text) for label, value, text in data.coverage]),

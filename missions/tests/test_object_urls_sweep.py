@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
 from aesh.models import Absence, Aesh, Amendment, Contract, Training, TrainingNeedsWindow, TrainingTheme
-from eleves.models import Notification, Pps, PpsDocument, Student, Ulis
+from eleves.models import Notification, Pps, PpsDocument, Student, Transfer, Ulis
 from eleves.services import document_add
 from hours.enums import EntryKind
 from hours.models import ReferentActivity, TimeEntry, Timesheet
@@ -46,6 +46,8 @@ OBJECT_URLS = {
     "hours:timesheet": Timesheet, "hours:decide": Timesheet, "hours:aesh": Aesh,
     "hours:statement": Aesh, "hours:referent_log_of": Aesh, "missions:letter": MissionLetter,
     "missions:letter_sign": MissionLetter, "missions:letter_pdf": MissionLetter,
+    "aesh:wish_detail": Aesh, "missions:rentree_student": Student, "missions:rentree_decision": Contract,
+    "missions:rentree_transfer": Transfer,
 }
 EXTRA_KWARGS = {"missions:school_day": {"weekday": 1}, "hours:statement": {"year": 2026, "month": 9}}
 # URLs with numbers that name no object: the user's own month, the pôle's month.
@@ -104,6 +106,8 @@ POLES_OF = {
         .values_list("pk", flat=True)),
     TrainingTheme: lambda o: set(Pole.objects.filter(departement_id=o.departement_id).values_list("pk", flat=True)),
     TrainingNeedsWindow: lambda o: {o.pole_id},
+    # A transfer is answered by the receiving pôle only.
+    Transfer: lambda o: {o.to_pole_id},
 }
 # For an AESH, another AESH's own records are out of reach even in the same pôle.
 AESH_OF = {

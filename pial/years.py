@@ -1,0 +1,56 @@
+"""School years: the current one, the one being prepared, the one a page asks for (`?annee=`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from pial.conf import setting
+from pial.models import Departement, SchoolYear, YearSwitch
+
+
+def current_year() -> SchoolYear | None:
+    return SchoolYear.objects.current()
+
+
+def next_year(year: SchoolYear | None = None) -> SchoolYear | None:
+    year = year or current_year()
+    return SchoolYear.objects.after(year) if year else None
+
+
+def previous_year(year: SchoolYear) -> SchoolYear | None:
+    return SchoolYear.objects.before(year)
+
+
+def year_from_param(value: str | None) -> SchoolYear | None:
+    """The year named by `?annee=2026-2027`, the current one when absent or unknown."""
+    value = (value or "").strip()
+    if 0 < len(value) <= 9:
+        found = SchoolYear.objects.filter(name=value).first()
+        if found is not None:
+            return found
+    return current_year()
+
+
+def preparation_opens(year: SchoolYear) -> datetime.date:
+    """The last such day (e.g. 1 April) before the rentrée of `year`."""
+    month, day = (int(part) for part in setting("RENTREE_PREPARATION_OPENS").split("-"))
+    opens = datetime.date(year.start_date.year, month, day)
+    return opens if opens < year.start_date else opens.replace(year=opens.year - 1)
+
+
+def preparation_is_open(year: SchoolYear, today: datetime.date) -> bool:
+    return preparation_opens(year) <= today < year.start_date
+
+
+def year_of(departement: Departement) -> SchoolYear | None:
+    """The current year of a département: the last one it switched onto; before its first switch,
+    the national current year — unless another département already switched onto that one, in
+    which case this département is still in the year before."""
+    last = YearSwitch.objects.filter(departement=departement).select_related("year").order_by(
+        "-year__start_date").first()
+    if last is not None:
+        return last.year
+    current = current_year()
+    if current is not None and YearSwitch.objects.filter(year=current).exists():
+        return previous_year(current) or current
+    return current
