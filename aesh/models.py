@@ -14,6 +14,7 @@ from django.utils import timezone
 from aesh import rules
 from aesh.enums import AbsenceReason, AmendmentState, ContractKind, Diploma, Employer, TrainingKind
 from pial.conf import setting, setting_date, setting_decimal
+from pial.durations import format_hours
 from pial.enums import Role
 from pial.models import Pole, School, User
 from pial.scope import Scope
@@ -328,7 +329,7 @@ class Training(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d/%m/%Y}, {self.hours} h)"
+        return f"{self.title} ({self.date:%d/%m/%Y}, {format_hours(self.hours)})"
 
 
 class AbsenceQuerySet(models.QuerySet):
