@@ -11,12 +11,14 @@ from django.urls import reverse
 
 from hours import services
 from hours.enums import EntryKind, TimesheetState
+from hours.tests import test_hours
 from hours.tests.factories import TimesheetFactory
-from hours.tests.test_hours import _pinned_now, crew, slug  # noqa: F401  (fixtures)
+from hours.tests.test_hours import _pinned_now, slug  # noqa: F401  (the pinned clock: a fixture)
 from pial import french
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+crew = test_hours.crew  # the same fixture: Léa, her timetable, pôle A
 THIS_WEEK = D(2026, 11, 23)   # today is Wednesday 25 November 2026
 LAST_WEEK = D(2026, 11, 16)
 
