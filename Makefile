@@ -52,11 +52,11 @@ checks: install-dev
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Everything, the browser journeys included (about 4 minutes on 2 cores).
+# Everything, the browser journeys included (about 10 minutes on 2 cores).
 test: checks browser
 	$(PYTEST)
 
-# Everything but the browser journeys (about 2 minutes): CI's first pass, and a quick check.
+# Everything but the browser journeys (about 5 minutes): CI's first pass, and a quick check.
 test-fast: checks
 	$(PYTEST) -m "not browser"
 

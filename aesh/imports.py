@@ -22,6 +22,7 @@ from aesh.models import Aesh, Contract
 from aesh.selectors import terms_of
 from aesh.services import contract_save
 from pial.conf import setting
+from pial.durations import format_hours
 from pial.import_report import ImportReport, RowResult, no_progress
 from pial.models import Pole, School, SchoolYear
 from pial.rules import normalize_uai, uai_error
@@ -272,7 +273,7 @@ def _apply_contract(aesh: Aesh, item: ParsedRow, result: RowResult, today: datet
         terms = terms_of(current, day, frozenset())
         if terms.weekly_hours != item.weekly_hours:
             raise ValidationError(
-                f"{display(item.weekly_hours)} h par semaine dans le fichier, {display(terms.weekly_hours)} h au "
+                f"{format_hours(item.weekly_hours)} par semaine dans le fichier, {format_hours(terms.weekly_hours)} au "
                 f"contrat en cours ({current}) : un changement d'heures passe par un avenant."
             )
         return
@@ -289,7 +290,7 @@ def _apply_contract(aesh: Aesh, item: ParsedRow, result: RowResult, today: datet
     contract_save(contract=contract)
     if result.status == "inchangé":
         result.status = "modifié"
-    result.changes.append(f"contrat créé : {contract}, {display(item.weekly_hours)} h par semaine")
+    result.changes.append(f"contrat créé : {contract}, {format_hours(item.weekly_hours)} par semaine")
 
 
 def _school_year_start(today: datetime.date) -> datetime.date:

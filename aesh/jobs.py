@@ -14,6 +14,7 @@ from aesh import rules
 from aesh.enums import ContractKind, TrainingKind
 from aesh.models import Aesh, Contract
 from pial.conf import setting, setting_date
+from pial.durations import format_hours
 from pial.recipients import Recipients
 from pial.reminders import Draft
 
@@ -47,7 +48,7 @@ def training_due(today: datetime.date) -> list[Draft]:
         threshold = min(t for t in thresholds if days_left <= t)
         remaining = Decimal(required) - aesh.adaptation
         common = {
-            "subject": f"Formation d'adaptation : {remaining.normalize():f} h restantes avant le "
+            "subject": f"Formation d'adaptation : {format_hours(remaining)} restantes avant le "
                        f"{_fr_date(aesh.training_due_date)}",
             "sections": [],
         }
@@ -55,10 +56,10 @@ def training_due(today: datetime.date) -> list[Draft]:
         for email in ([aesh.email] if aesh.email else []) + recipients:
             own = email == aesh.email
             context = {**common, "paragraphs": [
-                (f"Il vous reste {remaining.normalize():f} h" if own else f"Il reste {remaining.normalize():f} h "
+                (f"Il vous reste {format_hours(remaining)}" if own else f"Il reste {format_hours(remaining)} "
                  f"à {aesh.first_name} {aesh.last_name.upper()}")
                 + f" de formation d'adaptation à l'emploi à suivre d'ici le {_fr_date(aesh.training_due_date)} "
-                  f"({aesh.adaptation.normalize():f} h suivies sur {required} h).",
+                  f"({format_hours(aesh.adaptation)} suivies sur {format_hours(required)}).",
             ], "link": reverse("aesh:me") if own else reverse("aesh:detail", args=[aesh.pk]),
                 "link_label": "Voir la formation"}
             drafts.append(Draft("training_due", f"aesh:{aesh.pk}", str(threshold),

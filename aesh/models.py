@@ -23,6 +23,7 @@ from aesh.enums import (
     TrainingKind,
 )
 from pial.conf import setting, setting_date, setting_decimal
+from pial.durations import format_hours
 from pial.enums import Role
 from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
@@ -337,7 +338,7 @@ class Training(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d/%m/%Y}, {self.hours} h)"
+        return f"{self.title} ({self.date:%d/%m/%Y}, {format_hours(self.hours)})"
 
 
 class AbsenceQuerySet(models.QuerySet):

@@ -13,6 +13,8 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from pial.durations import format_hours
+
 HUNDRED = Decimal(100)
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -69,8 +71,8 @@ def weekly_hours_error(weekly_hours: Decimal, annual_base: int, weeks: int) -> s
     if exact_quotite(weekly_hours, weeks, annual_base) > Decimal("100.5"):
         full = (Decimal(annual_base) / weeks).quantize(Decimal("0.01"))
         return (
-            f"{_fr(weekly_hours)} h par semaine sur {weeks} semaines dépassent un temps plein "
-            f"({_fr(full)} h par semaine)."
+            f"{format_hours(weekly_hours)} par semaine sur {weeks} semaines dépassent un temps plein "
+            f"({format_hours(full)} par semaine)."
         )
     return None
 
@@ -328,9 +330,9 @@ class TrainingProgress:
         if self.complete:
             return "Formation d'adaptation terminée"
         if self.late:
-            return f"En retard : {_fr(self.remaining)} h restantes, échéance dépassée le {_date_fr(self.due)}"
+            return f"En retard : {format_hours(self.remaining)} restantes, échéance dépassée le {_date_fr(self.due)}"
         due = f" avant le {_date_fr(self.due)}" if self.due else ""
-        return f"{_fr(self.remaining)} h restantes{due}"
+        return f"{format_hours(self.remaining)} restantes{due}"
 
 
 # --- French formatting -----------------------------------------------------------

@@ -30,6 +30,7 @@ from eleves.enums import (
     TransferState,
 )
 from pial.conf import setting
+from pial.durations import format_hours
 from pial.enums import Role, SchoolKind
 from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
@@ -288,7 +289,8 @@ class Notification(models.Model):
                 limit = max_weekly_hours(self.student.school.kind)
                 if self.weekly_hours > limit:
                     errors["weekly_hours"] = (
-                        f"{self.weekly_hours} h par semaine dépassent la semaine scolaire ({limit} h)."
+                        f"{format_hours(self.weekly_hours)} par semaine dépassent la semaine scolaire "
+                        f"({format_hours(limit)})."
                     )
         elif self.aid_kind == AidKind.MUTUALISEE and self.weekly_hours:
             errors["weekly_hours"] = "Une aide mutualisée n'a pas d'heures notifiées : laissez ce champ vide."

@@ -17,6 +17,7 @@ from aesh.models import Aesh
 from hours import perms, rules, selectors
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.models import Timesheet
+from pial.french import de
 from pial.spreadsheets import CONTENT_TYPES, FORMATS, export_table
 
 
@@ -121,7 +122,7 @@ def render_statement(aesh: Aesh, year: int, month: int, sheets: list[Timesheet])
     pole = aesh.home_pole
     story = [
         Paragraph(escape(f"{pole.departement.name} — {pole.name}"), small),
-        Paragraph(f"Relevé des heures de {month_name}", title),
+        Paragraph(f"Relevé des heures {de(month_name)}", title),
         Paragraph(f"<b>{escape(aesh.first_name)} {escape(aesh.last_name.upper())}</b>, AESH. "
                   "Semaines rattachées au mois de leur jeudi.", body), Spacer(1, 0.4 * cm),
     ]

@@ -67,10 +67,14 @@ class WeekForm(forms.Form):
     def __init__(self, *args, timesheet: Timesheet, entries: list[TimeEntry], **kwargs):
         connexe = {e.category: e.minutes for e in entries if e.kind == EntryKind.CONNEXE}
         initial = {"comment": timesheet.comment, "version": timesheet.version}
-        self.slot_entries = [e for e in entries if e.kind == EntryKind.SLOT]
+        today = timezone.localdate()
+        # A slot of a day not yet past is « à venir »: no field until it has happened; once past,
+        # it is proposed « assuré » for its planned time.
+        self.slot_entries = [e for e in entries if e.kind == EntryKind.SLOT
+                             and (e.attendance or (e.day and e.day <= today))]
         for entry in self.slot_entries:
             initial[f"slot-{entry.pk}-attendance"] = entry.attendance or Attendance.DONE
-            initial[f"slot-{entry.pk}-minutes"] = entry.minutes
+            initial[f"slot-{entry.pk}-minutes"] = entry.minutes if entry.attendance else entry.planned_minutes
             initial[f"slot-{entry.pk}-reason"] = entry.absence_reason
         for category in ConnexeCategory:
             initial[f"connexe-{category.value}"] = connexe.get(category.value, 0)
@@ -106,7 +110,10 @@ class WeekForm(forms.Form):
     def connexe_minutes(self) -> dict[str, int]:
         return {c.value: self.cleaned_data[f"connexe-{c.value}"] for c in ConnexeCategory}
 
-    def slot_fields(self, entry: TimeEntry) -> dict:
+    def slot_fields(self, entry: TimeEntry) -> dict | None:
+        """The line's fields; None for a slot still « à venir »."""
+        if f"slot-{entry.pk}-attendance" not in self.fields:
+            return None
         return {name: self[f"slot-{entry.pk}-{name}"] for name in ("attendance", "minutes", "reason")}
 
     def connexe_fields(self) -> list:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from hours.enums import ADDED_ACCOMPANIMENT_KINDS, Attendance, EntryKind
 from missions import rules as timetable_rules
+from pial import durations
 
 QUARTER = 15
 MAX_DAILY_MINUTES = 600
@@ -132,15 +133,8 @@ def parse_duration(text: object) -> int:
 
 
 def format_duration(minutes: int) -> str:
-    """« 2 h 30 », « 45 min », « 0 h »."""
-    minutes = int(minutes)
-    sign = "−" if minutes < 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    if hours and rest:
-        return f"{sign}{hours} h {rest:02d}"
-    if rest:
-        return f"{sign}{rest} min"
-    return f"{sign}{hours} h"
+    """« 2 h 30 », « 45 min », « 0 h » (pial.durations: one way everywhere)."""
+    return durations.format_minutes(int(minutes))
 
 
 def input_value(minutes: int) -> str:
@@ -177,6 +171,11 @@ class Line:
     @property
     def is_absent(self) -> bool:
         return self.attendance == Attendance.AESH_ABSENT
+
+    @property
+    def is_to_come(self) -> bool:
+        """A timetabled slot of a day not yet past: nothing is said about it until it has happened."""
+        return self.is_slot and not self.attendance
 
     @property
     def where(self) -> str:
@@ -241,7 +240,8 @@ def week_errors(lines: Sequence[Line], max_daily: int = MAX_DAILY_MINUTES) -> li
 def line_warnings(lines: Iterable[Line]) -> list[str]:
     """Hours missing on a slot with no absence stated: allowed, but said."""
     return [f"{line.where} : {format_duration(line.planned - line.minutes)} de moins que prévu, sans absence "
-            "indiquée." for line in lines if line.is_slot and not line.is_absent and line.minutes < line.planned]
+            "indiquée." for line in lines
+            if line.is_slot and not line.is_to_come and not line.is_absent and line.minutes < line.planned]
 
 
 # --- Totals and anomalies ------------------------------------------------------------------
@@ -272,6 +272,8 @@ def week_totals(lines: Iterable[Line]) -> WeekTotals:
     for line in lines:
         if line.is_slot:
             planned += line.planned
+            if line.is_to_come:
+                continue
             if line.is_travel:
                 travel += line.minutes
             else:

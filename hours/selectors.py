@@ -27,8 +27,10 @@ from hours.enums import (
 from hours.models import ReferentActivity, TimeEntry, Timesheet
 from missions.calendar import is_day_off, week_letter
 from missions.models import TimeSlot
+from pial import calendar
+from pial.calendar import week_off_name
 from pial.conf import setting
-from pial.models import SchoolYear
+from pial.models import School, SchoolYear
 from pial.scope import Scope
 
 DECLARED_STATES = (TimesheetState.SUBMITTED, TimesheetState.VALIDATED)
@@ -111,16 +113,56 @@ def connexe_of(timesheet: Timesheet) -> dict[str, int]:
     return {e.category: e.minutes for e in timesheet.entries.all() if e.kind == EntryKind.CONNEXE}
 
 
+def zone_of(aesh: Aesh) -> str:
+    """The school-holiday zone of the AESH's pôle (its schools'), "" if none is known."""
+    return (School.objects.filter(pole_id=aesh.home_pole_id).exclude(zone="").order_by("pk")
+            .values_list("zone", flat=True).first() or "")
+
+
+def _main_school_zone(timesheet: Timesheet) -> str:
+    return timesheet.main_school.zone if timesheet.main_school_id else ""
+
+
+def last_school_day(timesheet: Timesheet, *, quick: bool = False) -> datetime.date:
+    """The week's last school day: its last weekday that is not a day off in the pôle's zone, or a
+    later day with a timetabled slot (a Saturday morning); the Friday of a week without any.
+    `quick` (a list of weeks): the zone of the week's main school, its slots not read."""
+    monday = timesheet.week_start
+    zone = _main_school_zone(timesheet) if quick else zone_of(timesheet.aesh)
+    last = monday + datetime.timedelta(days=4)
+    for offset in range(4, -1, -1):
+        day = monday + datetime.timedelta(days=offset)
+        try:
+            if not calendar.is_day_off(day, zone):
+                last = day
+                break
+        except calendar.SchoolCalendarUnknown:
+            last = day
+            break
+    if quick:
+        return last
+    slot_days = [e.day for e in timesheet.entries.all() if e.kind == EntryKind.SLOT and e.day]
+    return max([last, *slot_days])
+
+
+def is_finished(timesheet: Timesheet, today: datetime.date, *, quick: bool = False) -> bool:
+    """A week is transmitted and validated only once it has happened."""
+    return today > last_school_day(timesheet, quick=quick)
+
+
 def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
     """Every week of the school year up to this one: its timesheet if opened, newest first."""
     current = rules.monday_of(today)
     start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
     end = min(current, rules.monday_of(year.end_date)) if year else current
     sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)}
+    zone = zone_of(aesh)
     weeks, monday = [], end
     while monday >= start:
+        sheet = sheets.get(monday)
         weeks.append({"monday": monday, "slug": rules.week_slug(monday), "label": rules.week_label(monday),
-                      "sheet": sheets.get(monday), "current": monday == current})
+                      "sheet": sheet, "current": monday == current,
+                      "off": "" if sheet else week_off_name(monday, zone)})
         monday -= datetime.timedelta(weeks=1)
     return weeks
 

@@ -61,14 +61,22 @@ def _existing_week(aesh: Aesh, monday: datetime.date) -> Timesheet | None:
 
 def _prefill(timesheet: Timesheet) -> None:
     """Every slot of the timetable that week, « assuré », or « AESH absent·e » with its motif on
-    the days of an absence period the coordination entered."""
+    the days of an absence period the coordination entered. A day after today is left « à venir »
+    (no attendance): nobody says it happened before it has."""
     absent = selectors.absence_reasons(timesheet.aesh_id, timesheet.week_start)
+    today = timezone.localdate()
+
+    def answer(day, slot):
+        if day in absent:
+            return {"minutes": 0, "attendance": Attendance.AESH_ABSENT, "absence_reason": absent[day]}
+        if day > today:
+            return {"minutes": 0, "attendance": ""}
+        return {"minutes": slot.minutes, "attendance": Attendance.DONE}
+
     TimeEntry.objects.bulk_create([
         TimeEntry(timesheet=timesheet, kind=EntryKind.SLOT, day=day, slot=slot, slot_kind=slot.kind,
                   start_time=slot.start_time, end_time=slot.end_time, school_id=slot.school_id,
-                  planned_minutes=slot.minutes,
-                  **({"minutes": 0, "attendance": Attendance.AESH_ABSENT, "absence_reason": absent[day]}
-                     if day in absent else {"minutes": slot.minutes, "attendance": Attendance.DONE}))
+                  planned_minutes=slot.minutes, **answer(day, slot))
         for day, slot in selectors.planned_occurrences(timesheet.aesh_id, timesheet.week_start)
     ])
     _recompute(timesheet, list(timesheet.entries.all()))
@@ -86,6 +94,26 @@ def _recompute(timesheet: Timesheet, entries: Iterable[TimeEntry]) -> None:
 
 def _locked(timesheet: Timesheet) -> Timesheet:
     return Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+
+
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _day_fr(day: datetime.date) -> str:
+    return f"{DAY_NAMES[day.weekday()]} {day:%d/%m/%Y}"
+
+
+def finished_message(timesheet: Timesheet, verb: str = "se transmet") -> str:
+    last = selectors.last_school_day(timesheet)
+    return (f"Cette semaine n'est pas encore finie : elle {verb} à partir du "
+            f"{_day_fr(last + datetime.timedelta(days=1))}, une fois passé son dernier jour de classe "
+            f"(le {_day_fr(last)}).")
+
+
+def _require_finished(timesheet: Timesheet, verb: str) -> None:
+    """A week is transmitted, and validated, once its last school day is past."""
+    if not selectors.is_finished(timesheet, timezone.localdate()):
+        raise ValidationError(finished_message(timesheet, verb))
 
 
 def _require_editable(timesheet: Timesheet) -> None:
@@ -213,9 +241,10 @@ def timesheet_submit(*, timesheet: Timesheet, user) -> Timesheet:
     timesheet = _locked(timesheet)
     if timesheet.state in (TimesheetState.SUBMITTED, TimesheetState.VALIDATED):
         return timesheet
-    if timesheet.week_start > timezone.localdate():
-        raise ValidationError("Une semaine se transmet une fois commencée.")
-    errors = rules.week_errors([e.as_line() for e in timesheet.entries.all()])
+    _require_finished(timesheet, "se transmet")
+    lines = [e.as_line() for e in timesheet.entries.all()]
+    errors = rules.week_errors(lines)
+    errors += [f"{line.where} : dites comment ce créneau s'est passé." for line in lines if line.is_to_come]
     if errors:
         raise ValidationError(errors)
     timesheet.state = TimesheetState.SUBMITTED
@@ -244,6 +273,7 @@ def timesheet_validate(*, timesheet: Timesheet, user) -> Timesheet:
         return timesheet
     if timesheet.state != TimesheetState.SUBMITTED:
         raise ValidationError("Seule une semaine transmise par l'AESH peut être validée.")
+    _require_finished(timesheet, "se valide")
     timesheet.state = TimesheetState.VALIDATED
     timesheet.validated_at = timezone.now()
     timesheet.validated_by = user
@@ -296,7 +326,8 @@ def timesheets_validate_clean(*, timesheets: Iterable[Timesheet], user) -> tuple
     for timesheet in timesheets:
         with transaction.atomic():
             locked = _locked(timesheet)
-            if locked.state != TimesheetState.SUBMITTED or locked.anomalies:
+            if locked.state != TimesheetState.SUBMITTED or locked.anomalies \
+                    or not selectors.is_finished(locked, timezone.localdate()):
                 skipped += 1
                 continue
             timesheet_validate(timesheet=locked, user=user)

@@ -97,6 +97,8 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
         if timesheet.week_start < rules.monday_of(timezone.localdate()) else None,
         "events": list(timesheet.events.all()),
+        "finished": selectors.is_finished(timesheet, timezone.localdate()),
+        "finished_message": services.finished_message(timesheet),
     })
 
 
@@ -176,6 +178,9 @@ def queue(request):
         school_id = None
     page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
         request.GET.get("page"))
+    today = timezone.localdate()
+    for sheet in page.object_list:
+        sheet.unfinished = not selectors.is_finished(sheet, today, quick=True)
     return render(request, "hours/queue.html", {
         "page_obj": page, "states": QUEUE_STATES, "state": state, "schools": schools, "school_id": school_id,
         "can_validate": perms.can_validate_hours(scope),
@@ -193,8 +198,8 @@ def queue_validate(request):
         messages.success(request, f"{validated} semaine{'s' if validated > 1 else ''} validée"
                                   f"{'s' if validated > 1 else ''}.")
     if skipped or not ids:
-        messages.warning(request, f"{skipped} semaine(s) laissée(s) de côté : seules les semaines transmises sans "
-                                  "écart se valident en lot." if ids else "Cochez les semaines à valider.")
+        messages.warning(request, f"{skipped} semaine(s) laissée(s) de côté : seules les semaines finies, transmises "
+                                  "et sans écart se valident en lot." if ids else "Cochez les semaines à valider.")
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/missions/heures/")
                     else "hours:queue")
 
@@ -214,6 +219,8 @@ def timesheet_detail(request, pk: int):
         "connexe_labels": dict(ConnexeCategory.choices),
         "events": list(timesheet.events.all()), "form": DecisionForm(),
         "can_validate": perms.can_validate_hours(request.scope),
+        "finished": selectors.is_finished(timesheet, timezone.localdate()),
+        "finished_message": services.finished_message(timesheet, "se valide"),
     })
 
 

@@ -81,6 +81,45 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+BROKEN_WORDS_JS = r"""() => {
+  const main = document.querySelector('main') || document.body;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const found = [];
+  const clippers = (el) => {
+    const boxes = [];
+    for (let a = el; a && a !== main.parentElement; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'hidden' || o === 'clip') boxes.push(a.getBoundingClientRect());
+    }
+    return boxes;
+  };
+  let node;
+  while ((node = walker.nextNode()) && found.length < 20) {
+    const el = node.parentElement;
+    if (!el || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest('.fr-sr-only, [hidden]')) continue;
+    const re = /[^\s\-‐-―\/]{2,}/g;
+    let m;
+    while ((m = re.exec(node.textContent)) && found.length < 20) {
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+      if (!rects.length) continue;
+      const tops = new Set(rects.map((r) => Math.round(r.top / 4)));
+      if (tops.size > 1) { found.push(m[0] + ' (coupé sur deux lignes)'); continue; }
+      const word = range.getBoundingClientRect();
+      const boxes = clippers(el);
+      if (boxes.some((b) => b.width <= 1 || b.height <= 1)) break;  // visually hidden (fr-sr-only, a hidden caption)
+      for (const box of boxes) {
+        if (word.right > box.right + 1 || word.left < box.left - 1) { found.push(m[0] + ' (rogné)'); break; }
+      }
+    }
+  }
+  return found;
+}"""
+
+
 @dataclass
 class Journey:
     """One person's visit: a page, its checks, its screenshots."""
@@ -152,6 +191,20 @@ class Journey:
             problems.append(f"360 px : la page déborde de {overflow} px horizontalement")
         self.resize(size)
         assert problems == [], f"{self.page.url} :\n" + "\n".join(problems)
+
+    def broken_words(self) -> list[str]:
+        """Words of the main content broken mid-word (one word over two lines) or cut by their box
+        (wider than an element that hides its overflow), at the current width. Break points a reader
+        expects (spaces, hyphens, dashes, slashes) are not mid-word."""
+        return self.page.evaluate(BROKEN_WORDS_JS)
+
+    def assert_readable(self, viewport: dict = NARROW):
+        """No word broken mid-word at that width (360 px by default): readable, not only « no overflow »."""
+        size = self.page.viewport_size
+        self.resize(viewport)
+        broken = self.broken_words()
+        self.resize(size)
+        assert broken == [], f"{self.page.url} à {viewport['width']} px, mots coupés : {broken}"
 
     def tab_to(self, selector: str, limit: int = 120):
         """Moves the focus with the Tab key alone until it reaches `selector`; fails if it never does."""

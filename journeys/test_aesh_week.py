@@ -58,12 +58,16 @@ def test_aesh_on_a_phone_sees_week_and_pps_and_declares_hours_with_the_keyboard(
         journey.go("/missions/moi/")
         assert page.get_by_text("08:30–11:30").count() > 0
         assert "BONNET Alice" in page.locator("main").inner_text()
+        # Readable on the phone, day by day: no word broken mid-word (« 08:3 0– 11:3 0 RUI Z »).
+        journey.assert_readable()
+        assert page.locator(".pial-week-days").is_visible() and not page.locator(".pial-week").is_visible()
 
     with journey.step("extrait du PPS d'Alice"):
         journey.go(f"/eleves/{alice.pk}/")
         text = page.locator("main").inner_text()
         assert "Aider Alice à prendre ses notes en mathématiques." in text
         assert "Fatigue en fin de matinée" in text
+        journey.assert_readable()
 
     with journey.step("un autre élève : introuvable"):
         for other in (bruno, elsewhere):
@@ -71,8 +75,15 @@ def test_aesh_on_a_phone_sees_week_and_pps_and_declares_hours_with_the_keyboard(
             assert other.last_name.upper() not in page.content().upper()
         journey.check_page()  # the 404 page is accessible too
 
+    with journey.step("mes heures, lisibles sur téléphone"):
+        journey.go("/missions/heures/")
+        journey.assert_readable()
+        journey.go("/aesh/moi/")
+        journey.assert_readable()
+
     with journey.step("semaine déclarée au clavier, avec le temps de préparation"):
         journey.go(f"/missions/heures/semaine/{week['slug']}/")
+        journey.assert_readable()
         journey.tab_to("input[name$='PREPARATION']")
         page.keyboard.type("1 h 30")
         journey.tab_to("button[value=submit]")

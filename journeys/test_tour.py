@@ -27,3 +27,30 @@ def test_menu_pages_pass_the_checks(journey, world, team, user, pages):
         with journey.step(path):
             response = journey.go(path)
             assert response.status == 200, (path, response.status)
+
+
+
+ADMIN_FORMS = ["/admin/aesh/aesh/add/", "/admin/aesh/aesh/{aesh}/change/", "/admin/missions/assignment/add/"]
+
+
+def test_admin_add_and_change_pages_pass_axe(journey, world, team):
+    """The back-office is covered by the RGAA too: the AESH add and change pages (inline contracts,
+    autocomplete selects, the filter's help icon, the breadcrumb) pass axe at 1280 and 360 px."""
+    with journey.step("connexion"):
+        journey.login("coordinator_a@ac-test.fr")
+    for path in ADMIN_FORMS:
+        path = path.format(aesh=team["aesh"].pk)
+        with journey.step(path):
+            response = journey.go(path)
+            assert response.status == 200, (path, response.status)
+            journey.console.clear()  # axe's own injected styles; the pages alone: the test below
+
+
+def test_admin_forms_raise_no_csp_error(journey, world, team):
+    """Opened as a person opens them (without axe, whose own injected styles the CSP refuses on
+    these pages), the admin's forms raise no console error, CSP included (checked at each step)."""
+    with journey.step("connexion"):
+        journey.login("coordinator_a@ac-test.fr")
+    for path in ADMIN_FORMS:
+        with journey.step(path):
+            journey.page.goto(journey.url(path.format(aesh=team["aesh"].pk)))

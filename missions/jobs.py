@@ -12,6 +12,7 @@ from aesh.jobs import late_on_training
 from aesh.models import Contract
 from eleves.models import Notification, Student
 from missions.models import Assignment
+from pial.durations import format_hours
 from pial.enums import Role
 from pial.models import Membership, Reminder
 from pial.recipients import Recipients
@@ -96,7 +97,7 @@ def weekly_digest(today: datetime.date) -> list[Draft]:
                 {"title": "Notifications arrivant à échéance dans les 30 jours, par établissement",
                  "items": [f"{row['student__school__name']} : {row['n']}" for row in ending]},
                 {"title": "AESH en retard sur les 60 heures de formation",
-                 "items": [f"{a} — {a.adaptation.normalize():f} h suivies" for a in late]},
+                 "items": [f"{a} — {format_hours(a.adaptation)} suivies" for a in late]},
             ],
             "link": reverse("home"), "link_label": "Ouvrir pial",
         }

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pial import durations
+
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 CLASS, LUNCH, TRAVEL = "CLASS", "LUNCH", "TRAVEL"
 EVERY_WEEK, WEEK_A, WEEK_B = "", "A", "B"
@@ -333,5 +335,4 @@ def _hm(t: datetime.time) -> str:
 
 
 def _h(minutes: int) -> str:
-    hours, rest = divmod(int(minutes), 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+    return durations.format_minutes(int(minutes))

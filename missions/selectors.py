@@ -35,6 +35,7 @@ from eleves.enums import AidKind
 from eleves.models import Notification, Student
 from missions import rules
 from missions.models import Assignment, TimeSlot
+from pial.models import SchoolYear
 from pial.scope import Scope
 
 WEEKLY_MINUTES = Sum(Case(When(week="", then=F("minutes")), default=F("minutes") / 2,
@@ -89,13 +90,31 @@ class WaitingRow:
     waiting_days: int
 
 
+def rentree_on(day: datetime.date) -> datetime.date:
+    """The rentrée of the school year holding `day` (the reports' Period.around, the same rule)."""
+    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).order_by("-start_date").first()
+    return year.start_date if year else datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def waiting_start(notification_start: datetime.date, rentree: datetime.date) -> datetime.date:
+    """THE waiting time's start, on the dashboard and in every report: the start of the notification
+    in force, or the rentrée if that notification began before it (a wait is counted within the
+    school year; the reports' SQL computes GREATEST(n.start_date, rentrée), the same)."""
+    return max(notification_start, rentree)
+
+
+def waiting_definition(rentree: datetime.date) -> str:
+    return (f"Attente comptée depuis le début de la notification en cours, ou depuis la rentrée "
+            f"(le {rentree:%d/%m/%Y}) si la notification a commencé avant : la même règle sur le tableau de "
+            "bord et dans les rapports.")
+
+
 def waiting_rows(students, day: datetime.date) -> list[WaitingRow]:
     rows = []
+    rentree = rentree_on(day)
     for student in students:
         notified = int(student.notified_hours * 60) if student.notified_hours else None
-        since = student.notification_start
-        if student.last_assignment_end and student.last_assignment_end + datetime.timedelta(days=1) > since:
-            since = student.last_assignment_end + datetime.timedelta(days=1)
+        since = waiting_start(student.notification_start, rentree)
         rows.append(WaitingRow(
             student=student, cause=rules.coverage_cause(notified, student.assured_minutes, student.has_assignment),
             missing_minutes=(notified - student.assured_minutes) if notified else None,

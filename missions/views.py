@@ -44,6 +44,7 @@ def dashboard(request):
         "pending": selectors.pending_starts(scope, today), "is_today": today == timezone.localdate(),
         "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
         "can_plan": perms.can_plan(scope),
+        "waiting_definition": selectors.waiting_definition(selectors.rentree_on(today)),
     })
 
 

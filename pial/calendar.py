@@ -66,3 +66,26 @@ def school_day_on_or_after(day: datetime.date, zone: str) -> datetime.date:
     while day.weekday() >= 5 or is_day_off(day, zone):
         day += datetime.timedelta(days=1)
     return day
+
+
+def holiday_name(day: datetime.date, zone: str) -> str:
+    """« Vacances de la Toussaint », a public holiday's name (« Armistice »), or "" for a school day."""
+    public = holidays.France(years=day.year, language="fr").get(day)
+    if zone in ZONES:
+        first, last = school_holidays_known()
+        if first <= day <= last and _school_holidays().is_holiday_for_zone(day, zone):
+            return _school_holidays().data[day]["nom_vacances"]
+    return public or ""
+
+
+def week_off_name(monday: datetime.date, zone: str) -> str:
+    """The name of a week without a school day (« Vacances de Noël »), "" if it has one (or is unknown)."""
+    days = [monday + datetime.timedelta(days=i) for i in range(5)]
+    try:
+        if not all(is_day_off(day, zone) for day in days):
+            return ""
+    except SchoolCalendarUnknown:
+        return ""
+    names = [holiday_name(day, zone) for day in days]
+    school = [name for name in names if name.startswith("Vacances")]
+    return school[0] if school else (names[0] or "Jours fériés")

@@ -119,6 +119,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the Celery integration test's worker process opens it too.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-pial.sqlite3")
+    # The embedded default serves a small team at once: WAL lets readers and one writer work
+    # side by side; IMMEDIATE transactions take the write lock at BEGIN, so a request waits its
+    # turn (up to `timeout` seconds) instead of failing with « database is locked » on upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
         "TEST_DATABASE_NAME", "test_pial"

@@ -20,6 +20,7 @@ from eleves.models import Student
 from missions import selectors
 from missions.models import TimeSlot
 from missions.rules import WEEKDAYS
+from pial import durations
 from pial.models import School
 from planner.problem import Placement, Problem, time_of
 from planner.runs import placement_of
@@ -41,10 +42,7 @@ def weekly(p) -> float:
 
 def signed_hours(minutes: float) -> str:
     """+2 h 30, −1 h, 0 h."""
-    total = round(minutes)
-    sign = "+" if total > 0 else "−" if total < 0 else ""
-    hours, rest = divmod(abs(total), 60)
-    return f"{sign}{hours} h {rest:02d}" if rest else f"{sign}{hours} h"
+    return durations.format_minutes(minutes, signed=True)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
+from pial import durations
 from pial.conf import setting
 from pial.scope import Scope
 from reports import perms, privacy, recourses, selectors, tree
@@ -137,8 +138,7 @@ def cell(row: Row, column: Column) -> Cell:
         return Cell(text=f"{int(value):,}".replace(",", "\u202f"), value=int(value))
     if column.kind == "hours":
         hours = (Decimal(value) / 60).quantize(Decimal("0.1"))
-        text = f"{hours:,.0f}" if hours == hours.to_integral_value() else f"{hours:,.1f}"
-        return Cell(text=text.replace(",", "\u202f").replace(".", ",") + " h", value=float(hours))
+        return Cell(text=durations.format_minutes(value), value=float(hours))
     if column.kind == "percent":
         return Cell(text=f"{value} %", value=value)
     if column.kind == "days":

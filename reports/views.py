@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from eleves.enums import JournalAction
 from eleves.journal import journal
+from missions.selectors import waiting_definition
 from pial.models import SchoolYear
 from pial.years import year_from_param
 from reports import charts, perms, tree, years
@@ -90,5 +91,6 @@ def report(request):
         "chart_data": data, "drill": drill,
         "evolution_rows": [(p, [values[i] for _, values in data.parts]) for i, p in enumerate(built.evolution)],
         "key_figures": key_figures(built), "min_students": tree.min_students(),
+        "waiting_definition": waiting_definition(built.period.start),
         "export_query": urlencode([("date", day.isoformat()), *drill]),
     })

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from pial import durations, french
+
 register = template.Library()
 
 
@@ -20,11 +22,29 @@ def width_class(percent) -> str:
 
 
 @register.filter
-def minutes_h(minutes) -> str:
-    """Weekly minutes as « 12 h », « 7 h 30 »."""
+def duration(minutes) -> str:
+    """Minutes as pial writes a duration: « 7 h 30 », « 30 min », « 0 h »; empty for nothing."""
+    if minutes in (None, ""):
+        return ""
     try:
-        total = round(float(minutes))
+        return durations.format_minutes(minutes)
     except (TypeError, ValueError):
         return ""
-    hours, rest = divmod(total, 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+# The planner's name for the same filter.
+minutes_h = register.filter("minutes_h", duration)
+
+
+@register.filter
+def hours(value) -> str:
+    """Decimal hours (a contract's 39.20) as a duration: « 39 h 12 »; empty for nothing."""
+    if value in (None, ""):
+        return ""
+    return durations.format_hours(value)
+
+
+@register.filter
+def de(word) -> str:
+    """« de mars », « d’octobre »: « Relevé {{ label|de }} »."""
+    return french.de(word)
