@@ -28,3 +28,17 @@ def minutes_h(minutes) -> str:
         return ""
     hours, rest = divmod(total, 60)
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+@register.simple_tag(takes_context=True)
+def allowed_url(context, url_name: str, *args) -> str:
+    """`{% allowed_url 'hours:aesh' aesh.pk as url %}`: the URL, or "" when the reader's role may not
+    follow it (the rule registered by the app owning the page) — never show a link ending in a refusal."""
+    from django.urls import reverse
+
+    from pial.navigation import link_allowed
+
+    scope = getattr(context.get("request"), "scope", None)
+    if scope is None or not link_allowed(url_name, scope):
+        return ""
+    return reverse(url_name, args=args)
