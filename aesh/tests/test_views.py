@@ -237,3 +237,12 @@ def test_amendment_can_be_corrected_until_answered(client_as, records):
     # client_as logs the same test client in as someone else.
     assert client_as("pilot_a").get(url).status_code == 403
     assert client_as("coordinator_b").get(url).status_code == 404
+
+
+def test_page_two_of_the_list_does_not_open_the_filters(client_as, records):
+    """« ?page=2 » is not a filter: the panel stayed open and the count read « correspondant aux filtres »."""
+    client = client_as("coordinator_a")
+    html = client.get(reverse("aesh:list") + "?page=2").content.decode()
+    assert "pial-filter-box fr-mb-3w\" open" not in html and "correspondant aux filtres" not in html
+    html = client.get(reverse("aesh:list") + "?q=martin").content.decode()
+    assert "pial-filter-box fr-mb-3w\" open" in html and "correspondant aux filtres" in html
