@@ -109,6 +109,10 @@ class AmendmentAnswerForm(CrispyDsfrMixin, DsfrBaseForm):
                                widget=forms.RadioSelect)
     answered_on = forms.DateField(label="Date de la réponse", widget=DATE)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.build_helper()
+
 
 class TrainingForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:

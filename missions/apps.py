@@ -8,7 +8,7 @@ class MissionsConfig(AppConfig):
 
     def ready(self):
         from missions import jobs, perms
-        from pial.navigation import NavItem, register
+        from pial.navigation import NavItem, register, register_link
         from pial.reminders import register_job
 
         register(
@@ -18,6 +18,7 @@ class MissionsConfig(AppConfig):
                     order=30),
         )
 
+        register_link("missions:aesh_week", perms.can_view_dashboard)
         register_job("notification_ended_assigned", "Notifications terminées avec une affectation en cours",
                      jobs.notification_ended_assigned)
         register_job("weekly_digest", "Synthèse hebdomadaire des coordonnateur·rices", jobs.weekly_digest)

@@ -48,6 +48,20 @@ def _covering_notification(student_id: int, kind: str, start: datetime.date, end
             .filter(end_date__gte=end or start).order_by("-end_date").first())
 
 
+def _period(start: datetime.date, end: datetime.date | None) -> str:
+    return f" (du {start:%d/%m/%Y} au {end:%d/%m/%Y})" if end else f" (à partir du {start:%d/%m/%Y})"
+
+
+def _notified_periods(assignment: Assignment) -> str:
+    """What the coordinator needs to fix the dates: the periods the pupil's notifications cover."""
+    periods = [f"du {n.start_date:%d/%m/%Y} au {n.end_date:%d/%m/%Y}" for n in Notification.objects.filter(
+        student_id=assignment.student_id, aid_kind=KIND_OF_AID[assignment.kind], state="NOTIFIED",
+    ).order_by("start_date", "pk")]
+    if not periods:
+        return " : l'élève n'a aucune notification de ce type"
+    return " : notification" + ("s" if len(periods) > 1 else "") + " " + ", ".join(periods)
+
+
 @transaction.atomic
 def assignment_save(*, assignment: Assignment) -> Assignment:
     """An assignment lies inside the AESH's contract and, for a student, inside a notification
@@ -66,7 +80,8 @@ def assignment_save(*, assignment: Assignment) -> Assignment:
         notification = _covering_notification(assignment.student_id, assignment.kind, assignment.start_date, end)
         if notification is None:
             aid = "aide individuelle" if assignment.kind == AssignmentKind.INDIVIDUELLE else "aide mutualisée"
-            errors.append(f"Aucune notification d'{aid} ne couvre toute la période de l'affectation.")
+            errors.append(f"Aucune notification d'{aid} ne couvre toute la période de l'affectation"
+                          f"{_period(assignment.start_date, end)}{_notified_periods(assignment)}.")
     if errors:
         raise ValidationError(errors)
     assignment.save()

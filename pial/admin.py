@@ -167,6 +167,14 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     def can_edit(self, request) -> bool:
         return request.scope.is_national
 
+    def get_fieldsets(self, request, obj=None):
+        """A reader is not shown the password field: its link to the password form would be refused."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.can_edit(request):
+            return fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+                for name, options in fieldsets]
+
 
 @admin.register(Reminder)
 class ReminderAdmin(ScopedAdmin):

@@ -2,6 +2,7 @@
 référent's log and the training lines in step)."""
 
 from django.contrib import admin
+from django.db import models
 
 from pial.admin import ScopedAdmin
 from referents.models import NewcomerPath, NewcomerStep, PracticeSession, Resource, WelcomeSheet
@@ -42,6 +43,8 @@ class ResourceAdmin(ReadOnlyAdmin):
     list_select_related = ["pole", "departement"]
     search_fields = ["title"]
     exclude = ["file"]
+    # As the pôle's own form does: Django 6 will assume https, say it now (no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(PracticeSession)

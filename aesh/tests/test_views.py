@@ -131,11 +131,24 @@ def test_amendment_flow_from_proposal_to_acceptance(client_as, records):
         "referent_quotite": "0.25", "weekly_hours": "20", "contractual_quotite": "52", "lunch_duty": "unknown"})
     assert response.status_code == 302, response.content.decode()[:3000]
     amendment = contract.amendments.get()
+    page = client.get(reverse("aesh:amendment_answer", args=[amendment.pk])).content.decode()
+    assert 'type="submit"' in page and "Enregistrer" in page  # the form could not be sent (issue 21)
     response = client.post(reverse("aesh:amendment_answer", args=[amendment.pk]),
                            {"answer": "accept", "answered_on": today.isoformat()})
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert amendment.state == "ACCEPTED"
+
+
+@pytest.mark.parametrize(("who", "shown"), [("coordinator_a", True), ("pilot_a", False), ("gestionnaire", False)])
+def test_aesh_record_links_only_to_pages_the_reader_may_open(client_as, records, who, shown):
+    """The gestionnaire was offered the AESH's week and hours, then refused (issue 21)."""
+    client = client_as(who)
+    aesh = records["own"]
+    html = client.get(reverse("aesh:detail", args=[aesh.pk])).content.decode()
+    for name in ("missions:aesh_week", "hours:aesh"):
+        url = reverse(name, args=[aesh.pk])
+        assert (url in html) == (shown and client.get(url).status_code == 200), (who, url)
 
 
 def test_invite_from_aesh_page_links_the_account(client_as, records, django_capture_on_commit_callbacks):
@@ -224,3 +237,12 @@ def test_amendment_can_be_corrected_until_answered(client_as, records):
     # client_as logs the same test client in as someone else.
     assert client_as("pilot_a").get(url).status_code == 403
     assert client_as("coordinator_b").get(url).status_code == 404
+
+
+def test_page_two_of_the_list_does_not_open_the_filters(client_as, records):
+    """« ?page=2 » is not a filter: the panel stayed open and the count read « correspondant aux filtres »."""
+    client = client_as("coordinator_a")
+    html = client.get(reverse("aesh:list") + "?page=2").content.decode()
+    assert "pial-filter-box fr-mb-3w\" open" not in html and "correspondant aux filtres" not in html
+    html = client.get(reverse("aesh:list") + "?q=martin").content.decode()
+    assert "pial-filter-box fr-mb-3w\" open" in html and "correspondant aux filtres" in html

@@ -72,11 +72,15 @@ def test_assignment_must_fit_contract_and_notification(team, world):
     bruno = team["bruno"]
     too_long = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.INDIVIDUELLE, start_date=YEAR_START,
                           end_date=YEAR_END + datetime.timedelta(days=10))
-    with pytest.raises(ValidationError, match="Aucune notification d'aide individuelle"):
+    with pytest.raises(ValidationError, match="Aucune notification d'aide individuelle") as refused:
         services.assignment_save(assignment=too_long)
+    # The message gives the dates to correct (issue 21): the assignment's and the notification's.
+    end = YEAR_END + datetime.timedelta(days=10)
+    assert (f"(du {YEAR_START:%d/%m/%Y} au {end:%d/%m/%Y}) : notification du {YEAR_START:%d/%m/%Y} "
+            f"au {YEAR_END:%d/%m/%Y}") in refused.value.messages[0]
     wrong_kind = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.MUTUALISEE, start_date=YEAR_START,
                             end_date=YEAR_END)
-    with pytest.raises(ValidationError, match="aide mutualisée"):
+    with pytest.raises(ValidationError, match=r"aide mutualisée.*aucune notification de ce type"):
         services.assignment_save(assignment=wrong_kind)
     ok = Assignment(aesh=team["aesh"], student=bruno, kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY,
                     end_date=YEAR_END)

@@ -48,3 +48,17 @@ def hours(value) -> str:
 def de(word) -> str:
     """« de mars », « d’octobre »: « Relevé {{ label|de }} »."""
     return french.de(word)
+
+
+@register.simple_tag(takes_context=True)
+def allowed_url(context, url_name: str, *args) -> str:
+    """`{% allowed_url 'hours:aesh' aesh.pk as url %}`: the URL, or "" when the reader's role may not
+    follow it (the rule registered by the app owning the page) — never show a link ending in a refusal."""
+    from django.urls import reverse
+
+    from pial.navigation import link_allowed
+
+    scope = getattr(context.get("request"), "scope", None)
+    if scope is None or not link_allowed(url_name, scope):
+        return ""
+    return reverse(url_name, args=args)
