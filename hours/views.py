@@ -192,10 +192,8 @@ def queue(request):
     state = request.GET.get("etat", TimesheetState.SUBMITTED)
     state = state if state in QUEUE_STATES else TimesheetState.SUBMITTED
     schools = School.objects.visible_to(scope).order_by("name")
-    try:
-        school_id = int(request.GET.get("etablissement") or 0) or None
-    except ValueError:
-        school_id = None
+    wanted = request.GET.get("etablissement") or ""  # a school's id, or anything else: ignored
+    school_id = int(wanted) or None if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else None
     page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
         request.GET.get("page"))
     return render(request, "hours/queue.html", {

@@ -2,6 +2,7 @@
 référent's log and the training lines in step)."""
 
 from django.contrib import admin
+from django.db import models
 
 from pial.admin import ScopedAdmin
 from referents.models import NewcomerPath, NewcomerStep, PracticeSession, Resource, WelcomeSheet
@@ -42,6 +43,8 @@ class ResourceAdmin(ReadOnlyAdmin):
     list_select_related = ["pole", "departement"]
     search_fields = ["title"]
     exclude = ["file"]
+    # Links are typed without a scheme as often as with; read them as https, as the pôle's form does.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(PracticeSession)
