@@ -73,11 +73,14 @@ class MfaAdapter(DefaultMFAAdapter):
         return totp_cipher().decrypt(encrypted_text.encode()).decode()
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """A user whose role requires MFA cannot remove their TOTP device."""
-        if authenticator.type != Authenticator.Type.TOTP or not settings.MFA_REQUIRED:
+        """A user whose role requires MFA cannot remove their last second factor (an
+        authenticator app or a passkey); with another one left, they can."""
+        factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        if authenticator.type not in factors or not settings.MFA_REQUIRED:
             return True
         user = authenticator.user
         needs = user.is_superuser or user.memberships.filter(
             role__in=sorted(MFA_REQUIRED_ROLES)
         ).exists()
-        return not needs
+        others = Authenticator.objects.filter(user=user, type__in=factors).exclude(pk=authenticator.pk)
+        return not needs or others.exists()

@@ -16,8 +16,9 @@ CIRCONSCRIPTION_ROLES = frozenset({Role.INSPECTOR})
 DEPARTEMENT_ROLES = frozenset({Role.GESTIONNAIRE, Role.ENSEIGNANT_REFERENT})
 
 # Roles that can see pupil data, even aggregated: TOTP is mandatory for them.
+# Every role that reads pupil data, the AESH included (their pupils' PPS extract is health data).
 MFA_REQUIRED_ROLES = frozenset(
-    {Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE, Role.INSPECTOR}
+    {Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE, Role.INSPECTOR, Role.AESH}
 )
 
 

@@ -239,7 +239,10 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "") or None
 MFA_ADAPTER = "pial.adapters.MfaAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A passkey (WebAuthn: the phone's fingerprint or face unlock) is the easy second factor, an
+# authenticator app (TOTP) the other; recovery codes for a lost device.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
 MFA_TOTP_ISSUER = "pial"
 # Relaxed only on a demo machine: DEBUG and DEMO both set.
 MFA_REQUIRED = not DEMO
