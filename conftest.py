@@ -50,7 +50,7 @@ def _plain_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def _mfa_required(settings):
-    """Tests see the production rule: MFA mandatory for roles that see pupil data."""
+    """Tests see the production rule: MFA mandatory for roles that see student data."""
     settings.MFA_REQUIRED = True
 
 

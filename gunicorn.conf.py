@@ -16,7 +16,7 @@ max_requests_jitter = 200
 # Behind the load balancer, which sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# One JSON object per line. The path without its query string: a search box's words (a pupil's
+# One JSON object per line. The path without its query string: a search box's words (a student's
 # name) must not reach the logs.
 accesslog = "-"
 errorlog = "-"

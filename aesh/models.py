@@ -347,7 +347,7 @@ class AbsenceQuerySet(models.QuerySet):
 class Absence(models.Model):
     """A period when an AESH is away, by category only (never a medical detail), entered by the
     coordination. One concept read by the hours (the week is pre-filled « AESH absent·e » with its
-    motif) and by the planner (the pupils who lose cover, and their replacements). The table keeps
+    motif) and by the planner (the students who lose cover, and their replacements). The table keeps
     the name it had when the planner owned it."""
 
     aesh = models.ForeignKey(Aesh, on_delete=models.CASCADE, related_name="absences", verbose_name="AESH")

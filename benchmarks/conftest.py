@@ -12,7 +12,7 @@ from missions.models import Assignment, TimeSlot
 from pial.enums import Role
 from pial.tests.factories import MembershipFactory, PoleFactory, SchoolFactory
 
-PUPILS, AESH_COUNT, SCHOOLS = 2000, 400, 60
+STUDENTS, AESH_COUNT, SCHOOLS = 2000, 400, 60
 TODAY = datetime.date.today()
 
 
@@ -32,15 +32,15 @@ def big_pole(django_db_setup, django_db_blocker):
             Contract(aesh=a, kind="CDD", start_date=start, end_date=end + datetime.timedelta(days=400),
                      weekly_hours=Decimal(24), weeks=41, annual_base=1607, contractual_quotite=62) for a in aesh)
         Training.objects.bulk_create(Training(aesh=a, date=start, hours=Decimal(6), title="Accueil") for a in aesh)
-        pupils = Student.objects.bulk_create(
+        students = Student.objects.bulk_create(
             Student(first_name="Lou", last_name=f"Eleve{i:05d}", birth_date=datetime.date(2015, 1, 1) +
-                    datetime.timedelta(days=i), school=schools[i % SCHOOLS], level="CE1") for i in range(PUPILS))
+                    datetime.timedelta(days=i), school=schools[i % SCHOOLS], level="CE1") for i in range(STUDENTS))
         Notification.objects.bulk_create(
             Notification(student=p, start_date=start, end_date=end, aid_kind="INDIVIDUELLE",
-                         weekly_hours=Decimal(rng.choice([6, 9, 12])), state="NOTIFIED") for p in pupils)
+                         weekly_hours=Decimal(rng.choice([6, 9, 12])), state="NOTIFIED") for p in students)
         assignments = Assignment.objects.bulk_create(
             Assignment(aesh=aesh[i % AESH_COUNT], student=p, kind="INDIVIDUELLE", start_date=start, end_date=end)
-            for i, p in enumerate(pupils[: PUPILS * 4 // 5]))
+            for i, p in enumerate(students[: STUDENTS * 4 // 5]))
         slots = TimeSlot.objects.bulk_create(
             TimeSlot(aesh_id=a.aesh_id, weekday=i % 5, start_time=datetime.time(8, 30),
                      end_time=datetime.time(11, 30), school=a.student.school, valid_from=start, valid_until=end,

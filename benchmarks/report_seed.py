@@ -1,8 +1,8 @@
 """Synthetic territories for the report benchmarks, inserted in bulk (COPY on PostgreSQL,
 executemany on SQLite) with explicit ids, streamed so the national scale fits in memory.
 
-Scales: a département (3 000 AESH, 6 000 pupils) and the country (140 000 AESH,
-350 000 pupils, 4 000 pôles, 1 500 circonscriptions), each with a school year of
+Scales: a département (3 000 AESH, 6 000 students) and the country (140 000 AESH,
+350 000 students, 4 000 pôles, 1 500 circonscriptions), each with a school year of
 timetables, 40 weeks of declared hours per AESH and weekly report figures.
 """
 
@@ -35,14 +35,14 @@ class Scale:
     poles: int
     schools_per_pole: int
     aesh: int
-    pupils: int
+    students: int
     weeks: int = 40
 
 
 DEPARTEMENT = Scale("département", departements=1, circonscriptions=30, poles=85, schools_per_pole=10, aesh=3000,
-                    pupils=6000)
+                    students=6000)
 NATIONAL = Scale("national", departements=100, circonscriptions=1500, poles=4000, schools_per_pole=10, aesh=140000,
-                 pupils=350000)
+                 students=350000)
 
 
 @dataclass
@@ -174,7 +174,7 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
                                "lunch_duty", "created_at"], contracts())
 
     plan = []  # (student id, school, pôle, kind, hours, start)
-    for i in range(scale.pupils):
+    for i in range(scale.students):
         pole = pole_ids[i % len(pole_ids)]
         school = rng.choice(schools_of_pole[pole])
         individual = rng.random() < 0.75
@@ -249,11 +249,11 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
         while week <= day:
             for school in range(base, base + school_count):
                 number += 1
-                waiting = school % 3  # 6 pupils (4 individuelle), their hours and waiting hold together
+                waiting = school % 3  # 6 students (4 individuelle), their hours and waiting hold together
                 yield (number, week, school, 6, 4, 2, 0, 540, 400 + school % 140, waiting, waiting, 0, now)
             week += datetime.timedelta(weeks=1)
 
-    rows += _insert(WeeklyFigure, ["id", "week_start", "school_id", "pupils", "individuelle", "mutualisee", "ulis",
+    rows += _insert(WeeklyFigure, ["id", "week_start", "school_id", "students", "individuelle", "mutualisee", "ulis",
                                    "notified_minutes", "placed_minutes", "waiting", "waiting_none",
                                    "waiting_partial", "computed_at"], figures())
     _reset_sequences([Departement, Circonscription, Pole, School, Aesh, Contract, Student, Notification, Assignment,

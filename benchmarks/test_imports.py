@@ -1,6 +1,6 @@
 """Spreadsheet imports at the size the setting allows (make bench, make bench-pg).
 
-20 000 pupil rows (IMPORT_MAX_ROWS), XLSX and CSV: read (bounded child process), staged,
+20 000 student rows (IMPORT_MAX_ROWS), XLSX and CSV: read (bounded child process), staged,
 checked into a preview, saved in one transaction, then the same file again (all
 unchanged). Target: the whole import of 20 000 rows in 30 s at most, on SQLite and on
 PostgreSQL. Also the read time of a 5 000-row ODS with python-calamine against the odfpy
@@ -68,7 +68,7 @@ def test_ods_of_5000_rows_read_by_calamine_and_by_odfpy(db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_20000_pupils_import_whole(settings, tmp_path, fmt):
+def test_20000_students_import_whole(settings, tmp_path, fmt):
     settings.STORAGES = {**settings.STORAGES, "imports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     pole = PoleFactory()

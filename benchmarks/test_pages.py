@@ -1,4 +1,4 @@
-"""Speed targets of the busiest pages on one big pôle (2 000 pupils, 400 AESH).
+"""Speed targets of the busiest pages on one big pôle (2 000 students, 400 AESH).
 
 Run with `make bench`; not part of `make test`. Each page is requested a few
 times and the best time is compared with its target, on this machine's SQLite.
@@ -12,7 +12,7 @@ TARGETS_MS = {
     "/missions/": 500,             # dashboard: coverage and waiting list, aggregated in SQL
     "/aesh/": 300,                 # AESH list with current terms, 25 a page
     "/aesh/?sort=fin&training_late=on": 300,
-    "/eleves/": 300,               # pupil list with notification in force, 25 a page
+    "/eleves/": 300,               # student list with notification in force, 25 a page
     "/eleves/?without_notification=on": 300,
 }
 

@@ -37,7 +37,7 @@ def _vendor():
             "median": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY since)" if pg else "pial_median_disc(since)"}
 
 
-def bare_pupils(where: str, group: str | None, day: datetime.date, rentree: datetime.date) -> list[tuple]:
+def bare_students(where: str, group: str | None, day: datetime.date, rentree: datetime.date) -> list[tuple]:
     v = _vendor()
     grp = f"sc.{group}" if group else "0"
     sql = f"""
@@ -110,7 +110,7 @@ def bare_aesh(pole_where: str, group: str | None, day: datetime.date, rentree: d
 
 
 def bare_evolution(where: str, day: datetime.date, rentree: datetime.date) -> list[tuple]:
-    sql = f"""SELECT w.week_start, SUM(w.pupils), SUM(w.notified_minutes), SUM(w.placed_minutes), SUM(w.waiting)
+    sql = f"""SELECT w.week_start, SUM(w.students), SUM(w.notified_minutes), SUM(w.placed_minutes), SUM(w.waiting)
               FROM reports_weeklyfigure w JOIN pial_school sc ON sc.id = w.school_id
               WHERE {where} AND w.week_start >= %(s)s AND w.week_start <= %(d)s GROUP BY w.week_start
               ORDER BY w.week_start"""
@@ -128,8 +128,8 @@ def bare_report(level: str, territory: int | None, day, rentree) -> dict:
     groups = {"pole": (["id"], None), "circonscription": (["pole_id", "id"], "id"),
               "departement": (["circonscription_id"], "circonscription_id"),
               "national": (["departement_id"], "departement_id")}[level]
-    result = {"pupils": [bare_pupils(school_where, f"{g}" if g != "id" else "id", day, rentree) for g in groups[0]]}
-    result["pupil_total"] = bare_pupils(school_where, None, day, rentree)
+    result = {"students": [bare_students(school_where, f"{g}" if g != "id" else "id", day, rentree) for g in groups[0]]}
+    result["student_total"] = bare_students(school_where, None, day, rentree)
     result["aesh"] = bare_aesh(pole_where, groups[1], day, rentree)
     result["aesh_total"] = bare_aesh(pole_where, None, day, rentree)
     result["weeks"] = bare_evolution(school_where, day, rentree)
@@ -158,8 +158,8 @@ def compare(level: str, seeded: report_seed.Seeded, scale: str) -> float:
     report = build(scope, seeded.day)  # the day and every week of the year so far, protected
     cold_report = (time.perf_counter() - started) * 1000
     bare = bare_report(level, territory, seeded.day, seeded.rentree)
-    total = bare["pupil_total"][0]
-    assert (report.main.total.values["pupils"], report.main.total.values["waiting"]) == (total[1], total[7])
+    total = bare["student_total"][0]
+    assert (report.main.total.values["students"], report.main.total.values["waiting"]) == (total[1], total[7])
     assert report.main.total.values["placed_minutes"] == (total[6] or 0)
     assert report.aesh_table.total.values["headcount"] == bare["aesh_total"][0][1]
     ours = best_ms(lambda: build(scope, seeded.day))

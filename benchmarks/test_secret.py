@@ -1,6 +1,6 @@
 """The secret statistique at a larger scale than `make test` runs it: the attacker's audit
 (reports/tests/audit.py) of every role of a seeded département of 6 circonscriptions and 14
-pôles (70 schools of 1 to 15 pupils, a third of the pôles across two circonscriptions), on
+pôles (70 schools of 1 to 15 students, a third of the pôles across two circonscriptions), on
 several seeds, with what each reader still sees and what the protection costs cold.
 
 `make bench` runs it; PIAL_BENCH_SECRET_SEEDS="1 2 3 4 5" chooses the seeds.
@@ -29,7 +29,7 @@ SEEDS = [int(s) for s in os.environ.get("PIAL_BENCH_SECRET_SEEDS", "1 2 3").spli
 
 def departement(seed: int) -> int:
     scale = report_seed.Scale("secret", departements=1, circonscriptions=6, poles=14, schools_per_pole=5, aesh=120,
-                              pupils=420, weeks=1)
+                              students=420, weeks=1)
     seeded = report_seed.seed(scale, DAY, seed_value=seed, base=30_000_000 + seed * 10_000)
     circs = list(Circonscription.objects.filter(departement_id=seeded.departement_id).order_by("pk"))
     for index, pole in enumerate(Pole.objects.filter(departement_id=seeded.departement_id).order_by("pk")):

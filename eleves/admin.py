@@ -1,4 +1,4 @@
-"""Scoped admin for pupils; the access journal is read-only for everyone."""
+"""Scoped admin for students; the access journal is read-only for everyone."""
 
 from django.contrib import admin
 
@@ -16,7 +16,7 @@ def _student_of(obj):
 
 
 class StudentScopedAdmin(ScopedAdmin):
-    """Pupil data in the admin: coordinators of the pôle and the national admin only.
+    """Student data in the admin: coordinators of the pôle and the national admin only.
     Reads and changes made here are journaled like those made in the pages."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -33,7 +33,7 @@ class StudentScopedAdmin(ScopedAdmin):
                 f"administration : {obj._meta.verbose_name}")
 
     def delete_model(self, request, obj):
-        # Journaled first: the line keeps the pupil's number once the record is gone.
+        # Journaled first: the line keeps the student's number once the record is gone.
         journal(request, JournalAction.DELETE, _student_of(obj), f"administration : suppression "
                 f"({obj._meta.verbose_name})")
         super().delete_model(request, obj)
@@ -121,7 +121,7 @@ class AccessLogAdmin(ScopedAdmin):
 @admin.register(LevelSpelling)
 class LevelSpellingAdmin(admin.ModelAdmin):
     """The spellings of levels the imports did not know, mapped once for all: edited by the
-    DSDEN and nationally, read by the coordination (no pupil data here)."""
+    DSDEN and nationally, read by the coordination (no student data here)."""
 
     list_display = ["spelling", "level"]
     search_fields = ["spelling"]

@@ -1,4 +1,4 @@
-"""Demo pupils: ~80 across the demo schools, individuelle and mutualisée notifications,
+"""Demo students: ~80 across the demo schools, individuelle and mutualisée notifications,
 some ending soon, some without any notification in force, and a ULIS."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Forms for pupils, notifications, the PPS extract, documents and list filters."""
+"""Forms for students, notifications, the PPS extract, documents and list filters."""
 
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms

@@ -1,9 +1,9 @@
-"""Import of the pupils' needs tab of the DSDEN spreadsheet, with a diff against the previous import.
+"""Import of the students' needs tab of the DSDEN spreadsheet, with a diff against the previous import.
 
 Columns are matched by keywords; every row is checked and reported in French
 by line and column; nothing is saved while a row is wrong; the preview lists
-new pupils, changed notifications, and notifications of the previous import
-that this file no longer carries. The rows are compared with the pôle's pupils and
+new students, changed notifications, and notifications of the previous import
+that this file no longer carries. The rows are compared with the pôle's students and
 notifications read once, in memory, and written in bulk: 20 000 rows take a few queries.
 """
 
@@ -73,7 +73,7 @@ class ParsedRow:
     lunch_aid: bool
 
 
-# Keys identify the pupil and their right: an error there blocks the whole import. The
+# Keys identify the student and their right: an error there blocks the whole import. The
 # others are information: a value pial does not know is kept as written, with a warning.
 INFORMATION = frozenset({"level", "state", "lunch_aid"})
 
@@ -266,7 +266,7 @@ def _key(last: str, first: str, birth: datetime.date) -> tuple[str, str, datetim
 
 
 class _Applier:
-    """Applies checked rows as the rows of the file say, in memory (the pôle's pupils and
+    """Applies checked rows as the rows of the file say, in memory (the pôle's students and
     notifications read once), then writes them in bulk. Each row's result says what it did."""
 
     BATCH = 1000
@@ -380,7 +380,7 @@ class _Applier:
         Student.objects.bulk_update(list(self.changed_students.values()),
                                     ["school", "level", "level_raw", "updated_at"], batch_size=self.BATCH)
         for notification in self.new_notifications:
-            notification.student = notification.student  # the pupil now has its primary key
+            notification.student = notification.student  # the student now has its primary key
         Notification.objects.bulk_create(self.new_notifications, batch_size=self.BATCH)
         Notification.objects.bulk_update(list(self.changed_notifications.values()),
                                          ["end_date", "weekly_hours", "state", "lunch_aid"], batch_size=self.BATCH)

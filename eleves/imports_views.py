@@ -1,4 +1,4 @@
-"""The pupils' import, as an ImportFlow; a committed import is journaled."""
+"""The students' import, as an ImportFlow; a committed import is journaled."""
 
 from dataclasses import dataclass
 

@@ -1,7 +1,7 @@
 """Reminder jobs about notifications: those ending in 90 and 30 days.
 
 E-mails carry no health data: no name, no activity, no hours; only the school
-and a link to the pupil's page, which checks who may read it.
+and a link to the student's page, which checks who may read it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writing the access journal: every read and change of pupil data leaves a line."""
+"""Writing the access journal: every read and change of student data leaves a line."""
 
 from eleves.enums import JournalAction
 from eleves.models import AccessLog, Student

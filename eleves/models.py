@@ -1,4 +1,4 @@
-"""Pupils, MDPH notifications, the PPS and the access journal.
+"""Students, MDPH notifications, the PPS and the access journal.
 
 Disability data about children (GDPR art. 9): every queryset behind a page
 starts from Student.objects.visible_to(scope), and reads are journaled.
@@ -67,8 +67,8 @@ class Ulis(models.Model):
 class StudentQuerySet(models.QuerySet):
     def visible_to(self, scope: Scope, today: datetime.date | None = None) -> StudentQuerySet:
         """Need to know: the pôle's coordinators and pilots; the enseignant référent of the
-        pupil or of their sector; an AESH only for pupils of a current assignment.
-        Gestionnaires and inspectors see no pupil record."""
+        student or of their sector; an AESH only for students of a current assignment.
+        Gestionnaires and inspectors see no student record."""
         if scope.is_national:
             return self
         if scope.role in (Role.COORDINATOR, Role.PILOT):
@@ -185,7 +185,7 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """A CDAPH decision granting human aid to a pupil."""
+    """A CDAPH decision granting human aid to a student."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="notifications",
                                 verbose_name="élève")
@@ -262,7 +262,7 @@ class Notification(models.Model):
                 f"(déjà : {clash}).")
 
     def clashes_with(self, other: Notification) -> bool:
-        """Individuelle and mutualisée over overlapping dates, for one pupil (the caller checks the pupil)."""
+        """Individuelle and mutualisée over overlapping dates, for one student (the caller checks the student)."""
         return (other is not self and other.aid_kind != self.aid_kind
                 and other.start_date <= self.end_date and other.end_date >= self.start_date)
 
@@ -345,7 +345,7 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """Who read or changed which pupil's data, when. Append-only."""
+    """Who read or changed which student's data, when. Append-only."""
 
     at = models.DateTimeField("date et heure", default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",

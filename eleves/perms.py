@@ -1,4 +1,4 @@
-"""Who may see and change pupils' data. Objects come from Student.objects.visible_to."""
+"""Who may see and change students' data. Objects come from Student.objects.visible_to."""
 
 from pial.enums import Role
 from pial.scope import Scope
@@ -7,18 +7,18 @@ _FULL_READERS = (Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT)
 
 
 def can_view_student_list(scope: Scope) -> bool:
-    """Lists of pupils: coordinators, pilots, enseignants référents (and the AESH their own pupils)."""
+    """Lists of students: coordinators, pilots, enseignants référents (and the AESH their own students)."""
     return scope.is_national or scope.role in (*_FULL_READERS, Role.AESH)
 
 
 def can_view_full_record(scope: Scope) -> bool:
     """Notifications and documents: coordinator, pilots, enseignant référent only;
-    an AESH sees the PPS extract of their pupils, never the documents."""
+    an AESH sees the PPS extract of their students, never the documents."""
     return scope.is_national or scope.role in _FULL_READERS
 
 
 def can_edit_student(scope: Scope) -> bool:
-    """Pupils, notifications, the PPS extract and documents: the pôle's coordinators."""
+    """Students, notifications, the PPS extract and documents: the pôle's coordinators."""
     return scope.is_national or scope.role == Role.COORDINATOR
 
 

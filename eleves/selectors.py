@@ -1,4 +1,4 @@
-"""Reads about pupils that feed pages and reports; each starts from Student.objects.visible_to."""
+"""Reads about students that feed pages and reports; each starts from Student.objects.visible_to."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes on pupils, notifications, the PPS extract and documents; retention."""
+"""Writes on students, notifications, the PPS extract and documents; retention."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def student_save(*, student: Student) -> Student:
 
 @transaction.atomic
 def notification_save(*, notification: Notification) -> Notification:
-    """Saves a notification after re-checking, under a lock on the pupil, that an
+    """Saves a notification after re-checking, under a lock on the student, that an
     individuelle and a mutualisée aid do not overlap."""
     Student.objects.select_for_update().get(pk=notification.student_id)
     notification.full_clean()
@@ -72,7 +72,7 @@ class RetentionPlan:
 
 
 def retention_deadline(left_on: datetime.date, years_after: int) -> datetime.date:
-    """Pupil data are kept until the end of the Nth calendar year after leaving."""
+    """Student data are kept until the end of the Nth calendar year after leaving."""
     return datetime.date(left_on.year + years_after, 12, 31)
 
 
@@ -88,7 +88,7 @@ def retention_plan(today: datetime.date, now: datetime.datetime) -> RetentionPla
 
 @transaction.atomic
 def retention_apply(plan: RetentionPlan) -> tuple[int, int]:
-    """Deletes exactly the pupils of the plan (with notifications, PPS, documents and their
+    """Deletes exactly the students of the plan (with notifications, PPS, documents and their
     files) and the journal entries older than the journal's retention."""
     documents = list(PpsDocument.objects.filter(student_id__in=plan.student_ids))
     for document in documents:

@@ -1,4 +1,4 @@
-"""Pupil pages. Every read of a pupil page or document, and every change, is journaled."""
+"""Student pages. Every read of a student page or document, and every change, is journaled."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +43,7 @@ def _visible_student(request, pk: int, queryset=None) -> Student | None:
 
 
 def student_list(request):
-    """Coordinators, pilots, enseignants référents; an AESH sees their current pupils."""
+    """Coordinators, pilots, enseignants référents; an AESH sees their current students."""
     scope = request.scope
     _require(perms.can_view_student_list(scope))
     today = timezone.localdate()

@@ -64,7 +64,7 @@ def _declare(sheet: Timesheet, index: int, rng) -> None:
         first = entries[0]
         answers[first.pk] = SlotAnswer(Attendance.AESH_ABSENT, 0, AbsenceReason.SICK_LEAVE)
     if len(entries) > 2 and index % 4 == 2:
-        answers[entries[2].pk] = SlotAnswer(Attendance.PUPIL_ABSENT, entries[2].minutes)
+        answers[entries[2].pk] = SlotAnswer(Attendance.STUDENT_ABSENT, entries[2].minutes)
     if entries and index % 7 == 4:
         last = entries[-1]
         answers[last.pk] = SlotAnswer(Attendance.DONE, max(last.minutes - 60, 0) // 15 * 15)  # a gap to look at

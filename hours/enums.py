@@ -22,13 +22,13 @@ class EntryKind(models.TextChoices):
 
 # Lines the AESH adds to the week, each on a day.
 ADDED_KINDS = (EntryKind.OUTING, EntryKind.LUNCH, EntryKind.REPLACEMENT, EntryKind.TRAINING)
-# Added lines that are accompaniment of pupils.
+# Added lines that are accompaniment of students.
 ADDED_ACCOMPANIMENT_KINDS = frozenset({EntryKind.OUTING, EntryKind.LUNCH, EntryKind.REPLACEMENT})
 
 
 class Attendance(models.TextChoices):
     DONE = "DONE", "Assuré"
-    PUPIL_ABSENT = "PUPIL_ABSENT", "Élève absent·e"
+    STUDENT_ABSENT = "STUDENT_ABSENT", "Élève absent·e"
     AESH_ABSENT = "AESH_ABSENT", "AESH absent·e"
 
 

@@ -1,6 +1,6 @@
 """The hours leaving pial: an AESH's monthly statement (PDF) and the pôle's month as a
 spreadsheet (XLSX, ODS, CSV, formula-safe). Weeks belong to the month of their Thursday.
-No pupil appears in either: hours are counted, not who was accompanied."""
+No student appears in either: hours are counted, not who was accompanied."""
 
 from __future__ import annotations
 

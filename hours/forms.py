@@ -25,7 +25,7 @@ from hours.services import SlotAnswer
 from pial.forms import CrispyDsfrMixin
 
 # Said to the AESH in the first person; the records keep the neutral labels.
-ATTENDANCE_CHOICES = [(Attendance.DONE, "Assuré"), (Attendance.PUPIL_ABSENT, "Élève absent·e"),
+ATTENDANCE_CHOICES = [(Attendance.DONE, "Assuré"), (Attendance.STUDENT_ABSENT, "Élève absent·e"),
                       (Attendance.AESH_ABSENT, "J'étais absent·e")]
 
 

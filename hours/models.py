@@ -164,7 +164,7 @@ class TimeEntry(models.Model):
     planned_minutes = models.PositiveSmallIntegerField("prévu (minutes)", default=0)
     minutes = models.PositiveSmallIntegerField("réalisé (minutes)", default=0,
                                                validators=[MaxValueValidator(rules.MAX_ENTRY_MINUTES)])
-    attendance = models.CharField("déroulement", max_length=12, choices=Attendance.choices, blank=True)
+    attendance = models.CharField("déroulement", max_length=14, choices=Attendance.choices, blank=True)
     absence_reason = models.CharField("motif d'absence", max_length=14, choices=AbsenceReason.choices, blank=True)
     category = models.CharField("catégorie", max_length=12, choices=ConnexeCategory.choices, blank=True)
     label = models.CharField("précision", max_length=200, blank=True,

@@ -81,7 +81,7 @@ def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
 
 
 def timesheet_for_page(timesheet_id: int) -> Timesheet:
-    """A week with its entries (their slots' pupils for the AESH's own view) and its events."""
+    """A week with its entries (their slots' students for the AESH's own view) and its events."""
     return (Timesheet.objects.select_related("aesh__home_pole", "validated_by", "main_school")
             .prefetch_related("entries__school", "entries__slot__assignments__student",
                               "entries__slot__assignments__ulis", "events")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from eleves.tests.conftest import pupils  # noqa: F401  (shared fixtures)
+from eleves.tests.conftest import students  # noqa: F401  (shared fixtures)
 from missions.tests.conftest import team  # noqa: F401
 
 CHROMIUM = os.environ.get("PIAL_CHROMIUM", "/usr/bin/chromium")

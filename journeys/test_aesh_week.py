@@ -1,4 +1,4 @@
-"""The AESH on a phone: their week, their pupil's PPS extract, another pupil refused, hours declared
+"""The AESH on a phone: their week, their student's PPS extract, another student refused, hours declared
 with the keyboard alone; then the coordination validates and the inspector reads the report."""
 
 import datetime
@@ -85,11 +85,11 @@ def test_aesh_on_a_phone_sees_week_and_pps_and_declares_hours_with_the_keyboard(
         assert re.search(r"transmise", page.locator("main").inner_text(), re.I)
         journey.check_page()
 
-    # The server's logs of this journey (its refusals included) name records by id, never a pupil.
+    # The server's logs of this journey (its refusals included) name records by id, never a student.
     assert any("/eleves/" in record.getMessage() for record in caplog.records)
     logged = caplog.text.lower()
-    for pupil in (alice, bruno, elsewhere):
-        assert pupil.last_name.lower() not in logged and pupil.first_name.lower() not in logged
+    for student in (alice, bruno, elsewhere):
+        assert student.last_name.lower() not in logged and student.first_name.lower() not in logged
 
 
 def test_coordination_validates_then_inspector_downloads_the_report(journey, world, team, week):

@@ -17,7 +17,7 @@ HEADER = ["Élève", "Date de naissance", "Établissement 2026-2027", "Niveau", 
           "Heures notifiées", "Début", "Fin", "État"]
 
 
-def pupils_csv(uai: str) -> bytes:
+def students_csv(uai: str) -> bytes:
     today = datetime.date.today()
     start, end = (today - datetime.timedelta(days=60)).strftime("%d/%m/%Y"), f"31/08/{today.year + 2}"
     rows = [["ROUSSEL Inès", "14/03/2016", uai, "CE2", "I", "9", start, end, "notifiée"],
@@ -67,7 +67,7 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
     with journey.step("import des élèves"):
         journey.go("/eleves/import/")
         page.get_by_label("Tableau (CSV, XLSX, ODS ou XLS)").set_input_files(
-            files=[{"name": "besoins.csv", "mimeType": "text/csv", "buffer": pupils_csv(school.uai)}])
+            files=[{"name": "besoins.csv", "mimeType": "text/csv", "buffer": students_csv(school.uai)}])
         page.get_by_role("button", name="Lire le fichier").click()
         page.wait_for_url(re.compile(r".*/colonnes/$"))
         journey.check_page()

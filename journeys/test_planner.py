@@ -29,9 +29,9 @@ def thread_runs(settings):
 def _slow_schedule():
     real = engine._Planner.schedule
 
-    def schedule(self, worker_id):
+    def schedule(self, aesh_id):
         time.sleep(1.5)
-        return real(self, worker_id)
+        return real(self, aesh_id)
 
     return mock.patch.object(engine._Planner, "schedule", schedule)
 

@@ -30,7 +30,7 @@ def demo_data(settings):
 
 
 def tables_fit(page) -> list[str]:
-    """Pupil tables that need a horizontal scroll, or whose « En attente » is off-screen."""
+    """Student tables that need a horizontal scroll, or whose « En attente » is off-screen."""
     return page.evaluate(f"""() => [...document.querySelectorAll('{TABLES}')].filter(t => {{
         const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
         if (!heads.includes('En attente')) return false;
@@ -41,7 +41,7 @@ def tables_fit(page) -> list[str]:
 
 
 def cards(page) -> list[dict]:
-    """On a phone: each row of the first pupil table as its card reads, label by label."""
+    """On a phone: each row of the first student table as its card reads, label by label."""
     return page.evaluate(f"""() => [...document.querySelector('{TABLES}').querySelectorAll('tbody tr')].map(tr => ({{
         name: tr.querySelector('th').textContent.trim(),
         figures: [...tr.querySelectorAll('td')].map(td => [getComputedStyle(td, '::before').content.replace(/"/g, ''),

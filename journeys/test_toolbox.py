@@ -62,7 +62,7 @@ def test_aesh_reads_the_sheet_and_sends_a_recourse_with_the_keyboard_on_a_phone(
         page.keyboard.press("ArrowUp")
         journey.tab_to("input[name=subject]")
         page.keyboard.type("Consignes contradictoires en classe")
-        journey.tab_to("input[name=pupil_label]")
+        journey.tab_to("input[name=student_label]")
         page.keyboard.type("léo m")
         journey.tab_to("textarea[name=text]")
         page.keyboard.type("Deux enseignants me donnent des consignes opposées pour le même moment.")
@@ -71,7 +71,7 @@ def test_aesh_reads_the_sheet_and_sends_a_recourse_with_the_keyboard_on_a_phone(
             page.keyboard.press("Enter")
         recourse = Recourse.objects.get()
         assert recourse.category == "TEACHING_TEAM"
-        assert recourse.pupil_label == "Léo M." and recourse.circonscription == school.circonscription
+        assert recourse.student_label == "Léo M." and recourse.circonscription == school.circonscription
         assert not recourse.inform_coordination
         assert re.search(r"envoyée à l.IEN", page.locator("main").inner_text())
         journey.check_page()

@@ -2,7 +2,7 @@
 
 Events are listed day by day (no RRULE), so school holidays of the school's
 zone and public holidays are simply left out. Events name the school, never a
-pupil: calendar apps often sync to third-party clouds.
+student: calendar apps often sync to third-party clouds.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Demo missions: assignments covering most pupils, weekly slots that respect the rules,
-some pupils waiting, a few AESH near their limits, one signed mission letter per référent."""
+"""Demo missions: assignments covering most students, weekly slots that respect the rules,
+some students waiting, a few AESH near their limits, one signed mission letter per référent."""
 
 import datetime
 

@@ -27,14 +27,14 @@ def _in_force(day: datetime.date):
 
 
 def waiting_students(pole_id: int, day: datetime.date):
-    """Pupils with a notification in force and no current assignment."""
+    """Students with a notification in force and no current assignment."""
     return (Student.objects.filter(school__pole_id=pole_id, left_on__isnull=True)
             .annotate(notified=_in_force(day), assigned=_current_assignment(day))
             .filter(notified=True, assigned=False))
 
 
 def notification_ended_assigned(today: datetime.date) -> list[Draft]:
-    """Pupils still assigned an AESH although no notification is in force any more."""
+    """Students still assigned an AESH although no notification is in force any more."""
     students = (Student.objects.annotate(notified=_in_force(today), assigned=_current_assignment(today))
                 .filter(notified=False, assigned=True, notifications__end_date__lt=today)
                 .select_related("school").prefetch_related("notifications").distinct())

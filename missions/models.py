@@ -54,7 +54,7 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(models.Model):
-    """An AESH to a pupil (individuelle or mutualisée aid) or to a ULIS (collective)."""
+    """An AESH to a student (individuelle or mutualisée aid) or to a ULIS (collective)."""
 
     aesh = models.ForeignKey(Aesh, on_delete=models.PROTECT, related_name="assignments", verbose_name="AESH")
     student = models.ForeignKey(Student, on_delete=models.CASCADE, null=True, blank=True,

@@ -2,7 +2,7 @@
 
 Each notice is a pending Reminder row written in the same transaction as the change, so a
 notice exists exactly when the change does, is sent once, and waits in the database while
-Redis or the workers are down. No pupil data: the AESH's name, the slot, a link.
+Redis or the workers are down. No student data: the AESH's name, the slot, a link.
 """
 
 from django.urls import reverse

@@ -1,7 +1,7 @@
 """Reads for the coordinator's dashboard, coverage, the waiting list and timetable grids.
 
 Coverage aggregates in the database: a constant number of queries whatever the
-number of pupils. Weekly minutes count week-A/B slots for half.
+number of students. Weekly minutes count week-A/B slots for half.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _current_assignments(day: datetime.date):
 
 
 def with_coverage(queryset: QuerySet[Student], day: datetime.date) -> QuerySet[Student]:
-    """Each pupil with the notification in force and the weekly minutes their AESH assure."""
+    """Each student with the notification in force and the weekly minutes their AESH assure."""
     in_force = Notification.objects.filter(student=OuterRef("pk")).in_force_on(day).order_by("-start_date")
     assured = (
         TimeSlot.objects.valid_on(day)
@@ -69,13 +69,13 @@ def with_coverage(queryset: QuerySet[Student], day: datetime.date) -> QuerySet[S
 
 
 def coverage(scope: Scope, day: datetime.date) -> QuerySet[Student]:
-    """Pupils of the scope with a notification in force, with their coverage."""
+    """Students of the scope with a notification in force, with their coverage."""
     return (with_coverage(Student.objects.visible_to(scope, day), day)
             .filter(has_notification=True, left_on__isnull=True).select_related("school"))
 
 
 def waiting_list(scope: Scope, day: datetime.date) -> QuerySet[Student]:
-    """Pupils with a notification in force and no, or partial, assignment."""
+    """Students with a notification in force and no, or partial, assignment."""
     partial = Q(aid_kind_now=AidKind.INDIVIDUELLE, assured_minutes__lt=F("notified_minutes"))
     return coverage(scope, day).filter(Q(has_assignment=False) | partial).order_by("notification_start", "last_name")
 
@@ -106,7 +106,7 @@ def waiting_rows(students, day: datetime.date) -> list[WaitingRow]:
 
 @dataclass(frozen=True)
 class Dashboard:
-    pupils: int
+    students: int
     notified_minutes: int
     assured_individual_minutes: int
     waiting: int
@@ -137,7 +137,8 @@ def dashboard(scope: Scope, day: datetime.date) -> Dashboard:
                                              output_field=DecimalField()))
     used = TimeSlot.objects.visible_to(scope).valid_on(day).aggregate(minutes=Coalesce(WEEKLY_MINUTES, Value(0)))
     return Dashboard(
-        pupils=students.count(), notified_minutes=int(totals["notified"]), assured_individual_minutes=totals["assured"],
+        students=students.count(), notified_minutes=int(totals["notified"]),
+        assured_individual_minutes=totals["assured"],
         waiting=waiting_list(scope, day).count(), aesh_count=aesh.count(),
         available_minutes=int(capacity["hours"] * 60), used_minutes=used["minutes"],
     )
@@ -174,7 +175,7 @@ class GridSlot:
     colour: str
     top: float
     height: float
-    pupils: list
+    students: list
 
 
 def slots_for_aesh(aesh: Aesh, day: datetime.date) -> list[TimeSlot]:
@@ -198,7 +199,7 @@ def grid(slots: list[TimeSlot], title_of) -> list[dict]:
             start = rules._minutes(slot.start_time) - GRID_START
             items.append(GridSlot(slot=slot, title=title_of(slot), colour=colour, top=max(start, 0) * 100 / span,
                                   height=max(slot.minutes, 15) * 100 / span,
-                                  pupils=list(slot.assignments.all())))
+                                  students=list(slot.assignments.all())))
         days.append({"name": rules.WEEKDAYS[weekday].capitalize(), "slots": items})
     return days
 

@@ -50,7 +50,7 @@ def _covering_notification(student_id: int, kind: str, start: datetime.date, end
 
 @transaction.atomic
 def assignment_save(*, assignment: Assignment) -> Assignment:
-    """An assignment lies inside the AESH's contract and, for a pupil, inside a notification
+    """An assignment lies inside the AESH's contract and, for a student, inside a notification
     of the same kind of aid."""
     Aesh.objects.select_for_update().get(pk=assignment.aesh_id)
     assignment.full_clean()

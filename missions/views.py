@@ -62,7 +62,7 @@ def aesh_week(request, pk: int):
 
 
 def my_week(request):
-    """An AESH: their own week, the pupils' PPS extracts, change notices, calendar feed."""
+    """An AESH: their own week, the students' PPS extracts, change notices, calendar feed."""
     scope = request.scope
     _require(perms.can_view_own_week(scope))
     aesh = Aesh.objects.visible_to(scope).first()
@@ -70,18 +70,18 @@ def my_week(request):
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
     slots = selectors.slots_for_aesh(aesh, day)
-    pupils = {a.student for s in slots for a in s.assignments.all() if a.student_id}
+    students = {a.student for s in slots for a in s.assignments.all() if a.student_id}
     feed = CalendarFeed.objects.filter(aesh=aesh).first()
     return render(request, "missions/week.html", {
         "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
-        "day": day, "own": True, "title": "Ma semaine", "pupils": sorted(pupils, key=str),
+        "day": day, "own": True, "title": "Ma semaine", "students": sorted(students, key=str),
         "pending_changes": list(aesh.timetable_changes.filter(acknowledged_at__isnull=True)),
         "feed_url": request.build_absolute_uri(f"/missions/agenda/{feed.token}.ics") if feed else "",
     })
 
 
 def student_week(request, pk: int):
-    """Coordinators, pilots, enseignant référent: the pupil's week (journaled)."""
+    """Coordinators, pilots, enseignant référent: the student's week (journaled)."""
     scope = request.scope
     _require(perms.can_view_dashboard(scope) or scope.role == "ENSEIGNANT_REFERENT")
     student = get_object_or_404(Student.objects.visible_to(scope).select_related("school"), pk=pk)

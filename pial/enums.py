@@ -15,8 +15,8 @@ POLE_ROLES = frozenset({Role.COORDINATOR, Role.PILOT, Role.AESH})
 CIRCONSCRIPTION_ROLES = frozenset({Role.INSPECTOR})
 DEPARTEMENT_ROLES = frozenset({Role.GESTIONNAIRE, Role.ENSEIGNANT_REFERENT})
 
-# Roles that can see pupil data, even aggregated: TOTP is mandatory for them.
-# Every role that reads pupil data, the AESH included (their pupils' PPS extract is health data).
+# Roles that can see student data, even aggregated, the AESH included (their students' PPS
+# extract is health data): a second factor is mandatory for them.
 MFA_REQUIRED_ROLES = frozenset(
     {Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE, Role.INSPECTOR, Role.AESH}
 )

@@ -36,7 +36,7 @@ MFA_EXEMPT_PREFIXES = ("/comptes/", "/static/", "/favicon.ico")
 
 
 class MfaRequiredMiddleware:
-    """Sends users whose roles can see pupil data to the TOTP setup page.
+    """Sends users whose roles can see student data to the TOTP setup page.
 
     allauth has no setting to make MFA mandatory, so this enforces it for every
     page outside the account pages, including the admin. Relaxed only when

@@ -356,7 +356,7 @@ STORAGES = {
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Logs: plain lines in development, one JSON object per line when LOG_FORMAT=json
-# (production: the log collector reads fields, not prose). Never a pupil's data:
+# (production: the log collector reads fields, not prose). Never a student's data:
 # messages name records by id.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
@@ -407,17 +407,17 @@ PIAL = {
     "SCHOOL_WEEK_HOURS_FIRST_DEGREE": 24,
     "SCHOOL_WEEK_HOURS_SECOND_DEGREE": 35,
     "NOTIFICATION_ENDING_DAYS": 90,
-    # Retention: pupil data until the end of the Nth calendar year after leaving
+    # Retention: student data until the end of the Nth calendar year after leaving
     # (national LPI benchmark: 1), the access journal for this many days.
     "STUDENT_RETENTION_YEARS_AFTER_LEAVING": env_int("PIAL_STUDENT_RETENTION_YEARS", 1),
     "JOURNAL_RETENTION_DAYS": env_int("PIAL_JOURNAL_RETENTION_DAYS", 730),
     # Timetables: default travel time between two schools, the lunch window.
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
-    # Planner: an AESH with a mutualisée aid supports up to this many pupils of the same
+    # Planner: an AESH with a mutualisée aid supports up to this many students of the same
     # course, for this many hours a week (a mutualisée notification has no hours); the
     # improvement phase stops after this many seconds.
-    "PLANNER_MUTUALISED_MAX_PUPILS": 3,
+    "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
     "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
@@ -435,9 +435,9 @@ PIAL = {
     "NEWCOMER_WELCOME_SCHOOL_DAYS": env_int("PIAL_NEWCOMER_WELCOME_SCHOOL_DAYS", 10),
     # Recourse to the inspector: may the AESH address the pôle's pilots as well?
     "RECOURSE_TO_PILOTS": env_bool("PIAL_RECOURSE_TO_PILOTS", False),
-    # Reports: counts of pupils below this show as « < 3 » (secret statistique).
+    # Reports: counts of students below this show as « < 3 » (secret statistique).
     "REPORT_SMALL_CELL_THRESHOLD": env_int("PIAL_REPORT_SMALL_CELL_THRESHOLD", 3),
-    "REPORT_SCHOOL_MIN_PUPILS": env_int("PIAL_REPORT_SCHOOL_MIN_PUPILS", 5),
+    "REPORT_SCHOOL_MIN_STUDENTS": env_int("PIAL_REPORT_SCHOOL_MIN_STUDENTS", 5),
     # Spreadsheet imports: a file with more data rows is refused whole (never cut short); reading
     # stops at these many columns, seconds and megabytes of memory (a child process); an XLSX or
     # ODS archive is refused before parsing beyond these counts, inflated sizes and ratio.

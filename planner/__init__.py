@@ -1,4 +1,4 @@
-"""The planner: proposes AESH timetables from pupils' class timetables, notifications and contracts.
+"""The planner: proposes AESH timetables from students' class timetables, notifications and contracts.
 
 The optimisation core (problem, engine, greedy, evaluate, replacement, samples) is pure:
 plain data in, plain data out, no ORM. Every hard rule it applies is a function of

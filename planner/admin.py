@@ -8,7 +8,7 @@ from planner.models import ClassCourse, PairingWish, PlannerRun, Unavailability
 
 @admin.register(ClassCourse)
 class ClassCourseAdmin(MissionsAdmin):
-    """A class's courses (or one pupil's own timetable): what the planner places AESH on."""
+    """A class's courses (or one student's own timetable): what the planner places AESH on."""
 
     list_display = ["school", "class_name", "student", "weekday", "start_time", "end_time", "week", "subject"]
     list_filter = ["weekday", "week"]

@@ -1,11 +1,11 @@
 """A plan being built: who is placed where, with the counters the engine reads.
 
 The existing slots the engine does not move (Problem.fixed) are on the board from the
-start: they fill their AESH's days and hours and their pupils' courses. Whether a placement
-may be added is decided by missions.rules on the worker's day, fixed slots included
+start: they fill their AESH's days and hours and their students' courses. Whether a placement
+may be added is decided by missions.rules on the AESH's day, fixed slots included
 (overlap, daily limits, amplitude, breaks, lunch, travel), and by the contract and notified
 hours, as the acceptance (missions.services.slot_save) decides; the masks and counters only
-skip candidates that cannot pass. Every worker's whole week goes through
+skip candidates that cannot pass. Every AESH's whole week goes through
 rules.check_timetable before a plan is returned.
 """
 
@@ -28,48 +28,48 @@ class Board:
     def __init__(self, problem: Problem):
         self.problem = problem
         self.units = {u.id: u for u in problem.units}
-        self.workers = {w.id: w for w in problem.workers}
+        self.aesh_pool = {w.id: w for w in problem.aesh_pool}
         self.courses = {(u.id, c.id): c for u in problem.units for c in u.courses}
         self.placements: dict[int, list[Placement]] = defaultdict(list)
         self.slots: dict[tuple[int, int], list[tuple[Placement, rules.Slot]]] = defaultdict(list)
         self.busy: dict[tuple[int, int, str], int] = defaultdict(int)
-        self.used: Counter = Counter()   # (worker, week) → minutes
+        self.used: Counter = Counter()   # (AESH, week) → minutes
         self.got: Counter = Counter()    # (unit, week) → minutes
-        self.pair_minutes: Counter = Counter()  # (worker, unit) → minutes (every week counted once per week)
+        self.pair_minutes: Counter = Counter()  # (AESH, unit) → minutes (every week counted once per week)
         self.taken: dict[tuple[int, int], int] = {}
         self.order = 0
         self.stamp: dict[Placement, int] = {}
         self._memo: dict[tuple, str] = {}
         self._notified = notified_hours(problem)
-        for worker in problem.workers:
-            for weekday, start, end, week in worker.unavailable:
+        for spec in problem.aesh_pool:
+            for weekday, start, end, week in spec.unavailable:
                 for wk in ((week,) if week else (rules.WEEK_A, rules.WEEK_B)):
-                    self.busy[worker.id, weekday, wk] |= mask(start, end)
+                    self.busy[spec.id, weekday, wk] |= mask(start, end)
         self.fixed_of: dict[int, list[Fixed]] = defaultdict(list)
-        for fixed in problem.fixed:  # an AESH out of the plan (no contract) still covers their pupils
+        for fixed in problem.fixed:  # an AESH out of the plan (no contract) still covers their students
             self._hold(fixed)
         # A week that breaks a rule with its fixed slots alone cannot be saved again: such an
         # AESH gets nothing new (missions.services.slot_save checks the whole week).
-        self.broken = {w: errors for w in self.fixed_of if w in self.workers and (errors := self.week_errors(w))}
+        self.broken = {w: errors for w in self.fixed_of if w in self.aesh_pool and (errors := self.week_errors(w))}
 
     def _hold(self, fixed: Fixed) -> None:
-        """A fixed slot on the board: its AESH's day and hours, its pupil's minutes and courses."""
-        self.fixed_of[fixed.worker_id].append(fixed)
-        marker = Placement(worker_id=fixed.worker_id, unit_id=fixed.unit_id if fixed.unit_id is not None else -1,
+        """A fixed slot on the board: its AESH's day and hours, its student's minutes and courses."""
+        self.fixed_of[fixed.aesh_id].append(fixed)
+        marker = Placement(aesh_id=fixed.aesh_id, unit_id=fixed.unit_id if fixed.unit_id is not None else -1,
                            course_id=-fixed.id, weekday=fixed.weekday, start=fixed.start, end=fixed.end,
                            school_id=fixed.school_id, week=fixed.week)
-        self.slots[fixed.worker_id, fixed.weekday].append((marker, fixed_slot(self.problem, fixed)))
+        self.slots[fixed.aesh_id, fixed.weekday].append((marker, fixed_slot(self.problem, fixed)))
         bits = mask(fixed.start, fixed.end)
         for week in ((fixed.week,) if fixed.week else (rules.WEEK_A, rules.WEEK_B)):
-            self.busy[fixed.worker_id, fixed.weekday, week] |= bits
-            self.used[fixed.worker_id, week] += fixed.minutes
+            self.busy[fixed.aesh_id, fixed.weekday, week] |= bits
+            self.used[fixed.aesh_id, week] += fixed.minutes
             if fixed.unit_id is not None and fixed.current:
                 self.got[fixed.unit_id, week] += fixed.minutes
         if fixed.unit_id is not None:
             if fixed.current:
-                self.pair_minutes[fixed.worker_id, fixed.unit_id] += fixed.minutes
+                self.pair_minutes[fixed.aesh_id, fixed.unit_id] += fixed.minutes
             for course_id in fixed.course_ids:
-                self.taken.setdefault((fixed.unit_id, course_id), fixed.worker_id)
+                self.taken.setdefault((fixed.unit_id, course_id), fixed.aesh_id)
 
     # --- Reading ---------------------------------------------------------------------
 
@@ -80,52 +80,52 @@ class Board:
     def rate(self, unit: Unit) -> float:
         return self.got_minutes(unit.id) / unit.need if unit.need else 1.0
 
-    def spare(self, worker_id: int) -> int:
-        capacity = self.workers[worker_id].capacity
-        return capacity - max(self.used[worker_id, rules.WEEK_A], self.used[worker_id, rules.WEEK_B])
+    def spare(self, aesh_id: int) -> int:
+        capacity = self.aesh_pool[aesh_id].capacity
+        return capacity - max(self.used[aesh_id, rules.WEEK_A], self.used[aesh_id, rules.WEEK_B])
 
-    def workers_of(self, unit_id: int) -> set[int]:
+    def aesh_of(self, unit_id: int) -> set[int]:
         return {w for (w, u), m in self.pair_minutes.items() if u == unit_id and m > 0}
 
-    def day_of(self, worker_id: int, weekday: int) -> list[Placement]:
-        return [p for p, _ in self.slots[worker_id, weekday]]
+    def day_of(self, aesh_id: int, weekday: int) -> list[Placement]:
+        return [p for p, _ in self.slots[aesh_id, weekday]]
 
     def all_placements(self) -> list[Placement]:
         return [p for placements in self.placements.values() for p in placements]
 
     # --- Checking --------------------------------------------------------------------
 
-    def blocker(self, worker_id: int, unit: Unit, course: Course) -> str:
-        """'' when the worker may take the course of the unit, else why not (a rule's message
+    def blocker(self, aesh_id: int, unit: Unit, course: Course) -> str:
+        """'' when the AESH may take the course of the unit, else why not (a rule's message
         in French for a rule of missions.rules)."""
         if (unit.id, course.id) in self.taken:
             return TAKEN
-        if self.problem.wish(worker_id, unit) == FORBID:
+        if self.problem.wish(aesh_id, unit) == FORBID:
             return FORBIDDEN
-        if worker_id in self.broken:
+        if aesh_id in self.broken:
             return BROKEN
-        worker = self.workers[worker_id]
+        spec = self.aesh_pool[aesh_id]
         minutes, bits = course.minutes, mask(course.start, course.end)
         for week in course.weeks:
-            if self.used[worker_id, week] + minutes > worker.capacity:
+            if self.used[aesh_id, week] + minutes > spec.capacity:
                 return CAPACITY
             if self.got[unit.id, week] + minutes > unit.need:
                 return NEED
-            if self.busy[worker_id, course.weekday, week] & bits:
+            if self.busy[aesh_id, course.weekday, week] & bits:
                 return BUSY
-        return self._day_rules(worker_id, unit, course)
+        return self._day_rules(aesh_id, unit, course)
 
-    def _day_rules(self, worker_id: int, unit: Unit, course: Course) -> str:
-        worker = self.workers[worker_id]
-        day = self.slots[worker_id, course.weekday]
-        key = (worker.lunch_duty, course.weekday, course.start, course.end, course.week, course.school_id,
+    def _day_rules(self, aesh_id: int, unit: Unit, course: Course) -> str:
+        spec = self.aesh_pool[aesh_id]
+        day = self.slots[aesh_id, course.weekday]
+        key = (spec.lunch_duty, course.weekday, course.start, course.end, course.week, course.school_id,
                tuple(sorted((s.start, s.end, s.week, s.school_id, s.kind) for _, s in day)))
         found = self._memo.get(key)
         if found is None:
-            slot = rule_slot(self.problem, unit, self._placement(worker_id, unit, course))
+            slot = rule_slot(self.problem, unit, self._placement(aesh_id, unit, course))
             slots = [s for _, s in day] + [slot]
             limits = self.problem.limits
-            errors = (rules.overlap_errors(slots) or rules.daily_errors(slots, limits, worker.lunch_duty)
+            errors = (rules.overlap_errors(slots) or rules.daily_errors(slots, limits, spec.lunch_duty)
                       or rules.travel_errors(slots, self.problem.travel, limits))
             found = self._memo[key] = errors[0] if errors else ""
         return found
@@ -133,37 +133,37 @@ class Board:
     # --- Writing ---------------------------------------------------------------------
 
     @staticmethod
-    def _placement(worker_id: int, unit: Unit, course: Course) -> Placement:
-        return Placement(worker_id=worker_id, unit_id=unit.id, course_id=course.id, weekday=course.weekday,
+    def _placement(aesh_id: int, unit: Unit, course: Course) -> Placement:
+        return Placement(aesh_id=aesh_id, unit_id=unit.id, course_id=course.id, weekday=course.weekday,
                          start=course.start, end=course.end, school_id=course.school_id, week=course.week)
 
-    def place(self, worker_id: int, unit: Unit, course: Course) -> Placement:
-        placement = self._placement(worker_id, unit, course)
-        self.placements[worker_id].append(placement)
-        self.slots[worker_id, course.weekday].append((placement, rule_slot(self.problem, unit, placement)))
+    def place(self, aesh_id: int, unit: Unit, course: Course) -> Placement:
+        placement = self._placement(aesh_id, unit, course)
+        self.placements[aesh_id].append(placement)
+        self.slots[aesh_id, course.weekday].append((placement, rule_slot(self.problem, unit, placement)))
         bits = mask(course.start, course.end)
         for week in course.weeks:
-            self.busy[worker_id, course.weekday, week] |= bits
-            self.used[worker_id, week] += course.minutes
+            self.busy[aesh_id, course.weekday, week] |= bits
+            self.used[aesh_id, week] += course.minutes
             self.got[unit.id, week] += course.minutes
-        self.pair_minutes[worker_id, unit.id] += course.minutes
-        self.taken[unit.id, course.id] = worker_id
+        self.pair_minutes[aesh_id, unit.id] += course.minutes
+        self.taken[unit.id, course.id] = aesh_id
         self.order += 1
         self.stamp[placement] = self.order
         return placement
 
     def remove(self, placement: Placement) -> None:
         unit, course = self.units[placement.unit_id], self.courses[placement.unit_id, placement.course_id]
-        worker_id = placement.worker_id
-        self.placements[worker_id].remove(placement)
-        day = self.slots[worker_id, course.weekday]
+        aesh_id = placement.aesh_id
+        self.placements[aesh_id].remove(placement)
+        day = self.slots[aesh_id, course.weekday]
         day[:] = [(p, s) for p, s in day if p != placement]
         bits = mask(course.start, course.end)
         for week in course.weeks:
-            self.busy[worker_id, course.weekday, week] &= ~bits
-            self.used[worker_id, week] -= course.minutes
+            self.busy[aesh_id, course.weekday, week] &= ~bits
+            self.used[aesh_id, week] -= course.minutes
             self.got[unit.id, week] -= course.minutes
-        self.pair_minutes[worker_id, unit.id] -= course.minutes
+        self.pair_minutes[aesh_id, unit.id] -= course.minutes
         del self.taken[unit.id, course.id]
         self.stamp.pop(placement, None)
 
@@ -172,14 +172,14 @@ class Board:
     def notified(self) -> dict[int, Decimal]:
         return self._notified
 
-    def week_errors(self, worker_id: int, notified: dict[int, Decimal] | None = None) -> list[str]:
-        """Every hard rule of missions.rules on the worker's whole proposed week."""
-        worker = self.workers[worker_id]
-        slots = [s for weekday in range(len(rules.WEEKDAYS)) for _, s in self.slots.get((worker_id, weekday), [])]
+    def week_errors(self, aesh_id: int, notified: dict[int, Decimal] | None = None) -> list[str]:
+        """Every hard rule of missions.rules on the AESH's whole proposed week."""
+        spec = self.aesh_pool[aesh_id]
+        slots = [s for weekday in range(len(rules.WEEKDAYS)) for _, s in self.slots.get((aesh_id, weekday), [])]
         if not slots:
             return []
         check = rules.check_timetable(
-            slots, contract_weekly_hours=Decimal(worker.capacity) / 60, lunch_duty=worker.lunch_duty,
+            slots, contract_weekly_hours=Decimal(spec.capacity) / 60, lunch_duty=spec.lunch_duty,
             notified=notified if notified is not None else self.notified(), travel_minutes=self.problem.travel,
             limits=self.problem.limits,
         )

@@ -1,6 +1,6 @@
-"""Why a pupil's hours stay uncovered, in the coordinator's words.
+"""Why a student's hours stay uncovered, in the coordinator's words.
 
-For each course of the pupil that nobody covers, only the AESH free at those hours are
+For each course of the student that nobody covers, only the AESH free at those hours are
 looked at (not busy, not unavailable), and the page says why none of them took it: they
 have reached their contract, the travel from the school where they are just before or
 after does not fit, a wish keeps them apart, another rule of their day, or — when one of
@@ -58,43 +58,43 @@ def _open(board: Board, unit: Unit) -> bool:
 
 
 def course_cause(board: Board, unit: Unit, course: Course) -> str:
-    """Why no AESH free at the course's hours took it; '' when the pupil's hours for that
+    """Why no AESH free at the course's hours took it; '' when the student's hours for that
     week are already reached (the course is not needed)."""
     if any(board.got[unit.id, week] + course.minutes > unit.need for week in course.weeks):
         return ""
-    free = [w for w in board.workers if _free(board, w, course)]
+    free = [w for w in board.aesh_pool if _free(board, w, course)]
     if not free:
         return NO_AESH
     reached, travel, wishes, other, broken = [], defaultdict(list), [], defaultdict(list), []
-    for worker_id in free:
-        reason = board.blocker(worker_id, unit, course)
+    for aesh_id in free:
+        reason = board.blocker(aesh_id, unit, course)
         if reason == "":
             return CONTINUITY
         if reason == FORBIDDEN:
-            wishes.append(worker_id)
+            wishes.append(aesh_id)
         elif reason == BROKEN:
-            broken.append(worker_id)
+            broken.append(aesh_id)
         elif reason == CAPACITY:
-            reached.append(worker_id)
+            reached.append(aesh_id)
         elif reason in (BUSY, TAKEN, NEED):
             continue
         elif reason.startswith("Trajet de"):
-            travel[_other_school(board, worker_id, course)].append(worker_id)
+            travel[_other_school(board, aesh_id, course)].append(aesh_id)
         else:
-            other[_rule_words(reason, board.problem.limits)].append(worker_id)
+            other[_rule_words(reason, board.problem.limits)].append(aesh_id)
     parts = []
     if reached and not (travel or wishes or other or broken):
         return f"{NO_CAPACITY} ({_names(board, reached)})"
     if reached:
         parts.append(f"{REACHED} ({_names(board, reached)})")
-    for school_id, workers in sorted(travel.items(), key=lambda x: (x[0] is None, x[0] or 0)):
+    for school_id, aesh_pool in sorted(travel.items(), key=lambda x: (x[0] is None, x[0] or 0)):
         school = board.problem.school_names.get(school_id, "d'un autre établissement") if school_id else \
             "d'un autre établissement"
-        parts.append(f"trajet impossible depuis {school} pour {_names(board, workers)}")
+        parts.append(f"trajet impossible depuis {school} pour {_names(board, aesh_pool)}")
     if wishes:
         parts.append(f"souhait : éviter {_names(board, wishes)}")
-    for rule, workers in sorted(other.items()):
-        parts.append(f"{rule} pour {_names(board, workers)}")
+    for rule, aesh_pool in sorted(other.items()):
+        parts.append(f"{rule} pour {_names(board, aesh_pool)}")
     if broken:
         parts.append(f"l'emploi du temps actuel de {_names(board, broken)} enfreint déjà une règle")
     return " ; ".join(parts) or NO_AESH
@@ -119,15 +119,15 @@ def _rule_words(message: str, limits: rules.Limits | None = None) -> str:
     return "règle : " + message.rstrip(".")
 
 
-def _free(board: Board, worker_id: int, course: Course) -> bool:
+def _free(board: Board, aesh_id: int, course: Course) -> bool:
     bits = mask(course.start, course.end)
-    return not any(board.busy[worker_id, course.weekday, week] & bits for week in course.weeks)
+    return not any(board.busy[aesh_id, course.weekday, week] & bits for week in course.weeks)
 
 
-def _other_school(board: Board, worker_id: int, course: Course) -> int | None:
+def _other_school(board: Board, aesh_id: int, course: Course) -> int | None:
     """The school where the AESH is just before or after the course, the nearest in time."""
     nearest, gap = None, None
-    for placement in board.day_of(worker_id, course.weekday):
+    for placement in board.day_of(aesh_id, course.weekday):
         if placement.school_id == course.school_id:
             continue
         distance = min(abs(course.start - placement.end), abs(placement.start - course.end))
@@ -136,7 +136,7 @@ def _other_school(board: Board, worker_id: int, course: Course) -> int | None:
     return nearest
 
 
-def _names(board: Board, worker_ids: list[int]) -> str:
-    names = sorted(board.problem.worker_names.get(w, f"AESH n° {w}") for w in worker_ids)
+def _names(board: Board, aesh_ids: list[int]) -> str:
+    names = sorted(board.problem.aesh_names.get(w, f"AESH n° {w}") for w in aesh_ids)
     shown = ", ".join(names[:SHOWN_NAMES])
     return shown + (f" et {len(names) - SHOWN_NAMES} autre(s)" if len(names) > SHOWN_NAMES else "")

@@ -1,4 +1,4 @@
-"""Demo data for the planner: a weekly timetable for every class of the demo pupils
+"""Demo data for the planner: a weekly timetable for every class of the demo students
 (écoles: 24 h over four days; collèges and lycées: 26 h with free hours), so that a
 coordinator can run the planner right after `make run`."""
 

@@ -1,13 +1,13 @@
 """pial's planner: a constructive plan (keep, pair, schedule) improved by local search.
 
 1. Keep: a re-plan starts from the current plan, trimmed to what fairness allows.
-2. Pair: each pupil gets one AESH, or two when an AESH's week is full (next fit with
+2. Pair: each student gets one AESH, or two when an AESH's week is full (next fit with
    splitting over the AESH of the same school: at most one split per AESH, so the
-   average stays below 1 + AESH/pupils).
-3. Schedule: each AESH's week is filled course by course with their pupils, the one
+   average stays below 1 + AESH/students).
+3. Schedule: each AESH's week is filled course by course with their students, the one
    furthest from their share first, preferring compact days and the current plan.
-4. Fill: spare AESH time goes to the pupils least served, first by an AESH they know.
-5. Balance: a course of a well-served pupil is given up for one of the worst-served pupil,
+4. Fill: spare AESH time goes to the students least served, first by an AESH they know.
+5. Balance: a course of a well-served student is given up for one of the worst-served student,
    for at most `max_rounds` rounds and until the time budget runs out (either bound may be
    None; tests bound the rounds, so that their result does not depend on the machine's load).
 Existing slots that are not exactly one course are fixed (Problem.fixed): kept, and counted
@@ -54,12 +54,12 @@ class _Planner:
         self.p, self.b, self.report, self.started = problem, board, report, started
         self.w = problem.weights
         need = sum(u.need for u in problem.units if u.courses)
-        capacity = sum(w.capacity for w in problem.workers)
+        capacity = sum(w.capacity for w in problem.aesh_pool)
         self.ratio = min(1.0, capacity / need) if need else 1.0
         fair = min(1.0, self.w.fairness)
         self.quota = {u.id: u.need * (self.ratio + (1 - self.ratio) * (1 - fair)) for u in problem.units}
         self.current = {p.key for p in problem.current}
-        self.share: dict[tuple[int, int], float] = defaultdict(float)  # (worker, unit) → minutes to schedule
+        self.share: dict[tuple[int, int], float] = defaultdict(float)  # (AESH, unit) → minutes to schedule
 
     def run(self) -> None:
         self.report(0.02, "Reprise du plan actuel")
@@ -67,10 +67,10 @@ class _Planner:
         self.report(0.1, "Choix des AESH de chaque élève")
         self.pair()
         self.report(0.2, "Emplois du temps des AESH")
-        workers = [w for w in self.p.workers if any(k[0] == w.id for k in self.share)]
-        for i, worker in enumerate(workers):
-            self.schedule(worker.id)
-            self.report(0.2 + 0.4 * (i + 1) / max(1, len(workers)), "Emplois du temps des AESH")
+        aesh_pool = [w for w in self.p.aesh_pool if any(k[0] == w.id for k in self.share)]
+        for i, spec in enumerate(aesh_pool):
+            self.schedule(spec.id)
+            self.report(0.2 + 0.4 * (i + 1) / max(1, len(aesh_pool)), "Emplois du temps des AESH")
         self.report(0.6, "Heures restantes")
         self.fill()
         self.report(0.7, "Équilibrage entre élèves")
@@ -82,24 +82,24 @@ class _Planner:
 
     def keep(self) -> None:
         for placement in self.p.current:  # an AESH whose week already breaks a rule keeps it: nothing could be saved
-            if placement.worker_id in self.b.broken and (placement.unit_id, placement.course_id) in self.b.courses:
-                self.b.place(placement.worker_id, self.b.units[placement.unit_id],
+            if placement.aesh_id in self.b.broken and (placement.unit_id, placement.course_id) in self.b.courses:
+                self.b.place(placement.aesh_id, self.b.units[placement.unit_id],
                              self.b.courses[placement.unit_id, placement.course_id])
         if not self.p.current or self.w.stability <= 0:
             return
         for placement in self.p.current:
-            if placement.worker_id in self.b.broken:
+            if placement.aesh_id in self.b.broken:
                 continue
             unit, course = self.b.units.get(placement.unit_id), self.b.courses.get(
                 (placement.unit_id, placement.course_id))
-            if unit is None or course is None or placement.worker_id not in self.b.workers:
+            if unit is None or course is None or placement.aesh_id not in self.b.aesh_pool:
                 continue
-            if not self.b.blocker(placement.worker_id, unit, course):
-                self.b.place(placement.worker_id, unit, course)
+            if not self.b.blocker(placement.aesh_id, unit, course):
+                self.b.place(placement.aesh_id, unit, course)
         slack = 30 * self.w.stability
         for unit in self.p.units:
             mine = sorted((p for p in self.b.all_placements() if p.unit_id == unit.id
-                           and p.worker_id not in self.b.broken),
+                           and p.aesh_id not in self.b.broken),
                           key=lambda p: -self.b.stamp[p])
             while mine and self.b.got_minutes(unit.id) - mine[0].minutes >= self.quota[unit.id] + slack:
                 self.b.remove(mine.pop(0))
@@ -109,100 +109,100 @@ class _Planner:
     def pair(self) -> None:
         b = self.b
         remaining = {u.id: self.quota[u.id] - b.got_minutes(u.id) for u in self.p.units if u.courses}
-        left = {w.id: 0 if w.id in b.broken else b.spare(w.id) for w in self.p.workers}
+        left = {w.id: 0 if w.id in b.broken else b.spare(w.id) for w in self.p.aesh_pool}
         for unit in self.p.units:  # what the current plan keeps stays with its AESH
-            for worker_id in b.workers_of(unit.id):
-                self.share[worker_id, unit.id] += b.pair_minutes[worker_id, unit.id]
+            for aesh_id in b.aesh_of(unit.id):
+                self.share[aesh_id, unit.id] += b.pair_minutes[aesh_id, unit.id]
 
-        def give(worker_id: int, unit_id: int, minutes: float) -> None:
-            self.share[worker_id, unit_id] += minutes
+        def give(aesh_id: int, unit_id: int, minutes: float) -> None:
+            self.share[aesh_id, unit_id] += minutes
             remaining[unit_id] -= minutes
-            left[worker_id] -= minutes
+            left[aesh_id] -= minutes
 
         for wanted in (IMPOSE, PREFER):
             for unit in self.p.units:
-                for worker in self.p.workers:
-                    if remaining.get(unit.id, 0) > 0 and left[worker.id] > 0 and self.p.wish(worker.id, unit) == wanted:
-                        give(worker.id, unit.id, min(remaining[unit.id], left[worker.id]))
+                for spec in self.p.aesh_pool:
+                    if remaining.get(unit.id, 0) > 0 and left[spec.id] > 0 and self.p.wish(spec.id, unit) == wanted:
+                        give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
         # Already served by someone (a re-plan): top up with that AESH first.
         for unit in self.p.units:
-            for worker_id in sorted(b.workers_of(unit.id)):
-                if remaining.get(unit.id, 0) > 0 and left[worker_id] > 0:
-                    give(worker_id, unit.id, min(remaining[unit.id], left[worker_id]))
+            for aesh_id in sorted(b.aesh_of(unit.id)):
+                if remaining.get(unit.id, 0) > 0 and left[aesh_id] > 0:
+                    give(aesh_id, unit.id, min(remaining[unit.id], left[aesh_id]))
         units = sorted((u for u in self.p.units if remaining.get(u.id, 0) > 0),
                        key=lambda u: (u.school_id, u.courses[0].id if u.courses else 0, -u.need, u.id))
-        workers = sorted(self.p.workers, key=lambda w: (self._school_of(w.id) or 0, w.id))
-        strict = self.w.continuity >= 3  # few AESH per pupil above all: whole pupils only, where they fit
+        aesh_pool = sorted(self.p.aesh_pool, key=lambda w: (self._school_of(w.id) or 0, w.id))
+        strict = self.w.continuity >= 3  # few AESH per student above all: whole students only, where they fit
         cursor = 0
         for unit in units:
             while remaining[unit.id] > 30:
                 if strict:
-                    fits = [w for w in workers if left[w.id] >= remaining[unit.id] and self._may_pair(w.id, unit)]
+                    fits = [w for w in aesh_pool if left[w.id] >= remaining[unit.id] and self._may_pair(w.id, unit)]
                     if fits:
                         give(fits[0].id, unit.id, remaining[unit.id])
                         break
-                while cursor < len(workers) and left[workers[cursor].id] <= 30:
+                while cursor < len(aesh_pool) and left[aesh_pool[cursor].id] <= 30:
                     cursor += 1
-                if cursor >= len(workers):
+                if cursor >= len(aesh_pool):
                     break
-                candidates = [w for w in workers[cursor:] if left[w.id] > 30 and self._may_pair(w.id, unit)]
+                candidates = [w for w in aesh_pool[cursor:] if left[w.id] > 30 and self._may_pair(w.id, unit)]
                 if not candidates:
                     break
-                worker = candidates[0]
-                give(worker.id, unit.id, min(remaining[unit.id], left[worker.id]))
+                spec = candidates[0]
+                give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
 
-    def _may_pair(self, worker_id: int, unit: Unit) -> bool:
-        return self.p.wish(worker_id, unit) != FORBID
+    def _may_pair(self, aesh_id: int, unit: Unit) -> bool:
+        return self.p.wish(aesh_id, unit) != FORBID
 
-    def _school_of(self, worker_id: int) -> int | None:
-        worker = self.b.workers[worker_id]
-        if worker.home_school_id:
-            return worker.home_school_id
-        placed = [p.school_id for p in self.b.placements[worker_id]]
+    def _school_of(self, aesh_id: int) -> int | None:
+        spec = self.b.aesh_pool[aesh_id]
+        if spec.home_school_id:
+            return spec.home_school_id
+        placed = [p.school_id for p in self.b.placements[aesh_id]]
         return max(set(placed), key=placed.count) if placed else None
 
     # --- 3. Schedule ---------------------------------------------------------------
 
-    def schedule(self, worker_id: int) -> None:
+    def schedule(self, aesh_id: int) -> None:
         b = self.b
-        mine = [b.units[u] for (w, u) in self.share if w == worker_id]
+        mine = [b.units[u] for (w, u) in self.share if w == aesh_id]
         while True:
             candidates = []
-            wanting = [u for u in mine if b.pair_minutes[worker_id, u.id] < self.share[worker_id, u.id]]
-            # Where each pupil still wanting time could be served: a time many want is kept for last.
+            wanting = [u for u in mine if b.pair_minutes[aesh_id, u.id] < self.share[aesh_id, u.id]]
+            # Where each student still wanting time could be served: a time many want is kept for last.
             demand = {u.id: _day_masks(u, b) for u in wanting}
             for unit in wanting:
-                share = self.share[worker_id, unit.id]
-                deficit = (share - b.pair_minutes[worker_id, unit.id]) / max(share, 1)
+                share = self.share[aesh_id, unit.id]
+                deficit = (share - b.pair_minutes[aesh_id, unit.id]) / max(share, 1)
                 for course in unit.courses:
                     if (unit.id, course.id) in b.taken:
                         continue
                     bits = mask(course.start, course.end)
                     contention = sum(1 for other, days in demand.items()
                                      if other != unit.id and days.get(course.weekday, 0) & bits)
-                    score = 10 * deficit + self._shape(worker_id, unit, course) - 1.5 * contention
+                    score = 10 * deficit + self._shape(aesh_id, unit, course) - 1.5 * contention
                     candidates.append((-score, unit.id, course.id))
             placed = False
             for _score, unit_id, course_id in sorted(candidates):
                 unit, course = b.units[unit_id], b.courses[unit_id, course_id]
-                if not b.blocker(worker_id, unit, course):
-                    b.place(worker_id, unit, course)
+                if not b.blocker(aesh_id, unit, course):
+                    b.place(aesh_id, unit, course)
                     placed = True
                     break
             if not placed:
                 return
 
-    def _shape(self, worker_id: int, unit: Unit, course: Course) -> float:
+    def _shape(self, aesh_id: int, unit: Unit, course: Course) -> float:
         """Compact days, one school a day, the current plan."""
         score = 0.0
-        day = self.b.day_of(worker_id, course.weekday)
+        day = self.b.day_of(aesh_id, course.weekday)
         if self.w.compactness and day:
             gap = min(min(abs(course.start - p.end), abs(p.start - course.end)) for p in day)
             score += self.w.compactness * (1.5 if gap == 0 else -min(gap, 240) / 120)
             if any(p.school_id != course.school_id for p in day):
                 score -= 2 * self.w.compactness
         if self.w.stability and self.current:
-            key = (worker_id, unit.id, course.weekday, course.start, course.end, course.week)
+            key = (aesh_id, unit.id, course.weekday, course.start, course.end, course.week)
             if key in self.current:
                 score += 3 * self.w.stability
         return score
@@ -228,19 +228,19 @@ class _Planner:
 
     def _add_one(self, unit: Unit) -> bool:
         b = self.b
-        known = sorted(b.workers_of(unit.id))
-        others = [w.id for w in self.p.workers if w.id not in known and b.spare(w.id) >= 30]
+        known = sorted(b.aesh_of(unit.id))
+        others = [w.id for w in self.p.aesh_pool if w.id not in known and b.spare(w.id) >= 30]
         for group in (known, others if self._new_pair_allowed(unit) else []):
             options = []
-            for worker_id in group:
-                if b.spare(worker_id) < 30:
+            for aesh_id in group:
+                if b.spare(aesh_id) < 30:
                     continue
                 for course in unit.courses:
                     if (unit.id, course.id) not in b.taken:
-                        options.append((-self._shape(worker_id, unit, course), worker_id, course.id))
-            for _score, worker_id, course_id in sorted(options):
-                if not b.blocker(worker_id, unit, b.courses[unit.id, course_id]):
-                    b.place(worker_id, unit, b.courses[unit.id, course_id])
+                        options.append((-self._shape(aesh_id, unit, course), aesh_id, course.id))
+            for _score, aesh_id, course_id in sorted(options):
+                if not b.blocker(aesh_id, unit, b.courses[unit.id, course_id]):
+                    b.place(aesh_id, unit, b.courses[unit.id, course_id])
                     return True
         return False
 
@@ -273,40 +273,40 @@ class _Planner:
         """Give the worst-served unit a course held by a better-served one, on the same AESH."""
         b = self.b
         rate = b.rate(unit)
-        known = sorted(b.workers_of(unit.id))
-        groups = [known] + ([[w.id for w in self.p.workers if w.id not in known]]
+        known = sorted(b.aesh_of(unit.id))
+        groups = [known] + ([[w.id for w in self.p.aesh_pool if w.id not in known]]
                             if self._new_pair_allowed(unit) else [])
         stability = self.w.stability if self.current else 0
         for group in groups:
-            for worker_id in group:
-                held = sorted(b.placements[worker_id], key=lambda p: -b.rate(b.units[p.unit_id]))
+            for aesh_id in group:
+                held = sorted(b.placements[aesh_id], key=lambda p: -b.rate(b.units[p.unit_id]))
                 for victim in held:
                     other = b.units[victim.unit_id]
                     if other.id == unit.id:
                         continue
                     after = (b.got_minutes(other.id) - victim.minutes) / other.need
                     if after < rate + 0.05 * (1 + stability):
-                        break  # sorted by rate: no better-served pupil left on this AESH
+                        break  # sorted by rate: no better-served student left on this AESH
                     b.remove(victim)
                     for course in sorted(unit.courses, key=lambda c: -_overlap(c, victim)):
-                        if not b.blocker(worker_id, unit, course):
-                            b.place(worker_id, unit, course)
+                        if not b.blocker(aesh_id, unit, course):
+                            b.place(aesh_id, unit, course)
                             if b.rate(unit) > rate:
                                 return True
-                    b.place(worker_id, other, b.courses[other.id, victim.course_id])
+                    b.place(aesh_id, other, b.courses[other.id, victim.course_id])
         return False
 
     # --- Final check -----------------------------------------------------------------
 
     def repair(self) -> None:
-        """Every worker's whole week through rules.check_timetable; a week that fails loses its
+        """Every AESH's whole week through rules.check_timetable; a week that fails loses its
         latest placements until it passes (never expected: the day rules were checked)."""
         notified = self.b.notified()
-        for worker_id in list(self.b.placements):
-            if worker_id in self.b.broken:
+        for aesh_id in list(self.b.placements):
+            if aesh_id in self.b.broken:
                 continue  # left as it is today (see keep)
-            while self.b.placements[worker_id] and self.b.week_errors(worker_id, notified):
-                latest = max(self.b.placements[worker_id], key=lambda p: self.b.stamp[p])
+            while self.b.placements[aesh_id] and self.b.week_errors(aesh_id, notified):
+                latest = max(self.b.placements[aesh_id], key=lambda p: self.b.stamp[p])
                 self.b.remove(latest)
 
 

@@ -1,4 +1,4 @@
-"""Figures of a plan: coverage, worst pupil, AESH per pupil, rule violations, gaps, changes."""
+"""Figures of a plan: coverage, worst student, AESH per student, rule violations, gaps, changes."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from planner.problem import Placement, Plan, Problem, fixed_slot, notified_hours
 
 @dataclass(frozen=True)
 class Figures:
-    coverage: float         # covered / notified minutes, over every pupil
-    worst: float            # the worst-served pupil's rate
-    aesh_per_pupil: float   # distinct AESH per pupil served
+    coverage: float         # covered / notified minutes, over every student
+    worst: float            # the worst-served student's rate
+    aesh_per_student: float   # distinct AESH per student served
     violations: int         # messages of missions.rules, plus a course covered twice
     gap_minutes: int        # idle minutes inside AESH days
-    pupils_unserved: int
+    students_unserved: int
 
 
 def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[Placement]) -> list[str]:
@@ -26,33 +26,33 @@ def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[P
     proposed ones, as the acceptance checks them — and no course served twice. An AESH whose
     fixed slots alone break a rule is reported only if something is proposed to them."""
     units = {u.id: u for u in problem.units}
-    workers = {w.id: w for w in problem.workers}
+    aesh_pool = {w.id: w for w in problem.aesh_pool}
     notified = notified_hours(problem)
-    per_worker = defaultdict(list)
+    per_aesh = defaultdict(list)
     fixed_of = defaultdict(list)
     for fixed in problem.fixed:
-        fixed_of[fixed.worker_id].append(fixed_slot(problem, fixed))
+        fixed_of[fixed.aesh_id].append(fixed_slot(problem, fixed))
     errors = []
     seen: dict[tuple[int, int], int] = {}
     for fixed in problem.fixed:
         if fixed.unit_id is not None:
             for course_id in fixed.course_ids:
-                seen[fixed.unit_id, course_id] = fixed.worker_id
+                seen[fixed.unit_id, course_id] = fixed.aesh_id
     for placement in placements:
-        per_worker[placement.worker_id].append(rule_slot(problem, units[placement.unit_id], placement))
+        per_aesh[placement.aesh_id].append(rule_slot(problem, units[placement.unit_id], placement))
         if (placement.unit_id, placement.course_id) in seen:
             errors.append(f"Cours {placement.course_id} de l'unité {placement.unit_id} servi deux fois.")
-        seen[placement.unit_id, placement.course_id] = placement.worker_id
-        unavailable = workers[placement.worker_id].unavailable
+        seen[placement.unit_id, placement.course_id] = placement.aesh_id
+        unavailable = aesh_pool[placement.aesh_id].unavailable
         for weekday, start, end, week in unavailable:
             if (weekday == placement.weekday and start < placement.end and placement.start < end
                     and (not week or not placement.week or week == placement.week)):
-                errors.append(f"AESH {placement.worker_id} indisponible sur un créneau proposé.")
-    for worker_id, slots in per_worker.items():
-        worker = workers[worker_id]
+                errors.append(f"AESH {placement.aesh_id} indisponible sur un créneau proposé.")
+    for aesh_id, slots in per_aesh.items():
+        spec = aesh_pool[aesh_id]
         errors.extend(rules.check_timetable(
-            slots + fixed_of[worker_id], contract_weekly_hours=Decimal(worker.capacity) / 60,
-            lunch_duty=worker.lunch_duty,
+            slots + fixed_of[aesh_id], contract_weekly_hours=Decimal(spec.capacity) / 60,
+            lunch_duty=spec.lunch_duty,
             notified=notified, travel_minutes=problem.travel, limits=problem.limits,
         ).errors)
     for unit in problem.units:  # notified hours across AESH
@@ -76,17 +76,17 @@ def figures(problem: Problem, plan: Plan) -> Figures:
     for fixed in problem.fixed:
         if fixed.unit_id is not None and fixed.current:
             got[fixed.unit_id] += fixed.weekly
-            pairs[fixed.unit_id].add(fixed.worker_id)
+            pairs[fixed.unit_id].add(fixed.aesh_id)
     for placement in plan.placements:
         got[placement.unit_id] += placement.minutes / (1 if not placement.week else 2)
-        pairs[placement.unit_id].add(placement.worker_id)
+        pairs[placement.unit_id].add(placement.aesh_id)
     units = [u for u in problem.units if u.need]
-    need = sum(u.need * len(u.pupil_ids) for u in units)
-    covered = sum(min(got[u.id], u.need) * len(u.pupil_ids) for u in units)
+    need = sum(u.need * len(u.student_ids) for u in units)
+    covered = sum(min(got[u.id], u.need) * len(u.student_ids) for u in units)
     served = [u for u in units if pairs[u.id]]
     days = defaultdict(list)
     for placement in plan.placements:
-        days[placement.worker_id, placement.weekday, placement.week].append(placement)
+        days[placement.aesh_id, placement.weekday, placement.week].append(placement)
     gaps = 0
     for day in days.values():
         day.sort(key=lambda p: p.start)
@@ -94,19 +94,19 @@ def figures(problem: Problem, plan: Plan) -> Figures:
     return Figures(
         coverage=covered / need if need else 1.0,
         worst=min((min(got[u.id], u.need) / u.need for u in units), default=1.0),
-        aesh_per_pupil=(sum(len(pairs[u.id]) * len(u.pupil_ids) for u in served)
-                        / max(1, sum(len(u.pupil_ids) for u in served))),
+        aesh_per_student=(sum(len(pairs[u.id]) * len(u.student_ids) for u in served)
+                        / max(1, sum(len(u.student_ids) for u in served))),
         violations=len(rule_violations(problem, plan.placements)),
         gap_minutes=gaps,
-        pupils_unserved=sum(len(u.pupil_ids) for u in units if not pairs[u.id]),
+        students_unserved=sum(len(u.student_ids) for u in units if not pairs[u.id]),
     )
 
 
 def changed_share(before: tuple[Placement, ...], after: tuple[Placement, ...],
-                  ignore_worker: int | None = None) -> float:
+                  ignore_aesh: int | None = None) -> float:
     """Share of the slots of `before` (other than those of ignore_worker) that `after` no longer has."""
     kept = {p.key for p in after}
-    considered = [p for p in before if p.worker_id != ignore_worker]
+    considered = [p for p in before if p.aesh_id != ignore_aesh]
     if not considered:
         return 0.0
     return sum(1 for p in considered if p.key not in kept) / len(considered)

@@ -1,4 +1,4 @@
-"""The plain greedy baseline of the benchmark: each pupil in turn, each course in time
+"""The plain greedy baseline of the benchmark: each student in turn, each course in time
 order, to the first AESH free for it. It obeys the same rules (board.py), nothing else."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ def greedy(problem: Problem) -> Plan:
     board = Board(problem)
     for unit in problem.units:
         for course in sorted(unit.courses, key=lambda c: (c.weekday, c.start)):
-            for worker in problem.workers:
-                if not board.blocker(worker.id, unit, course):
-                    board.place(worker.id, unit, course)
+            for spec in problem.aesh_pool:
+                if not board.blocker(spec.id, unit, course):
+                    board.place(spec.id, unit, course)
                     break
     return Plan(placements=tuple(board.all_placements()), uncovered=tuple(uncovered(board)))

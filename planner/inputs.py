@@ -2,8 +2,8 @@
 records cannot be planned (they are left out; the rest is planned).
 
 Every existing slot of the pôle's AESH from the plan's first day on is in the Problem: a slot
-that is exactly one course of its pupil is a current placement (the engine may keep or move
-it); any other — spanning several courses, off any course (ULIS, lunch, travel), for a pupil
+that is exactly one course of its student is a current placement (the engine may keep or move
+it); any other — spanning several courses, off any course (ULIS, lunch, travel), for a student
 without a class timetable, or starting later — is fixed, and counts in every rule."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pial.models import School
 from pial.scope import Scope
 from planner.board import Board
 from planner.models import ClassCourse, PairingWish, Unavailability
-from planner.problem import Course, Fixed, Placement, Problem, Unit, Weights, Worker, minutes_of
+from planner.problem import AeshSpec, Course, Fixed, Placement, Problem, Unit, Weights, minutes_of
 
 
 @dataclass
@@ -37,24 +37,38 @@ class Inputs:
 def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> Inputs:
     blockers: list[str] = []
     schools = dict(School.objects.filter(pole_id=scope.pole_id).values_list("pk", "name"))
-    units, unit_of_pupil, notified = _units(scope, day, schools, blockers)
+    units, unit_of_student, notified = _units(scope, day, schools, blockers)
     courses = {(u.id, c.id): c for u in units for c in u.courses}
-    workers, current, fixed, slot_of, names = _workers(scope, day, units, unit_of_pupil, courses, blockers)
-    pupil_ids = set(unit_of_pupil)
-    wishes = {(a, s): k for a, s, k in PairingWish.objects.filter(student_id__in=pupil_ids)
+    aesh_pool, current, fixed, slot_of, names = _aesh_pool(scope, day, units, unit_of_student, courses, blockers)
+    student_ids = set(unit_of_student)
+    wishes = {(a, s): k for a, s, k in PairingWish.objects.filter(student_id__in=student_ids)
               .values_list("aesh_id", "student_id", "kind")}
     travel = {frozenset({a, b}): m for a, b, m in TravelTime.objects.filter(school_a__in=schools, school_b__in=schools)
               .values_list("school_a", "school_b", "minutes")}
-    problem = Problem(units=tuple(units), workers=tuple(workers), limits=limits(), travel=travel, wishes=wishes,
+    problem = Problem(units=tuple(units), aesh_pool=tuple(aesh_pool), limits=limits(), travel=travel, wishes=wishes,
                       current=tuple(current), fixed=tuple(fixed), notified=notified, weights=weights or Weights(),
-                      school_names=schools, worker_names=names,
+                      school_names=schools, aesh_names=names,
                       time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
                       max_rounds=setting("PLANNER_MAX_ROUNDS"))
-    for worker_id, errors in Board(problem).broken.items():
-        blockers.append(f"AESH {names[worker_id]} : son emploi du temps actuel enfreint déjà une règle "
+    for aesh_id, errors in Board(problem).broken.items():
+        blockers.append(f"AESH {names[aesh_id]} : son emploi du temps actuel enfreint déjà une règle "
                         f"({errors[0].rstrip('.')}) — rien de nouveau ne lui est proposé tant qu'il n'est pas "
                         "corrigé.")
     return Inputs(problem=problem, blockers=blockers, slot_of=slot_of)
+
+
+MAX_ABSENCE_PERIODS = 6
+
+
+def absence_days(scope: Scope, absence, today: datetime.date) -> list[datetime.date]:
+    """The days from which an absence's losses are read: its first day still to come, then each
+    later day inside the absence on which a slot of the absent AESH starts (a timetable that
+    changes mid-absence loses those slots too). A handful at most: the first ones are kept."""
+    first = max(absence.start_date, today)
+    later = (TimeSlot.objects.visible_to(scope).filter(aesh_id=absence.aesh_id, valid_from__gt=first,
+                                                        valid_from__lte=absence.end_date)
+             .order_by("valid_from").values_list("valid_from", flat=True).distinct()[:MAX_ABSENCE_PERIODS - 1])
+    return [first, *later]
 
 
 def _units(scope, day, schools, blockers):
@@ -72,13 +86,13 @@ def _units(scope, day, schools, blockers):
             own[course.student_id].append(plain)
         else:
             by_class[course.school_id, course.class_name.strip().casefold()].append(plain)
-    units, unit_of_pupil, notified = [], {}, {}
+    units, unit_of_student, notified = [], {}, {}
     mutualised = defaultdict(list)
     for notification in notifications:
         student = notification.student
         if notification.aid_kind == AidKind.INDIVIDUELLE:
             notified.setdefault(student.pk, int(notification.weekly_hours * 60))
-        if student.pk in unit_of_pupil:
+        if student.pk in unit_of_student:
             continue
         courses = tuple(own.get(student.pk) or by_class.get((student.school_id, student.class_name.strip().casefold()))
                         or ())
@@ -88,29 +102,29 @@ def _units(scope, day, schools, blockers):
                             "non planifié·e. Saisissez ou importez l'emploi du temps de sa classe.")
             continue
         if notification.aid_kind == AidKind.INDIVIDUELLE:
-            units.append(Unit(id=student.pk, pupil_ids=(student.pk,), school_id=student.school_id,
+            units.append(Unit(id=student.pk, student_ids=(student.pk,), school_id=student.school_id,
                               need=int(notification.weekly_hours * 60), courses=courses))
-            unit_of_pupil[student.pk] = student.pk
+            unit_of_student[student.pk] = student.pk
         else:
             mutualised[courses].append(student)
-            unit_of_pupil[student.pk] = None
-    size = setting("PLANNER_MUTUALISED_MAX_PUPILS")
+            unit_of_student[student.pk] = None
+    size = setting("PLANNER_MUTUALISED_MAX_STUDENTS")
     target = int(setting("PLANNER_MUTUALISED_TARGET_HOURS") * 60)
     for courses, group in mutualised.items():
         for start in range(0, len(group), size):
             members = group[start:start + size]
-            units.append(Unit(id=members[0].pk, pupil_ids=tuple(s.pk for s in members),
+            units.append(Unit(id=members[0].pk, student_ids=tuple(s.pk for s in members),
                               school_id=members[0].school_id, need=target, courses=courses, exclusive=False))
             for student in members:
-                unit_of_pupil[student.pk] = members[0].pk
-    return units, unit_of_pupil, notified
+                unit_of_student[student.pk] = members[0].pk
+    return units, unit_of_student, notified
 
 
-def _workers(scope, day, units, unit_of_pupil, courses, blockers):
+def _aesh_pool(scope, day, units, unit_of_student, courses, blockers):
     by_unit = defaultdict(list)
     for (unit_id, _), course in courses.items():
         by_unit[unit_id].append(course)
-    pupils_of_unit = {u.id: frozenset(u.pupil_ids) for u in units}
+    students_of_unit = {u.id: frozenset(u.student_ids) for u in units}
     unavailable = defaultdict(list)
     for u in Unavailability.objects.filter(aesh__home_pole_id=scope.pole_id):
         unavailable[u.aesh_id].append((u.weekday, minutes_of(u.start_time), minutes_of(u.end_time), u.week))
@@ -120,13 +134,13 @@ def _workers(scope, day, units, unit_of_pupil, courses, blockers):
                  .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
                  .prefetch_related("assignments").order_by("weekday", "start_time", "pk")):
         slots[slot.aesh_id].append(slot)
-    workers, current, fixed, slot_of, names = [], [], [], {}, {}
+    aesh_pool, current, fixed, slot_of, names = [], [], [], {}, {}
     for aesh in aesh_for_detail(scope).filter(home_pole_id=scope.pole_id).order_by("last_name", "pk"):
         contract = contract_on(aesh, day)
-        mine = [_read(slot, day, unit_of_pupil, pupils_of_unit, by_unit) for slot in slots[aesh.pk]]
+        mine = [_read(slot, day, unit_of_student, students_of_unit, by_unit) for slot in slots[aesh.pk]]
         if contract is None:
             blockers.append(f"AESH {aesh} : aucun contrat en cours au {day:%d/%m/%Y} — non planifié·e.")
-            fixed += [f for f in mine if isinstance(f, Fixed)]  # their slots still cover their pupils
+            fixed += [f for f in mine if isinstance(f, Fixed)]  # their slots still cover their students
             continue
         terms = terms_of(contract, day, frozenset())
         schools = Counter()
@@ -139,33 +153,33 @@ def _workers(scope, day, units, unit_of_pupil, courses, blockers):
                 fixed.append(read)
         home = schools.most_common(1)[0][0] if schools else None
         names[aesh.pk] = str(aesh)
-        workers.append(Worker(id=aesh.pk, capacity=int(terms.weekly_hours * 60), lunch_duty=terms.lunch_duty,
+        aesh_pool.append(AeshSpec(id=aesh.pk, capacity=int(terms.weekly_hours * 60), lunch_duty=terms.lunch_duty,
                               unavailable=tuple(unavailable[aesh.pk]), home_school_id=home))
-    return workers, current, fixed, slot_of, names
+    return aesh_pool, current, fixed, slot_of, names
 
 
-def _read(slot: TimeSlot, day, unit_of_pupil, pupils_of_unit, by_unit) -> Placement | Fixed:
-    """A slot that is exactly one course of its pupils' unit (valid on the day, serving that
-    unit's pupils and nobody else) is a current placement the engine may move; any other is
-    fixed, and covers the courses of its pupils that it overlaps."""
+def _read(slot: TimeSlot, day, unit_of_student, students_of_unit, by_unit) -> Placement | Fixed:
+    """A slot that is exactly one course of its students' unit (valid on the day, serving that
+    unit's students and nobody else) is a current placement the engine may move; any other is
+    fixed, and covers the courses of its students that it overlaps."""
     is_current = slot.valid_from <= day
     assignments = [a for a in slot.assignments.all()
                    if a.start_date <= max(day, slot.valid_from) and (a.end_date is None or a.end_date >= day)]
-    pupils = tuple(sorted(a.student_id or -a.ulis_id for a in assignments))
-    students = frozenset(p for p in pupils if p > 0)
-    units = {unit_of_pupil.get(p) for p in students}
+    served = tuple(sorted(a.student_id or -a.ulis_id for a in assignments))  # ULIS: minus its id
+    students = frozenset(p for p in served if p > 0)
+    units = {unit_of_student.get(p) for p in students}
     unit_id = next(iter(units)) if len(units) == 1 else None
     start, end = minutes_of(slot.start_time), minutes_of(slot.end_time)
-    if (is_current and unit_id is not None and slot.kind == "CLASS" and students == pupils_of_unit.get(unit_id)
+    if (is_current and unit_id is not None and slot.kind == "CLASS" and students == students_of_unit.get(unit_id)
             and not any(a.kind == AssignmentKind.COLLECTIVE for a in assignments)):
         for course in by_unit[unit_id]:
             if (course.weekday, course.start, course.end, course.week) == (slot.weekday, start, end, slot.week):
-                return Placement(worker_id=slot.aesh_id, unit_id=unit_id, course_id=course.id,
+                return Placement(aesh_id=slot.aesh_id, unit_id=unit_id, course_id=course.id,
                                  weekday=course.weekday, start=course.start, end=course.end,
                                  school_id=course.school_id, week=course.week)
     overlapped = tuple(c.id for c in by_unit.get(unit_id, ()) if c.weekday == slot.weekday and c.start < end
                        and start < c.end and (not c.week or not slot.week or c.week == slot.week))
-    return Fixed(id=slot.pk, worker_id=slot.aesh_id, weekday=slot.weekday, start=start, end=end,
-                 school_id=slot.school_id, week=slot.week, kind=slot.kind, pupil_ids=pupils,
+    return Fixed(id=slot.pk, aesh_id=slot.aesh_id, weekday=slot.weekday, start=start, end=end,
+                 school_id=slot.school_id, week=slot.week, kind=slot.kind, student_ids=served,
                  exclusive=any(a.kind == AssignmentKind.INDIVIDUELLE for a in assignments),
                  unit_id=unit_id, course_ids=overlapped, current=is_current)

@@ -35,7 +35,7 @@ class CourseQuerySet(PoleScopedQuerySet):
 
 
 class ClassCourse(models.Model):
-    """A course of a class's weekly timetable, or of one pupil's own timetable (which then
+    """A course of a class's weekly timetable, or of one student's own timetable (which then
     replaces their class's). The planner places AESH on whole courses."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="courses",

@@ -53,18 +53,18 @@ class Line:
     name: str        # "add" or "drop"
     value: int
     label: str
-    pupils: str
-    pupil_ids: list[int]
+    students: str
+    student_ids: list[int]
     aesh_id: int
     order: tuple
 
     @property
-    def pupil_tokens(self) -> str:
-        return " ".join(str(p) for p in self.pupil_ids)
+    def student_tokens(self) -> str:
+        return " ".join(str(p) for p in self.student_ids)
 
 
 @dataclass
-class WorkerRow:
+class AeshRow:
     id: int
     name: str
     capacity: int
@@ -91,7 +91,7 @@ class WorkerRow:
 
 
 @dataclass
-class PupilRow:
+class StudentRow:
     id: int
     names: str
     school: str
@@ -129,7 +129,7 @@ class Figure:
 @dataclass
 class CauseGroup:
     cause: str
-    pupils: list[str]
+    students: list[str]
     minutes: int
 
 
@@ -141,8 +141,8 @@ class ProposalView:
     losing: int
     seconds: float
     blockers: list[str]
-    workers: list[WorkerRow]
-    pupils: list[PupilRow]
+    aesh_pool: list[AeshRow]
+    students: list[StudentRow]
     causes: list[CauseGroup]
     line_count: int
     today: dict
@@ -167,77 +167,77 @@ class ProposalView:
                 .values_list("assignments__student", "aesh", "total").order_by()):
             aesh_now[student_id].add(aesh_id)
             held[student_id, aesh_id] = minutes
-        worker_ids = {int(w) for w in result.get("workers", {})} | set(load)
-        names = {a.pk: str(a) for a in Aesh.objects.visible_to(scope).filter(pk__in=worker_ids)}
+        aesh_ids = {int(w) for w in result.get("aesh", {})} | set(load)
+        names = {a.pk: str(a) for a in Aesh.objects.visible_to(scope).filter(pk__in=aesh_ids)}
 
-        def pupils_of(unit_id: int) -> list[int]:
-            return [p for p in units.get(str(unit_id), {}).get("pupils", []) if p in students]
+        def students_of(unit_id: int) -> list[int]:
+            return [p for p in units.get(str(unit_id), {}).get("students", []) if p in students]
 
-        def label_pupils(ids) -> str:
+        def label_students(ids) -> str:
             return ", ".join(str(students[p]) for p in ids if p in students)
 
-        rows = {int(w): WorkerRow(id=int(w), name=names[int(w)], capacity=c,
+        rows = {int(w): AeshRow(id=int(w), name=names[int(w)], capacity=c,
                                   today=load[int(w)].used_minutes if int(w) in load else 0)
-                for w, c in result.get("workers", {}).items() if int(w) in names}
-        delta_pupil = defaultdict(float)
+                for w, c in result.get("aesh", {}).items() if int(w) in names}
+        delta_student = defaultdict(float)
         added_aesh, dropped = defaultdict(set), defaultdict(float)
         current_keys, proposed_keys = {p.key for p in current}, {p.key for p in proposed}
         for index, p in enumerate(proposed):
-            if p.key in current_keys or p.worker_id not in rows:
+            if p.key in current_keys or p.aesh_id not in rows:
                 continue
-            ids = pupils_of(p.unit_id)
-            rows[p.worker_id].lines.append(Line("add", index, slot_label(p, schools), label_pupils(ids), ids,
-                                                p.worker_id, (p.weekday, p.start, p.week)))
-            rows[p.worker_id].proposed += weekly(p)
-            for pupil in ids:
-                delta_pupil[pupil] += weekly(p)
-                added_aesh[pupil].add(p.worker_id)
+            ids = students_of(p.unit_id)
+            rows[p.aesh_id].lines.append(Line("add", index, slot_label(p, schools), label_students(ids), ids,
+                                                p.aesh_id, (p.weekday, p.start, p.week)))
+            rows[p.aesh_id].proposed += weekly(p)
+            for student in ids:
+                delta_student[student] += weekly(p)
+                added_aesh[student].add(p.aesh_id)
         for p in current:
-            if p.key in proposed_keys or p.worker_id not in rows:
+            if p.key in proposed_keys or p.aesh_id not in rows:
                 continue
             slot_id = result.get("slot_of", {}).get("|".join(map(str, p.key)))
             if not slot_id:
                 continue
-            ids = pupils_of(p.unit_id)
-            rows[p.worker_id].lines.append(Line("drop", slot_id, slot_label(p, schools), label_pupils(ids), ids,
-                                                p.worker_id, (p.weekday, p.start, p.week)))
-            rows[p.worker_id].proposed -= weekly(p)
-            for pupil in ids:
-                delta_pupil[pupil] -= weekly(p)
-                dropped[pupil, p.worker_id] += weekly(p)
+            ids = students_of(p.unit_id)
+            rows[p.aesh_id].lines.append(Line("drop", slot_id, slot_label(p, schools), label_students(ids), ids,
+                                                p.aesh_id, (p.weekday, p.start, p.week)))
+            rows[p.aesh_id].proposed -= weekly(p)
+            for student in ids:
+                delta_student[student] -= weekly(p)
+                dropped[student, p.aesh_id] += weekly(p)
         for row in rows.values():
             row.proposed += row.today
             row.lines.sort(key=lambda line: line.order)
         for f in result.get("fixed", []):
-            fixed_id, worker_id, weekday, start, end, school_id, week, kind, pupil_ids, unit_id, is_current = f
-            if worker_id not in rows:
+            fixed_id, aesh_id, weekday, start, end, school_id, week, kind, student_ids, unit_id, is_current = f
+            if aesh_id not in rows:
                 continue
-            plain = Placement(worker_id, unit_id or -1, -fixed_id, weekday, start, end, school_id, week)
-            who = label_pupils(pupil_ids) or ("ULIS" if any(p < 0 for p in pupil_ids) else "")
+            plain = Placement(aesh_id, unit_id or -1, -fixed_id, weekday, start, end, school_id, week)
+            who = label_students(student_ids) or ("ULIS" if any(p < 0 for p in student_ids) else "")
             why = KIND_LABELS.get(kind, "") if kind != "CLASS" else (
-                "sans emploi du temps de classe" if unit_id is None and who and not any(p < 0 for p in pupil_ids)
+                "sans emploi du temps de classe" if unit_id is None and who and not any(p < 0 for p in student_ids)
                 else "ne suit pas un cours de classe")
             when = "" if is_current else " — commence plus tard"
-            rows[worker_id].kept.append(f"{slot_label(plain, schools)}{' — ' + who if who else ''} "
+            rows[aesh_id].kept.append(f"{slot_label(plain, schools)}{' — ' + who if who else ''} "
                                         f"({why}, {signed_hours(weekly(plain)).lstrip('+')}){when}")
 
         missing = {}
         for unit_id, minutes, causes in result.get("uncovered", []):
             missing[int(unit_id)] = (minutes, [tuple(c) for c in causes] if isinstance(causes, list)
                                      else [(causes, minutes)])
-        unit_of = {p: int(u) for u, unit in units.items() for p in unit["pupils"]}
-        lines_of_pupil = defaultdict(int)
+        unit_of = {p: int(u) for u, unit in units.items() for p in unit["students"]}
+        lines_of_student = defaultdict(int)
         for row in rows.values():
             for line in row.lines:
-                for pupil in line.pupil_ids:
-                    lines_of_pupil[pupil] += 1
-        pupils = []
+                for student in line.student_ids:
+                    lines_of_student[student] += 1
+        student_rows = []
         for student in students.values():
             unit_id = unit_of.get(student.pk)
             exclusive = student.aid_kind_now == AidKind.INDIVIDUELLE
             need = int(student.notified_minutes) if exclusive and student.notified_minutes else None
             today = student.assured_minutes
-            then = today + delta_pupil[student.pk]
+            then = today + delta_student[student.pk]
             now_names = sorted(names.get(a, "AESH") for a in aesh_now[student.pk])
             kept = {a for a in aesh_now[student.pk] if dropped[student.pk, a] < held[student.pk, a]}
             then_names = sorted({names.get(a, "AESH") for a in kept | added_aesh[student.pk]})
@@ -246,41 +246,41 @@ class ProposalView:
             if short >= 15:
                 causes = missing.get(unit_id, (0, []))[1] if unit_id is not None else [(NO_TIMETABLE, short)]
                 causes = causes or [(UNEXPLAINED, short)]
-            pupils.append(PupilRow(id=student.pk, names=str(student), school=student.school.name, need=need,
+            student_rows.append(StudentRow(id=student.pk, names=str(student), school=student.school.name, need=need,
                                    today=today, proposed=then, aesh_today=now_names, aesh_proposed=then_names,
                                    missing=short if short >= 15 else 0, causes=causes, exclusive=exclusive,
-                                   planned=unit_id is not None, lines=lines_of_pupil[student.pk]))
-        # The pupils the proposal changes or leaves short first, the worst served first.
-        pupils.sort(key=lambda r: (not r.lines and not r.missing, r.percent, r.names))
-        figures, today = _figures(totals, pupils, rows, waiting_ids, load)
+                                   planned=unit_id is not None, lines=lines_of_student[student.pk]))
+        # The students the proposal changes or leaves short first, the worst served first.
+        student_rows.sort(key=lambda r: (not r.lines and not r.missing, r.percent, r.names))
+        figures, today = _figures(totals, student_rows, rows, waiting_ids, load)
         groups: dict[str, CauseGroup] = {}
-        for row in pupils:
+        for row in student_rows:
             for text, _minutes in row.causes:
-                group = groups.setdefault(text, CauseGroup(cause=text, pupils=[], minutes=0))
-                group.pupils.append(row.names)
+                group = groups.setdefault(text, CauseGroup(cause=text, students=[], minutes=0))
+                group.students.append(row.names)
                 group.minutes += row.missing
-        workers = sorted(rows.values(), key=lambda r: r.name)
-        return cls(day=day, figures=figures, gaining=sum(1 for r in pupils if r.proposed > r.today + 0.5),
-                   losing=sum(1 for r in pupils if r.proposed < r.today - 0.5), seconds=result.get("seconds", 0),
-                   blockers=result.get("blockers", []), workers=workers, pupils=pupils,
-                   causes=sorted(groups.values(), key=lambda g: (-len(g.pupils), g.cause)),
-                   line_count=sum(len(r.lines) for r in workers), today=today)
+        aesh_pool = sorted(rows.values(), key=lambda r: r.name)
+        return cls(day=day, figures=figures, gaining=sum(1 for r in student_rows if r.proposed > r.today + 0.5),
+                   losing=sum(1 for r in student_rows if r.proposed < r.today - 0.5), seconds=result.get("seconds", 0),
+                   blockers=result.get("blockers", []), aesh_pool=aesh_pool, students=student_rows,
+                   causes=sorted(groups.values(), key=lambda g: (-len(g.students), g.cause)),
+                   line_count=sum(len(r.lines) for r in aesh_pool), today=today)
 
 
-def _figures(totals, pupils: list[PupilRow], rows: dict[int, WorkerRow], waiting_ids: set[int], load: dict):
-    individual = [r for r in pupils if r.exclusive and r.need]
+def _figures(totals, students: list[StudentRow], rows: dict[int, AeshRow], waiting_ids: set[int], load: dict):
+    individual = [r for r in students if r.exclusive and r.need]
     notified = sum(r.need for r in individual)
     assured_then = sum(r.proposed for r in individual)
 
     def percent(a, b) -> int:
         return int(100 * a / b) if b else 100
 
-    waiting_then = sum(1 for r in pupils if (r.id in waiting_ids and not r.lines)
+    waiting_then = sum(1 for r in students if (r.id in waiting_ids and not r.lines)
                        or (r.exclusive and r.need and r.proposed < r.need))
     worst_now = min((min(1, r.today / r.need) for r in individual), default=1)
     worst_then = min((min(1, r.proposed / r.need) for r in individual), default=1)
-    served_now = [r for r in pupils if r.aesh_today]
-    served_then = [r for r in pupils if r.aesh_proposed]
+    served_now = [r for r in students if r.aesh_today]
+    served_then = [r for r in students if r.aesh_proposed]
     used_then = totals.used_minutes + sum(r.proposed - r.today for r in rows.values())
     today = {"coverage": totals.coverage_percent, "waiting": totals.waiting, "use": totals.use_percent,
              "placed": {a: load[a].used_minutes for a in load}}
@@ -288,8 +288,8 @@ def _figures(totals, pupils: list[PupilRow], rows: dict[int, WorkerRow], waiting
         Figure("Heures individuelles notifiées assurées", f"{totals.coverage_percent} %",
                f"{percent(assured_then, notified)} %"),
         Figure("Élèves en attente d'AESH (ou partiellement couvert·es)", str(totals.waiting), str(waiting_then)),
-        Figure("Élèves sans aucun créneau", str(sum(1 for r in pupils if not r.today)),
-               str(sum(1 for r in pupils if r.proposed <= 0))),
+        Figure("Élèves sans aucun créneau", str(sum(1 for r in students if not r.today)),
+               str(sum(1 for r in students if r.proposed <= 0))),
         Figure("Élève le moins bien servi (aide individuelle)", f"{round(100 * worst_now)} %",
                f"{round(100 * worst_then)} %"),
         Figure("AESH différents par élève accompagné",
@@ -304,7 +304,7 @@ def _figures(totals, pupils: list[PupilRow], rows: dict[int, WorkerRow], waiting
 @dataclass
 class LostRow:
     unit_id: int
-    pupils: str
+    students: str
     minutes: int
     lost_minutes: int
     slots: list[str]
@@ -313,24 +313,24 @@ class LostRow:
 
 
 def lost_rows(losses, problem: Problem, scope) -> list[LostRow]:
-    pupil_ids = {p for loss in losses for p in loss.pupil_ids}
-    worker_ids = {c.worker_id for loss in losses for c in loss.candidates} | {
-        c.worker_id for loss in losses for c in loss.covers}
-    students = {s.pk: str(s) for s in Student.objects.visible_to(scope).filter(pk__in=pupil_ids)}
-    names = {a.pk: str(a) for a in Aesh.objects.visible_to(scope).filter(pk__in=worker_ids)}
+    student_ids = {p for loss in losses for p in loss.student_ids}
+    aesh_ids = {c.aesh_id for loss in losses for c in loss.candidates} | {
+        c.aesh_id for loss in losses for c in loss.covers}
+    students = {s.pk: str(s) for s in Student.objects.visible_to(scope).filter(pk__in=student_ids)}
+    names = {a.pk: str(a) for a in Aesh.objects.visible_to(scope).filter(pk__in=aesh_ids)}
     rows = []
     for loss in losses:
         courses = {p.course_id: p for p in loss.placements}
         covers = defaultdict(list)
         for cover in loss.covers:
-            covers[cover.worker_id].append(slot_label(cover.placement, problem.school_names))
+            covers[cover.aesh_id].append(slot_label(cover.placement, problem.school_names))
         rows.append(LostRow(
-            unit_id=loss.unit_id, pupils=", ".join(students.get(p, "") for p in loss.pupil_ids if p in students),
+            unit_id=loss.unit_id, students=", ".join(students.get(p, "") for p in loss.student_ids if p in students),
             minutes=loss.minutes, lost_minutes=loss.lost_minutes,
             slots=[slot_label(p, problem.school_names) for p in sorted(loss.placements,
                                                                          key=lambda p: (p.weekday, p.start))],
             covers=[{"name": names.get(w, "AESH"), "slots": labels} for w, labels in sorted(covers.items())],
-            candidates=[{"id": c.worker_id, "name": names.get(c.worker_id, "AESH"), "known": c.known,
+            candidates=[{"id": c.aesh_id, "name": names.get(c.aesh_id, "AESH"), "known": c.known,
                          "travel": c.travel, "spare": c.spare, "minutes": c.minutes,
                          "covers": [slot_label(courses[i], problem.school_names) for i in c.course_ids],
                          "all": c.minutes >= loss.minutes}
@@ -340,10 +340,10 @@ def lost_rows(losses, problem: Problem, scope) -> list[LostRow]:
 
 
 def other_slots(problem: Problem, absent_id: int) -> list[str]:
-    """The absent AESH's slots with no pupil to replace (travel, lunch, ULIS), labelled."""
+    """The absent AESH's slots with no student to replace (travel, lunch, ULIS), labelled."""
     labels = []
     for f in sorted(problem.fixed, key=lambda f: (f.weekday, f.start)):
-        if f.worker_id == absent_id and f.current and not any(p > 0 for p in f.pupil_ids):
-            what = "ULIS" if f.pupil_ids else KIND_LABELS.get(f.kind, "")
+        if f.aesh_id == absent_id and f.current and not any(p > 0 for p in f.student_ids):
+            what = "ULIS" if f.student_ids else KIND_LABELS.get(f.kind, "")
             labels.append(f"{slot_label(f, problem.school_names)} — {what}")
     return labels

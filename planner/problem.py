@@ -41,11 +41,11 @@ class Course:
 
 @dataclass(frozen=True)
 class Unit:
-    """What one slot serves: a pupil with an individuelle aid (exclusive), or up to N pupils
+    """What one slot serves: a student with an individuelle aid (exclusive), or up to N students
     with a mutualisée aid who follow the same courses."""
 
     id: int
-    pupil_ids: tuple[int, ...]
+    student_ids: tuple[int, ...]
     school_id: int
     need: int                      # minutes a week: notified hours (individuelle), a target (mutualisée)
     courses: tuple[Course, ...]
@@ -53,7 +53,7 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Worker:
+class AeshSpec:
     """An AESH: weekly minutes of their contract, lunch duty, weekly unavailabilities."""
 
     id: int
@@ -65,9 +65,9 @@ class Worker:
 
 @dataclass(frozen=True)
 class Placement:
-    """A proposed slot: a worker on a course of a unit."""
+    """A proposed slot: a AESH on a course of a unit."""
 
-    worker_id: int
+    aesh_id: int
     unit_id: int
     course_id: int
     weekday: int
@@ -82,26 +82,26 @@ class Placement:
 
     @property
     def key(self) -> tuple:
-        return (self.worker_id, self.unit_id, self.weekday, self.start, self.end, self.week)
+        return (self.aesh_id, self.unit_id, self.weekday, self.start, self.end, self.week)
 
 
 @dataclass(frozen=True)
 class Fixed:
     """An existing slot the planner keeps as it is: one that is not exactly one course of its
-    pupil (it spans several courses, or lies off any: ULIS, lunch, travel, a pupil without a
+    student (it spans several courses, or lies off any: ULIS, lunch, travel, a student without a
     class timetable), or one that starts after the plan's first day. It counts in every rule
-    of its AESH's week; it covers, for its pupil, the minutes it lasts and the courses it
+    of its AESH's week; it covers, for its student, the minutes it lasts and the courses it
     overlaps."""
 
     id: int                        # the TimeSlot's id
-    worker_id: int
+    aesh_id: int
     weekday: int
     start: int
     end: int
     school_id: int
     week: str = rules.EVERY_WEEK
     kind: str = rules.CLASS
-    pupil_ids: tuple[int, ...] = ()    # students (ULIS: minus the dispositif's id, as missions.rules has it)
+    student_ids: tuple[int, ...] = ()    # students (ULIS: minus the dispositif's id, as missions.rules has it)
     exclusive: bool = False
     unit_id: int | None = None         # the planned unit it serves, if any
     course_ids: tuple[int, ...] = ()   # the unit's courses it overlaps
@@ -130,21 +130,21 @@ class Weights:
 @dataclass(frozen=True)
 class Problem:
     units: tuple[Unit, ...]
-    workers: tuple[Worker, ...]
+    aesh_pool: tuple[AeshSpec, ...]
     limits: rules.Limits = field(default_factory=rules.Limits)
     travel: dict[frozenset[int], int] = field(default_factory=dict)
-    wishes: dict[tuple[int, int], str] = field(default_factory=dict)  # (worker, pupil) → FORBID/IMPOSE/PREFER
+    wishes: dict[tuple[int, int], str] = field(default_factory=dict)  # (AESH, student) → FORBID/IMPOSE/PREFER
     current: tuple[Placement, ...] = ()   # current slots that are exactly one course: the engine may move them
     fixed: tuple[Fixed, ...] = ()         # every other existing slot: kept, counted in every rule
-    notified: dict[int, int] = field(default_factory=dict)  # pupil → notified individuelle minutes, planned or not
+    notified: dict[int, int] = field(default_factory=dict)  # student → notified individuelle minutes, planned or not
     weights: Weights = field(default_factory=Weights)
     school_names: dict[int, str] = field(default_factory=dict)
-    worker_names: dict[int, str] = field(default_factory=dict)  # for the causes, in the coordinator's words
+    aesh_names: dict[int, str] = field(default_factory=dict)  # for the causes, in the coordinator's words
     time_budget: float | None = 8.0   # seconds for the improvement phase (None: no clock)
     max_rounds: int | None = None     # improvement rounds at most (None: the clock alone bounds it)
 
-    def wish(self, worker_id: int, unit: Unit) -> str:
-        found = {self.wishes.get((worker_id, p), "") for p in unit.pupil_ids}
+    def wish(self, aesh_id: int, unit: Unit) -> str:
+        found = {self.wishes.get((aesh_id, p), "") for p in unit.student_ids}
         for kind in (FORBID, IMPOSE, PREFER):
             if kind in found:
                 return kind
@@ -177,14 +177,14 @@ def fixed_slot(problem: Problem, fixed: Fixed) -> rules.Slot:
     return rules.Slot(
         weekday=fixed.weekday, start=time_of(fixed.start), end=time_of(fixed.end), school_id=fixed.school_id,
         kind=fixed.kind, week=fixed.week, school_name=problem.school_names.get(fixed.school_id, ""),
-        student_ids=frozenset(fixed.pupil_ids), exclusive=fixed.exclusive, id=fixed.id,
+        student_ids=frozenset(fixed.student_ids), exclusive=fixed.exclusive, id=fixed.id,
     )
 
 
 def notified_hours(problem: Problem) -> dict[int, Decimal]:
-    """Notified individuelle hours of every pupil the rules may meet (planned or not)."""
+    """Notified individuelle hours of every student the rules may meet (planned or not)."""
     hours = {p: Decimal(m) / 60 for p, m in problem.notified.items()}
-    hours.update({p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.pupil_ids})
+    hours.update({p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.student_ids})
     return hours
 
 
@@ -194,5 +194,5 @@ def rule_slot(problem: Problem, unit: Unit, placement: Placement) -> rules.Slot:
         weekday=placement.weekday, start=time_of(placement.start), end=time_of(placement.end),
         school_id=placement.school_id, week=placement.week,
         school_name=problem.school_names.get(placement.school_id, ""),
-        student_ids=frozenset(unit.pupil_ids), exclusive=unit.exclusive,
+        student_ids=frozenset(unit.student_ids), exclusive=unit.exclusive,
     )

@@ -102,7 +102,7 @@ def _finish(run_id: int, state: str, step: str) -> None:
 
 
 def _line(p: Placement) -> list:
-    return [p.worker_id, p.unit_id, p.course_id, p.weekday, p.start, p.end, p.school_id, p.week]
+    return [p.aesh_id, p.unit_id, p.course_id, p.weekday, p.start, p.end, p.school_id, p.week]
 
 
 def placement_of(line: list) -> Placement:
@@ -118,11 +118,11 @@ def _result(loaded: inputs.Inputs, proposal: Plan, seconds: float) -> dict:
         "current": [_line(p) for p in problem.current],
         "slot_of": {"|".join(map(str, key)): slot_id for key, slot_id in loaded.slot_of.items()},
         "uncovered": [[u.unit_id, u.minutes, [list(c) for c in u.causes]] for u in proposal.uncovered],
-        "fixed": [[f.id, f.worker_id, f.weekday, f.start, f.end, f.school_id, f.week, f.kind, list(f.pupil_ids),
-                   f.unit_id, f.current] for f in problem.fixed if f.worker_id in {w.id for w in problem.workers}],
-        "units": {str(u.id): {"pupils": list(u.pupil_ids), "need": u.need, "exclusive": u.exclusive,
+        "fixed": [[f.id, f.aesh_id, f.weekday, f.start, f.end, f.school_id, f.week, f.kind, list(f.student_ids),
+                   f.unit_id, f.current] for f in problem.fixed if f.aesh_id in {w.id for w in problem.aesh_pool}],
+        "units": {str(u.id): {"students": list(u.student_ids), "need": u.need, "exclusive": u.exclusive,
                               "school": u.school_id} for u in problem.units},
-        "workers": {str(w.id): w.capacity for w in problem.workers},
+        "aesh": {str(w.id): w.capacity for w in problem.aesh_pool},
         "blockers": loaded.blockers,
         "before": asdict(before), "after": asdict(after), "seconds": round(seconds, 2),
     }

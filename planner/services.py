@@ -82,7 +82,7 @@ def run_cancel(*, run: PlannerRun) -> None:
 
 def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datetime.date,
                     end: datetime.date | None = None) -> Assignment:
-    """The current assignment of the AESH to the pupil, or a new one within the contract and
+    """The current assignment of the AESH to the student, or a new one within the contract and
     the notification."""
     kind = AssignmentKind.INDIVIDUELLE if exclusive else AssignmentKind.MUTUALISEE
     found = Assignment.objects.filter(aesh_id=aesh_id, student_id=student_id, kind=kind).current_on(start).first()
@@ -103,10 +103,10 @@ def add_slot(*, placement: Placement, unit: dict, start: datetime.date, user, en
              notify: bool = True):
     """One proposed line → assignments and a slot, all rules checked again, or nothing."""
     with transaction.atomic():
-        assignments = [_assignment_for(placement.worker_id, pupil, unit["exclusive"], start, end)
-                       for pupil in unit["pupils"]]
+        assignments = [_assignment_for(placement.aesh_id, student, unit["exclusive"], start, end)
+                       for student in unit["students"]]
         ends = [a.end_date for a in assignments if a.end_date] + ([end] if end else [])
-        slot = TimeSlot(aesh_id=placement.worker_id, weekday=placement.weekday, start_time=time_of(placement.start),
+        slot = TimeSlot(aesh_id=placement.aesh_id, weekday=placement.weekday, start_time=time_of(placement.start),
                         end_time=time_of(placement.end), school_id=placement.school_id, kind=SlotKind.CLASS,
                         week=placement.week, valid_from=start, valid_until=min(ends) if ends else None)
         timetable.slot_save(slot=slot, assignments=assignments, user=user, notify=notify)
@@ -155,7 +155,7 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
             continue
         placement = lines[index]
         unit = result["units"][str(placement.unit_id)]
-        if placement.worker_id not in allowed_aesh or not set(unit["pupils"]) <= allowed_students:
+        if placement.aesh_id not in allowed_aesh or not set(unit["students"]) <= allowed_students:
             failures.append("Une ligne concerne un AESH ou un élève hors de votre pôle.")
             continue
         pending.append((placement, unit))
@@ -170,7 +170,7 @@ def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[in
                 with transaction.atomic():
                     add_slot(placement=placement, unit=unit, start=run.start_date, user=user, notify=False)
                 done += 1
-                added[placement.worker_id] += 1
+                added[placement.aesh_id] += 1
             except ValidationError as error:
                 refused.append((placement, unit, error))
         pending = [(p, u) for p, u, _ in refused]
@@ -197,12 +197,13 @@ def absence_save(*, absence: Absence) -> Absence:
 
 
 def replace_with(*, absence: Absence, candidate_id: int, unit: dict, placements: list[Placement],
-                 user) -> tuple[int, list[str]]:
-    """Temporary slots for the candidate on the lost courses, for the absence period."""
-    start = max(absence.start_date, timezone.localdate())
+                 user, start: datetime.date | None = None) -> tuple[int, list[str]]:
+    """Temporary slots for the candidate on the lost courses, from `start` (by default the
+    absence's first day still to come) to the absence's end."""
+    start = max(start or absence.start_date, absence.start_date, timezone.localdate())
     done, failures = 0, []
     for placement in placements:
-        moved = Placement(worker_id=candidate_id, unit_id=placement.unit_id, course_id=placement.course_id,
+        moved = Placement(aesh_id=candidate_id, unit_id=placement.unit_id, course_id=placement.course_id,
                           weekday=placement.weekday, start=placement.start, end=placement.end,
                           school_id=placement.school_id, week=placement.week)
         try:

@@ -53,8 +53,8 @@ def planner(request):
     loaded = inputs.load(request.scope, form.initial.get("start_date") or form.fields["start_date"].initial)
     return render(request, "planner/start.html", {
         "form": form, "runs": PlannerRun.objects.visible_to(request.scope).select_related("created_by")[:8],
-        "blockers": loaded.blockers, "pupils": sum(len(u.pupil_ids) for u in loaded.problem.units),
-        "workers": len(loaded.problem.workers),
+        "blockers": loaded.blockers, "students": sum(len(u.student_ids) for u in loaded.problem.units),
+        "aesh_count": len(loaded.problem.aesh_pool),
     })
 
 
@@ -145,13 +145,20 @@ def absences(request):
 def absence_detail(request, pk: int):
     _require(request)
     absence = get_object_or_404(Absence.objects.visible_to(request.scope).select_related("aesh"), pk=pk)
-    day = max(absence.start_date, timezone.localdate())
-    loaded = inputs.load(request.scope, day)
-    losses = replacement.losses(loaded.problem, absence.aesh_id)
-    rows = lost_rows(losses, loaded.problem, request.scope)
+    days = inputs.absence_days(request.scope, absence, timezone.localdate())
+    periods, seen, others = [], set(), []
+    for day in days:
+        loaded = inputs.load(request.scope, day)
+        losses = replacement.losses(loaded.problem, absence.aesh_id)
+        if periods:  # a later day: only what its new slots add
+            losses = [loss for loss in losses if {p.key for p in loss.placements} - seen]
+        seen |= {p.key for loss in losses for p in loss.placements}
+        others = others or other_slots(loaded.problem, absence.aesh_id)
+        if losses or not periods:
+            periods.append({"day": day, "rows": lost_rows(losses, loaded.problem, request.scope)})
     journal(request, JournalAction.LIST, detail=f"remplacement de l'absence {absence.pk}")
-    return render(request, "planner/absence.html", {"absence": absence, "rows": rows, "day": day,
-                                                    "others": other_slots(loaded.problem, absence.aesh_id)})
+    return render(request, "planner/absence.html", {"absence": absence, "periods": periods, "day": days[0],
+                                                    "others": others})
 
 
 @require_POST
@@ -163,22 +170,26 @@ def absence_replace(request, pk: int):
     if not (unit_id.isdigit() and candidate_id.isdigit()):
         messages.error(request, "Choisissez un·e remplaçant·e.")
         return redirect("planner:absence", pk=pk)
-    day = max(absence.start_date, timezone.localdate())
+    days = inputs.absence_days(scope, absence, timezone.localdate())
+    day = next((d for d in days if d.isoformat() == request.POST.get("day", days[0].isoformat())), None)
+    if day is None:
+        messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
+        return redirect("planner:absence", pk=pk)
     loaded = inputs.load(scope, day)
     loss = next((x for x in replacement.losses(loaded.problem, absence.aesh_id) if x.unit_id == int(unit_id)), None)
-    candidate = loss and next((c for c in loss.candidates if c.worker_id == int(candidate_id)), None)
+    candidate = loss and next((c for c in loss.candidates if c.aesh_id == int(candidate_id)), None)
     if candidate is None:
         messages.error(request, "Ce remplacement n'est plus possible : la page a été actualisée.")
         return redirect("planner:absence", pk=pk)
     unit = next((u for u in loaded.problem.units if u.id == loss.unit_id), None)
     exclusive = unit.exclusive if unit else any(
-        f.exclusive for f in loaded.problem.fixed if f.worker_id == absence.aesh_id and loss.unit_id in f.pupil_ids)
+        f.exclusive for f in loaded.problem.fixed if f.aesh_id == absence.aesh_id and loss.unit_id in f.student_ids)
     chosen = [p for p in loss.placements if p.course_id in candidate.course_ids]
     done, failures = services.replace_with(
-        absence=absence, candidate_id=candidate.worker_id,
-        unit={"pupils": list(loss.pupil_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
+        absence=absence, start=day, candidate_id=candidate.aesh_id,
+        unit={"students": list(loss.student_ids), "exclusive": exclusive}, placements=chosen, user=request.user)
     if done:
-        messages.success(request, f"{done} créneau(x) de remplacement proposé(s) jusqu'au "
+        messages.success(request, f"{done} créneau(x) de remplacement proposé(s) du {day:%d/%m/%Y} au "
                                   f"{absence.end_date:%d/%m/%Y} ; l'AESH est prévenu·e.")
     for failure in failures:
         messages.error(request, failure)

@@ -15,7 +15,7 @@ class RecourseAdmin(ScopedAdmin):
     list_display = ["__str__", "created_at", "circonscription", "status"]
     list_filter = ["status"]
     list_select_related = ["circonscription"]
-    fields = ["created_at", "circonscription", "school", "category", "subject", "pupil_label", "text", "status",
+    fields = ["created_at", "circonscription", "school", "category", "subject", "student_label", "text", "status",
               "inform_coordination", "closed_at"]
     readonly_fields = fields
 

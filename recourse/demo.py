@@ -15,7 +15,7 @@ def seed(context: dict) -> None:
     school = schools_of(julie, today).first()
     recourse = services.recourse_send(
         aesh=julie, school=school, category=RecourseCategory.FAMILY, subject="Échanges difficiles à la sortie",
-        pupil_label="Léo M.", inform_coordination=False,
+        student_label="Léo M.", inform_coordination=False,
         text="Depuis trois semaines, un parent m'interpelle à la sortie de l'école sur ce qui se passe en classe et "
              "me demande mon numéro personnel. J'ai répondu que ces échanges se font avec l'enseignante. "
              "Je souhaiterais savoir comment me positionner.")

@@ -3,7 +3,7 @@ from django.db import models
 
 class RecourseCategory(models.TextChoices):
     FAMILY = "FAMILY", "Une famille"
-    PUPIL = "PUPIL", "Un·e élève"
+    STUDENT = "STUDENT", "Un·e élève"
     TEACHING_TEAM = "TEACHING_TEAM", "L'équipe pédagogique"
     WORKING_CONDITIONS = "WORKING", "Mes conditions de travail"
     OTHER = "OTHER", "Autre"

@@ -25,8 +25,8 @@ class RecourseForm(CrispyDsfrMixin, DsfrBaseForm):
                                     help_text="Votre demande va à l'IEN de la circonscription de cet établissement.")
     category = forms.ChoiceField(label="Au sujet de", choices=RecourseCategory.choices)
     subject = forms.CharField(label="Objet", max_length=120, help_text="En quelques mots, sans nom.")
-    pupil_label = forms.CharField(label="Élève concerné·e", required=False,
-                                  max_length=rules.PUPIL_LABEL_MAX,
+    student_label = forms.CharField(label="Élève concerné·e", required=False,
+                                  max_length=rules.STUDENT_LABEL_MAX,
                                   help_text="Prénom et initiale du nom seulement, par exemple « Léo M. ».")
     text = forms.CharField(label="Votre message", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}),
                            help_text="Ce qui s'est passé, ce que vous attendez. Sans information de santé.")
@@ -42,7 +42,7 @@ class RecourseForm(CrispyDsfrMixin, DsfrBaseForm):
         self.fields["school"].queryset = schools
         self.fields["school"].label_from_instance = lambda s: s.name
         self.health_terms: list[str] = []
-        fields = ["school", "category", "subject", "pupil_label", HEALTH_WARNING, "text", "inform_coordination"]
+        fields = ["school", "category", "subject", "student_label", HEALTH_WARNING, "text", "inform_coordination"]
         if setting("RECOURSE_TO_PILOTS"):
             fields.append("inform_pilots")
         else:
@@ -55,11 +55,11 @@ class RecourseForm(CrispyDsfrMixin, DsfrBaseForm):
             del self.fields["confirm_no_health"]
         self.helper = self.build_helper(Fieldset("Votre demande", *fields))
 
-    def clean_pupil_label(self) -> str:
-        label = self.cleaned_data.get("pupil_label", "")
-        if message := rules.pupil_label_error(label):
+    def clean_student_label(self) -> str:
+        label = self.cleaned_data.get("student_label", "")
+        if message := rules.student_label_error(label):
             raise forms.ValidationError(message)
-        return rules.normalized_pupil_label(label)
+        return rules.normalized_student_label(label)
 
     def clean(self):
         data = super().clean()

@@ -44,7 +44,7 @@ class Recourse(models.Model):
                                         verbose_name="circonscription")
     category = models.CharField("au sujet de", max_length=16, choices=RecourseCategory.choices)
     subject = models.CharField("objet", max_length=120)
-    pupil_label = models.CharField("élève concerné·e (prénom et initiale)", max_length=rules.PUPIL_LABEL_MAX,
+    student_label = models.CharField("élève concerné·e (prénom et initiale)", max_length=rules.STUDENT_LABEL_MAX,
                                    blank=True)
     text = models.TextField("votre message", max_length=TEXT_MAX)
     inform_coordination = models.BooleanField("la coordination du pôle est informée", default=False)
@@ -74,8 +74,8 @@ class Recourse(models.Model):
 
     def clean(self):
         super().clean()
-        if message := rules.pupil_label_error(self.pupil_label or ""):
-            raise ValidationError({"pupil_label": message})
+        if message := rules.student_label_error(self.student_label or ""):
+            raise ValidationError({"student_label": message})
 
 
 class RecourseMessage(models.Model):

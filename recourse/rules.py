@@ -1,19 +1,19 @@
-"""Pure rules of a recourse: how a pupil may be named, which words suggest health information."""
+"""Pure rules of a recourse: how a student may be named, which words suggest health information."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-PUPIL_LABEL_MAX = 30
+STUDENT_LABEL_MAX = 30
 # A first name (one or two parts joined by a hyphen, an apostrophe or a space), then the initial
 # of the family name, with or without its full stop: « Léo M. », « Marie-Lou B », « N'Golo K. ».
 _LETTERS = r"[^\W\d_]"
-PUPIL_LABEL = re.compile(rf"^{_LETTERS}+(?:[-' ]{_LETTERS}+)?\s{_LETTERS}\.?$")
-PUPIL_LABEL_MESSAGE = ("Nommez l'élève par son prénom et l'initiale de son nom seulement, par exemple « Léo M. » "
+STUDENT_LABEL = re.compile(rf"^{_LETTERS}+(?:[-' ]{_LETTERS}+)?\s{_LETTERS}\.?$")
+STUDENT_LABEL_MESSAGE = ("Nommez l'élève par son prénom et l'initiale de son nom seulement, par exemple « Léo M. » "
                        "(ou laissez ce champ vide).")
 
-# Words that usually carry health information about a pupil (diagnoses, care, treatments).
+# Words that usually carry health information about a student (diagnoses, care, treatments).
 # « handicap » is left out: it is the vocabulary of the job itself, not a medical detail.
 HEALTH_TERMS = (
     "diagnostic", "diagnostique", "autisme", "autiste", "tsa", "tdah", "tdh", "dyslexie", "dyspraxie", "dysphasie",
@@ -31,17 +31,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def pupil_label_error(label: str) -> str | None:
+def student_label_error(label: str) -> str | None:
     """None when the label is empty or a first name and an initial; otherwise the French message."""
     label = " ".join(label.split())
     if not label:
         return None
-    if len(label) > PUPIL_LABEL_MAX or not PUPIL_LABEL.match(label):
-        return PUPIL_LABEL_MESSAGE
+    if len(label) > STUDENT_LABEL_MAX or not STUDENT_LABEL.match(label):
+        return STUDENT_LABEL_MESSAGE
     return None
 
 
-def normalized_pupil_label(label: str) -> str:
+def normalized_student_label(label: str) -> str:
     """« léo m » → « Léo M. »: the first name capitalised, the initial upper case with its full stop."""
     label = " ".join(label.split())
     if not label:

@@ -31,7 +31,7 @@ def _pole_emails(pole_id: int, role: str) -> list[str]:
 
 
 @transaction.atomic
-def recourse_send(*, aesh, school, category: str, subject: str, text: str, pupil_label: str = "",
+def recourse_send(*, aesh, school, category: str, subject: str, text: str, student_label: str = "",
                   inform_coordination: bool = False, inform_pilots: bool = False) -> Recourse:
     """Sends the recourse to the inspector(s) of the school's circonscription."""
     today = timezone.localdate()
@@ -45,8 +45,8 @@ def recourse_send(*, aesh, school, category: str, subject: str, text: str, pupil
         inform_pilots = False
     recourse = Recourse(aesh=aesh, school=school, circonscription=circonscription, category=category,
                         subject=subject.strip(), text=text.strip(),
-                        pupil_label=rules.normalized_pupil_label(pupil_label) if not rules.pupil_label_error(
-                            pupil_label) else pupil_label,
+                        student_label=rules.normalized_student_label(student_label) if not rules.student_label_error(
+                            student_label) else student_label,
                         inform_coordination=inform_coordination, inform_pilots=inform_pilots)
     recourse.full_clean()
     recourse.save()

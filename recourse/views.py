@@ -51,7 +51,7 @@ def recourse_create(request):
         try:
             recourse = services.recourse_send(
                 aesh=aesh, school=data["school"], category=data["category"], subject=data["subject"],
-                text=data["text"], pupil_label=data["pupil_label"],
+                text=data["text"], student_label=data["student_label"],
                 inform_coordination=data["inform_coordination"], inform_pilots=data.get("inform_pilots", False))
         except ValidationError as error:
             add_service_errors(form, error)

@@ -63,7 +63,7 @@ class WelcomeSheetQuerySet(models.QuerySet):
 
 
 def schools_assigned(scope: Scope, day: datetime.date):
-    """Schools where the acting AESH has an assignment in force on `day`: a pupil's school, or the
+    """Schools where the acting AESH has an assignment in force on `day`: a student's school, or the
     ULIS's."""
     in_force = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
     mine = Q(aesh__user_id=scope.membership.user_id, aesh__home_pole_id=scope.pole_id)
@@ -73,7 +73,7 @@ def schools_assigned(scope: Scope, day: datetime.date):
 
 
 class WelcomeSheet(models.Model):
-    """A school's « livret d'accueil »: what an AESH needs on their first day. No pupil data."""
+    """A school's « livret d'accueil »: what an AESH needs on their first day. No student data."""
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="welcome_sheet",
                                   verbose_name="établissement")

@@ -74,7 +74,7 @@ def sheet_read(*, sheet: WelcomeSheet, aesh: Aesh) -> None:
 def joined_on_annotation():
     """The day an AESH joined the pôle: when they had both a contract and an assignment (the later
     of their first contract's start and their first assignment's), or whichever of the two exists.
-    An assignment dated from a pupil's notification may start before the AESH was hired."""
+    An assignment dated from a student's notification may start before the AESH was hired."""
     first_contract = Contract.objects.filter(aesh=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
     first_assignment = Assignment.objects.filter(aesh=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
     contract, assignment = Subquery(first_contract, output_field=DateField()), Subquery(first_assignment,

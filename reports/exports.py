@@ -25,7 +25,7 @@ def _sheet(table: Table) -> tuple[str, list[str], list[list[object]]]:
 
 
 def sheets_of(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
-    sheets = [_sheet(t) for t in report.pupil_tables]
+    sheets = [_sheet(t) for t in report.student_tables]
     if report.aesh_table:
         sheets.append(_sheet(report.aesh_table))
     if report.recourse_table:
@@ -82,7 +82,7 @@ def render_pdf(report: Report) -> bytes:
              Paragraph("Élèves en attente, semaine après semaine", heading), _line_drawing(data.waiting),
              Paragraph(escape(data.waiting_summary), small), Paragraph("ETP d'AESH disponibles et placés", heading),
              _pairs_drawing(data.etp), PageBreak()]
-    for table in [*report.pupil_tables, *([report.aesh_table] if report.aesh_table else []),
+    for table in [*report.student_tables, *([report.aesh_table] if report.aesh_table else []),
                   *([report.recourse_table] if report.recourse_table else [])]:
         story.append(Paragraph(escape(table.title), heading))
         header = [Paragraph(f"<b>{escape(table.first_header)}</b>", small),

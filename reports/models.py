@@ -18,7 +18,7 @@ class WeeklyFigureQuerySet(models.QuerySet):
 class WeeklyFigure(models.Model):
     week_start = models.DateField("semaine du")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", verbose_name="établissement")
-    pupils = models.PositiveIntegerField("élèves notifié·es", default=0)
+    students = models.PositiveIntegerField("élèves notifié·es", default=0)
     individuelle = models.PositiveIntegerField("dont aide individuelle", default=0, db_default=0)
     mutualisee = models.PositiveIntegerField("dont aide mutualisée", default=0, db_default=0)
     ulis = models.PositiveIntegerField("dont en ULIS", default=0, db_default=0)

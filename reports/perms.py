@@ -1,4 +1,4 @@
-"""Who reads which report. Reports are aggregates: no pupil name, birth date or INE."""
+"""Who reads which report. Reports are aggregates: no student name, birth date or INE."""
 
 from pial.enums import Role
 from pial.scope import Scope
@@ -21,8 +21,8 @@ def report_level(scope: Scope) -> str:
     return "departement" if scope.is_national else REPORT_LEVEL[scope.role]
 
 
-def reads_pupil_records(scope: Scope) -> bool:
-    """Need to know, not blindness: the pôle's coordination and pilots read every pupil's
+def reads_student_records(scope: Scope) -> bool:
+    """Need to know, not blindness: the pôle's coordination and pilots read every student's
     record of their pôle (eleves.models.StudentQuerySet.visible_to), so their pôle's report
     hides no small count and groups no school. Inspectors, gestionnaires and the national
     level read aggregates only, under the secret statistique."""

@@ -2,13 +2,13 @@
 
 A protected table set is a `Problem`: every cell's true value, which cells a reader would
 see if nothing were hidden (`published`), and what any reader knows besides (`rows`: parts
-add up to their total, pupils = individuelle + mutualisée, waiting ≤ pupils, hours ≤ 24 h
-or 35 h per pupil…; counts are whole; a hidden count is at least 1, since zero is shown).
+add up to their total, students = individuelle + mutualisée, waiting ≤ students, hours ≤ 24 h
+or 35 h per student…; counts are whole; a hidden count is at least 1, since zero is shown).
 
-`protect` hides the primary cells (counts of 1 to threshold − 1 pupils, the hours of so
-few pupils), then checks each hidden cell exactly as an attacker would — the smallest and
+`protect` hides the primary cells (counts of 1 to threshold − 1 students, the hours of so
+few students), then checks each hidden cell exactly as an attacker would — the smallest and
 largest values consistent with everything published, by linear programming (HiGHS), whole
-numbers where the cell counts pupils — and, while a cell can still be narrowed, hides the
+numbers where the cell counts students — and, while a cell can still be narrowed, hides the
 cheapest published cell that gives it room (`cost`: a split before a total, a small part
 before a large one, the reader's own territory last). Hiding more only widens every range,
 so a cell found safe stays safe: each is checked until safe, once more after each cell
@@ -64,13 +64,13 @@ class Problem:
     primary: set[Key]
     threshold: int
     cost: dict[Key, float] = field(default_factory=dict)
-    hours_margin: float = 0.25  # the hours of few pupils stay uncertain by this share of themselves
+    hours_margin: float = 0.25  # the hours of few students stay uncertain by this share of themselves
     kept: set[Key] = field(default_factory=set)  # published cells never hidden to protect another
 
 
 def needed_width(problem: Problem, key: Key) -> float:
     """How uncertain a hidden cell must stay: a small count, any of `threshold` whole values
-    (1 to 3 for a 1 with the usual threshold); the hours of few pupils, a share of
+    (1 to 3 for a 1 with the usual threshold); the hours of few students, a share of
     themselves; any other hidden cell, more than one value."""
     if key not in problem.primary:
         return 1.0 if key in problem.counts else EPS
@@ -186,7 +186,7 @@ class Ranges:
         return self._rounded(key, ends["low"], ends["high"])
 
     def check(self, key: Key, hidden: set[Key]) -> tuple[bool, float, float]:
-        """Whether `key` is safe, exactly (whole numbers where it counts pupils), with its
+        """Whether `key` is safe, exactly (whole numbers where it counts students), with its
         range as far as it was needed. The true value is always possible, so the range
         reaches it: a high end far enough above it settles the question alone."""
         self.sync(hidden)
@@ -331,7 +331,7 @@ class Pattern:
     """The cheapest set of published cells whose hiding lets a cell move by what it needs:
     the classic cell-suppression model (Kelly, Golden and Assad; Fischetti and Salazar). A
     linear programme over the same cells and relations, where each published cell may
-    leave its value at a price (its cost per pupil, or per hour), hidden ones freely, and the
+    leave its value at a price (its cost per student, or per hour), hidden ones freely, and the
     cell must move up (or down) by `delta`: the published cells that moved are the pattern."""
 
     def __init__(self, problem: Problem):
@@ -383,7 +383,7 @@ class Pattern:
         self.solves = 0
 
     def _price(self, cell: Key) -> float:
-        """Cost of hiding, per pupil or per hour of movement."""
+        """Cost of hiding, per student or per hour of movement."""
         cost = self.problem.cost.get(cell, (self.problem.values.get(cell) or 0) + 1.0)
         return cost if cell in self.problem.counts else cost / 60.0
 

@@ -89,7 +89,7 @@ TERRITORY_COLUMNS = [
     Column("waiting_partial", "dont couverture partielle", "count"),
     Column("waiting_median_days", "Attente médiane", "days"),
     Column("waiting_longest_days", "Attente la plus longue", "days"),
-    Column("pupils", "Élèves notifié·es", "count"),
+    Column("students", "Élèves notifié·es", "count"),
     Column("individuelle", "dont aide individuelle", "count"),
     Column("mutualisee", "dont aide mutualisée", "count"),
     Column("ulis", "dont en ULIS", "count"),
@@ -98,9 +98,9 @@ TERRITORY_COLUMNS = [
     Column("placed_minutes", "Heures placées / semaine", "hours"),
 ]
 SCHOOL_COLUMNS = [c for c in TERRITORY_COLUMNS if c.key in (
-    "waiting", "waiting_median_days", "waiting_longest_days", "pupils", "coverage", "notified_minutes",
+    "waiting", "waiting_median_days", "waiting_longest_days", "students", "coverage", "notified_minutes",
     "placed_minutes")]
-PUPIL_COLUMNS = TERRITORY_COLUMNS
+STUDENT_COLUMNS = TERRITORY_COLUMNS
 AESH_COLUMNS = [
     Column("headcount", "AESH sous contrat", "number"),
     Column("etp", "ETP d'accompagnement", "etp"),
@@ -159,18 +159,18 @@ class Report:
     territory: str
     period: selectors.Period
     threshold: int
-    pupil_tables: list[Table]
+    student_tables: list[Table]
     aesh_table: Table | None
     evolution: list[dict]
     node: Node
     notes: list[str] = field(default_factory=list)
     drilled: bool = False
-    entitled: bool = False  # the reader reads every pupil's record: nothing hidden, nothing grouped
+    entitled: bool = False  # the reader reads every student's record: nothing hidden, nothing grouped
     recourse_table: Table | None = None  # reports.recourses: a suppressed count, nothing else
 
     @property
     def main(self) -> Table:
-        return self.pupil_tables[0]
+        return self.student_tables[0]
 
     @property
     def summary(self) -> Row:
@@ -235,7 +235,7 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
                 raise NotInReport(kind)
         node = found
         title = TITLES[node.kind]
-    tables = _pupil_tables(territory, node)
+    tables = _student_tables(territory, node)
     period = selectors.Period.around(day)
     label = scope.territory_label or "France entière"
     notes = []
@@ -243,7 +243,7 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
         label = node.label
         notes = _notes(scope, level, node, territory)
     return Report(level=level if node is territory.root else node.kind, title=title, territory=label,
-                  period=period, threshold=territory.threshold, pupil_tables=tables,
+                  period=period, threshold=territory.threshold, student_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
                   evolution=evolution(territory, scope, period) if node is territory.root else [],
                   drilled=node is not territory.root, entitled=territory.entitled,
@@ -298,7 +298,7 @@ def territory_pole_schools(territory: tree.Tree, pole: int) -> list[int]:
     return [pk for pk, info in territory.info.items() if info[4] == pole]
 
 
-def _pupil_tables(territory: tree.Tree, node: Node) -> list[Table]:
+def _student_tables(territory: tree.Tree, node: Node) -> list[Table]:
     if node.leaf:
         return [Table(key="eleves-etablissement", title="Élèves — l'établissement", columns=SCHOOL_COLUMNS,
                       rows=[node_row(node)], total=None, grouping="", first_header="Établissement")]
@@ -381,7 +381,7 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
     summary = report.summary
     figures = [(label, cell(summary, columns[key])) for label, key in (
         ("Élèves en attente", "waiting"), ("Attente médiane", "waiting_median_days"),
-        ("Élèves notifié·es", "pupils"), ("Taux de couverture", "coverage"))]
+        ("Élèves notifié·es", "students"), ("Taux de couverture", "coverage"))]
     if report.aesh_table:
         aesh = {c.key: c for c in AESH_COLUMNS}
         total = report.aesh_table.total
@@ -406,8 +406,8 @@ def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
             root = tree.week_root(territory, week_start, by_school)
             point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],
                      "coverage": None if root.is_hidden("coverage") else coverage_of(root.values),
-                     "pupils": root.values["pupils"],
-                     "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["pupils"])
+                     "students": root.values["students"],
+                     "parts": {c.label: (None if c.is_hidden("waiting") else c.values["waiting"], c.values["students"])
                                for c in root.children}}
             cache.set(key, point, tree.CACHE_SECONDS)
         points.append({"week_start": week_start, **point})
@@ -418,8 +418,8 @@ def part_series(report: Report, limit: int = 5) -> list[tuple[str, list[int | No
     """The waiting of the territory's largest parts, week by week (hidden weeks: None)."""
     sizes: dict[str, int] = {}
     for point in report.evolution:
-        for label, (_, pupils) in point["parts"].items():
-            sizes[label] = max(sizes.get(label, 0), pupils)
+        for label, (_, students) in point["parts"].items():
+            sizes[label] = max(sizes.get(label, 0), students)
     labels = sorted(sizes, key=lambda label: (-sizes[label], label))[:limit]
     return [(label, [p["parts"].get(label, (None, 0))[0] for p in report.evolution]) for label in labels]
 
@@ -428,7 +428,7 @@ def part_series(report: Report, limit: int = 5) -> list[tuple[str, list[int | No
 class ChartData:
     coverage: list[tuple[str, int | None, str]]            # label, percent (None: secret), text
     etp: list[tuple[str, float, float]]                    # label, available, placed
-    waiting: list[tuple[datetime.date, int | None]]        # week, waiting pupils (None: secret)
+    waiting: list[tuple[datetime.date, int | None]]        # week, waiting students (None: secret)
     parts: list[tuple[str, list[int | None]]]              # the same for the largest parts
     coverage_summary: str
     etp_summary: str

@@ -2,9 +2,9 @@
 three levels (pôle, circonscription, département), each query grouped by the level's
 rows, so the number of queries never grows with the data.
 
-Pupils are counted in the schools of School.objects.visible_to(scope), AESH in the pôles
+Students are counted in the schools of School.objects.visible_to(scope), AESH in the pôles
 of Pole.objects.visible_to(scope): what a scope may count, never list (Student.visible_to
-gives inspectors and gestionnaires no pupil at all). Pupils and AESH are each one SQL
+gives inspectors and gestionnaires no student at all). Students and AESH are each one SQL
 statement (below, with why); the rest is the ORM.
 """
 
@@ -33,7 +33,7 @@ from reports.models import WeeklyFigure
 
 DECLARED = ("SUBMITTED", "VALIDATED")
 
-# Rows of each level: (pupils grouped by, AESH grouped by).
+# Rows of each level: (students grouped by, AESH grouped by).
 GROUPINGS = {
     "pole": ("school__pole", "home_pole"),
     "school": ("school", None),
@@ -58,18 +58,18 @@ class Period:
         return cls(day=day, start=start, end=datetime.date(start.year + 1, 7, 4))
 
 
-# --- Pupils ------------------------------------------------------------------------------------
+# --- Students ------------------------------------------------------------------------------------
 #
-# The pupils' figures are one SQL statement: each pupil's notification in force, whether an
+# The students' figures are one SQL statement: each student's notification in force, whether an
 # AESH is assigned, and the weekly minutes placed, joined once, then aggregated. The same
 # meaning as missions.selectors.with_coverage (a test holds the two equal); written as SQL
 # because the ORM form repeats its correlated subqueries in every filtered aggregate and
 # measured three times slower at département scale (README, « Performances »).
 
-PUPIL_GROUPS = {"school__pole": "sc.pole_id", "school": "sc.id", "school__circonscription": "sc.circonscription_id",
+STUDENT_GROUPS = {"school__pole": "sc.pole_id", "school": "sc.id", "school__circonscription": "sc.circonscription_id",
                 "school__departement": "sc.departement_id"}
-# Each pupil's notification in force (the latest to start, as with_coverage takes it).
-PUPIL_NOTIFICATION = {
+# Each student's notification in force (the latest to start, as with_coverage takes it).
+STUDENT_NOTIFICATION = {
     "postgresql": """
     SELECT DISTINCT ON (s.id) s.id AS student_id, s.ulis_id, {groups}, nt.aid_kind,
            nt.weekly_hours * 60 AS notified, nt.start_date
@@ -89,7 +89,7 @@ PUPIL_NOTIFICATION = {
           AND x.start_date <= %(day)s AND x.end_date >= %(day)s ORDER BY x.start_date DESC, x.id DESC LIMIT 1)
     WHERE s.left_on IS NULL AND s.school_id IN ({schools})""",
 }
-PUPIL_CTE = """
+STUDENT_CTE = """
 WITH n AS ({notification}),
 a AS (SELECT DISTINCT n.student_id FROM n
       JOIN missions_assignment asg ON asg.student_id = n.student_id
@@ -108,7 +108,7 @@ y AS (SELECT {y_groups}, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT 
              AS waiting
       FROM n LEFT JOIN a ON a.student_id = n.student_id LEFT JOIN p ON p.student_id = n.student_id)
 """
-PUPIL_SQL = PUPIL_CTE + """SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
+STUDENT_SQL = STUDENT_CTE + """SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
        COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'), COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
        COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
        COALESCE(SUM({least}(placed, CAST(notified AS INTEGER))) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
@@ -117,12 +117,12 @@ PUPIL_SQL = PUPIL_CTE + """SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WH
        {median} FILTER (WHERE waiting), MIN(since) FILTER (WHERE waiting)
 FROM y GROUP BY {group_by}
 """
-PUPIL_KEYS = ("group", "pupils", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes",
+STUDENT_KEYS = ("group", "students", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes",
               "waiting", "waiting_none", "waiting_partial", "waiting_since_median", "waiting_since_first")
 
 
-def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list[dict], dict]:
-    """Pupils with a notification in force: their figures by each grouping asked for, and in
+def student_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list[dict], dict]:
+    """Students with a notification in force: their figures by each grouping asked for, and in
     all. PostgreSQL answers everything in one statement (GROUPING SETS); SQLite in one
     statement per grouping and one for the total."""
     schools_sql, schools_params = School.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
@@ -130,9 +130,9 @@ def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list
     named = {"day": period.day, "rentree": period.start}
 
     def statement(expressions: list[str], select: str, group_by: str) -> str:
-        notification = PUPIL_NOTIFICATION["postgresql" if postgres else "sqlite"]
+        notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
         columns = ", ".join(f"{expression} AS g{i}" for i, expression in enumerate(expressions))
-        return PUPIL_SQL.format(
+        return STUDENT_SQL.format(
             notification=notification.format(schools=schools_sql, groups=columns),
             y_groups=", ".join(f"n.g{i}" for i in range(len(expressions))), select_groups=select, group_by=group_by,
             greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
@@ -143,12 +143,12 @@ def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list
     total = None
     if postgres:
         count = len(groups)
-        sql = statement([PUPIL_GROUPS[g] for g in groups],
+        sql = statement([STUDENT_GROUPS[g] for g in groups],
                         ", ".join([f"g{i}" for i in range(count)] + [f"GROUPING(g{i})" for i in range(count)]),
                         "GROUPING SETS (" + ", ".join([f"(g{i})" for i in range(count)] + ["()"]) + ")")
         for row in _run(sql, schools_params, named):
             keys, flags, figures = row[:count], row[count:2 * count], row[2 * count:]
-            values = _with_days(dict(zip(PUPIL_KEYS[1:], figures, strict=True)), period.day)
+            values = _with_days(dict(zip(STUDENT_KEYS[1:], figures, strict=True)), period.day)
             if all(flags):
                 total = values
             else:
@@ -156,18 +156,18 @@ def pupil_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[list
                 by_group[index][keys[index]] = values
     else:
         for index, group in enumerate(groups):
-            for row in _run(statement([PUPIL_GROUPS[group]], "g0", "g0"), schools_params, named):
-                by_group[index][row[0]] = _with_days(dict(zip(PUPIL_KEYS[1:], row[1:], strict=True)), period.day)
+            for row in _run(statement([STUDENT_GROUPS[group]], "g0", "g0"), schools_params, named):
+                by_group[index][row[0]] = _with_days(dict(zip(STUDENT_KEYS[1:], row[1:], strict=True)), period.day)
         rows = _run(statement(["0"], "g0", "g0"), schools_params, named)
         if rows:
-            total = _with_days(dict(zip(PUPIL_KEYS[1:], rows[0][1:], strict=True)), period.day)
+            total = _with_days(dict(zip(STUDENT_KEYS[1:], rows[0][1:], strict=True)), period.day)
     if total is None:
-        total = _with_days(dict.fromkeys(PUPIL_KEYS[1:], 0) | {"waiting_since_median": None,
+        total = _with_days(dict.fromkeys(STUDENT_KEYS[1:], 0) | {"waiting_since_median": None,
                                                               "waiting_since_first": None}, period.day)
     return by_group, total
 
 
-SCHOOL_SQL = PUPIL_CTE + """SELECT g0, CASE WHEN waiting THEN since END, COUNT(*),
+SCHOOL_SQL = STUDENT_CTE + """SELECT g0, CASE WHEN waiting THEN since END, COUNT(*),
        COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'),
        COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
        COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0),
@@ -176,26 +176,26 @@ SCHOOL_SQL = PUPIL_CTE + """SELECT g0, CASE WHEN waiting THEN since END, COUNT(*
        COUNT(*) FILTER (WHERE assigned AND aid_kind = 'INDIVIDUELLE' AND placed < notified)
 FROM y GROUP BY g0, CASE WHEN waiting THEN since END
 """
-ADDITIVE_KEYS = ("pupils", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes", "waiting",
+ADDITIVE_KEYS = ("students", "individuelle", "mutualisee", "ulis", "notified_minutes", "placed_minutes", "waiting",
                  "waiting_none", "waiting_partial")
 
 
 @dataclass
 class SchoolFigures:
-    """One school's pupils, added up; `waiting_since` counts its waiting pupils by the day
-    their wait began (no pupil is named: a day and a number)."""
+    """One school's students, added up; `waiting_since` counts its waiting students by the day
+    their wait began (no student is named: a day and a number)."""
 
     values: dict
     waiting_since: dict[datetime.date, int]
 
 
 def school_figures_in(schools, period: Period) -> dict[int, SchoolFigures]:
-    """Every school of `schools` (a School queryset) that has a pupil with a notification in
+    """Every school of `schools` (a School queryset) that has a student with a notification in
     force: one statement, whatever the number of schools; the reports add schools up into
     every territory they show, so the figures of a territory are those of its schools."""
     schools_sql, schools_params = schools.order_by().values("pk").query.sql_with_params()
     postgres = connection.vendor == "postgresql"
-    notification = PUPIL_NOTIFICATION["postgresql" if postgres else "sqlite"]
+    notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
     sql = SCHOOL_SQL.format(notification=notification.format(schools=schools_sql, groups="sc.id AS g0"),
                             y_groups="n.g0", greatest="GREATEST" if postgres else "MAX",
                             least="LEAST" if postgres else "MIN")
@@ -218,12 +218,12 @@ def _as_date(value) -> datetime.date:
     return value
 
 
-def pupil_rows(scope: Scope, period: Period, group: str) -> dict[int | None, dict]:
-    return pupil_figures(scope, period, [group])[0][0]
+def student_rows(scope: Scope, period: Period, group: str) -> dict[int | None, dict]:
+    return student_figures(scope, period, [group])[0][0]
 
 
-def pupil_total(scope: Scope, period: Period) -> dict:
-    return pupil_figures(scope, period, [])[1]
+def student_total(scope: Scope, period: Period) -> dict:
+    return student_figures(scope, period, [])[1]
 
 
 def _days_since(value, day: datetime.date) -> int | None:

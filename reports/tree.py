@@ -1,18 +1,18 @@
 """What one reader may read on one day: their territory as a tree of parts, each with its
-pupils' figures, and which of those figures are published.
+students' figures, and which of those figures are published.
 
 The tree follows the reader's level: France → départements → circonscriptions → parts of
 pôles → schools, starting at the reader's own territory, and holds only schools of that
 territory (School.visible_to): a pôle that straddles two circonscriptions appears in an
 inspector's tree as its part inside their circonscription.
 
-Need to know, not blindness: the pôle's coordination and pilots read every pupil's record
+Need to know, not blindness: the pôle's coordination and pilots read every student's record
 of their pôle (eleves.models.StudentQuerySet.visible_to), so their report hides nothing and
 groups nothing. Every other reader reads aggregates under the secret statistique.
 
 Protection is decided once per *unit*, the schools of one circonscription in one
 département: the unit's own figures, its parts of pôles and its schools (those with fewer
-than `PIAL_REPORT_SCHOOL_MIN_PUPILS` pupils grouped into « autres établissements » in each
+than `PIAL_REPORT_SCHOOL_MIN_STUDENTS` students grouped into « autres établissements » in each
 part; schools publish no split by aid kind or by kind of wait). A unit is protected exactly
 (reports.privacy: an attacker's linear programme over everything it publishes), with its
 own total — the inspector's headline — hidden last. Every territory above is a sum of
@@ -40,14 +40,14 @@ from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
 from reports import perms, privacy, selectors
 
-COUNTS = ("pupils", "individuelle", "mutualisee", "ulis", "waiting", "waiting_none", "waiting_partial")
+COUNTS = ("students", "individuelle", "mutualisee", "ulis", "waiting", "waiting_none", "waiting_partial")
 HOURS = ("notified_minutes", "placed_minutes")
 ADDITIVE = COUNTS + HOURS
-LEAF_MEASURES = ("pupils", "waiting", "notified_minutes", "placed_minutes")  # what a school publishes
+LEAF_MEASURES = ("students", "waiting", "notified_minutes", "placed_minutes")  # what a school publishes
 HEADLINE = LEAF_MEASURES  # a territory's own totals, beside its splits by aid kind and by kind of wait
-ROW_RELATIONS = (("pupils", ("individuelle", "mutualisee")), ("waiting", ("waiting_none", "waiting_partial")))
+ROW_RELATIONS = (("students", ("individuelle", "mutualisee")), ("waiting", ("waiting_none", "waiting_partial")))
 # How much a reader would miss each figure, for choosing complementary cells: splits cost 1.
-MEASURE_WEIGHT = {"waiting": 3.0, "pupils": 2.0, "notified_minutes": 2.0, "placed_minutes": 2.0}
+MEASURE_WEIGHT = {"waiting": 3.0, "students": 2.0, "notified_minutes": 2.0, "placed_minutes": 2.0}
 # The unit's own figures are the inspector's headline: hidden only when no part can be instead.
 LEVEL_WEIGHT = {"circonscription": 1000.0, "pole": 1.5}
 MIN_MINUTES_PER_NOTIFICATION = 0.6  # an individuelle notification holds at least 0.01 h (eleves validation)
@@ -112,12 +112,12 @@ class Tree:
     root: Node
     day: datetime.date
     threshold: int
-    min_pupils: int
+    min_students: int
     territory_poles: dict[int, str]    # every pôle holding a school of the territory
     info: dict[int, tuple]             # each school of the territory: pk, name, dep, circ, pôle, kind
     chain: tuple[str, ...]
     names: dict = field(default_factory=dict)
-    entitled: bool = False             # the reader reads every pupil's record: nothing hidden
+    entitled: bool = False             # the reader reads every student's record: nothing hidden
     units: list[Node] = field(default_factory=list)
     unions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
@@ -136,8 +136,8 @@ class Tree:
         return found[0] if found else None
 
 
-def min_pupils() -> int:
-    return int(setting("REPORT_SCHOOL_MIN_PUPILS"))
+def min_students() -> int:
+    return int(setting("REPORT_SCHOOL_MIN_STUDENTS"))
 
 
 def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: int) -> Tree:
@@ -148,10 +148,10 @@ def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: in
     figures = selectors.school_figures_in(schools, period)
     names = _names(rows)
     territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
-                     min_pupils=0 if perms.reads_pupil_records(scope) else min_pupils(),
+                     min_students=0 if perms.reads_student_records(scope) else min_students(),
                      territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"},
                      info={r[0]: r for r in rows}, chain=LEVEL_CHAIN[level], names=names,
-                     entitled=perms.reads_pupil_records(scope))
+                     entitled=perms.reads_student_records(scope))
     territory.root, territory.units = assemble(territory, figures, period.day)
     return territory
 
@@ -268,7 +268,7 @@ def _divide(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, 
             _split(child, rest, territory, figures, day)
         node.children.sort(key=_order)
         return
-    small = [s for s in node.schools if figures[s].values["pupils"] < territory.min_pupils]
+    small = [s for s in node.schools if figures[s].values["students"] < territory.min_students]
     for school in sorted(set(node.schools) - set(small), key=lambda s: (territory.names[("school", s)], s)):
         child = Node(kind="school", ref=school, label=territory.names[("school", school)], schools=[school],
                      parent=node)
@@ -314,7 +314,7 @@ def cell_id(node: Node) -> tuple:
 
 
 def week_minutes(node: Node, kinds: dict[int, str]) -> float:
-    """The most minutes one individuelle pupil of this territory can be notified per week:
+    """The most minutes one individuelle student of this territory can be notified per week:
     the school week of its schools' degree (what a reader knows), never less than the
     figures themselves hold (so that the truth is always among the possible values)."""
     rule = max((setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE") if kinds.get(s) in SchoolKind.first_degree()
@@ -343,14 +343,14 @@ def unit_problem(unit: Node, threshold: int, kinds: dict[int, str]) -> privacy.P
                 continue
             published.add(key(measure))
             small_count = measure in COUNTS and 0 < node.values[measure] < threshold
-            few_pupils_hours = measure in HOURS and 0 < node.values["individuelle"] < threshold
-            if small_count or few_pupils_hours:
+            few_students_hours = measure in HOURS and 0 < node.values["individuelle"] < threshold
+            if small_count or few_students_hours:
                 primary.add(key(measure))
             cost[key(measure)] = ((node.values[measure] + 1) * MEASURE_WEIGHT.get(measure, 1.0)
                                   * LEVEL_WEIGHT.get(node.kind, 1.0))
         for total, parts in ROW_RELATIONS:
             rows.append(privacy.equal(key(total), [key(p) for p in parts]))
-        rows += [privacy.at_most(key("ulis"), key("pupils")), privacy.at_most(key("waiting"), key("pupils")),
+        rows += [privacy.at_most(key("ulis"), key("students")), privacy.at_most(key("waiting"), key("students")),
                  privacy.at_most(key("waiting_partial"), key("individuelle")),
                  privacy.at_most(key("placed_minutes"), key("notified_minutes")),
                  privacy.at_most(key("notified_minutes"), key("individuelle"), week_minutes(node, kinds)),
@@ -413,7 +413,7 @@ def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> No
 def week_key(territory: Tree, by_school: dict) -> str:
     """The cache key of what a week shows this reader: their territory's shape and names, the
     rules, and every school's figures that week (past weeks never change: read once)."""
-    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_pupils),
+    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
              str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
              str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
              repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]

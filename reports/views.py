@@ -1,5 +1,5 @@
 """The report page of the acting scope, and its exports. Reading a report is journaled
-like a read of pupil records; no page or export names a pupil."""
+like a read of student records; no page or export names a student."""
 
 from __future__ import annotations
 
@@ -76,6 +76,6 @@ def report(request):
                                      name=built.territory) if built.evolution else "",
         "chart_data": data, "drill": drill,
         "evolution_rows": [(p, [values[i] for _, values in data.parts]) for i, p in enumerate(built.evolution)],
-        "key_figures": key_figures(built), "min_pupils": tree.min_pupils(),
+        "key_figures": key_figures(built), "min_students": tree.min_students(),
         "export_query": urlencode([("date", day.isoformat()), *drill]),
     })

@@ -112,7 +112,7 @@ class Coordinator(HttpUser):
         self.client.get("/aesh/", name="coordination : AESH")
 
     @task(1)
-    def pupils(self):
+    def students(self):
         self.client.get("/eleves/", name="coordination : élèves")
 
     @task(1)

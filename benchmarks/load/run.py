@@ -3,7 +3,7 @@
     python benchmarks/load/run.py            (make bench runs it through benchmarks/test_load.py)
 
 1. A database of its own (pial_load), migrated, with one pôle: 200 AESH (a contract, a
-   timetabled pupil, TOTP enrolled) and 20 coordinators, each with a ready session.
+   timetabled student, TOTP enrolled) and 20 coordinators, each with a ready session.
 2. gunicorn with 1 worker, then 2 workers; locust (headless) plays 200 AESH opening their
    week and handing it in once, and 20 coordinators browsing, for LOAD_SECONDS each.
 3. A third run with 2 workers in which Redis is stopped for the middle third.
@@ -111,14 +111,14 @@ def seed(plan_path: str) -> None:
                                          home_pole=pole) for i, u in enumerate(aesh_users))
     Contract.objects.bulk_create(Contract(aesh=a, kind="CDD", start_date=start, end_date=end, weekly_hours=Decimal(24),
                                           weeks=41, annual_base=1607, contractual_quotite=62) for a in aesh)
-    pupils = Student.objects.bulk_create(Student(first_name="Lou", last_name=f"Eleve{i:03d}", school=schools[i % 10],
+    students = Student.objects.bulk_create(Student(first_name="Lou", last_name=f"Eleve{i:03d}", school=schools[i % 10],
                                                  birth_date=datetime.date(2015, 1, 1) + datetime.timedelta(days=i),
                                                  level="CE1") for i in range(AESH_USERS))
     Notification.objects.bulk_create(Notification(student=p, start_date=start, end_date=end, aid_kind="INDIVIDUELLE",
-                                                  weekly_hours=Decimal(6), state="NOTIFIED") for p in pupils)
+                                                  weekly_hours=Decimal(6), state="NOTIFIED") for p in students)
     assignments = Assignment.objects.bulk_create(
         Assignment(aesh=a, student=p, kind="INDIVIDUELLE", start_date=start, end_date=end)
-        for a, p in zip(aesh, pupils, strict=True))
+        for a, p in zip(aesh, students, strict=True))
     slots = TimeSlot.objects.bulk_create(
         TimeSlot(aesh=a.aesh, weekday=day, start_time=datetime.time(8, 30), end_time=datetime.time(11, 30),
                  school=a.student.school, valid_from=start, valid_until=end, minutes=180)

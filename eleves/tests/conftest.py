@@ -11,8 +11,8 @@ from pial.tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture
-def pupils(world):
-    """A pupil in each pôle; the AESH of pôle A accompanies Léo now, another AESH did until last year."""
+def students(world):
+    """A student in each pôle; the AESH of pôle A accompanies Léo now, another AESH did until last year."""
     today = datetime.date.today()
     leo = StudentFactory(school=world.schools_a[0], first_name="Léo", last_name="Garnier",
                          referent=world.users["referent_a"])

@@ -1,4 +1,4 @@
-"""A DSDEN needs file of any size, as coordinators receive it: title row, header, pupils, TOTAL.
+"""A DSDEN needs file of any size, as coordinators receive it: title row, header, students, TOTAL.
 
 Used by the import tests (a few rows) and by the import benchmark (20 000 rows).
 """
@@ -15,7 +15,7 @@ LEVELS = ["CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "ULIS école"]
 
 
 def needs_rows(schools, count: int, seed: int = 0, first: int = 0) -> list[list[str]]:
-    """`count` pupils (numbered from `first`) spread over `schools`, each with one notification
+    """`count` students (numbered from `first`) spread over `schools`, each with one notification
     (2 in 3 individuelle)."""
     rng = random.Random(seed)
     rows = []

@@ -1,4 +1,4 @@
-"""Need to know: who sees a pupil, what they see, and the journal line each read leaves."""
+"""Need to know: who sees a student, what they see, and the journal line each read leaves."""
 
 import datetime
 
@@ -19,8 +19,8 @@ DETAIL_CASES = [
 
 
 @pytest.mark.parametrize(("who", "status", "sees"), DETAIL_CASES)
-def test_pupil_page(client_as, pupils, who, status, sees):
-    leo = pupils["leo"]
+def test_student_page(client_as, students, who, status, sees):
+    leo = students["leo"]
     response = client_as(who).get(reverse("eleves:detail", args=[leo.pk]))
     assert response.status_code == status
     html = response.content.decode()
@@ -42,7 +42,7 @@ def test_pupil_page(client_as, pupils, who, status, sees):
      ("aesh_ended", 200, []), ("aesh_idle", 200, []), ("coordinator_b", 200, ["LAMBERT"]),
      ("inspector_a", 403, None), ("gestionnaire", 403, None)],
 )
-def test_pupil_list(client_as, pupils, who, status, names):
+def test_student_list(client_as, students, who, status, names):
     response = client_as(who).get(reverse("eleves:list"))
     assert response.status_code == status
     if status == 200:
@@ -53,9 +53,9 @@ def test_pupil_list(client_as, pupils, who, status, names):
 
 
 @pytest.fixture
-def document(pupils, world):
+def document(students, world):
     upload = SimpleUploadedFile("notification.pdf", b"%PDF-1.4 notification", content_type="application/pdf")
-    return document_add(student=pupils["leo"], kind="NOTIFICATION", upload=upload, user=world.users["coordinator_a"])
+    return document_add(student=students["leo"], kind="NOTIFICATION", upload=upload, user=world.users["coordinator_a"])
 
 
 @pytest.mark.parametrize(
@@ -82,9 +82,9 @@ def test_documents_are_stored_outside_public_trees(document, settings):
     assert not path.startswith(str(settings.STATIC_ROOT))
 
 
-def test_document_upload_refuses_a_fake_pdf(client_as, pupils):
+def test_document_upload_refuses_a_fake_pdf(client_as, students):
     upload = SimpleUploadedFile("faux.pdf", b"MZ\x90\x00", content_type="application/pdf")
-    response = client_as("coordinator_a").post(reverse("eleves:document_upload", args=[pupils["leo"].pk]),
+    response = client_as("coordinator_a").post(reverse("eleves:document_upload", args=[students["leo"].pk]),
                                                {"kind": "PPS", "file": upload})
     assert "ne ressemble pas à un PDF" in response.content.decode()
     assert not PpsDocument.objects.exists()
@@ -92,8 +92,8 @@ def test_document_upload_refuses_a_fake_pdf(client_as, pupils):
 
 @pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("pilot_a", 403), ("referent_a", 403),
                                              ("aesh_a", 403), ("coordinator_b", 404)])
-def test_edit_pages(client_as, pupils, who, status):
-    leo = pupils["leo"]
+def test_edit_pages(client_as, students, who, status):
+    leo = students["leo"]
     client = client_as(who)
     for url in (reverse("eleves:update", args=[leo.pk]), reverse("eleves:notification_create", args=[leo.pk]),
                 reverse("eleves:document_upload", args=[leo.pk])):
@@ -102,12 +102,12 @@ def test_edit_pages(client_as, pupils, who, status):
 
 @pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("referent_a", 200), ("pilot_a", 403),
                                              ("aesh_a", 403), ("referent_b", 404)])
-def test_pps_edit_page(client_as, pupils, who, status):
-    assert client_as(who).get(reverse("eleves:pps", args=[pupils["leo"].pk])).status_code == status
+def test_pps_edit_page(client_as, students, who, status):
+    assert client_as(who).get(reverse("eleves:pps", args=[students["leo"].pk])).status_code == status
 
 
-def test_pps_change_is_journaled(client_as, pupils):
-    leo = pupils["leo"]
+def test_pps_change_is_journaled(client_as, students):
+    leo = students["leo"]
     client_as("referent_a").post(reverse("eleves:pps", args=[leo.pk]),
                                  {"missions": "Aider à la prise de notes.", "accommodations": "", "vigilance": ""})
     leo.pps.refresh_from_db()
@@ -117,13 +117,13 @@ def test_pps_change_is_journaled(client_as, pupils):
 
 @pytest.mark.parametrize(("who", "status"), [("coordinator_a", 200), ("admin", 200), ("pilot_a", 403),
                                              ("referent_a", 403), ("aesh_a", 403), ("inspector_a", 403)])
-def test_journal_page(client_as, pupils, who, status):
+def test_journal_page(client_as, students, who, status):
     assert client_as(who).get(reverse("eleves:journal")).status_code == status
 
 
-def test_journal_shows_own_pole_only_and_filters(client_as, pupils):
-    client_as("coordinator_b").get(reverse("eleves:detail", args=[pupils["zoe"].pk]))
-    client_as("pilot_a").get(reverse("eleves:detail", args=[pupils["leo"].pk]))
+def test_journal_shows_own_pole_only_and_filters(client_as, students):
+    client_as("coordinator_b").get(reverse("eleves:detail", args=[students["zoe"].pk]))
+    client_as("pilot_a").get(reverse("eleves:detail", args=[students["leo"].pk]))
     client = client_as("coordinator_a")
     html = client.get(reverse("eleves:journal")).content.decode()
     assert "pilot_a@ac-test.fr" in html and "coordinator_b@ac-test.fr" not in html
@@ -131,7 +131,7 @@ def test_journal_shows_own_pole_only_and_filters(client_as, pupils):
     assert "pilot_a@ac-test.fr" in html
 
 
-def test_journal_cannot_be_changed(pupils, world):
+def test_journal_cannot_be_changed(students, world):
     entry = AccessLog.objects.create(user_email="x@ac-test.fr", action=JournalAction.READ)
     entry.detail = "effacé"
     with pytest.raises(PermissionError):
@@ -142,9 +142,9 @@ def test_journal_cannot_be_changed(pupils, world):
         AccessLog.objects.all().update(detail="effacé")
 
 
-def test_admin_journal_is_read_only(client_as, pupils):
+def test_admin_journal_is_read_only(client_as, students):
     client = client_as("coordinator_a")
-    client.get(reverse("eleves:detail", args=[pupils["leo"].pk]))
+    client.get(reverse("eleves:detail", args=[students["leo"].pk]))
     entry = AccessLog.objects.first()
     assert client.get(reverse("admin:eleves_accesslog_changelist")).status_code == 200
     response = client.post(reverse("admin:eleves_accesslog_change", args=[entry.pk]), {"detail": "effacé"})
@@ -152,7 +152,7 @@ def test_admin_journal_is_read_only(client_as, pupils):
     assert client.get(reverse("admin:eleves_accesslog_delete", args=[entry.pk])).status_code == 403
 
 
-def test_list_query_count_does_not_grow(client_as, pupils, world):
+def test_list_query_count_does_not_grow(client_as, students, world):
     from eleves.tests.factories import NotificationFactory, StudentFactory
     from pial.tests.helpers import count_queries
 
@@ -164,8 +164,8 @@ def test_list_query_count_does_not_grow(client_as, pupils, world):
     assert count_queries(lambda: client.get(reverse("eleves:list"))) == few
 
 
-def test_notifications_ending_page(client_as, pupils):
-    leo = pupils["leo"]
+def test_notifications_ending_page(client_as, students):
+    leo = students["leo"]
     notification = leo.notifications.get()
     notification.end_date = datetime.date.today() + datetime.timedelta(days=20)
     notification.save()
@@ -174,12 +174,12 @@ def test_notifications_ending_page(client_as, pupils):
     assert client_as("aesh_a").get(reverse("eleves:notifications_ending")).status_code == 403
 
 
-def test_admin_reads_and_changes_are_journaled(client_as, pupils):
-    leo = pupils["leo"]
+def test_admin_reads_and_changes_are_journaled(client_as, students):
+    leo = students["leo"]
     client = client_as("coordinator_a")
     assert client.get(reverse("admin:eleves_student_change", args=[leo.pk])).status_code == 200
     assert AccessLog.objects.filter(action=JournalAction.READ, student=leo, detail__startswith="administration").exists()
-    # Coordinators cannot delete a pupil (retention does); the national admin can, journaled.
+    # Coordinators cannot delete a student (retention does); the national admin can, journaled.
     assert client.post(reverse("admin:eleves_student_delete", args=[leo.pk]), {"post": "yes"}).status_code == 403
     response = client_as("admin").post(reverse("admin:eleves_student_delete", args=[leo.pk]), {"post": "yes"})
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""The steps of an import as the machinery runs them, on the pupils' import: the whole file or
+"""The steps of an import as the machinery runs them, on the students' import: the whole file or
 a French refusal (IMPORT_MAX_ROWS), parsed once into a stored preview, large files checked and
 saved by the task with progress on the page, all or nothing, each step in any process."""
 
@@ -62,7 +62,7 @@ MAPPING = {"col_0": "full_name", "col_1": "birth_date", "col_3": "school", "col_
 def test_a_file_one_row_over_the_limit_is_refused_naming_the_row(client_as, world, settings):
     _limit(settings, IMPORT_MAX_ROWS=5)
     client = client_as("coordinator_a")
-    # Title row (line 1), header (line 2), pupils from line 3: the 6th pupil is on line 8.
+    # Title row (line 1), header (line 2), students from line 3: the 6th student is on line 8.
     response = _upload(client, world, needs_csv(needs_rows(world.schools_a, 6)))
     html = _html(response)
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_the_file_is_parsed_once_and_the_preview_is_stored(client_as, world, mon
     client = client_as("coordinator_a")
     token = _token(_upload(client, world, needs_csv(needs_rows(world.schools_a, 3))))
     staged = json.loads(gzip.decompress((_staging / f"{token}.json.gz").read_bytes()))
-    assert staged[1][0] == "Élève" and len(staged) == 6  # title, header, 3 pupils, TOTAL
+    assert staged[1][0] == "Élève" and len(staged) == 6  # title, header, 3 students, TOTAL
 
     def no_more_parsing(*args, **kwargs):
         raise AssertionError("le fichier est relu")
@@ -168,7 +168,7 @@ def test_a_save_that_fails_midway_saves_nothing_and_says_so(client_as, world, mo
     page = _html(client.post(reverse("eleves:import_preview", args=[token])))
     assert "L'enregistrement a échoué ; rien n'a été enregistré." in page
     assert SpreadsheetImport.objects.get(token=token).state == ImportState.FAILED
-    assert not Student.objects.exists()  # the pupils written before the failure were rolled back
+    assert not Student.objects.exists()  # the students written before the failure were rolled back
 
 
 def test_a_broker_that_does_not_answer_leaves_the_import_where_it_was(client_as, world, settings, monkeypatch,
@@ -185,7 +185,7 @@ def test_a_broker_that_does_not_answer_leaves_the_import_where_it_was(client_as,
 
 # --- Fast: bulk writes, queries that do not grow with the rows ------------------------------
 
-def test_the_pupils_import_runs_as_many_queries_for_60_rows_as_for_6(world):
+def test_the_students_import_runs_as_many_queries_for_60_rows_as_for_6(world):
     def run(count, pole, schools):
         sheet = read_workbook("besoins.csv", needs_csv(needs_rows(schools, count)))[0]
         index = find_header(sheet.rows, FIELDS)

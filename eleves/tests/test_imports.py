@@ -1,4 +1,4 @@
-"""Import of the pupils' needs tab: errors by row, all or nothing, diff against the previous import."""
+"""Import of the students' needs tab: errors by row, all or nothing, diff against the previous import."""
 
 import csv
 import datetime

@@ -1,3 +1,3 @@
-"""The missions fixtures (an AESH with a contract, notified pupils) serve here too."""
+"""The missions fixtures (an AESH with a contract, notified students) serve here too."""
 
-from missions.tests.conftest import pupils, team  # noqa: F401  (shared fixtures)
+from missions.tests.conftest import students, team  # noqa: F401  (shared fixtures)

@@ -143,7 +143,7 @@ def test_prefill_of_a_school_holiday_week_is_empty(crew):
     assert sheet.entries.count() == 0 and sheet.planned_minutes == 0
 
 
-def test_the_aesh_opens_their_week_once_with_their_pupils(client_as, crew):
+def test_the_aesh_opens_their_week_once_with_their_students(client_as, crew):
     client = client_as("aesh_a")
     html = text(client.get(week_url(WEEK_B)))
     assert "Semaine du 16 au 20 novembre 2026" in html and "Prévu : 3 h" in html and "BONNET Alice" in html
@@ -597,7 +597,7 @@ def test_bulk_validation_takes_only_clean_weeks(client_as, crew, world, lea_week
     assert states == {lea_week.pk: "VALIDATED", gap.pk: "SUBMITTED"}
 
 
-def test_pages_about_weeks_never_show_pupils_to_the_coordination(client_as, lea_week):
+def test_pages_about_weeks_never_show_students_to_the_coordination(client_as, lea_week):
     html = text(client_as("coordinator_a").get(reverse("hours:timesheet", args=[lea_week.pk])))
     assert "08:30–11:30" in html and "BONNET" not in html and "Alice" not in html
 
@@ -659,7 +659,7 @@ def test_no_reminder_after_a_holiday_week(crew):
 
 # --- Exports ---------------------------------------------------------------------------------------------
 
-def test_monthly_statement_and_pole_month_hold_the_figures_without_pupils(client_as, crew, world, lea_week):
+def test_monthly_statement_and_pole_month_hold_the_figures_without_students(client_as, crew, world, lea_week):
     from openpyxl import load_workbook
     from pypdf import PdfReader
 

@@ -111,7 +111,7 @@ def test_totals_and_anomalies():
     lines = [
         line("1", minutes=180),                                                         # done
         line("2", attendance=Attendance.AESH_ABSENT, reason="SICK_LEAVE", minutes=0),  # 3 h explained
-        line("3", attendance=Attendance.PUPIL_ABSENT, minutes=180),                     # still worked
+        line("3", attendance=Attendance.STUDENT_ABSENT, minutes=180),                     # still worked
         line("4", minutes=120),                                                         # 1 h unexplained
         line("5", planned=15, minutes=15, slot_kind=timetable_rules.TRAVEL),
         line("6", kind=EntryKind.LUNCH, planned=0, minutes=45),

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from aesh.tests.factories import AeshFactory, ContractFactory
-from eleves.tests.conftest import pupils  # noqa: F401  (shared fixture)
+from eleves.tests.conftest import students  # noqa: F401  (shared fixture)
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.models import Assignment, AssignmentKind
 
@@ -15,7 +15,7 @@ YEAR_END = TODAY + datetime.timedelta(days=200)
 
 @pytest.fixture
 def team(world):
-    """An AESH (24 h contract) of pôle A linked to user aesh_a, and two notified pupils."""
+    """An AESH (24 h contract) of pôle A linked to user aesh_a, and two notified students."""
     aesh = AeshFactory(home_pole=world.pole_a, user=world.users["aesh_a"], first_name="Léa", last_name="Martin",
                        email="aesh_a@ac-test.fr")
     ContractFactory(aesh=aesh, start_date=YEAR_START - datetime.timedelta(days=365),

@@ -11,7 +11,7 @@ from pial.tests.factories import SchoolFactory, SchoolYearFactory
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
-    """An individual assignment of an AESH to a pupil of the AESH's pôle."""
+    """An individual assignment of an AESH to a student of the AESH's pôle."""
 
     class Meta:
         model = Assignment

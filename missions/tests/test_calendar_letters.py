@@ -31,7 +31,7 @@ def test_week_letters_alternate(settings):
     assert week_letter(d(2026, 9, 2)) == "A" and week_letter(d(2026, 9, 9)) == "B" and week_letter(d(2026, 9, 16)) == "A"
 
 
-def test_calendar_leaves_holidays_out_and_names_no_pupil(team, world):
+def test_calendar_leaves_holidays_out_and_names_no_student(team, world):
     school = world.schools_a[0]
     school.zone = "B"
     school.save()

@@ -97,7 +97,7 @@ def test_coverage_and_waiting_list_on_a_scenario(team, world):
     assert rows["Seul"].cause == "aucun AESH affecté" and rows["Seul"].missing_minutes is None
     assert rows["Carré"].waiting_since == YEAR_START and rows["Carré"].waiting_days == 60
     totals = selectors.dashboard(scope, TODAY)
-    assert (totals.pupils, totals.waiting, totals.notified_minutes, totals.assured_individual_minutes) == (
+    assert (totals.students, totals.waiting, totals.notified_minutes, totals.assured_individual_minutes) == (
         3, 3, 720, 180)
     assert (totals.available_minutes, totals.used_minutes) == (24 * 60, 180)
     # Completing Alice's hours takes her off the waiting list.
@@ -107,7 +107,7 @@ def test_coverage_and_waiting_list_on_a_scenario(team, world):
     assert names == {"Carré", "Seul"}
 
 
-def test_dashboard_query_count_is_the_same_for_10_and_300_pupils(client_as, team, world):
+def test_dashboard_query_count_is_the_same_for_10_and_300_students(client_as, team, world):
     client = client_as("coordinator_a")
 
     def add(n):
@@ -188,7 +188,7 @@ def test_two_coordinators_cannot_double_book_at_the_same_moment(postgres_db, tea
     assert TimeSlot.objects.count() == 1
 
 
-def test_an_assigned_pupil_without_a_slot_says_the_next_step(client_as, team):
+def test_an_assigned_student_without_a_slot_says_the_next_step(client_as, team):
     """Alice has her AESH but no slot yet: not « couverture partielle », the timetable is the next step."""
     html = client_as("coordinator_a").get(reverse("missions:dashboard")).content.decode()
     row = html.split("BONNET Alice")[1].split("</tr>")[0]

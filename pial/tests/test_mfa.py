@@ -1,4 +1,4 @@
-"""TOTP is mandatory for every role that can see pupil data, and stored encrypted."""
+"""TOTP is mandatory for every role that can see student data, and stored encrypted."""
 
 import pytest
 from allauth.mfa.adapter import get_adapter
@@ -41,7 +41,7 @@ def test_login_then_setup_page_is_reachable_and_explains(client, coordinator_wit
 
 
 @pytest.mark.parametrize("role", [Role.PILOT, Role.INSPECTOR, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE])  # AESH: below
-def test_every_pupil_data_role_needs_totp(client, world, role):
+def test_every_student_data_role_needs_totp(client, world, role):
     user = UserFactory()
     scope = {"pole": world.pole_a} if role == Role.PILOT else {"pole": None}
     if role == Role.INSPECTOR:

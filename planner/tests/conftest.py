@@ -1,4 +1,4 @@
-"""The missions fixtures (an AESH with a contract, notified pupils) serve here too, and a
+"""The missions fixtures (an AESH with a contract, notified students) serve here too, and a
 pôle whose existing slots do not align with class courses (issue 20)."""
 
 import datetime
@@ -9,7 +9,7 @@ import pytest
 from aesh.tests.factories import AeshFactory, ContractFactory
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot, TravelTime
-from missions.tests.conftest import YEAR_END, YEAR_START, pupils, team  # noqa: F401  (shared fixtures)
+from missions.tests.conftest import YEAR_END, YEAR_START, students, team  # noqa: F401  (shared fixtures)
 from planner.models import ClassCourse
 
 T = datetime.time
@@ -24,10 +24,10 @@ def _courses(school, class_name, periods, days=(0, 1, 3, 4)):
                                                 end_time=e) for d in days for s, e in periods)
 
 
-def _pupil(school, first, last, class_name, hours):
-    pupil = StudentFactory(school=school, first_name=first, last_name=last, class_name=class_name)
-    NotificationFactory(student=pupil, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal(hours))
-    return pupil
+def _student(school, first, last, class_name, hours):
+    student = StudentFactory(school=school, first_name=first, last_name=last, class_name=class_name)
+    NotificationFactory(student=student, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal(hours))
+    return student
 
 
 def _aesh(world, first, last, hours, lunch=False):
@@ -37,12 +37,12 @@ def _aesh(world, first, last, hours, lunch=False):
     return aesh
 
 
-def _slot(aesh, pupil, school, weekday, start, end, kind=SlotKind.CLASS):
+def _slot(aesh, student, school, weekday, start, end, kind=SlotKind.CLASS):
     slot = TimeSlot.objects.create(aesh=aesh, school=school, weekday=weekday, start_time=start, end_time=end,
                                    kind=kind, valid_from=YEAR_START, valid_until=YEAR_END)
-    if pupil is not None:
-        assignment = Assignment.objects.filter(aesh=aesh, student=pupil).first() or Assignment.objects.create(
-            aesh=aesh, student=pupil, kind=AssignmentKind.INDIVIDUELLE, start_date=YEAR_START, end_date=YEAR_END)
+    if student is not None:
+        assignment = Assignment.objects.filter(aesh=aesh, student=student).first() or Assignment.objects.create(
+            aesh=aesh, student=student, kind=AssignmentKind.INDIVIDUELLE, start_date=YEAR_START, end_date=YEAR_END)
         slot.assignments.set([assignment])
     return slot
 
@@ -51,8 +51,8 @@ def _slot(aesh, pupil, school, weekday, start, end, kind=SlotKind.CLASS):
 def misaligned(world, team):  # noqa: F811  (the shared fixture, as an argument)
     """A collège timetable on the hour, an école one on the half hour, 25 min apart; slots
     entered before the class timetables (08:30–11:30 over four collège courses, 13:30–16:30 over
-    three école courses), one for a pupil without class timetable, a lunch duty, one slot
-    exactly a course; pupils waiting."""
+    three école courses), one for a student without class timetable, a lunch duty, one slot
+    exactly a course; students waiting."""
     college, ecole = world.schools_a[0], world.schools_a[1]
     TravelTime.objects.create(school_a=college, school_b=ecole, minutes=25)
     _courses(college, "5e A", COLLEGE)
@@ -62,9 +62,9 @@ def misaligned(world, team):  # noqa: F811  (the shared fixture, as an argument)
     alice.save()
     bruno.class_name = "CE1"
     bruno.save()
-    damien = _pupil(ecole, "Damien", "Roux", "CE1", "9")
-    chloe = _pupil(college, "Chloé", "Durand", "4e Z", "4")  # no class timetable entered
-    _pupil(college, "Emma", "Faure", "5e A", "8")
+    damien = _student(ecole, "Damien", "Roux", "CE1", "9")
+    chloe = _student(college, "Chloé", "Durand", "4e Z", "4")  # no class timetable entered
+    _student(college, "Emma", "Faure", "5e A", "8")
     marc = _aesh(world, "Marc", "Petit", "20", lunch=True)
     nina = _aesh(world, "Nina", "Vidal", "24")
     _slot(lea, alice, college, 0, T(8, 30), T(11, 30))

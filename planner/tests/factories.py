@@ -11,7 +11,7 @@ from planner.models import ClassCourse, PairingWish, PlannerRun, RunState, Unava
 
 
 class ClassCourseFactory(factory.django.DjangoModelFactory):
-    """A Monday 8:30–9:25 course of class « 6e A »; trait: own (one pupil's own timetable)."""
+    """A Monday 8:30–9:25 course of class « 6e A »; trait: own (one student's own timetable)."""
 
     class Meta:
         model = ClassCourse

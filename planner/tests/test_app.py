@@ -95,9 +95,9 @@ def test_a_run_from_the_form_to_accepted_slots(client_as, planned, start_run):
     touched = {p[0] for p in run.result["placements"]}
     assert sorted(changes.values_list("aesh_id", flat=True)) == sorted(touched)
     assert all("à partir du" in c.summary and "créneau" in c.summary for c in changes)
-    # Each pupil got their 6 notified hours, never more (individuelle hours are a cap).
-    for pupil in (planned["alice"], planned["bruno"]):
-        minutes = sum(s.minutes for s in TimeSlot.objects.filter(assignments__student=pupil))
+    # Each student got their 6 notified hours, never more (individuelle hours are a cap).
+    for student in (planned["alice"], planned["bruno"]):
+        minutes = sum(s.minutes for s in TimeSlot.objects.filter(assignments__student=student))
         assert minutes == 6 * 60
 
 
@@ -150,9 +150,9 @@ def test_the_proposal_page_queries_do_not_grow_with_the_pole(client_as, planned,
     run = PlannerRun.objects.get()
     small = count_queries(lambda: client.get(reverse("planner:run", args=[run.pk])))
     for i in range(6):
-        pupil = StudentFactory(school=world.schools_a[0], first_name=f"P{i}", last_name="Extra")
-        NotificationFactory(student=pupil, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("3"))
-        _timetable(pupil, "5e A")
+        student = StudentFactory(school=world.schools_a[0], first_name=f"P{i}", last_name="Extra")
+        NotificationFactory(student=student, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("3"))
+        _timetable(student, "5e A")
     PlannerRun.objects.all().delete()
     start_run(client)
     run = PlannerRun.objects.get()
@@ -161,7 +161,7 @@ def test_the_proposal_page_queries_do_not_grow_with_the_pole(client_as, planned,
     assert big == small
 
 
-def test_an_absence_lists_lost_pupils_and_replaces_in_one_click(client_as, planned, start_run):
+def test_an_absence_lists_lost_students_and_replaces_in_one_click(client_as, planned, start_run):
     client = client_as("coordinator_a")
     start_run(client)
     run = PlannerRun.objects.get()

@@ -31,7 +31,7 @@ def _sign_in(client, membership) -> None:
 def test_the_demo_planner_agrees_with_the_dashboard_and_every_line_is_accepted(demo, client,
                                                                               django_capture_on_commit_callbacks):
     """As each coordinator of the demo: today = the dashboard; no line breaks a rule with the
-    fixed slots; causes concern their pupil; accepting everything refuses nothing; the
+    fixed slots; causes concern their student; accepting everything refuses nothing; the
     dashboard at the start date then says what the proposal said."""
     coordinators = Membership.objects.filter(role=Role.COORDINATOR).select_related("user").order_by("pk")
     assert coordinators.count() == 3

@@ -57,21 +57,21 @@ def check_today_equals_dashboard(client, scope, run) -> None:
     assert figures["Heures des AESH placées à l'emploi du temps"].today == f"{totals.use_percent} %"
     load = {a.pk: a.used_minutes for a in selectors.aesh_load(scope, run.start_date)}
     shown = {a.pk: a.used_minutes for a in context["load"]}
-    assert view.workers, "the pôle's AESH are listed"
-    for row in view.workers:
+    assert view.aesh_pool, "the pôle's AESH are listed"
+    for row in view.aesh_pool:
         assert row.today == load[row.id], row.name
         if row.id in shown:
             assert row.today == shown[row.id], row.name
     assured = {s.pk: s.assured_minutes for s in selectors.coverage(scope, run.start_date)}
-    assert {row.id for row in view.pupils} == set(assured)
-    for row in view.pupils:  # each pupil's hours, as the dashboard's selector counts them
+    assert {row.id for row in view.students} == set(assured)
+    for row in view.students:  # each student's hours, as the dashboard's selector counts them
         assert row.today == assured[row.id], row.names
 
 
 def accept_everything(client, run) -> list[str]:
     view, _ = proposal(client, run)
     data = {"add": [], "drop": []}
-    for row in view.workers:
+    for row in view.aesh_pool:
         for line in row.lines:
             data[line.name].append(str(line.value))
     response = client.post(reverse("planner:accept", args=[run.pk]), data)
@@ -98,17 +98,17 @@ def board_of(problem: Problem, run) -> Board:
     board = Board(problem)
     for line in run.result["placements"]:
         p = placement_of(line)
-        board.place(p.worker_id, board.units[p.unit_id], board.courses[p.unit_id, p.course_id])
+        board.place(p.aesh_id, board.units[p.unit_id], board.courses[p.unit_id, p.course_id])
     return board
 
 
 def check_causes(problem: Problem, run) -> int:
-    """Each pupil's causes name only AESH free at one of that pupil's open courses, and only
-    the pupil's school or a school where a named AESH works that day; « capacité insuffisante »
+    """Each student's causes name only AESH free at one of that student's open courses, and only
+    the student's school or a school where a named AESH works that day; « capacité insuffisante »
     only when no AESH free at those hours has enough contract hours left for the course.
     Returns how many causes were checked."""
     board = board_of(problem, run)
-    names = {name: w for w, name in problem.worker_names.items()}
+    names = {name: w for w, name in problem.aesh_names.items()}
     checked = 0
     for unit_id, _minutes, unit_causes in run.result["uncovered"]:
         unit = board.units[unit_id]
@@ -116,8 +116,8 @@ def check_causes(problem: Problem, run) -> int:
         for text, _m in unit_causes:
             checked += 1
             named = {w for name, w in names.items() if name in text}
-            for worker_id in named:
-                assert any(not _busy(board, worker_id, c) for c in open_courses), (text, worker_id)
+            for aesh_id in named:
+                assert any(not _busy(board, aesh_id, c) for c in open_courses), (text, aesh_id)
             days = {c.weekday for c in open_courses}
             allowed = {unit.school_id} | {p.school_id for w in named for d in days for p in board.day_of(w, d)}
             for school_id, school in problem.school_names.items():
@@ -126,15 +126,15 @@ def check_causes(problem: Problem, run) -> int:
             if text.startswith(causes.NO_CAPACITY):
                 for course in open_courses:
                     if _needed(board, unit, course):
-                        for worker_id in board.workers:
-                            if not _busy(board, worker_id, course):
-                                assert board.spare(worker_id) < course.minutes, (text, worker_id, course)
+                        for aesh_id in board.aesh_pool:
+                            if not _busy(board, aesh_id, course):
+                                assert board.spare(aesh_id) < course.minutes, (text, aesh_id, course)
     return checked
 
 
-def _busy(board: Board, worker_id: int, course) -> bool:
+def _busy(board: Board, aesh_id: int, course) -> bool:
     bits = mask(course.start, course.end)
-    return any(board.busy[worker_id, course.weekday, week] & bits for week in course.weeks)
+    return any(board.busy[aesh_id, course.weekday, week] & bits for week in course.weeks)
 
 
 def _needed(board: Board, unit, course) -> bool:
@@ -148,10 +148,10 @@ def check_every_rule_with_fixed_slots(problem: Problem, run) -> None:
     placements = [placement_of(line) for line in run.result["placements"]]
     assert rule_violations(problem, placements) == []
     board = board_of(problem, run)
-    for worker_id in board.workers:
-        slots = [s for d in range(len(rules.WEEKDAYS)) for _, s in board.slots.get((worker_id, d), [])]
-        if worker_id not in board.broken:
-            assert rules.travel_errors(slots, problem.travel, problem.limits) == [], worker_id
+    for aesh_id in board.aesh_pool:
+        slots = [s for d in range(len(rules.WEEKDAYS)) for _, s in board.slots.get((aesh_id, d), [])]
+        if aesh_id not in board.broken:
+            assert rules.travel_errors(slots, problem.travel, problem.limits) == [], aesh_id
 
 
 def reload(scope, run) -> Problem:

@@ -1,5 +1,5 @@
 """« Solliciter l'IEN »: need to know (the author, the inspector of the right circonscription, the
-coordination only when the AESH chose so), every read journaled, the pupil named by first name
+coordination only when the AESH chose so), every read journaled, the student named by first name
 and initial, health words questioned, e-mails that carry nothing."""
 
 import pytest
@@ -46,13 +46,13 @@ def send(people, **fields):
     ("Léo Martin", True), ("Léo", True), ("LM", True), ("Léo M. 6e B", True), ("Léo 12", True),
     ("M. Léo", True), ("Léo MA.", True),
 ])
-def test_a_pupil_is_named_by_first_name_and_initial_only(label, error):
-    assert (rules.pupil_label_error(label) is not None) is error
+def test_a_student_is_named_by_first_name_and_initial_only(label, error):
+    assert (rules.student_label_error(label) is not None) is error
 
 
 def test_labels_are_written_the_same_way():
-    assert rules.normalized_pupil_label("léo  m") == "Léo M."
-    assert rules.normalized_pupil_label("marie-lou b.") == "Marie-Lou B."
+    assert rules.normalized_student_label("léo  m") == "Léo M."
+    assert rules.normalized_student_label("marie-lou b.") == "Marie-Lou B."
 
 
 def test_health_words_are_found_whatever_their_spelling():
@@ -67,17 +67,17 @@ def test_the_author_writes_and_the_right_inspector_is_told_without_the_content(c
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("recourse:create"), {
             "school": world.schools_a[0].pk, "category": "FAMILY", "subject": "Échanges à la sortie",
-            "pupil_label": "léo m", "text": TEXT})
+            "student_label": "léo m", "text": TEXT})
     recourse = Recourse.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("recourse:detail", args=[recourse.pk])
-    assert recourse.circonscription == world.pole_a.circonscription and recourse.pupil_label == "Léo M."
+    assert recourse.circonscription == world.pole_a.circonscription and recourse.student_label == "Léo M."
     assert [m.to for m in mail.outbox] == [["inspector_a@ac-test.fr"]]
     body = mail.outbox[0].body + mail.outbox[0].subject
     assert "parent" not in body and "sortie" not in body and "Léo" not in body and "Author" not in body
 
 
 @pytest.mark.parametrize(("payload", "field", "message"), [
-    ({"pupil_label": "Léo Martin"}, "pupil_label", "prénom et l'initiale"),
+    ({"student_label": "Léo Martin"}, "student_label", "prénom et l'initiale"),
     ({"text": "Il a un TDAH, son traitement le fatigue."}, "text", "information de santé"),
     ({"school": "other"}, "school", "Sélectionnez un choix valide"),
     ({"subject": ""}, "subject", "Ce champ est obligatoire"),
@@ -95,7 +95,7 @@ def test_bad_input_is_refused_in_french_and_nothing_is_sent(client, world, peopl
 
 def test_health_words_may_be_confirmed(client, world, people):
     client.force_login(world.users["author"])
-    data = {"school": world.schools_a[0].pk, "category": "PUPIL", "subject": "Crise", "text": "Des troubles en classe."}
+    data = {"school": world.schools_a[0].pk, "category": "STUDENT", "subject": "Crise", "text": "Des troubles en classe."}
     first = client.post(reverse("recourse:create"), data)
     assert "confirm_no_health" in first.content.decode() and not Recourse.objects.exists()
     assert client.post(reverse("recourse:create"), {**data, "confirm_no_health": "on"}).status_code == 302

@@ -45,7 +45,7 @@ def test_newcomers_are_found_by_their_first_contract_and_assignment(world, toolb
     fresh = AeshFactory(home_pole=world.pole_a)
     ContractFactory(aesh=fresh, start_date=TODAY - datetime.timedelta(days=5), end_date=TODAY + datetime.timedelta(
         days=300))
-    # Placed with a pupil whose notification began long ago: the assignment says so, the contract is what counts.
+    # Placed with a student whose notification began long ago: the assignment says so, the contract is what counts.
     Assignment.objects.create(aesh=fresh, student=toolbox["alice"], kind=AssignmentKind.MUTUALISEE,
                               start_date=TODAY - datetime.timedelta(days=200))
     found = {a.pk: a.joined for a in services.newcomers_without_path(TODAY, world.pole_a.pk)}

@@ -11,12 +11,12 @@ reader knows:
 - a territory is the sum of its parts (the directory of schools says which school is in
   which pôle, circonscription and département), a table's total the sum of its rows, a pôle
   opened whole the sum of its parts;
-- in every territory and school: pupils = individuelle + mutualisée, waiting = without an
+- in every territory and school: students = individuelle + mutualisée, waiting = without an
   AESH + partly covered;
 - counts are whole and non-negative; a hidden count is at least 1 (zero is always shown);
-- pupils in a ULIS, waiting pupils ≤ pupils; partly covered ≤ individuelle; placed hours ≤
+- students in a ULIS, waiting students ≤ students; partly covered ≤ individuelle; placed hours ≤
   notified hours ≤ individuelle × the school week (24 h in the 1er degré, 35 h after, as the
-  notifications' validation allows), and at least 0.6 minute (0.01 h) per individuelle pupil.
+  notifications' validation allows), and at least 0.6 minute (0.01 h) per individuelle student.
 
 For each hidden cell, HiGHS (scipy.optimize.milp) gives the largest value consistent with
 all of it, over the cells linked to it through unknown ones, and the smallest unless the
@@ -24,7 +24,7 @@ largest already settles it (the true value is possible, so the smallest is at mo
 disclosed when they meet; a cell hidden for being small is also disclosed when its range
 holds fewer than `threshold` whole values or stops below the threshold (1 to 3 is the
 least for a count of 1 or 2 with the threshold at 3: the reader cannot tell it from 3), and
-hours of one or two pupils when their range is narrower than a quarter of themselves.
+hours of one or two students when their range is narrower than a quarter of themselves.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def published_cells(reports: list[Report]) -> tuple[dict, list[str]]:
     seen: dict[Node, dict] = {}
     inconsistent = []
     for report in reports:
-        for table in report.pupil_tables:
+        for table in report.student_tables:
             for row in table.all_rows:
                 node = row.node
                 for column in table.columns:
@@ -137,9 +137,9 @@ def audit(scope: Scope, day: datetime.date) -> Audit:
 
         def cell(measure, node=node):
             return index[(node, measure)]
-        rows.append(({cell("pupils"): 1, cell("individuelle"): -1, cell("mutualisee"): -1}, 0, 0))
+        rows.append(({cell("students"): 1, cell("individuelle"): -1, cell("mutualisee"): -1}, 0, 0))
         rows.append(({cell("waiting"): 1, cell("waiting_none"): -1, cell("waiting_partial"): -1}, 0, 0))
-        for small, big in (("ulis", "pupils"), ("waiting", "pupils"), ("waiting_partial", "individuelle"),
+        for small, big in (("ulis", "students"), ("waiting", "students"), ("waiting_partial", "individuelle"),
                            ("placed_minutes", "notified_minutes")):
             rows.append(({cell(small): 1, cell(big): -1}, -np.inf, 0))
         rows.append(({cell("notified_minutes"): 1, cell("individuelle"): -week_minutes(node, territory)}, -np.inf, 0))
@@ -230,7 +230,7 @@ def _primary(node: Node, measure: str, threshold: int) -> bool:
 
 
 def week_minutes(node: Node, tree: Tree) -> float:
-    """The most minutes one individuelle pupil of this territory can be notified per week."""
+    """The most minutes one individuelle student of this territory can be notified per week."""
     kinds = {tree.kinds[school] for school in node.schools}
     hours = max((setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE") if k in SchoolKind.first_degree()
                  else setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE") for k in kinds), default=40)
@@ -238,7 +238,7 @@ def week_minutes(node: Node, tree: Tree) -> float:
 
 
 def visible_cells(tree: Tree) -> tuple[int, int]:
-    """(published, hidden) pupil cells of the reader's tree (every table they can open),
+    """(published, hidden) student cells of the reader's tree (every table they can open),
     derived cells (coverage, durations) included."""
     shown = hidden = 0
     for node in tree.root.walk():

@@ -70,7 +70,7 @@ def test_a_total_is_hidden_when_nothing_else_can_be():
 
 
 def test_crossing_relations_hide_a_rectangle():
-    # Rows r1, r2 and their total t; columns x, y and their sum s (pupils = individuelle + mutualisée).
+    # Rows r1, r2 and their total t; columns x, y and their sum s (students = individuelle + mutualisée).
     values = {("r1", "x"): 8, ("r1", "y"): 1, ("r1", "s"): 9,
               ("r2", "x"): 6, ("r2", "y"): 5, ("r2", "s"): 11,
               ("t", "x"): 14, ("t", "y"): 6, ("t", "s"): 20}
@@ -85,7 +85,7 @@ def test_crossing_relations_hide_a_rectangle():
 
 
 def test_bounds_narrow_what_subtraction_leaves():
-    # Waiting ≤ pupils: a hidden waiting count of 1 beside a school of 2 pupils is at most 2.
+    # Waiting ≤ students: a hidden waiting count of 1 beside a school of 2 students is at most 2.
     problem = table({"w1": 1, "w2": 5, "t": 6, "p1": 2}, [("t", ("w1", "w2"))], bounds=[("w1", "p1")])
     ranges = privacy.Ranges(problem)
     is_safe, _, high = ranges.check("w1", {"w1", "w2"})
@@ -95,7 +95,7 @@ def test_bounds_narrow_what_subtraction_leaves():
 
 
 def test_the_exact_range_is_the_whole_number_one():
-    # Hours tie counts to a continuous cell: 100 minutes for `n` pupils at most 60 minutes each
+    # Hours tie counts to a continuous cell: 100 minutes for `n` students at most 60 minutes each
     # and at least 0.6: a relaxation says n ≥ 1.67, whole numbers say n ≥ 2.
     values = {"n": 2, "m": 1, "p": 3, "hours": 100.0}
     problem = privacy.Problem(values=values, published={"n", "m", "p", "hours"}, counts={"n", "m", "p"},

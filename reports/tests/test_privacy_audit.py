@@ -1,7 +1,7 @@
 """The secret statistique against an attacker, on the demo and on seeded départements.
 
 - The attack of the issue: with « < 3 » for a small cell and « secret » for a cell hidden
-  to protect it, a reader subtracted cells back (the Victor Hugo row of the demo: 4 pupils,
+  to protect it, a reader subtracted cells back (the Victor Hugo row of the demo: 4 students,
   individuelle « secret » so ≥ 3, mutualisée « < 3 », hence mutualisée = 1).
 - The statistics office's audit (reports/tests/audit.py): for every hidden cell of every
   report each role can open on the day, the smallest and largest values a mixed-integer
@@ -41,7 +41,7 @@ def readers(roles=(Role.INSPECTOR, Role.GESTIONNAIRE, Role.COORDINATOR, Role.PIL
 
 def label_attack(rows: list[list[str]]) -> list[str]:
     """What the issue's reader did: « < N » is 1..N−1, « secret » is ≥ N, and each row adds up
-    (pupils = individuelle + mutualisée; waiting = sans AESH + partielle)."""
+    (students = individuelle + mutualisée; waiting = sans AESH + partielle)."""
     found = []
     for row in rows:
         cells = dict(row)
@@ -102,7 +102,7 @@ def test_the_attack_of_the_issue_recovers_nothing_from_the_inspectors_export(dem
     assert label_attack(rows) == []
     texts = {value for row in rows for _, value in row}
     assert not any(re.fullmatch(r"< \d+", t) for t in texts)  # one label for every hidden cell
-    # Victor Hugo (4 pupils) publishes no split by aid kind: nothing to subtract.
+    # Victor Hugo (4 students) publishes no split by aid kind: nothing to subtract.
     victor = [row for row in rows if "Victor Hugo" in row[0][1]]
     assert all(dict(row).get("dont aide mutualisée") is None for row in victor)
 
@@ -119,7 +119,7 @@ def test_no_hidden_cell_of_the_demo_can_be_narrowed_by_any_role(demo):
 
 
 def headline_hidden_without_being_small(node, threshold: int) -> set[str]:
-    """The territory's own totals (waiting, pupils, hours) that are hidden though not small."""
+    """The territory's own totals (waiting, students, hours) that are hidden though not small."""
     few = 0 < node.values["individuelle"] < threshold
     return {m for m in HEADLINE if m in node.hidden and not 0 < node.values[m] < threshold
             and not (m in ("notified_minutes", "placed_minutes") and few)}
@@ -147,12 +147,12 @@ def test_the_readers_own_totals_are_never_hidden_to_protect_a_part_on_the_demo(d
     assert lys_nord is not None
     assert not lys_nord.root.is_hidden("waiting") and lys_nord.root.values["waiting"] >= lys_nord.threshold
     parts = {part.label: part for part in lys_nord.root.children}
-    assert parts["PIAL du collège Jean Moulin"].is_hidden("waiting")  # 1 or 2 pupils waiting
+    assert parts["PIAL du collège Jean Moulin"].is_hidden("waiting")  # 1 or 2 students waiting
     assert parts["PIAL de Lys-Nord écoles"].is_hidden("waiting")      # the part, not the headline
 
 
 def test_the_poles_coordination_and_pilots_read_their_pole_whole(demo, client):
-    """Need to know, not blindness: whoever reads every pupil's record of the pôle reads its
+    """Need to know, not blindness: whoever reads every student's record of the pôle reads its
     report without a hidden cell and with every school on its own row."""
     day = timezone.localdate()
     pole_readers = readers(roles=(Role.COORDINATOR, Role.PILOT), national=False)
@@ -163,10 +163,10 @@ def test_the_poles_coordination_and_pilots_read_their_pole_whole(demo, client):
                                          notifications__state="NOTIFIED", notifications__start_date__lte=day,
                                          notifications__end_date__gte=day).distinct()
         readable = Student.objects.visible_to(scope)
-        assert counted.count() == territory.root.values["pupils"]
-        assert not counted.exclude(pk__in=readable).exists(), scope.label  # every pupil counted is one they read
+        assert counted.count() == territory.root.values["students"]
+        assert not counted.exclude(pk__in=readable).exists(), scope.label  # every student counted is one they read
         for report in reports:
-            for table in report.pupil_tables:
+            for table in report.student_tables:
                 assert not any(row.hidden or row.node.hidden for row in table.all_rows), (scope.label, table.title)
                 assert not any(row.node.kind == "others" for row in table.all_rows)
         schools = set(School.objects.filter(pole_id=scope.pole_id, pk__in=territory.root.schools).values_list(
@@ -188,12 +188,12 @@ def test_the_inspector_and_the_gestionnaire_keep_the_secret_on_the_same_pole(dem
 
 
 def seeded_departement(seed: int, circonscriptions: int = 2, poles: int = 5):
-    """A small département (circonscriptions × pôles of 4 schools of 1 to 12 pupils), a third
+    """A small département (circonscriptions × pôles of 4 schools of 1 to 12 students), a third
     of the pôles across two circonscriptions (benchmarks.report_seed)."""
     from benchmarks import report_seed
 
     scale = report_seed.Scale("audit", departements=1, circonscriptions=circonscriptions, poles=poles,
-                              schools_per_pole=4, aesh=8 * poles, pupils=24 * poles, weeks=1)
+                              schools_per_pole=4, aesh=8 * poles, students=24 * poles, weeks=1)
     seeded = report_seed.seed(scale, SEEDED_DAY, seed_value=seed, base=7_000_000 + seed * 10_000)
     dep = seeded.departement_id
     circs = list(Circonscription.objects.filter(departement_id=dep).order_by("pk"))

@@ -1,5 +1,5 @@
 """Reports on a constructed dataset, checked against figures computed by hand; who may read
-which territory; no pupil identity in any page or export; constant query counts."""
+which territory; no student identity in any page or export; constant query counts."""
 
 import datetime
 import html as htmllib
@@ -55,7 +55,7 @@ def dataset(world):
         (partial, since 1/10) · Ophélie individuelle 9 h from 1/06, no AESH (waiting since the rentrée)
     a1: Prosper mutualisée, assigned · Bérénice individuelle 6 h from 1/11, no AESH
     a2: Anatole individuelle 10 h, placed 10 h, in the ULIS
-    not counted: a pupil who left, a notification that ended; pôle B: Céleste individuelle, waiting.
+    not counted: a student who left, a notification that ended; pôle B: Céleste individuelle, waiting.
     """
     SchoolYear.objects.create(name="2026-2027", start_date=D(2026, 9, 1), end_date=D(2027, 7, 3), is_current=True)
     a0, a1, a2 = world.schools_a
@@ -76,28 +76,28 @@ def dataset(world):
     other = AeshFactory(home_pole=world.pole_b)
     ContractFactory(aesh=other)
 
-    def pupil(first, school, kind="INDIVIDUELLE", hours=None, start=RENTREE, **extra):
+    def student(first, school, kind="INDIVIDUELLE", hours=None, start=RENTREE, **extra):
         student = StudentFactory(first_name=first, last_name=first.upper() + "NOM", school=school,
                                  ine="123456789AB" if first == "Zébulon" else "", **extra)
         NotificationFactory(student=student, aid_kind=kind, weekly_hours=hours, start_date=start,
                             end_date=D(2027, 8, 31))
         return student
 
-    zebulon = pupil("Zébulon", a0, hours=Decimal(12), birth_date=D(2015, 4, 17))
+    zebulon = student("Zébulon", a0, hours=Decimal(12), birth_date=D(2015, 4, 17))
     _placed(lea, zebulon, AssignmentKind.INDIVIDUELLE, [3, 3, 3, 3, 3])
-    quasimodo = pupil("Quasimodo", a0, hours=Decimal(6), start=D(2026, 10, 1))
+    quasimodo = student("Quasimodo", a0, hours=Decimal(6), start=D(2026, 10, 1))
     _placed(max_, quasimodo, AssignmentKind.INDIVIDUELLE, [3])
-    pupil("Ophélie", a0, hours=Decimal(9), start=D(2026, 6, 1))
-    prosper = pupil("Prosper", a1, kind="MUTUALISEE")
+    student("Ophélie", a0, hours=Decimal(9), start=D(2026, 6, 1))
+    prosper = student("Prosper", a1, kind="MUTUALISEE")
     Assignment.objects.create(aesh=lea, student=prosper, kind=AssignmentKind.MUTUALISEE, start_date=D(2026, 9, 1))
-    pupil("Bérénice", a1, hours=Decimal(6), start=D(2026, 11, 1))
+    student("Bérénice", a1, hours=Decimal(6), start=D(2026, 11, 1))
     ulis = Ulis.objects.create(school=a2, name="ULIS école")
-    anatole = pupil("Anatole", a2, hours=Decimal(10), ulis=ulis)
+    anatole = student("Anatole", a2, hours=Decimal(10), ulis=ulis)
     _placed(late, anatole, AssignmentKind.INDIVIDUELLE, [5, 5])
-    pupil("Parti", a0, hours=Decimal(6), left_on=D(2026, 10, 15))
+    student("Parti", a0, hours=Decimal(6), left_on=D(2026, 10, 15))
     ended = StudentFactory(first_name="Fini", school=a0)
     NotificationFactory(student=ended, start_date=D(2025, 9, 1), end_date=D(2026, 8, 31))
-    pupil("Céleste", world.schools_b[0], hours=Decimal(6))
+    student("Céleste", world.schools_b[0], hours=Decimal(6))
     TimesheetFactory(aesh=lea, submitted=True, connexe_minutes=90, training_minutes=60)
     TimesheetFactory(aesh=max_, connexe_minutes=30)
     return {"lea": lea, "max": max_, "late": late}
@@ -116,7 +116,7 @@ def test_circonscription_figures_match_the_hand_computation(dataset, world):
     report = build(Scope.of(inspector_scope(world)), DAY)
     assert report.level == "circonscription" and report.title == "Rapport de circonscription"
     total = report.main.total.values
-    assert (total["pupils"], total["individuelle"], total["mutualisee"], total["ulis"]) == (6, 5, 1, 1)
+    assert (total["students"], total["individuelle"], total["mutualisee"], total["ulis"]) == (6, 5, 1, 1)
     assert total["notified_minutes"] == (12 + 6 + 9 + 6 + 10) * 60
     assert total["placed_minutes"] == (12 + 3 + 0 + 0 + 10) * 60      # Zébulon's 15 h count for 12
     assert coverage_of(total) == 58                                      # 25 / 43
@@ -136,14 +136,14 @@ def test_circonscription_figures_match_the_hand_computation(dataset, world):
 
 
 def test_small_counts_are_hidden_under_one_label_and_cannot_be_subtracted(dataset, world, settings):
-    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on its own row
+    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_STUDENTS": 1}  # every school on its own row
     report = build(Scope.of(inspector_scope(world)), DAY)
-    by_school = report.pupil_tables[1]
+    by_school = report.student_tables[1]
     a0, a1, a2 = (values(by_school, s.name) for s in world.schools_a)
     assert a0["waiting"] == HIDDEN_LABEL                                    # 2 waiting
-    assert a1["pupils"] == HIDDEN_LABEL and a2["pupils"] == HIDDEN_LABEL   # 2 and 1 pupils
-    assert a2["coverage"] == HIDDEN_LABEL                                   # one pupil's coverage would be theirs
-    texts = {cell(row, c).text for table in report.pupil_tables for row in table.all_rows for c in table.columns}
+    assert a1["students"] == HIDDEN_LABEL and a2["students"] == HIDDEN_LABEL   # 2 and 1 students
+    assert a2["coverage"] == HIDDEN_LABEL                                   # one student's coverage would be theirs
+    texts = {cell(row, c).text for table in report.student_tables for row in table.all_rows for c in table.columns}
     assert "< 3" not in texts and HIDDEN_LABEL in texts                     # one label, whatever the reason
     assert audit(Scope.of(inspector_scope(world)), DAY).findings == []      # nothing can be narrowed
 
@@ -200,7 +200,7 @@ def test_reading_a_report_is_journaled(client_as, dataset):
     assert line.student is None and "rapport de circonscription" in line.detail
 
 
-# --- No pupil identity anywhere; exports hold the page's numbers ---------------------------------------
+# --- No student identity anywhere; exports hold the page's numbers ---------------------------------------
 
 IDENTITY = ["Zébulon", "ZÉBULON", "Quasimodo", "QUASIMODO", "Ophélie", "Bérénice", "Anatole", "123456789AB",
             "17/04/2015", "2015-04-17"]
@@ -218,7 +218,7 @@ def _texts(content: bytes, fmt: str) -> str:
 
 
 @pytest.mark.parametrize("who", ["inspector_a", "coordinator_a", "gestionnaire", "admin"])
-def test_no_pupil_identity_in_any_report_page_or_export(client_as, dataset, who):
+def test_no_student_identity_in_any_report_page_or_export(client_as, dataset, who):
     client = client_as(who)
     outputs = {"page": client.get(reverse("reports:report")).content}
     for fmt in ("xlsx", "ods", "csv", "pdf"):
@@ -246,7 +246,7 @@ def test_exports_open_and_hold_the_numbers_of_the_page(client_as, dataset, world
     assert book.sheetnames[:2] == ["Élèves — par pôle", "Élèves — par établissement"]
     rows = list(book["Élèves — par pôle"].iter_rows(values_only=True))
     assert list(rows[-1]) == expected_total
-    for table in report.pupil_tables:  # every row of every table, hidden cells under the one label
+    for table in report.student_tables:  # every row of every table, hidden cells under the one label
         sheet = [list(r) for r in book[table.title].iter_rows(values_only=True)][1:]
         assert sheet == [[row.label, *[c.value for c in table.cells(row)]] for row in table.all_rows]
     assert HIDDEN_LABEL in str(rows) and "< 3" not in str(list(book.worksheets[1].iter_rows(values_only=True)))
@@ -261,7 +261,7 @@ def test_exports_open_and_hold_the_numbers_of_the_page(client_as, dataset, world
 
 
 def test_formula_looking_names_are_neutralised_in_exports(client_as, dataset, world, settings):
-    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on a row of its own
+    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_STUDENTS": 1}  # every school on a row of its own
     school = world.schools_a[0]
     school.name = "=HYPERLINK(\"http://x\")"
     school.save()
@@ -271,7 +271,7 @@ def test_formula_looking_names_are_neutralised_in_exports(client_as, dataset, wo
 
 # --- Scale: the number of queries does not grow -----------------------------------------------------------
 
-def _more_pupils(world, count):
+def _more_students(world, count):
     for index in range(count):
         student = StudentFactory(school=world.schools_a[index % 3], first_name=f"Élève{index}")
         NotificationFactory(student=student, start_date=D(2026, 9, 1), end_date=D(2027, 8, 31),
@@ -287,7 +287,7 @@ def test_report_queries_do_not_grow_with_data(client_as, dataset, world, who):
     url = reverse("reports:report")
     client.get(url)
     small = count_queries(lambda: client.get(url))
-    _more_pupils(world, 30)
+    _more_students(world, 30)
     snapshots.store(DAY)
     assert count_queries(lambda: client.get(url)) == small
 
@@ -302,7 +302,7 @@ def test_weekly_figures_are_stored_once_per_week_and_feed_the_evolution(dataset,
     weeks = sorted(set(WeeklyFigure.objects.values_list("week_start", flat=True)))
     assert weeks == [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 16), D(2026, 11, 23)]
     a0 = WeeklyFigure.objects.get(week_start=D(2026, 11, 23), school=world.schools_a[0])
-    assert (a0.pupils, a0.individuelle, a0.notified_minutes, a0.placed_minutes, a0.waiting, a0.waiting_none,
+    assert (a0.students, a0.individuelle, a0.notified_minutes, a0.placed_minutes, a0.waiting, a0.waiting_none,
             a0.waiting_partial) == (3, 3, 27 * 60, 15 * 60, 2, 1, 1)
     # The week of the day (stored on Wednesday 25/11, the day itself) shows what the day's report shows.
     report = build(Scope.of(inspector_scope(world)), DAY)
@@ -323,14 +323,14 @@ def test_charts_are_described_for_screen_readers(client_as, dataset):
 
 
 def test_the_report_sql_agrees_with_the_coverage_selector(dataset, world):
-    """The report's SQL and missions.selectors.with_coverage say the same of the same pupils."""
+    """The report's SQL and missions.selectors.with_coverage say the same of the same students."""
     from missions import selectors as coverage
 
     scope = Scope.of(world.users["coordinator_a"].memberships.get())
     total = build(scope, DAY).main.total.values
     students = list(coverage.coverage(scope, DAY))
     individual = [s for s in students if s.aid_kind_now == "INDIVIDUELLE"]
-    assert total["pupils"] == len(students) == 6
+    assert total["students"] == len(students) == 6
     assert total["waiting"] == coverage.waiting_list(scope, DAY).count() == 3
     assert total["notified_minutes"] == sum(int(s.notified_minutes) for s in individual)
     assert total["placed_minutes"] == sum(min(s.assured_minutes, int(s.notified_minutes)) for s in individual)

@@ -32,7 +32,7 @@ def readable(response, fmt: str) -> str:
 
 
 def test_the_inspector_reads_only_their_part_of_a_straddling_pole_in_every_format(demo, client, settings):
-    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_PUPILS": 1}  # every school on a row of its own
+    settings.PIAL = {**settings.PIAL, "REPORT_SCHOOL_MIN_STUDENTS": 1}  # every school on a row of its own
     inspector = login(client, "ien@demo.pial.fr")
     pole = Pole.objects.get(name="PIAL du collège Jean Moulin")
     inside = list(School.objects.filter(pole=pole, circonscription=inspector.circonscription, students__isnull=False)
@@ -54,7 +54,7 @@ def test_the_inspector_reads_only_their_part_of_a_straddling_pole_in_every_forma
     whole = build(Scope.of(inspector), day)
     part = build(Scope.of(inspector), day, ("pole", pole.pk))
     row = next(r for r in whole.main.rows if r.key == pole.pk)
-    assert part.summary.values["pupils"] == row.values["pupils"]
+    assert part.summary.values["students"] == row.values["students"]
     assert part.summary.node.hidden == row.node.hidden
 
 

@@ -1,4 +1,4 @@
-// The planner's proposal: « tout cocher / tout décocher » globally, per AESH and per pupil,
+// The planner's proposal: « tout cocher / tout décocher » globally, per AESH and per student,
 // and the count of ticked lines (announced politely to screen readers). Without this
 // script the page works as it is: every line ticked, each box its own.
 (function () {
@@ -13,7 +13,7 @@
   function concerns(box, scope) {
     if (scope === "all") { return true; }
     if (scope.indexOf("aesh-") === 0) { return box.dataset.aesh === scope.slice(5); }
-    if (scope.indexOf("pupil-") === 0) { return (" " + box.dataset.pupils + " ").indexOf(" " + scope.slice(6) + " ") >= 0; }
+    if (scope.indexOf("student-") === 0) { return (" " + box.dataset.students + " ").indexOf(" " + scope.slice(8) + " ") >= 0; }
     return false;
   }
   Array.prototype.forEach.call(form.querySelectorAll("button[data-check]"), function (button) {

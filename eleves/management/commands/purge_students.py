@@ -1,4 +1,4 @@
-"""Retention: lists, and with --wet-run deletes, pupils who left long enough ago,
+"""Retention: lists, and with --wet-run deletes, students who left long enough ago,
 with their documents, and the journal entries older than the journal's retention."""
 
 from django.core.management.base import BaseCommand
