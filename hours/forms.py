@@ -32,10 +32,11 @@ ATTENDANCE_CHOICES = [(Attendance.DONE, "Assuré"), (Attendance.STUDENT_ABSENT, 
 class DurationField(forms.CharField):
     """« 2 », « 2,5 », « 2 h 30 », « 45 min » → minutes; errors say what to type."""
 
-    def __init__(self, *args, where: str = "", **kwargs):
+    def __init__(self, *args, where: str = "", blank_value: int | None = 0, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.where = where
+        self.blank_value = blank_value
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "20",
                                   "class": "fr-input pial-duration"})
 
@@ -44,11 +45,18 @@ class DurationField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)[:40]
+        prefix = f"{self.where} : " if self.where else ""
+        if not text.replace("\u00a0", " ").strip():
+            if self.required:
+                raise forms.ValidationError(f"{prefix or self.label + ' : '}indiquez une durée (0 si aucune).")
+            return self.blank_value
         try:
             return rules.parse_duration(text)
         except rules.DurationError as error:
-            prefix = f"{self.where} : " if self.where else ""
             raise forms.ValidationError(f"{prefix}{error}") from error
+
+    def validate(self, value):
+        """Blank is handled above (an error when required, else `blank_value`)."""
 
 
 def new_token() -> str:
@@ -63,58 +71,81 @@ class WeekForm(forms.Form):
                               max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
                               help_text="Sans nom d'élève ni donnée de santé.")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # « occurrence » when the page showed a week not yet created: its lines are named by day and
+    # slot, since the first POST creates them (a GET writes nothing) with ids the page never saw.
+    keys = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
-    def __init__(self, *args, timesheet: Timesheet, entries: list[TimeEntry], **kwargs):
+    def __init__(self, *args, timesheet: Timesheet, entries: list[TimeEntry], by_occurrence: bool = False,
+                 **kwargs):
         connexe = {e.category: e.minutes for e in entries if e.kind == EntryKind.CONNEXE}
-        initial = {"comment": timesheet.comment, "version": timesheet.version}
+        initial = {"comment": timesheet.comment, "version": timesheet.version,
+                   "keys": "occurrence" if by_occurrence else ""}
+        self.by_occurrence = by_occurrence
         today = timezone.localdate()
         # A slot of a day not yet past is « à venir »: no field until it has happened; once past,
         # it is proposed « assuré » for its planned time.
         self.slot_entries = [e for e in entries if e.kind == EntryKind.SLOT
                              and (e.attendance or (e.day and e.day <= today))]
         for entry in self.slot_entries:
-            initial[f"slot-{entry.pk}-attendance"] = entry.attendance or Attendance.DONE
-            initial[f"slot-{entry.pk}-minutes"] = entry.minutes if entry.attendance else entry.planned_minutes
-            initial[f"slot-{entry.pk}-reason"] = entry.absence_reason
+            key = self.key(entry)
+            initial[f"slot-{key}-attendance"] = entry.attendance or Attendance.DONE
+            initial[f"slot-{key}-minutes"] = entry.minutes if entry.attendance else entry.planned_minutes
+            initial[f"slot-{key}-reason"] = entry.absence_reason
         for category in ConnexeCategory:
             initial[f"connexe-{category.value}"] = connexe.get(category.value, 0)
         super().__init__(*args, initial=initial, **kwargs)
         for entry in self.slot_entries:
+            key = self.key(entry)
             where = entry.as_line().where
-            self.fields[f"slot-{entry.pk}-attendance"] = forms.ChoiceField(
+            self.fields[f"slot-{key}-attendance"] = forms.ChoiceField(
                 label="Déroulement", choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
-            self.fields[f"slot-{entry.pk}-minutes"] = DurationField(
-                label="Durée réalisée", where=where,
+            self.fields[f"slot-{key}-minutes"] = DurationField(
+                label="Durée réalisée", where=where, blank_value=None,
                 help_text=f"Prévu : {rules.format_duration(entry.planned_minutes)}")
-            self.fields[f"slot-{entry.pk}-reason"] = forms.ChoiceField(
+            self.fields[f"slot-{key}-reason"] = forms.ChoiceField(
                 label="Motif de l'absence", required=False, choices=[("", "—"), *AbsenceReason.choices],
                 widget=forms.Select(attrs={"class": "fr-select"}))
         for category in ConnexeCategory:
             self.fields[f"connexe-{category.value}"] = DurationField(
                 label=category.label, where=f"Activités connexes, {category.label.lower()}")
 
+    def key(self, entry: TimeEntry) -> str:
+        if self.by_occurrence and entry.slot_id and entry.day:
+            return f"{entry.day:%Y%m%d}-{entry.slot_id}"
+        return str(entry.pk)
+
     def clean(self):
         cleaned = super().clean()
         for entry in self.slot_entries:
-            if cleaned.get(f"slot-{entry.pk}-attendance") == Attendance.AESH_ABSENT \
-                    and not cleaned.get(f"slot-{entry.pk}-reason"):
-                self.add_error(f"slot-{entry.pk}-reason",
+            key = self.key(entry)
+            absent = cleaned.get(f"slot-{key}-attendance") == Attendance.AESH_ABSENT
+            if cleaned.get(f"slot-{key}-minutes", 0) is None:
+                if absent:
+                    cleaned[f"slot-{key}-minutes"] = 0
+                else:
+                    self.add_error(f"slot-{key}-minutes", f"{entry.as_line().where} : indiquez la durée réalisée "
+                                                          "(0 si rien n'a été fait).")
+            if absent \
+                    and not cleaned.get(f"slot-{key}-reason"):
+                self.add_error(f"slot-{key}-reason",
                                f"{entry.as_line().where} : indiquez le motif de votre absence.")
         return cleaned
 
     def slot_answers(self) -> dict[int, SlotAnswer]:
         data = self.cleaned_data
-        return {e.pk: SlotAnswer(attendance=data[f"slot-{e.pk}-attendance"], minutes=data[f"slot-{e.pk}-minutes"],
-                                 reason=data.get(f"slot-{e.pk}-reason") or "") for e in self.slot_entries}
+        return {e.pk: SlotAnswer(attendance=data[f"slot-{self.key(e)}-attendance"],
+                                 minutes=data[f"slot-{self.key(e)}-minutes"],
+                                 reason=data.get(f"slot-{self.key(e)}-reason") or "") for e in self.slot_entries}
 
     def connexe_minutes(self) -> dict[str, int]:
         return {c.value: self.cleaned_data[f"connexe-{c.value}"] for c in ConnexeCategory}
 
     def slot_fields(self, entry: TimeEntry) -> dict | None:
         """The line's fields; None for a slot still « à venir »."""
-        if f"slot-{entry.pk}-attendance" not in self.fields:
+        key = self.key(entry)
+        if f"slot-{key}-attendance" not in self.fields:
             return None
-        return {name: self[f"slot-{entry.pk}-{name}"] for name in ("attendance", "minutes", "reason")}
+        return {name: self[f"slot-{key}-{name}"] for name in ("attendance", "minutes", "reason")}
 
     def connexe_fields(self) -> list:
         return [self[f"connexe-{c.value}"] for c in ConnexeCategory]

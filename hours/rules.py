@@ -105,9 +105,10 @@ def occurrences(
 
 # --- Durations -----------------------------------------------------------------------------
 
-_HOURS_MINUTES = re.compile(r"^(\d{1,2})\s*(?:h|:)\s*(\d{1,2})?\s*(?:min)?$")
-_MINUTES = re.compile(r"^(\d{1,4})\s*(?:min|mn|minutes?)$")
-_DECIMAL_HOURS = re.compile(r"^(\d{1,2})(?:[.,](\d{1,2}))?\s*(?:h|heures?)?$")
+# ASCII digits only (re.ASCII): « ٣ », « 𝟑 » or « ３ » are not durations anyone means to type here.
+_HOURS_MINUTES = re.compile(r"^(\d{1,2})\s*(?:h|:)\s*(\d{1,2})?\s*(?:min)?$", re.ASCII)
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:min|mn|minutes?)$", re.ASCII)
+_DECIMAL_HOURS = re.compile(r"^(\d{1,2})(?:[.,](\d{1,2}))?\s*(?:h|heures?)?$", re.ASCII)
 
 
 def parse_duration(text: object) -> int:

@@ -77,6 +77,11 @@ def declared_absences(aesh: QuerySet[Aesh], *, since: datetime.date, limit: int 
                 .order_by("-day", "aesh_id").distinct()[:limit])
 
 
+def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
+    """The AESH's week if it was ever opened (by a POST: a GET never creates it)."""
+    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).first()
+
+
 def timesheet_for_page(timesheet_id: int) -> Timesheet:
     """A week with its entries (their slots' students for the AESH's own view) and its events."""
     return (Timesheet.objects.select_related("aesh__home_pole", "validated_by", "main_school")

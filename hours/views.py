@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -77,11 +78,11 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
 
 
-def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=()):
+def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False):
     timesheet = selectors.timesheet_for_page(timesheet.pk)
     entries = list(timesheet.entries.all())
     if form is None:
-        form = WeekForm(timesheet=timesheet, entries=entries)
+        form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     if add_form is None:
         add_form = AddEntryForm(timesheet=timesheet)
     add_form.helper.form_action = reverse("hours:add", args=[timesheet.slug])
@@ -102,35 +103,57 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
     })
 
 
+def _on_week(request, slug: str, page):
+    """Run `page(request, timesheet, fresh)` on the AESH's week. A week never opened is created as
+    its first POST would create it, inside a savepoint rolled back unless that POST saved: a GET, or
+    a POST refused, writes nothing. Such a page names its lines by day and slot (`fresh`), since the
+    ids the saving POST creates are not the ones rendered."""
+    aesh, monday = _week_of(request, slug)
+    if existing := selectors.week_of(aesh.pk, monday):
+        return page(request, existing, False)[0]
+    with transaction.atomic():
+        response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
+        if not saved:
+            transaction.set_rollback(True)
+    return response
+
+
 def my_timesheet(request, slug: str):
     """An AESH: one week, pre-filled from the timetable; they say what happened and send it."""
-    aesh, monday = _week_of(request, slug)
-    timesheet = services.timesheet_open(aesh=aesh, monday=monday)
+    return _on_week(request, slug, _week_page)
+
+
+def _week_page(request, timesheet: Timesheet, fresh: bool):
     if request.method != "POST":
-        return _render_week(request, timesheet)
+        return _render_week(request, timesheet, by_occurrence=fresh), False
     loaded = selectors.timesheet_for_page(timesheet.pk)
-    form = WeekForm(posted(request), timesheet=loaded, entries=list(loaded.entries.all()))
+    form = WeekForm(posted(request), timesheet=loaded, entries=list(loaded.entries.all()),
+                    by_occurrence=request.POST.get("keys") == "occurrence")
     if not form.is_valid():
-        return _render_week(request, timesheet, form=form)
+        return _render_week(request, timesheet, form=form), False
     submit = request.POST.get("action") == "submit"
+    saved = False
     try:
         warnings = services.timesheet_save(timesheet=timesheet, slots=form.slot_answers(),
                                            connexe=form.connexe_minutes(), comment=form.cleaned_data["comment"],
                                            version=form.cleaned_data["version"])
+        saved = True
         if submit:
             services.timesheet_submit(timesheet=timesheet, user=request.user)
     except ValidationError as error:
-        return _render_week(request, timesheet, form=form, errors=error.messages)
+        return _render_week(request, timesheet, form=form, errors=error.messages, by_occurrence=fresh), saved
     for warning in warnings:
         messages.warning(request, warning)
     messages.success(request, "Semaine transmise à la coordination." if submit else "Semaine enregistrée.")
-    return redirect("hours:week", slug=timesheet.slug)
+    return redirect("hours:week", slug=timesheet.slug), True
 
 
 @require_POST
 def my_timesheet_add(request, slug: str):
-    aesh, monday = _week_of(request, slug)
-    timesheet = services.timesheet_open(aesh=aesh, monday=monday)
+    return _on_week(request, slug, _add_page)
+
+
+def _add_page(request, timesheet: Timesheet, fresh: bool):
     form = AddEntryForm(request.POST, timesheet=timesheet)
     if form.is_valid():
         data = form.cleaned_data
@@ -141,8 +164,8 @@ def my_timesheet_add(request, slug: str):
             add_service_errors(form, error)
         else:
             messages.success(request, "Activité ajoutée à la semaine.")
-            return redirect("hours:week", slug=timesheet.slug)
-    return _render_week(request, timesheet, add_form=form)
+            return redirect("hours:week", slug=timesheet.slug), True
+    return _render_week(request, timesheet, add_form=form, by_occurrence=fresh), False
 
 
 @require_POST
@@ -172,10 +195,8 @@ def queue(request):
     state = request.GET.get("etat", TimesheetState.SUBMITTED)
     state = state if state in QUEUE_STATES else TimesheetState.SUBMITTED
     schools = School.objects.visible_to(scope).order_by("name")
-    try:
-        school_id = int(request.GET.get("etablissement") or 0) or None
-    except ValueError:
-        school_id = None
+    wanted = request.GET.get("etablissement") or ""  # a school's id, or anything else: ignored
+    school_id = int(wanted) or None if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else None
     page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
         request.GET.get("page"))
     today = timezone.localdate()

@@ -21,7 +21,7 @@ def _key(user_id: int) -> str:
 
 
 def user_access(user) -> tuple[list, bool]:
-    """(the user's scopes, whether they have a TOTP authenticator), from the cache (one round
+    """(the user's scopes, whether they have a second factor — TOTP or passkey), from the cache (one round
     trip) or two queries."""
     from allauth.mfa.models import Authenticator
 
@@ -36,7 +36,8 @@ def user_access(user) -> tuple[list, bool]:
     if cached is not None and cached[0] == tag:
         return cached[1], cached[2]
     scopes = available_scopes(user)
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    totp = Authenticator.objects.filter(  # a second factor: an authenticator app or a passkey
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]).exists()
     cache.set(key, (tag, scopes, totp), CACHE_SECONDS)
     return scopes, totp
 

@@ -28,6 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The account *and* the client's address: allauth's per-key limit on failed logins then
+        counts one address's failures on one account, so an attacker's wrong passwords lock out
+        only themselves (their address is limited too, over all accounts). The address is the one
+        allauth trusts (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER). allauth
+        offers no public hook for this key; test_login pins the behaviour."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{self.get_client_ip(request)}"
+
 
 def _logged_in_recently(request) -> bool:
     from allauth.account import app_settings
@@ -65,11 +73,14 @@ class MfaAdapter(DefaultMFAAdapter):
         return totp_cipher().decrypt(encrypted_text.encode()).decode()
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """A user whose role requires MFA cannot remove their TOTP device."""
-        if authenticator.type != Authenticator.Type.TOTP or not settings.MFA_REQUIRED:
+        """A user whose role requires MFA cannot remove their last second factor (an
+        authenticator app or a passkey); with another one left, they can."""
+        factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        if authenticator.type not in factors or not settings.MFA_REQUIRED:
             return True
         user = authenticator.user
         needs = user.is_superuser or user.memberships.filter(
             role__in=sorted(MFA_REQUIRED_ROLES)
         ).exists()
-        return not needs
+        others = Authenticator.objects.filter(user=user, type__in=factors).exclude(pk=authenticator.pk)
+        return not needs or others.exists()

@@ -1,12 +1,15 @@
 """Django's Redis cache, made to fail soft: when Redis stops answering, a read is a miss and a
 write is skipped, with a warning, instead of an error page.
 
-Sessions (cached_db) then read and write the database alone; login rate limits count nothing
-until Redis is back. Both come back by themselves when Redis answers again.
+Sessions (cached_db) then read and write the database alone. When a "fallback" cache is
+configured (the database's, in production), every operation Redis cannot answer goes to it, so
+the login rate limits keep counting across processes during the outage; without one they count
+nothing until Redis is back. Both come back by themselves when Redis answers again.
 """
 
 import logging
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -20,71 +23,80 @@ def _warn(operation: str, error: Exception) -> None:
     logger.warning("Cache Redis injoignable (%s) : %s", operation, type(error).__name__)
 
 
+def _fallback():
+    from django.core.cache import caches
+
+    return caches["fallback"] if "fallback" in settings.CACHES else None
+
+
 class ResilientRedisCache(RedisCache):
+    def _soft(self, operation: str, error: Exception, args: tuple, kwargs: dict, default):
+        _warn(operation, error)
+        fallback = _fallback()
+        return getattr(fallback, operation)(*args, **kwargs) if fallback is not None else default
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)
         except OUTAGE as error:
-            _warn("get", error)
-            return default
+            return self._soft("get", error, (key, default, version), {}, default)
 
     def get_many(self, keys, version=None):
         try:
             return super().get_many(keys, version)
         except OUTAGE as error:
-            _warn("get_many", error)
-            return {}
+            return self._soft("get_many", error, (keys, version), {}, {})
 
     def has_key(self, key, version=None):
         try:
             return super().has_key(key, version)
         except OUTAGE as error:
-            _warn("has_key", error)
-            return False
+            return self._soft("has_key", error, (key, version), {}, False)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().add(key, value, timeout, version)
         except OUTAGE as error:
-            _warn("add", error)
-            return False
+            return self._soft("add", error, (key, value, timeout, version), {}, False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             super().set(key, value, timeout, version)
         except OUTAGE as error:
-            _warn("set", error)
+            self._soft("set", error, (key, value, timeout, version), {}, None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().set_many(data, timeout, version)
         except OUTAGE as error:
-            _warn("set_many", error)
-            return list(data)
+            return self._soft("set_many", error, (data, timeout, version), {}, list(data))
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             return super().touch(key, timeout, version)
         except OUTAGE as error:
-            _warn("touch", error)
-            return False
+            return self._soft("touch", error, (key, timeout, version), {}, False)
 
     def delete(self, key, version=None):
         try:
             return super().delete(key, version)
         except OUTAGE as error:
-            _warn("delete", error)
-            return False
+            return self._soft("delete", error, (key, version), {}, False)
 
     def delete_many(self, keys, version=None):
         try:
             super().delete_many(keys, version)
         except OUTAGE as error:
-            _warn("delete_many", error)
+            self._soft("delete_many", error, (keys, version), {}, None)
 
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
         except OUTAGE as error:
-            _warn("incr", error)
-            return delta
+            return self._soft("incr", error, (key, delta, version), {}, delta)
+
+    def clear(self):
+        try:
+            return super().clear()
+        except OUTAGE as error:
+            return self._soft("clear", error, (), {}, None)

@@ -15,9 +15,10 @@ POLE_ROLES = frozenset({Role.COORDINATOR, Role.PILOT, Role.AESH})
 CIRCONSCRIPTION_ROLES = frozenset({Role.INSPECTOR})
 DEPARTEMENT_ROLES = frozenset({Role.GESTIONNAIRE, Role.ENSEIGNANT_REFERENT})
 
-# Roles that can see student data, even aggregated: TOTP is mandatory for them.
+# Roles that can see student data, even aggregated, the AESH included (their students' PPS
+# extract is health data): a second factor is mandatory for them.
 MFA_REQUIRED_ROLES = frozenset(
-    {Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE, Role.INSPECTOR}
+    {Role.COORDINATOR, Role.PILOT, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE, Role.INSPECTOR, Role.AESH}
 )
 
 

@@ -77,6 +77,16 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         if self._must_enroll(request):
+            if _aesh_only(request):
+                # On a phone, a passkey (fingerprint, face) is the easy path; the page also
+                # offers an authenticator app.
+                messages.warning(
+                    request,
+                    "Vous accédez à des informations sur la santé de vos élèves : ajoutez une clé "
+                    "d'accès (empreinte ou visage sur votre téléphone) ou une application "
+                    "d'authentification pour continuer.",
+                )
+                return redirect("mfa_index")
             messages.warning(
                 request,
                 "Votre rôle donne accès à des données de santé d'élèves : activez la "
@@ -93,3 +103,10 @@ class MfaRequiredMiddleware:
         if not any(scope.requires_mfa for scope in request.available_scopes):
             return False
         return not user_access(request.user)[1]
+
+
+def _aesh_only(request) -> bool:
+    from pial.enums import Role
+
+    scopes = request.available_scopes
+    return bool(scopes) and all(scope.role == Role.AESH for scope in scopes)

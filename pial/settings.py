@@ -154,6 +154,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# In production the login limits must hold across processes and machines: without Redis the
+# cache is the database's; with Redis, the database's takes over while Redis is down
+# (pial.cache.ResilientRedisCache). Its table comes from `manage.py createcachetable` (release).
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pial_cache"}
+if not DEBUG:
+    if REDIS_URL:
+        CACHES["fallback"] = DATABASE_CACHE
+    else:
+        CACHES["default"] = DATABASE_CACHE
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # A page that enqueues never waits long for a broker that is down (pial.queue.enqueue).
@@ -228,15 +237,28 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[pial] "
+# Failed logins count per client address (20 in 5 minutes, whatever the accounts) and per
+# account *from that address* (5 in 5 minutes: pial.adapters.AccountAdapter puts the address in
+# the key), so wrong passwords typed from one address never lock the account's owner out
+# elsewhere. The address is the client's only when the proxies in front are declared below.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Behind a load balancer every request comes from its address: name how many proxies append
+# to X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), or the header one of them sets to the
+# client's address (ALLAUTH_TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP). Neither by default: a
+# client could then write its own address into the header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "") or None
 MFA_ADAPTER = "pial.adapters.MfaAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A passkey (WebAuthn: the phone's fingerprint or face unlock) is the easy second factor, an
+# authenticator app (TOTP) the other; recovery codes for a lost device.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
 MFA_TOTP_ISSUER = "pial"
 # Relaxed only on a demo machine: DEBUG and DEMO both set.
 MFA_REQUIRED = not DEMO

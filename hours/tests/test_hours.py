@@ -92,6 +92,13 @@ def form_data(sheet, changes=None, action="save"):
     return data
 
 
+def open_week(client, crew, monday=WEEK_B) -> Timesheet:
+    """The AESH looks at their week (a GET, which creates nothing), then it exists as their first
+    POST would create it."""
+    assert client.get(week_url(monday)).status_code == 200
+    return services.timesheet_open(aesh=crew["lea"], monday=monday)
+
+
 def text(response) -> str:
     """The page as a person reads it (entities such as &#x27; decoded)."""
     return htmllib.unescape(response.content.decode())
@@ -141,10 +148,63 @@ def test_the_aesh_opens_their_week_once_with_their_students(client_as, crew):
     html = text(client.get(week_url(WEEK_B)))
     assert "Semaine du 16 au 20 novembre 2026" in html and "Prévu : 3 h" in html and "BONNET Alice" in html
     client.get(week_url(WEEK_B))
-    assert Timesheet.objects.filter(aesh=crew["lea"]).count() == 1
+    assert not Timesheet.objects.exists() and not TimeEntry.objects.exists()  # a GET writes nothing
     assert client.get(week_url(D(2026, 11, 30))).status_code == 404  # a week to come
     assert client.get("/missions/heures/semaine/2026-S99/").status_code == 404
     assert client.get(week_url(D(2025, 11, 10))).status_code == 404  # more than a year ago
+
+
+def test_the_first_post_creates_the_week_the_get_showed(client_as, crew):
+    """The page of a week never opened names its lines by day and slot; its first POST creates
+    the week and saves what was typed on those lines."""
+    client = client_as("aesh_a")
+    html = client.get(week_url(WEEK_B)).content.decode()
+    planned = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)  # what the first POST creates
+    data = {"version": planned.version, "comment": "", "action": "save", "keys": "occurrence"}
+    for entry in planned.entries.filter(kind=EntryKind.SLOT):
+        key = f"slot-{entry.day:%Y%m%d}-{entry.slot_id}"
+        assert f'name="{key}-minutes"' in html
+        data |= {f"{key}-attendance": entry.attendance, f"{key}-minutes": "2 h" if entry.day == WEEK_B else
+                 f"{entry.minutes} min", f"{key}-reason": ""}
+    assert 'name="keys" value="occurrence"' in html
+    Timesheet.objects.all().delete()
+    assert client.post(week_url(WEEK_B), data).status_code == 302
+    sheet = Timesheet.objects.get()
+    assert slot_entry(sheet, WEEK_B).minutes == 120 and sheet.version == 1
+    # The page it redirects to still posts by day and slot; that works on the week now created.
+    data[f"slot-{WEEK_B:%Y%m%d}-{slot_entry(sheet, WEEK_B).slot_id}-minutes"] = "2 h 30"
+    assert client.post(week_url(WEEK_B), {**data, "version": 1}).status_code == 302
+    assert slot_entry(sheet, WEEK_B).minutes == 150
+
+
+def test_a_refused_first_post_creates_nothing(client_as, crew):
+    client = client_as("aesh_a")
+    html = text(client.post(week_url(WEEK_B), {"version": "0", "keys": "occurrence", "connexe-PREPARATION": "٣"}))
+    assert "« ٣ » n'est pas une durée" in html
+    assert not Timesheet.objects.exists() and not TimeEntry.objects.exists()
+    client.post(reverse("hours:add", args=[slug(WEEK_B)]), {"kind": EntryKind.OUTING, "day": "2026-11-17",
+                                                             "duration": "", "token": "t"})
+    assert not Timesheet.objects.exists() and not TimeEntry.objects.exists()
+
+
+def test_a_blank_duration_on_a_line_done_is_an_error(client_as, crew):
+    client = client_as("aesh_a")
+    sheet = open_week(client, crew)
+    monday = slot_entry(sheet, WEEK_B)
+    response = client.post(week_url(WEEK_B), form_data(sheet, {f"slot-{monday.pk}-minutes": " "}))
+    assert "Lundi 16/11, créneau 08:30–11:30 : indiquez la durée réalisée (0 si rien n'a été fait)." in text(response)
+    sheet.refresh_from_db()
+    assert sheet.version == 0
+    # Absent with a reason: nothing to type, the line counts 0.
+    response = client.post(week_url(WEEK_B), form_data(sheet, {
+        f"slot-{monday.pk}-minutes": "", f"slot-{monday.pk}-attendance": "AESH_ABSENT",
+        f"slot-{monday.pk}-reason": AbsenceReason.SICK_LEAVE}))
+    assert response.status_code == 302
+    monday.refresh_from_db()
+    assert monday.minutes == 0
+    html = text(client.post(reverse("hours:add", args=[slug(WEEK_B)]),
+                            {"kind": EntryKind.OUTING, "day": "2026-11-17", "duration": "", "token": "t"}))
+    assert "Durée : indiquez une durée (0 si aucune)." in html
 
 
 # --- Limits: French messages naming the day and the field; nothing saved -------------------------
@@ -167,8 +227,7 @@ def test_a_day_beyond_10_hours_is_refused(client_as, crew):
 ])
 def test_bad_durations_are_refused_naming_the_line(client_as, crew, typed, message):
     client = client_as("aesh_a")
-    client.get(week_url(WEEK_B))
-    sheet = Timesheet.objects.get()
+    sheet = open_week(client, crew)
     monday = slot_entry(sheet, WEEK_B)
     response = client.post(week_url(WEEK_B), form_data(sheet, {f"slot-{monday.pk}-minutes": typed}))
     assert message in text(response)
@@ -179,8 +238,7 @@ def test_bad_durations_are_refused_naming_the_line(client_as, crew, typed, messa
 
 def test_connexe_time_beyond_a_plausible_week_is_refused(client_as, crew):
     client = client_as("aesh_a")
-    client.get(week_url(WEEK_B))
-    sheet = Timesheet.objects.get()
+    sheet = open_week(client, crew)
     response = client.post(week_url(WEEK_B), form_data(sheet, {"connexe-PREPARATION": "25 h"}))
     assert "Activités connexes : 25 h, c'est plus que 20 h par semaine." in text(response)
     assert not sheet.entries.filter(kind=EntryKind.CONNEXE).exists()
@@ -188,8 +246,7 @@ def test_connexe_time_beyond_a_plausible_week_is_refused(client_as, crew):
 
 def test_an_absence_needs_its_reason(client_as, crew):
     client = client_as("aesh_a")
-    client.get(week_url(WEEK_B))
-    sheet = Timesheet.objects.get()
+    sheet = open_week(client, crew)
     monday = slot_entry(sheet, WEEK_B)
     response = client.post(week_url(WEEK_B), form_data(sheet, {f"slot-{monday.pk}-attendance": "AESH_ABSENT"}))
     assert "Lundi 16/11, créneau 08:30–11:30 : indiquez le motif de votre absence." in text(response)
@@ -201,8 +258,7 @@ def test_an_absence_needs_its_reason(client_as, crew):
 
 def test_declare_submit_validate_lock_reopen(client_as, crew, world):
     client = client_as("aesh_a")
-    client.get(week_url(WEEK_B))
-    sheet = Timesheet.objects.get()
+    sheet = open_week(client, crew)
     monday = slot_entry(sheet, WEEK_B)
     response = client.post(week_url(WEEK_B), form_data(sheet, {
         f"slot-{monday.pk}-attendance": "AESH_ABSENT", f"slot-{monday.pk}-reason": AbsenceReason.SICK_LEAVE,
@@ -304,8 +360,7 @@ def test_double_click_and_resubmission_change_nothing(client_as, crew):
 
 def test_another_tab_with_other_values_is_told_and_loses_nothing(client_as, crew):
     client = client_as("aesh_a")
-    client.get(week_url(WEEK_B))
-    sheet = Timesheet.objects.get()
+    sheet = open_week(client, crew)
     first_tab = form_data(sheet, {"connexe-PREPARATION": "1 h"})
     second_tab = form_data(sheet, {"connexe-FAMILY": "30 min"})
     client.post(week_url(WEEK_B), first_tab)
@@ -512,7 +567,7 @@ def test_hours_pages(client_as, crew, lea_week, who):
 def test_an_aesh_reaches_only_their_own_week(client_as, crew, lea_week):
     html = text(client_as("aesh_b").get(week_url(WEEK_B)))
     assert "BONNET" not in html and "08:30–11:30" in html  # Noé's own Monday, not Léa's week
-    assert Timesheet.objects.get(aesh=crew["noe"]).pk != lea_week.pk
+    assert not Timesheet.objects.filter(aesh=crew["noe"]).exists()  # shown, not created, by a GET
     entry = lea_week.entries.first()
     assert client_as("aesh_b").post(reverse("hours:remove", args=[entry.pk])).status_code == 404
 

@@ -23,6 +23,9 @@ def test_durations_are_read_as_people_type_them(typed, minutes):
 @pytest.mark.parametrize(("typed", "message"), [
     ("-1", "ne peut pas être négative"), ("-0,5", "ne peut pas être négative"), ("deux heures", "n'est pas une durée"),
     ("2h75", "les minutes vont de 0 à 59"), ("1.2.3", "n'est pas une durée"),
+    # Digits of other scripts are digits to Python's \d, not to a person filling in hours.
+    ("٣", "n'est pas une durée"), ("𝟑", "n'est pas une durée"), ("３", "n'est pas une durée"),
+    ("2h٣0", "n'est pas une durée"), ("٣ min", "n'est pas une durée"), ("١,٥", "n'est pas une durée"),
 ])
 def test_bad_durations_are_refused_in_french(typed, message):
     with pytest.raises(rules.DurationError, match=message):

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from pial.enums import Role
-from pial.tests.factories import MembershipFactory, UserFactory
+from pial.tests.factories import MembershipFactory, TotpFactory, UserFactory
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_login_then_setup_page_is_reachable_and_explains(client, coordinator_wit
     assert 'name="code"' in html
 
 
-@pytest.mark.parametrize("role", [Role.PILOT, Role.INSPECTOR, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE])
+@pytest.mark.parametrize("role", [Role.PILOT, Role.INSPECTOR, Role.ENSEIGNANT_REFERENT, Role.GESTIONNAIRE])  # AESH: below
 def test_every_student_data_role_needs_totp(client, world, role):
     user = UserFactory()
     scope = {"pole": world.pole_a} if role == Role.PILOT else {"pole": None}
@@ -53,7 +53,35 @@ def test_every_student_data_role_needs_totp(client, world, role):
     assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
 
 
-def test_aesh_without_totp_is_not_forced(client, world):
+def test_aesh_without_a_second_factor_is_sent_to_choose_one(client, world):
+    """An AESH reads their pupils' PPS extract: a second factor too, a passkey offered first."""
+    user = UserFactory()
+    MembershipFactory(user=user, role=Role.AESH, pole=world.pole_a)
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("mfa_index")
+    page = client.get(reverse("mfa_index"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("mfa_add_webauthn") in html and reverse("mfa_activate_totp") in html
+    # Adding a passkey asks for the password again after a while (allauth's reauthentication).
+    assert client.get(reverse("mfa_add_webauthn"))["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_an_aesh_with_a_passkey_only_is_let_in_and_cannot_remove_it(client, world):
+    user = UserFactory()
+    MembershipFactory(user=user, role=Role.AESH, pole=world.pole_a)
+    passkey = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN,
+                                           data={"name": "Téléphone", "credential": {}})
+    client.force_login(user)
+    assert client.get(reverse("home")).status_code == 200
+    assert not get_adapter().can_delete_authenticator(passkey)
+    TotpFactory(user=user)
+    assert get_adapter().can_delete_authenticator(passkey)  # the app remains
+
+
+def test_demo_mode_relaxes_mfa_for_the_aesh_too(client, settings, world):
+    settings.MFA_REQUIRED = False
     user = UserFactory()
     MembershipFactory(user=user, role=Role.AESH, pole=world.pole_a)
     client.force_login(user)
@@ -103,4 +131,6 @@ def test_coordinator_cannot_remove_totp(world):
     totp = Authenticator.objects.get(user=world.users["coordinator_a"], type=Authenticator.Type.TOTP)
     assert get_adapter().can_delete_authenticator(totp) is False
     aesh_totp = Authenticator.objects.get(user=world.users["aesh_a"], type=Authenticator.Type.TOTP)
-    assert get_adapter().can_delete_authenticator(aesh_totp) is True
+    assert get_adapter().can_delete_authenticator(aesh_totp) is False  # AESH too (their pupils' PPS)
+    norole = TotpFactory(user=world.users["norole"])
+    assert get_adapter().can_delete_authenticator(norole) is True
