@@ -77,7 +77,7 @@ def test_a_week_transmitted_early_is_not_validated_before_its_end(crew, world, c
     early.refresh_from_db()
     assert early.state == TimesheetState.SUBMITTED
     queue = text(client_as("coordinator_a").get(reverse("hours:queue")))
-    assert "Semaine pas encore finie" in queue and f'value="{early.pk}"' not in queue
+    assert "Semaine pas encore finie" in queue and f'name="timesheet" value="{early.pk}"' not in queue
     detail = text(client_as("coordinator_a").get(reverse("hours:timesheet", args=[early.pk])))
     assert "Valider la semaine" not in detail and "elle se valide à partir du samedi 28/11/2026" in detail
 
