@@ -522,7 +522,7 @@ class Wish(models.Model):
     year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name="année scolaire")
     schools = models.ManyToManyField(School, blank=True, related_name="+", verbose_name="établissements souhaités")
     sector = models.CharField("secteur souhaité", max_length=200, blank=True)
-    same_pupils = models.BooleanField("souhaite continuer avec les mêmes élèves", default=False)
+    same_students = models.BooleanField("souhaite continuer avec les mêmes élèves", default=False)
     weekly_hours = models.DecimalField(
         "heures hebdomadaires souhaitées", max_digits=4, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("39.2"))],

@@ -23,7 +23,7 @@ class WishForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Wish
-        fields = ["schools", "sector", "same_pupils", "weekly_hours", "referent", "comment"]
+        fields = ["schools", "sector", "same_students", "weekly_hours", "referent", "comment"]
 
     def __init__(self, *args, aesh: Aesh, **kwargs):
         super().__init__(*args, **kwargs)

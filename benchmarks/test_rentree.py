@@ -1,5 +1,5 @@
-"""The rentrée at scale: the switch of a département (6 000 pupils, 3 000 AESH) and the
-preparation page of a 300-pupil pôle. `PIAL_BENCH_SMOKE=1` runs a tenth of the size (the
+"""The rentrée at scale: the switch of a département (6 000 students, 3 000 AESH) and the
+preparation page of a 300-student pôle. `PIAL_BENCH_SMOKE=1` runs a tenth of the size (the
 shapes and assertions are the same), e.g. in CI; `make bench-pg` gives the PostgreSQL figures.
 """
 
@@ -22,7 +22,7 @@ from pial.models import SchoolYear, Sector, YearSwitch
 from pial.tests.factories import DepartementFactory, MembershipFactory, PoleFactory, SchoolFactory
 
 SMOKE = os.environ.get("PIAL_BENCH_SMOKE") == "1"
-PUPILS, AESH_COUNT = (600, 300) if SMOKE else (6000, 3000)
+STUDENTS, AESH_COUNT = (600, 300) if SMOKE else (6000, 3000)
 FIRST_POLES, SECOND_POLES, ECOLES_PER_POLE = 20, 10, 8
 TODAY = datetime.date.today()
 SWITCH_TARGET_S = 60 if connection.vendor == "postgresql" else 120
@@ -49,30 +49,30 @@ def seed_departement(current, following):
     Sector.objects.bulk_create(Sector(departement=dep, school=e, college=colleges[i % len(colleges)])
                                for i, e in enumerate(ecoles))
     levels = ["CP", "CE1", "CE2", "CM1", "CM2"]
-    pupils = Student.objects.bulk_create(
+    students = Student.objects.bulk_create(
         Student(first_name="Lou", last_name=f"Eleve{i:05d}", birth_date=datetime.date(2015, 1, 1)
                 + datetime.timedelta(days=i % 3000), school=(ecoles[i % len(ecoles)] if i % 6 else
                                                                colleges[i % len(colleges)]),
-                level=(levels[i % 5] if i % 6 else "3E")) for i in range(PUPILS))
+                level=(levels[i % 5] if i % 6 else "3E")) for i in range(STUDENTS))
     Notification.objects.bulk_create(
         Notification(student=s, start_date=current.start_date, end_date=following.end_date, aid_kind="INDIVIDUELLE",
-                     weekly_hours=Decimal(9), state="NOTIFIED") for s in pupils)
-    cm2 = [s for s in pupils if s.level == "CM2"]
+                     weekly_hours=Decimal(9), state="NOTIFIED") for s in students)
+    cm2 = [s for s in students if s.level == "CM2"]
     sector_of = {s.school_id: s.college for s in Sector.objects.select_related("college")}
     Transfer.objects.bulk_create(
         Transfer(student=s, year=following, from_pole_id=s.school.pole_id, to_pole_id=sector_of[s.school_id].pole_id,
                  to_school=sector_of[s.school_id], state="ACCEPTED") for s in cm2[::2])
     Projection.objects.bulk_create(Projection(student=s, year=following, leave_reason="MOVED")
-                                   for s in pupils if s.level == "3E" and s.pk % 2)
+                                   for s in students if s.level == "3E" and s.pk % 2)
     aesh = Aesh.objects.bulk_create(
-        Aesh(first_name="Camille", last_name=f"Agent{i:05d}", home_pole_id=pupils[i % PUPILS].school.pole_id)
+        Aesh(first_name="Camille", last_name=f"Agent{i:05d}", home_pole_id=students[i % STUDENTS].school.pole_id)
         for i in range(AESH_COUNT))
     Contract.objects.bulk_create(
         Contract(aesh=a, kind="CDD", start_date=current.start_date - datetime.timedelta(days=700 if i % 3 else 60),
                  end_date=following.start_date - datetime.timedelta(days=1), weekly_hours=Decimal(24), weeks=41,
                  annual_base=1607, contractual_quotite=62) for i, a in enumerate(aesh))
     assignments = Assignment.objects.bulk_create(
-        Assignment(aesh=a, student=pupils[i], kind="INDIVIDUELLE", start_date=current.start_date)
+        Assignment(aesh=a, student=students[i], kind="INDIVIDUELLE", start_date=current.start_date)
         for i, a in enumerate(aesh))
     TimeSlot.objects.bulk_create(
         TimeSlot(aesh_id=a.aesh_id, weekday=i % 5, start_time=datetime.time(8, 30), end_time=datetime.time(11, 30),
@@ -91,7 +91,7 @@ def test_switch_of_a_departement():
     start = time.perf_counter()
     applied = switch_apply(dep, current, following)
     switched = time.perf_counter() - start
-    print(f"\nbascule {connection.vendor} {PUPILS} élèves, {AESH_COUNT} AESH : simulation {planned:.1f} s, "
+    print(f"\nbascule {connection.vendor} {STUDENTS} élèves, {AESH_COUNT} AESH : simulation {planned:.1f} s, "
           f"bascule {switched:.1f} s (objectif {SWITCH_TARGET_S} s) — {applied.summary()}")
     assert applied.summary() == plan.summary()
     assert plan.summary()["assignments"] == AESH_COUNT and plan.summary()["slots"] == AESH_COUNT
@@ -104,19 +104,19 @@ def test_switch_of_a_departement():
 
 
 @pytest.mark.django_db
-def test_preparation_page_of_a_300_pupil_pole(settings):
+def test_preparation_page_of_a_300_student_pole(settings):
     settings.MFA_REQUIRED = False
     current, following = years()
     pole = PoleFactory(name="PIAL 300")
     schools = [SchoolFactory(pole=pole) for _ in range(10)]
     coordinator = MembershipFactory(user__email="bench-rentree@ac-test.fr", role=Role.COORDINATOR, pole=pole).user
-    pupils = Student.objects.bulk_create(
+    students = Student.objects.bulk_create(
         Student(first_name="Lou", last_name=f"Eleve{i:04d}", birth_date=datetime.date(2015, 1, 1)
                 + datetime.timedelta(days=i), school=schools[i % 10], level=["CE1", "CM1", "CM2"][i % 3])
         for i in range(30 if SMOKE else 300))
     Notification.objects.bulk_create(
         Notification(student=s, start_date=current.start_date, end_date=following.end_date, aid_kind="INDIVIDUELLE",
-                     weekly_hours=Decimal(6), state="NOTIFIED") for s in pupils)
+                     weekly_hours=Decimal(6), state="NOTIFIED") for s in students)
     aesh = Aesh.objects.bulk_create(Aesh(first_name="Camille", last_name=f"A{i}", home_pole=pole) for i in range(150))
     Contract.objects.bulk_create(
         Contract(aesh=a, kind="CDD", start_date=current.start_date, end_date=following.start_date
@@ -128,6 +128,6 @@ def test_preparation_page_of_a_300_pupil_pole(settings):
     client.force_login(coordinator)
     with CaptureQueriesContext(connection) as queries:
         client.get("/missions/rentree/")
-    print(f"\n/missions/rentree/ ({len(pupils)} élèves, 150 contrats à décider) : {best:.0f} ms, "
+    print(f"\n/missions/rentree/ ({len(students)} élèves, 150 contrats à décider) : {best:.0f} ms, "
           f"{len(queries.captured_queries)} requêtes (objectif {PAGE_TARGET_MS} ms)")
     assert best <= PAGE_TARGET_MS

@@ -1,7 +1,7 @@
-"""The level ladder: where a pupil goes at the next rentrée, as a pure function.
+"""The level ladder: where a student goes at the next rentrée, as a pure function.
 
 PS → MS → GS → CP → … → CM2 → 6e → … → 3e → 2nde (or 2de pro, or CAP) → 1re → Terminale;
-SEGPA 6e–3e then CAP (or 2de pro); ULIS pupils keep their ULIS and follow their level. The
+SEGPA 6e–3e then CAP (or 2de pro); ULIS students keep their ULIS and follow their level. The
 result is a proposal: repeating a year, or another track, is chosen on the page.
 """
 
@@ -25,7 +25,7 @@ _NEXT: dict[str, tuple[str, ...]] = {
     L.QUATRIEME_SEGPA: (L.TROISIEME_SEGPA,), L.TROISIEME_SEGPA: (L.CAP1, L.SECONDE_PRO),
     L.BTS1: (L.BTS2,), L.ULIS: (L.ULIS,), L.UEE: (L.UEE,),
 }
-# The last level of a track: the pupil leaves the schooling the pôle follows (BTS too).
+# The last level of a track: the student leaves the schooling the pôle follows (BTS too).
 _LAST = frozenset({L.TERMINALE, L.TERMINALE_PRO, L.CAP2, L.BTS2})
 
 _FIRST_DEGREE = frozenset({L.PS, L.MS, L.GS, L.CP, L.CE1, L.CE2, L.CM1, L.CM2})
@@ -47,7 +47,7 @@ _TAUGHT_BY: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class Step:
-    level: str | None          # None: the pupil leaves (end of the track)
+    level: str | None          # None: the student leaves (end of the track)
     options: tuple[str, ...]   # what the page offers, the default first, then « redoublement »
     leaves: bool
 
@@ -64,7 +64,7 @@ def next_step(level: str) -> Step:
 
 
 def teaches(school_kind: str, level: str) -> bool:
-    """Whether a school of that kind teaches the level (ULIS and UEE: wherever the pupil is)."""
+    """Whether a school of that kind teaches the level (ULIS and UEE: wherever the student is)."""
     if level in (L.ULIS, L.UEE):
         return True
     return level in _TAUGHT_BY.get(school_kind, frozenset())

@@ -392,7 +392,7 @@ class AccessLog(models.Model):
 
 
 class Projection(models.Model):
-    """What the coordination decided for a pupil at the next rentrée (the ladder's proposal
+    """What the coordination decided for a student at the next rentrée (the ladder's proposal
     when there is no row): the level, the school, or leaving."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="projections", verbose_name="élève")
@@ -427,7 +427,7 @@ class TransferQuerySet(models.QuerySet):
 
 
 class Transfer(models.Model):
-    """A pupil moving to another pôle at the rentrée: proposed by the sending pôle, accepted by
+    """A student moving to another pôle at the rentrée: proposed by the sending pôle, accepted by
     the receiving one; the file (notifications, PPS, documents) moves at the switch."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="transfers", verbose_name="élève")

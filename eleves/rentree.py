@@ -1,5 +1,5 @@
-"""The pupils' side of the rentrée: where each pupil of a pôle goes next year, transfers to and
-from other pôles, notifications to renew. Bulk reads: the same number of queries for 10 pupils
+"""The students' side of the rentrée: where each student of a pôle goes next year, transfers to and
+from other pôles, notifications to renew. Bulk reads: the same number of queries for 10 students
 as for 300."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def project(student: Student, projection: Projection | None, sectors: dict[int, 
 
 
 def students_of(pole: Pole, year: SchoolYear) -> list[StudentLine]:
-    """Each pupil of the pôle with a notification in force at the rentrée of `year`."""
+    """Each student of the pôle with a notification in force at the rentrée of `year`."""
     rentree = year.start_date
     in_force = Notification.objects.in_force_on(rentree).order_by("start_date", "pk")
     students = list(
@@ -130,8 +130,8 @@ def _journal(user: User, role: str, pole_id: int, student: Student, detail: str)
 
 def projection_save(*, student: Student, year: SchoolYear, level: str, school: School | None, leave_reason: str,
                     user: User, role: str) -> Projection:
-    """The coordinator's choice for a pupil; a school of another pôle proposes a transfer to it
-    (a proposal not answered yet goes when the pupil no longer moves)."""
+    """The coordinator's choice for a student; a school of another pôle proposes a transfer to it
+    (a proposal not answered yet goes when the student no longer moves)."""
     projection, _ = Projection.objects.update_or_create(
         student=student, year=year,
         defaults={"level": level, "school": None if leave_reason else school, "leave_reason": leave_reason,
@@ -151,7 +151,7 @@ def projection_save(*, student: Student, year: SchoolYear, level: str, school: S
 
 
 def transfer_answer(*, transfer: Transfer, accept: bool, user: User, role: str) -> Transfer:
-    """The receiving coordination accepts (or refuses) the pupil; journaled on both sides."""
+    """The receiving coordination accepts (or refuses) the student; journaled on both sides."""
     transfer.state = TransferState.ACCEPTED if accept else TransferState.REFUSED
     transfer.answered_by, transfer.answered_at = user, timezone.now()
     transfer.save(update_fields=["state", "answered_by", "answered_at"])

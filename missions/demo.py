@@ -100,7 +100,7 @@ def _letters(context, today) -> None:
 
 
 def _rentree(context, today) -> None:
-    """The preparation of next year already begun: sectors, a CM2 pupil moving to the collège of
+    """The preparation of next year already begun: sectors, a CM2 student moving to the collège of
     the other pôle (proposed), a 3e leaving the département, wishes, two contracts to decide."""
     current = SchoolYear.objects.current()
     following = SchoolYear.objects.after(current)
@@ -135,7 +135,7 @@ def _rentree(context, today) -> None:
                     user=User.objects.get(email=f"coordination-pas@{DEMO_DOMAIN}"), role=Role.COORDINATOR)
     pial1 = [a for a in context["aesh"] if a.home_pole_id == poles["pial1"].pk]
     julie = next(a for a in pial1 if a.user_id)
-    wish = Wish.objects.create(aesh=julie, year=following, same_pupils=True, sector="Lys-Nord",
+    wish = Wish.objects.create(aesh=julie, year=following, same_students=True, sector="Lys-Nord",
                                comment="Je souhaite continuer avec mes élèves de cette année.")
     wish.schools.set(ecoles[:2])
     other = next(a for a in pial1 if a != julie)

@@ -38,8 +38,8 @@ def can_plan(scope: Scope) -> bool:
 
 
 def can_view_preparation(scope: Scope) -> bool:
-    """« Préparer la rentrée »: the pôle's coordination and pilots (pupils included), the DSDEN
-    gestionnaire for the département (figures and contracts, no pupil record)."""
+    """« Préparer la rentrée »: the pôle's coordination and pilots (students included), the DSDEN
+    gestionnaire for the département (figures and contracts, no student record)."""
     return scope.is_national or scope.role in (Role.COORDINATOR, Role.PILOT, Role.GESTIONNAIRE)
 
 

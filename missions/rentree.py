@@ -67,7 +67,7 @@ def summarize(students: list[StudentLine], incoming: list[Transfer], renewals: l
 
 
 def preparation(pole: Pole, current: SchoolYear, year: SchoolYear, today: datetime.date) -> Preparation:
-    """The whole page in a fixed number of queries, whatever the number of pupils."""
+    """The whole page in a fixed number of queries, whatever the number of students."""
     students = students_of(pole, year)
     incoming = incoming_transfers(pole, year)
     renewals = renewals_to_follow(pole, today, year)

@@ -1,4 +1,4 @@
-"""Pages of the rentrée: « Préparer la rentrée » per pôle, a pupil's projection, the switch."""
+"""Pages of the rentrée: « Préparer la rentrée » per pôle, a student's projection, the switch."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def prepare(request):
 
 
 def student(request, pk: int):
-    """One pupil's projection: level, school, or leaving. Coordinators edit, pilots read."""
+    """One student's projection: level, school, or leaving. Coordinators edit, pilots read."""
     scope = request.scope
     _require(perms.can_view_preparation(scope) and scope.role != Role.GESTIONNAIRE)
     student = get_object_or_404(Student.objects.visible_to(scope).select_related("school", "school__pole"), pk=pk)
@@ -123,7 +123,7 @@ def student(request, pk: int):
 
 @require_POST
 def transfer(request, pk: int):
-    """The receiving coordination accepts or refuses a pupil coming from another pôle."""
+    """The receiving coordination accepts or refuses a student coming from another pôle."""
     scope = request.scope
     _require(perms.can_edit_preparation(scope))
     transfers = Transfer.objects.exclude(state=TransferState.DONE).select_related("student", "from_pole", "to_pole")

@@ -53,7 +53,7 @@ def _period(start: datetime.date, end: datetime.date | None) -> str:
 
 
 def _notified_periods(assignment: Assignment) -> str:
-    """What the coordinator needs to fix the dates: the periods the pupil's notifications cover."""
+    """What the coordinator needs to fix the dates: the periods the student's notifications cover."""
     periods = [f"du {n.start_date:%d/%m/%Y} au {n.end_date:%d/%m/%Y}" for n in Notification.objects.filter(
         student_id=assignment.student_id, aid_kind=KIND_OF_AID[assignment.kind], state="NOTIFIED",
     ).order_by("start_date", "pk")]

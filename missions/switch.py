@@ -1,7 +1,7 @@
 """« Basculer sur 2027-2028 »: the switch of a département onto the next school year.
 
 One transaction, idempotent (a YearSwitch row per département and year), nothing deleted: the
-projected levels and schools apply, accepted transfers move the pupil's file, leavers get their
+projected levels and schools apply, accepted transfers move the student's file, leavers get their
 leaving date (the retention clock of the purge starts), year N's assignments and time slots end
 on the last day of year N and stay readable, year N+1 becomes current. `plan_switch` is the dry
 run and `switch_apply` applies exactly that plan, computed again under lock.

@@ -113,11 +113,16 @@ def school_day(request, pk: int, weekday: int):
     })
 
 
+MAX_DAYS_AWAY = 3660  # ?date= reads ten years either side of today; anything else is today
+
+
 def _day(request) -> datetime.date:
+    today = timezone.localdate()
     try:
-        return datetime.date.fromisoformat(request.GET.get("date", ""))
+        day = datetime.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
-        return timezone.localdate()
+        return today
+    return day if abs((day - today).days) <= MAX_DAYS_AWAY else today
 
 
 def _form_page(request, form, save, title, back, success):

@@ -337,7 +337,7 @@ class SchoolYear(models.Model):
 
 
 class Sector(models.Model):
-    """Carte scolaire: the collège a first-degree school sends its CM2 pupils to (DSDEN data)."""
+    """Carte scolaire: the collège a first-degree school sends its CM2 students to (DSDEN data)."""
 
     departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="sectors",
                                     verbose_name="département")

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sector', models.CharField(blank=True, max_length=200, verbose_name='secteur souhaité')),
-                ('same_pupils', models.BooleanField(default=False, verbose_name='souhaite continuer avec les mêmes élèves')),
+                ('same_students', models.BooleanField(default=False, verbose_name='souhaite continuer avec les mêmes élèves')),
                 ('weekly_hours', models.DecimalField(blank=True, decimal_places=2, help_text='Vide : pas de changement de quotité.', max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(Decimal('1')), django.core.validators.MaxValueValidator(Decimal('39.2'))], verbose_name='heures hebdomadaires souhaitées')),
                 ('referent', models.CharField(blank=True, choices=[('', 'Pas de souhait'), ('BECOME', 'Souhaite devenir AESH référent·e'), ('STAY', 'Souhaite rester AESH référent·e'), ('STOP', 'Souhaite ne plus être référent·e')], max_length=6, verbose_name='mission de référent·e')),
                 ('comment', models.TextField(blank=True, max_length=2000, verbose_name='commentaire libre')),

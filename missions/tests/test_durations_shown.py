@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_thirty_minute_shortfall_reads_30_min_not_0_h(client_as, world):
-    pupil = StudentFactory(school=world.schools_a[0], first_name="Zoé", last_name="Demi")
-    NotificationFactory(student=pupil, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("0.5"))
+    student = StudentFactory(school=world.schools_a[0], first_name="Zoé", last_name="Demi")
+    NotificationFactory(student=student, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("0.5"))
     html = client_as("coordinator_a").get(reverse("missions:dashboard")).content.decode()
     row = html.split("DEMI Zoé")[1].split("</tr>")[0]
     assert "30 min / sem." in row and "0 h / sem." not in row

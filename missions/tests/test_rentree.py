@@ -45,7 +45,7 @@ def notified(student, hours="6"):
 
 @pytest.fixture
 def rentree(world, years):
-    """A CM2 pupil of pôle A whose sector collège is in pôle B, a CE1 who stays, a Terminale who leaves,
+    """A CM2 student of pôle A whose sector collège is in pôle B, a CE1 who stays, a Terminale who leaves,
     an AESH of pôle A with an assignment and a slot of year N."""
     college = SchoolFactory(pole=world.pole_b, kind=SchoolKind.COLLEGE, name="Collège Bêta")
     lycee = SchoolFactory(pole=world.pole_a, kind=SchoolKind.LYCEE, name="Lycée Alpha")
@@ -100,21 +100,21 @@ def test_transfer_accepted_moves_access_at_the_rentree(client_as, world, years, 
     journal = AccessLog.objects.filter(student_ref=cm2.pk, detail__contains="Transfert accepté")
     assert set(journal.values_list("pole_id", flat=True)) == {world.pole_a.pk, world.pole_b.pk}
     url = reverse("missions:rentree_student", args=[cm2.pk])
-    # Before the rentrée, the sending pôle keeps the pupil; the receiving one does not see the file yet.
+    # Before the rentrée, the sending pôle keeps the student; the receiving one does not see the file yet.
     assert client_as("coordinator_a").get(url).status_code == 200
     assert client_as("coordinator_b").get(url).status_code == 404
     switch_apply(world.pole_a.departement, *years)
     cm2.refresh_from_db()
     transfer.refresh_from_db()
     assert (cm2.school, cm2.level, transfer.state) == (rentree["college"], Level.SIXIEME, TransferState.DONE)
-    assert cm2.notifications.count() == 1  # the notification moves with the pupil
+    assert cm2.notifications.count() == 1  # the notification moves with the student
     assert client_as("coordinator_a").get(reverse("eleves:detail", args=[cm2.pk])).status_code == 404
     assert client_as("coordinator_b").get(reverse("eleves:detail", args=[cm2.pk])).status_code == 200
     moved = AccessLog.objects.filter(student_ref=cm2.pk, detail__contains="changement d'établissement")
     assert set(moved.values_list("pole_id", flat=True)) == {world.pole_a.pk, world.pole_b.pk}
 
 
-def test_unaccepted_transfer_keeps_the_pupil(client_as, world, years, rentree):
+def test_unaccepted_transfer_keeps_the_student(client_as, world, years, rentree):
     cm2 = rentree["cm2"]
     client_as("coordinator_a").post(reverse("missions:rentree_student", args=[cm2.pk]),
                                     {"level": "", "school": rentree["college"].pk, "leave_reason": ""})
@@ -168,11 +168,11 @@ def test_wishes_seen_by_their_coordination_only(client_as, world, years, rentree
     client = client_as("aesh_a")
     assert client.get(reverse("aesh:my_wishes")).status_code == 200
     response = client.post(reverse("aesh:my_wishes"), {"schools": [world.schools_a[1].pk], "sector": "Nord",
-                                                        "same_pupils": "on", "weekly_hours": "30", "referent": "BECOME",
+                                                        "same_students": "on", "weekly_hours": "30", "referent": "BECOME",
                                                         "comment": "Continuer avec Noé"})
     assert response.status_code == 302
     wish = Wish.objects.get(aesh=rentree["aesh"], year=years[1])
-    assert wish.same_pupils and wish.weekly_hours == Decimal("30")
+    assert wish.same_students and wish.weekly_hours == Decimal("30")
     url = reverse("aesh:wish_detail", args=[rentree["aesh"].pk])
     assert "Continuer avec Noé" in client_as("coordinator_a").get(url).content.decode()
     assert client_as("pilot_a").get(url).status_code == 200
@@ -240,7 +240,7 @@ def test_preparation_summary(world, years, rentree):
     assert s["hours_notified"] == Decimal("6") and s["hours_available"] == Decimal("24")
 
 
-def test_gestionnaire_sees_figures_not_pupils(client_as, world, years, rentree):
+def test_gestionnaire_sees_figures_not_students(client_as, world, years, rentree):
     html = client_as("gestionnaire").get(reverse("missions:rentree") + f"?pole={world.pole_a.pk}").content.decode()
     assert "Bilan à blanc" in html and "VIDAL" not in html
     assert client_as("gestionnaire").get(reverse("missions:rentree") + "?pole=abc").status_code == 404
@@ -278,7 +278,7 @@ def test_preparation_closed_before_the_opening_day(client_as, world, years, sett
     assert "ouvre le" in html and "Bilan à blanc" not in html
 
 
-PAGES = ["prepare", "pupil", "switch"]
+PAGES = ["prepare", "student", "switch"]
 EXPECTED = {
     "coordinator_a": (200, 200, 403), "coordinator_b": (200, 404, 403), "pilot_a": (200, 200, 403),
     "aesh_a": (403, 403, 403), "inspector_a": (403, 403, 403), "referent_a": (403, 403, 403),
@@ -305,7 +305,7 @@ def test_switch_page_as_gestionnaire(client_as, world, years, rentree):
     assert YearSwitch.objects.count() == 2  # the other département switches its own (empty) data
 
 
-def _pupils(pole, n):
+def _students(pole, n):
     schools = list(pole.schools.all())
     for i in range(n):
         notified(StudentFactory(school=schools[i % len(schools)], level=Level.CM1))
@@ -314,11 +314,11 @@ def _pupils(pole, n):
 @pytest.mark.parametrize("who", ["coordinator_a"])
 def test_preparation_page_queries_do_not_grow(client_as, world, years, who):
     client = client_as(who)
-    _pupils(world.pole_a, 10)
+    _students(world.pole_a, 10)
     client.get(reverse("missions:rentree"))
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("missions:rentree")).status_code == 200
-    _pupils(world.pole_a, 290)
+    _students(world.pole_a, 290)
     with CaptureQueriesContext(connection) as large:
         html = client.get(reverse("missions:rentree")).content.decode()
     assert html.count("rentree/eleves/") == 300

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_notification_older_than_the_rentree_waits_since_the_rentree_on_both_pages(client_as, world):
     SchoolYear.objects.create(name="2099-2100", start_date=YEAR_START, end_date=YEAR_END, is_current=True)
-    pupil = StudentFactory(school=world.schools_a[0], first_name="Anaïs", last_name="Ancienne")
-    NotificationFactory(student=pupil, start_date=YEAR_START - datetime.timedelta(days=400), end_date=YEAR_END,
+    student = StudentFactory(school=world.schools_a[0], first_name="Anaïs", last_name="Ancienne")
+    NotificationFactory(student=student, start_date=YEAR_START - datetime.timedelta(days=400), end_date=YEAR_END,
                         weekly_hours=Decimal("6"))
     days = (TODAY - YEAR_START).days
     client = client_as("coordinator_a")

@@ -2,7 +2,7 @@
 
 `crawl(client)` starts from the home page and follows every same-site link the pages show, as
 the logged-in person, and records for each page its forms and its links. A URL shape (digits
-replaced, query values dropped) is fetched a few times only, so that a list of 200 pupils costs
+replaced, query values dropped) is fetched a few times only, so that a list of 200 students costs
 a few pages, not 200. Only GET requests: nothing here submits a form.
 """
 

@@ -7,7 +7,7 @@ role (the admin's pages once for all), so the crawl stays short (about 600 GETs)
 every kind of page each role can see. After every GET the
 row count of every table is read in one query and compared with the count before it.
 
-The read journals are the exception by design: reading a pupil's file or an inspector's recourse
+The read journals are the exception by design: reading a student's file or an inspector's recourse
 is journaled (who, when, what), so AccessLog and RecourseRead may grow on a GET — and only they.
 """
 

@@ -54,7 +54,7 @@ def test_every_student_data_role_needs_totp(client, world, role):
 
 
 def test_aesh_without_a_second_factor_is_sent_to_choose_one(client, world):
-    """An AESH reads their pupils' PPS extract: a second factor too, a passkey offered first."""
+    """An AESH reads their students' PPS extract: a second factor too, a passkey offered first."""
     user = UserFactory()
     MembershipFactory(user=user, role=Role.AESH, pole=world.pole_a)
     client.force_login(user)
@@ -131,6 +131,6 @@ def test_coordinator_cannot_remove_totp(world):
     totp = Authenticator.objects.get(user=world.users["coordinator_a"], type=Authenticator.Type.TOTP)
     assert get_adapter().can_delete_authenticator(totp) is False
     aesh_totp = Authenticator.objects.get(user=world.users["aesh_a"], type=Authenticator.Type.TOTP)
-    assert get_adapter().can_delete_authenticator(aesh_totp) is False  # AESH too (their pupils' PPS)
+    assert get_adapter().can_delete_authenticator(aesh_totp) is False  # AESH too (their students' PPS)
     norole = TotpFactory(user=world.users["norole"])
     assert get_adapter().can_delete_authenticator(norole) is True

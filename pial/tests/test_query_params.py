@@ -26,7 +26,7 @@ HOSTILE = ["99999999999999999999999999", "9223372036854775808", "-1", "abc", "٣
 
 AESH_FILTERS = [*AeshFilterForm.base_fields, "page"]
 STUDENT_FILTERS = [*StudentFilterForm.base_fields, "page"]
-REPORT = ["date", "pole", "circonscription", "departement", "etablissement"]
+REPORT = ["date", "annee", "pole", "circonscription", "departement", "etablissement"]
 # Page → (who asks, the parameters its view reads). "{aesh}", "{student}", "{school}" are
 # replaced by a demo object of the asker's pôle.
 PARAMS = {
@@ -42,6 +42,10 @@ PARAMS = {
     "/missions/affectations/nouvelle/": ("coordination", ["aesh", "student", "kind"]),
     "/missions/absences/": ("coordination", ["aesh", "start_date", "end_date", "reason"]),
     "/missions/heures/validation/": ("coordination", ["etat", "etablissement", "page"]),
+    "/missions/heures/": ("aesh", ["annee"]),
+    "/missions/heures/bilans/": ("coordination", ["annee"]),
+    "/missions/heures/aesh/{aesh}/": ("coordination", ["annee"]),
+    "/missions/planificateur/disponibilites/": ("coordination", ["format"]),
     "/personnes/": ("coordination", ["page"]),
     "/rapports/": ("ien", REPORT),
     "/rapports/export.csv": ("gestionnaire", REPORT),

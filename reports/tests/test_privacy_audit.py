@@ -133,8 +133,9 @@ def assert_forced(unit, measures: set[str], tree) -> None:
 
 
 def test_the_readers_own_totals_are_never_hidden_to_protect_a_part_on_the_demo(demo):
-    """Lys-Nord: its pôle of écoles waits for 12 and the collège's part for 2; the
-    circonscription's 14 is what the inspector came for: the 12 is hidden, not the 14."""
+    """What the inspector came for — the circonscription's own totals — is never hidden to protect
+    a part: when one pôle's part of Lys-Nord is small, the other part is hidden, not the headline
+    (the demo's counts move with its data: the rule is checked on whatever they are)."""
     day = timezone.localdate()
     lys_nord = None
     for scope in readers(roles=(Role.INSPECTOR, Role.GESTIONNAIRE)):
@@ -146,9 +147,12 @@ def test_the_readers_own_totals_are_never_hidden_to_protect_a_part_on_the_demo(d
             lys_nord = tree
     assert lys_nord is not None
     assert not lys_nord.root.is_hidden("waiting") and lys_nord.root.values["waiting"] >= lys_nord.threshold
-    parts = {part.label: part for part in lys_nord.root.children}
-    assert parts["PIAL du collège Jean Moulin"].is_hidden("waiting")  # 1 or 2 students waiting
-    assert parts["PIAL de Lys-Nord écoles"].is_hidden("waiting")      # the part, not the headline
+    parts = list(lys_nord.root.children)
+    small = [part for part in parts if 0 < part.values["waiting"] < lys_nord.threshold]
+    for part in small:  # a small count is hidden...
+        assert part.is_hidden("waiting"), part
+    if len(small) == 1 and len(parts) == 2:  # ...and its complement with it: the part, not the headline
+        assert all(part.is_hidden("waiting") for part in parts)
 
 
 def test_the_poles_coordination_and_pilots_read_their_pole_whole(demo, client):
