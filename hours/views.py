@@ -205,6 +205,8 @@ def queue(request):
     return render(request, "hours/queue.html", {
         "page_obj": page, "states": QUEUE_STATES, "state": state, "schools": schools, "school_id": school_id,
         "can_validate": perms.can_validate_hours(scope),
+        "clean_count": sum(1 for sheet in page.object_list if sheet.state == TimesheetState.SUBMITTED
+                           and not sheet.anomalies and not sheet.unfinished),
     })
 
 
@@ -212,7 +214,9 @@ def queue(request):
 def queue_validate(request):
     scope = request.scope
     _require(perms.can_validate_hours(scope))
-    ids = [int(i) for i in request.POST.getlist("timesheet") if i.isdigit()]
+    # « Valider toutes les semaines sans écart de cette page »: every week the page offered, in one click.
+    field = "clean" if request.POST.get("tout") else "timesheet"
+    ids = [int(i) for i in request.POST.getlist(field) if i.isdigit()]
     sheets = Timesheet.objects.visible_to(scope).filter(pk__in=ids).order_by("pk")
     validated, skipped = services.timesheets_validate_clean(timesheets=sheets, user=request.user)
     if validated:

@@ -732,3 +732,21 @@ def test_hours_forms_answer_garbage_and_save_nothing(client_as, crew, lea_week, 
     after = (list(Timesheet.objects.values_list("pk", "state", "version")), TimeEntry.objects.count(),
              TimesheetEvent.objects.count())
     assert after == before
+
+
+def test_bulk_validation_validates_every_clean_week_of_the_page_in_one_click(client_as, crew, world, lea_week):
+    """Issue 21 item 11: « tout sélectionner » — one button validates the page's clean weeks; a week
+    with a gap stays, and each box has a visible label beside it."""
+    gap = services.timesheet_open(aesh=crew["lea"], monday=WEEK_A)
+    monday = slot_entry(gap, WEEK_A)
+    services.timesheet_save(timesheet=gap, slots={monday.pk: services.SlotAnswer("DONE", 60)}, connexe={},
+                            comment="", version=0)
+    services.timesheet_submit(timesheet=gap, user=world.users["aesh_a"])
+    client = client_as("coordinator_a")
+    html = text(client.get(reverse("hours:queue")))
+    assert "Valider toutes les semaines sans écart de cette page (1)" in html
+    assert f'for="lot-{lea_week.pk}">Valider<span class="fr-sr-only">' in html
+    assert f'name="clean" value="{gap.pk}"' not in html
+    client.post(reverse("hours:queue_validate"), {"tout": "1", "clean": [lea_week.pk, gap.pk]})
+    assert dict(Timesheet.objects.values_list("pk", "state")) == {lea_week.pk: "VALIDATED", gap.pk: "SUBMITTED"}
+    assert "Valider toutes les semaines" not in text(client.get(reverse("hours:queue")))  # nothing left to validate
