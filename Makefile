@@ -56,9 +56,10 @@ checks: install-dev
 test: checks browser
 	$(PYTEST)
 
-# Everything but the browser journeys (about 5 minutes): CI's first pass, and a quick check.
+# Everything but the browser journeys and the whole-site sweeps (make test runs those, on
+# PostgreSQL in CI): CI's first pass on the embedded default, and a quick check.
 test-fast: checks
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser and not sweep"
 
 # The browser journeys alone (journeys/), screenshots under var/journeys/.
 test-browser: install-dev browser

@@ -13,6 +13,7 @@ The sweep walks the URLconf: a new URL with an object id fails
 
 import datetime
 
+import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,6 +32,8 @@ from pial.tests.factories import MembershipFactory, TotpFactory
 from planner.models import ClassCourse, PlannerRun, Unavailability
 from recourse.models import Recourse
 from referents.models import NewcomerPath, PracticeSession, Resource, WelcomeSheet
+
+pytestmark = pytest.mark.sweep  # a whole-site sweep: in make test, not in make test-fast
 
 # URL name → the model its `pk` names, and the other arguments it needs.
 OBJECT_URLS = {

@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections import deque
 
+import pytest
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Cast, Concat
@@ -26,6 +27,8 @@ from pial.scope import SESSION_KEY
 from pial.tests.factories import TotpFactory
 from recourse.models import Recourse, RecourseMessage
 from referents.models import NewcomerStep, PracticeSession, Resource, WelcomeSheet
+
+pytestmark = pytest.mark.sweep  # a whole-site sweep: in make test, not in make test-fast
 
 PROBE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 RAW = ("<script>alert(2)", "<img src=x onerror")

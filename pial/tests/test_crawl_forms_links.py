@@ -17,7 +17,7 @@ from pial.models import User
 from pial.tests.crawl import crawl
 
 # django-dsfr's own admin (DsfrConfig) has a URLField without assume_scheme: Django warns on its form.
-pytestmark = pytest.mark.filterwarnings("ignore:The default scheme will be changed:django.utils.deprecation.RemovedInDjango60Warning")
+pytestmark = [pytest.mark.sweep, pytest.mark.filterwarnings("ignore:The default scheme will be changed:django.utils.deprecation.RemovedInDjango60Warning")]
 
 # One login per role and kind of pôle (the second pilot and collège coordinator add no page).
 LOGINS = ["admin", "gestionnaire", "ien", "coordination", "coordination-pas", "pilote",

@@ -15,6 +15,7 @@ import re
 from collections import Counter, deque
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -24,6 +25,8 @@ from pial.models import Membership
 from pial.scope import SESSION_KEY
 from pial.tests.factories import TotpFactory
 from recourse.models import RecourseRead
+
+pytestmark = pytest.mark.sweep  # a whole-site sweep: in make test, not in make test-fast
 
 JOURNALS = {AccessLog, RecourseRead}
 # allauth's e-mail page records the account's address as its EmailAddress row the first time it

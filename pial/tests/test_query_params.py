@@ -21,6 +21,9 @@ from pial.models import Membership, School, User
 from pial.tests.factories import TotpFactory
 from referents.forms import LibraryFilterForm
 
+# Not marked `sweep`: SQLite answers some hostile values differently (a huge integer overflows
+# its parameters), so the embedded pass keeps this one.
+
 HOSTILE = ["99999999999999999999999999", "9223372036854775808", "-1", "abc", "٣", "9999-12-31", "0001-01-01",
            "x" * 3000, "\u0000"]
 

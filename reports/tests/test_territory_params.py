@@ -19,6 +19,8 @@ from reports.report import build
 from reports.tests.test_privacy_audit import login
 from reports.tests.test_reports import _texts
 
+pytestmark = pytest.mark.sweep  # a whole-site sweep: in make test, not in make test-fast
+
 FORMATS = ("page", "csv", "xlsx", "ods", "pdf")
 
 
