@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from pial.conf import setting
 from pial.models import Departement, SchoolYear, YearSwitch
@@ -21,10 +22,13 @@ def previous_year(year: SchoolYear) -> SchoolYear | None:
     return SchoolYear.objects.before(year)
 
 
+YEAR_NAME = re.compile(r"[0-9]{4}-[0-9]{4}")
+
+
 def year_from_param(value: str | None) -> SchoolYear | None:
     """The year named by `?annee=2026-2027`, the current one when absent or unknown."""
     value = (value or "").strip()
-    if 0 < len(value) <= 9:
+    if YEAR_NAME.fullmatch(value):  # « 2026-2027 » in ASCII digits; anything else is the current year
         found = SchoolYear.objects.filter(name=value).first()
         if found is not None:
             return found

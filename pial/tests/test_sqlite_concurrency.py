@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = 10
@@ -32,6 +33,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def sqlite_server(tmp_path_factory):
+    if connection.vendor != "sqlite":  # the server below runs on its own SQLite file either way
+        pytest.skip("L'accès concurrent à la base embarquée se teste dans la passe SQLite (make test-fast).")
     db = tmp_path_factory.mktemp("sqlite") / "pial.sqlite3"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update({"DATABASE_URL": f"sqlite:///{db}", "DEBUG": "1", "DEMO": "1", "PYTHONUNBUFFERED": "1"})
