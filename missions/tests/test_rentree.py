@@ -29,7 +29,11 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def years(db):
+def years(db, settings):
+    # The page opens on a day of the year before the rentrée (a setting): a month ago here, so the
+    # tests read the same whatever today's date (with 1 April, they failed from 2 December on).
+    opens = (TODAY - datetime.timedelta(days=30)).strftime("%m-%d")
+    settings.PIAL = {**settings.PIAL, "RENTREE_PREPARATION_OPENS": opens}
     current = SchoolYear.objects.create(name="2026-2027", start_date=TODAY - datetime.timedelta(days=90),
                                         end_date=TODAY + datetime.timedelta(days=60), is_current=True)
     following = SchoolYear.objects.create(name="2027-2028", start_date=TODAY + datetime.timedelta(days=120),
