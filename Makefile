@@ -45,7 +45,9 @@ lint: install-dev
 
 # Two processes by default (pytest-xdist; the machines have 2 cores): PYTEST_JOBS=0 runs in one.
 PYTEST_JOBS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(PYTEST_JOBS) --durations=15
+# worksteal: an idle process takes tests queued on the other (the root conftest starts the long
+# families first), instead of the fixed split that left one process alone with the journeys.
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist worksteal --durations=15
 
 checks: install-dev
 	$(BIN)/ruff check .

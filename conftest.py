@@ -96,4 +96,21 @@ def postgres_db(db):
         skip_or_fail(f"Test réservé à PostgreSQL (base actuelle : {connection.vendor})")
 
 
+def _cost_rank(item) -> int:
+    """Longest families first: the browser journeys, then the whole-site sweeps, then the rest."""
+    if item.get_closest_marker("browser"):
+        return 0
+    if item.get_closest_marker("sweep"):
+        return 1
+    return 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Long tests start first, so that with `--dist worksteal` the two processes end together
+    instead of one finishing the journeys alone while the other waits (the order within a family
+    and a module is kept: module-scoped fixtures are built once per module and process)."""
+    items.sort(key=_cost_rank)
+
+
 pytest_plugins = ["pial.tests.fixtures", "pial.tests.strictness"]
