@@ -1,5 +1,6 @@
 """A small territory with one person per role, shared by the permission tests."""
 
+import copy
 import io
 import sys
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from django.test import override_settings
 
 from pial.enums import Role
 from pial.models import Membership, Pole, School, User
+from pial.tests import snapshot
 from pial.tests.factories import (
     CirconscriptionFactory,
     DepartementFactory,
@@ -30,8 +32,7 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     """Two pôles of one département, in two circonscriptions, and one user per role.
 
     Users: coordinator_a, coordinator_b, pilot_a, aesh_a, aesh_b, inspector_a
@@ -69,6 +70,21 @@ def world(db) -> World:
     return w
 
 
+_WORLD: tuple[snapshot.Snapshot, World] | None = None
+
+
+@pytest.fixture
+def world(db) -> World:
+    """`build_world()`, built once per test process and replayed in each test's transaction (a
+    few milliseconds instead of a hundred factories): same rows, same keys, fresh Python objects."""
+    global _WORLD
+    if _WORLD is None:
+        _WORLD = snapshot.take_with_result(build_world)
+    rows, built = _WORLD
+    snapshot.replay(rows)
+    return copy.deepcopy(built)
+
+
 @pytest.fixture
 def client_as(client, world):
     """client_as("coordinator_a") returns the test client logged in as that user."""
@@ -84,11 +100,20 @@ def memberships_of(user) -> list[Membership]:
     return list(user.memberships.all())
 
 
+_DEMO_SNAPSHOT: snapshot.Snapshot | None = None
+
+
+def _seed_demo():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
 @pytest.fixture(scope="module")
 def _demo_module(django_db_setup, django_db_blocker):
-    """The demo, seeded once per test module inside a transaction that is rolled back after the
-    module's last test: every test of the module reads it (each in its own savepoint, as usual),
-    no other module sees it. Not for transactional tests (they would empty the tables)."""
+    """The demo, seeded once per test process (a snapshot of its rows) and replayed once per test
+    module inside a transaction that is rolled back after the module's last test: every test of
+    the module reads it (each in its own savepoint, as usual), no other module sees it. Not for
+    transactional tests (they would empty the tables)."""
+    global _DEMO_SNAPSHOT
     from pial.celery import app as celery_app
 
     eager = celery_app.conf.task_always_eager
@@ -96,13 +121,16 @@ def _demo_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(
             DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER=True):
-        outer = transaction.atomic()
-        outer.__enter__()
         try:
-            call_command("seed_demo", stdout=io.StringIO())
-        except BaseException:
-            outer.__exit__(*sys.exc_info())
-            raise
+            if _DEMO_SNAPSHOT is None:
+                _DEMO_SNAPSHOT = snapshot.take(_seed_demo)
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                snapshot.replay(_DEMO_SNAPSHOT)
+            except BaseException:
+                outer.__exit__(*sys.exc_info())
+                raise
         finally:
             celery_app.conf.task_always_eager = eager
     yield
