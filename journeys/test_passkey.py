@@ -1,5 +1,6 @@
-"""An AESH with no second factor registers a passkey on first sign-in, signs out, and signs in
-again with it (password, then the passkey) to reach their week.
+"""Passkeys. An AESH with no second factor registers a passkey on first sign-in, signs out, and signs in
+again with it (password, then the passkey) to reach their week; and the coordination resets a
+lost one from the AESH's record.
 
 The passkey lives in Chromium's virtual authenticator (DevTools protocol, WebAuthn domain): a
 platform authenticator (« internal », like a phone's fingerprint reader) holding resident keys
@@ -15,6 +16,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from aesh.models import MfaReset
 from journeys.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -95,3 +97,43 @@ def test_aesh_registers_a_passkey_then_signs_in_with_it(journey, virtual_authent
         assert page.get_by_role("heading", level=1).inner_text() == "Ma semaine"
         passkey = Authenticator.objects.get(user=user, type=Authenticator.Type.WEBAUTHN)
         assert passkey.last_used_at is not None
+
+
+def test_the_coordination_resets_a_lost_passkey(journey, team, world):
+    """The AESH lost their phone: the coordinator confirms the reset on the AESH's record; the AESH,
+    signing in with their password, is asked for a new factor."""
+    aesh = team["aesh"]
+    user = aesh.user
+    Authenticator.objects.filter(user=user).delete()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Téléphone perdu",
+                                                                                    "credential": {}})
+    page = journey.page
+
+    with journey.step("la coordination ouvre la fiche de l'AESH"):
+        journey.login("coordinator_a@ac-test.fr")
+        journey.go(reverse("aesh:detail", args=[aesh.pk]))
+        page.get_by_role("link", name="Réinitialiser la double authentification").click()
+        page.wait_for_url(re.compile(re.escape(reverse("aesh:mfa_reset", args=[aesh.pk]))))
+        journey.check_page()
+        assert "devra enregistrer un nouveau facteur" in page.locator("main").inner_text()
+        assert Authenticator.objects.filter(user=user).count() == 1  # the page alone changes nothing
+
+    with journey.step("elle confirme"):
+        page.locator("main form").get_by_role("button", name="Réinitialiser la double authentification").click()
+        page.wait_for_url(re.compile(re.escape(reverse("aesh:detail", args=[aesh.pk])) + "$"))
+        journey.check_page()
+        assert "réinitialisée" in page.locator("body").inner_text()
+        assert not Authenticator.objects.filter(user=user).exists()
+        assert MfaReset.objects.get().by == world.users["coordinator_a"]
+
+    with journey.step("l'AESH se reconnecte : un nouveau facteur est demandé"):
+        journey.go("/comptes/logout/")
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        journey.go("/comptes/login/")
+        page.get_by_label("Courriel").fill(user.email)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(re.escape(reverse("mfa_index")) + "$"))
+        journey.check_page()
+        assert "clé d'accès" in page.locator("body").inner_text()
