@@ -112,6 +112,8 @@ def test_other_sessions_survive_and_old_sessions_stay_valid(client, world, lost_
     ("gestionnaire", 403),
     ("inspector_a", 403),
     ("referent_a", 403),
+    ("admin", 403),               # the superuser has the admin (allauth's authenticators), not this page
+    ("norole", 403),
 ])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_only_the_coordinator_of_the_pole_may(client_as, lost_phone, who, status, method):
