@@ -114,7 +114,6 @@ def training_add(*, training: Training) -> Training:
 
 
 @transaction.atomic
-@transaction.atomic
 def aesh_mfa_reset(*, scope: Scope, aesh: Aesh) -> MfaReset | None:
     """The AESH lost their device: deletes every allauth authenticator of their account
     (passkeys, authenticator app, recovery codes), ends their open sessions, journals who did
@@ -161,6 +160,7 @@ def aesh_mfa_reset(*, scope: Scope, aesh: Aesh) -> MfaReset | None:
     return reset
 
 
+@transaction.atomic
 def aesh_invite(*, scope: Scope, aesh: Aesh):
     """Opens an account for the AESH (role AESH in their pôle) and links it to the record."""
     if not aesh.email:
