@@ -37,7 +37,7 @@ PARAMS = {
     "/aesh/export.xlsx": ("coordination", AESH_FILTERS),
     "/eleves/": ("coordination", STUDENT_FILTERS),
     "/eleves/journal/": ("coordination", [*JournalFilterForm.base_fields, "page"]),
-    "/missions/": ("coordination", ["date"]),
+    "/missions/": ("coordination", ["date", "annee"]),
     "/missions/aesh/{aesh}/semaine/": ("coordination", ["date"]),
     "/missions/eleves/{student}/semaine/": ("coordination", ["date"]),
     "/missions/etablissements/{school}/jour/1/": ("coordination", ["date"]),
