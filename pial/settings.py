@@ -214,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
     "calculs-planificateur-muets-clos": {"task": "planner.tasks.sweep_stale_runs", "schedule": crontab(minute="*/5")},
+    # Does nothing unless PIAL_RENTREE_AUTO_SWITCH is on (missions.switch.auto_switch).
+    "bascule-automatique-rentree": {"task": "missions.tasks.rentree_auto_switch",
+                                    "schedule": crontab(hour=5, minute=0)},
     "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 
