@@ -71,6 +71,7 @@ def prepare(request):
     context = {"pole": pole, "year": year, "current": current, "is_open": is_open, "opens": preparation_opens(year),
                "can_edit": perms.can_edit_preparation(scope), "can_decide": perms.can_decide_contracts(scope),
                "sees_students": scope.role != Role.GESTIONNAIRE, "can_switch": perms.can_switch_year(scope),
+               "can_plan": perms.can_plan(scope),
                "base_url": _url(pole, scope)}
     if is_open:
         prep = preparation(pole, current, year, today)

@@ -443,6 +443,9 @@ PIAL = {
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.
     "PLANNER_FAMILY_PRIORITY": {"LETTRES": 3, "SCIENCES": 3, "LANGUES": 3, "AUTRE": 3, "EPS": 1, "ARTS": 1},
+    # A rentrée plan keeps a student's AESH of year N: this bonus when the AESH wishes to follow the
+    # same students, half of it without a wish, none when they declined (0: continuity ignored).
+    "PLANNER_CONTINUITY_BONUS": 1.0,
     "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
     "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.

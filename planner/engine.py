@@ -131,6 +131,7 @@ class _Planner:
                 for spec in self.p.aesh_pool:
                     if remaining.get(unit.id, 0) > 0 and left[spec.id] > 0 and self.p.wish(spec.id, unit) == wanted:
                         give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
+        self._keep_last_year(remaining, left, give)
         # Already served by someone (a re-plan): top up with that AESH first.
         for unit in self.p.units:
             for aesh_id in sorted(b.aesh_of(unit.id)):
@@ -157,6 +158,17 @@ class _Planner:
                     break
                 spec = candidates[0]
                 give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
+
+    def _keep_last_year(self, remaining: dict, left: dict, give) -> None:
+        """A rentrée plan: each student's AESH of year N first, the larger bonus first. A bonus of
+        1 or more keeps what the AESH can take; a smaller one, only the whole of the student's need."""
+        unit_of = {s: u for u in self.p.units for s in u.student_ids}
+        for (aesh_id, student_id), bonus in sorted(self.p.previous.items(), key=lambda item: (-item[1], item[0])):
+            unit = unit_of.get(student_id)
+            if unit is None or bonus <= 0 or remaining.get(unit.id, 0) <= 0 or left.get(aesh_id, 0) <= 0:
+                continue
+            if self._may_pair(aesh_id, unit) and (bonus >= 1 or left[aesh_id] >= remaining[unit.id]):
+                give(aesh_id, unit.id, min(remaining[unit.id], left[aesh_id]))
 
     def _may_pair(self, aesh_id: int, unit: Unit) -> bool:
         return self.p.wish(aesh_id, unit) != FORBID

@@ -147,6 +147,10 @@ class Problem:
     max_aesh_per_student: int | None = None
     apart: frozenset[frozenset[int]] = frozenset()
     ease: dict[tuple[int, str], int] = field(default_factory=dict)
+    # Continuity across school years (a plan for the rentrée): (AESH, student) of year N → bonus
+    # for keeping the pair (PLANNER_CONTINUITY_BONUS, whole when the AESH wishes to follow the same
+    # students, half without a wish; a pair the AESH declined is absent).
+    previous: dict[tuple[int, int], float] = field(default_factory=dict)
     time_budget: float | None = 8.0   # seconds for the improvement phase (None: no clock)
     max_rounds: int | None = None     # improvement rounds at most (None: the clock alone bounds it)
 

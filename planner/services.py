@@ -85,7 +85,10 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
     """The current assignment of the AESH to the student, or a new one within the contract and
     the notification."""
     kind = AssignmentKind.INDIVIDUELLE if exclusive else AssignmentKind.MUTUALISEE
-    found = Assignment.objects.filter(aesh_id=aesh_id, student_id=student_id, kind=kind).current_on(start).first()
+    found = Assignment.objects.filter(aesh_id=aesh_id, student_id=student_id, kind=kind).current_on(start)
+    if ends := timetable.switch_ends_before(aesh_id, start):  # a rentrée plan: N's assignment ends at the switch
+        found = found.filter(start_date__gt=ends)
+    found = found.first()
     if found and (end is None or found.end_date is None or found.end_date >= end):
         return found
     aesh = aesh_for_detail(Scope.national()).get(pk=aesh_id)

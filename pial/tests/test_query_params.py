@@ -48,6 +48,7 @@ PARAMS = {
     "/missions/heures/": ("aesh", ["annee"]),
     "/missions/heures/bilans/": ("coordination", ["annee"]),
     "/missions/heures/aesh/{aesh}/": ("coordination", ["annee"]),
+    "/missions/planificateur/": ("coordination", ["annee"]),
     "/missions/planificateur/disponibilites/": ("coordination", ["format"]),
     "/personnes/": ("coordination", ["page"]),
     "/rapports/": ("ien", REPORT),
