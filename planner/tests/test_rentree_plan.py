@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from aesh.models import Wish
 from aesh.tests.factories import AeshFactory, ContractFactory
-from eleves.enums import Level
+from eleves.enums import LeaveReason, Level
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.models import Assignment, AssignmentKind, TimeSlot
 from missions.switch import switch_apply
@@ -94,11 +94,12 @@ def test_a_plan_for_this_year_reads_this_year(world, next_year):
 
 
 def test_leavers_and_movers_are_not_planned_for_next_year(world, next_year):
-    StudentFactory(school=world.schools_a[1], level=Level.CM2, left_on=None)
-    gone = StudentFactory(school=world.schools_a[1], level=Level.CE1, last_name="Part")
-    NotificationFactory(student=gone, start_date=TODAY, end_date=next_year["following"].end_date,
-                        weekly_hours=Decimal("2"))
-    gone.projections.create(year=next_year["following"], leave_reason="MOVED_AWAY")
+    for name, projection in (("Part", {"leave_reason": LeaveReason.LEFT_DEPARTEMENT}),
+                             ("Change", {"school": world.schools_b[0]})):
+        student = StudentFactory(school=world.schools_a[1], level=Level.CE1, last_name=name)
+        NotificationFactory(student=student, start_date=TODAY, end_date=next_year["following"].end_date,
+                            weekly_hours=Decimal("2"))
+        student.projections.create(year=next_year["following"], **projection)
     loaded = inputs.load(scope_of(world), next_year["following"].start_date, Weights())
     assert [u.id for u in loaded.problem.units] == [next_year["noe"].pk]
 
