@@ -20,6 +20,7 @@ from eleves.rentree import project, projection_save, sector_map, transfer_answer
 from missions import perms
 from missions.rentree import preparation
 from missions.switch import plan_switch, switch_apply
+from pial.conf import setting
 from pial.enums import Role
 from pial.models import Departement, Pole, School, SchoolYear, YearSwitch
 from pial.years import next_year, preparation_is_open, preparation_opens, previous_year, year_of
@@ -191,4 +192,5 @@ def switch(request):
         return redirect(f"{reverse('missions:switch')}?departement={departement.pk}")
     plan = plan_switch(departement, current, year)
     return render(request, "missions/rentree_switch.html", {
-        "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary()})
+        "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary(),
+        "auto_switch": setting("RENTREE_AUTO_SWITCH")})

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from missions.models import Assignment, TimeSlot
 from missions.switch import BLOCKED, SWITCHED, auto_switch, plan_switch
@@ -98,3 +99,11 @@ def test_the_beat_runs_it_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["bascule-automatique-rentree"]
     assert entry["task"] == rentree_auto_switch.name == "missions.tasks.rentree_auto_switch"
     assert entry["task"] in app.tasks
+
+
+def test_the_dry_run_page_lists_what_the_automatic_switch_waits_for(auto, client_as, world, years, rentree):
+    html = client_as("gestionnaire").get(reverse("missions:switch")).content.decode()
+    assert "Préparation incomplète" in html and "1 élève(s) projeté(s) dans un autre pôle sans transfert" in html
+    assert "La bascule automatique du" in html
+    propose_and_accept(client_as, world, rentree)
+    assert "Préparation incomplète" not in client_as("gestionnaire").get(reverse("missions:switch")).content.decode()
