@@ -16,6 +16,7 @@ from missions.models import Assignment, AssignmentKind, TimeSlot
 from missions.switch import switch_apply
 from pial.models import SchoolYear
 from pial.scope import Scope
+from pial.tests.helpers import count_queries
 from planner import engine, inputs
 from planner.models import ClassCourse, PlannerRun
 from planner.problem import AeshSpec, Course, Problem, Unit, Weights
@@ -165,3 +166,26 @@ def test_another_year_says_so_in_french(client_as, world, next_year, value, mess
                                         ("gestionnaire", 403), ("inspector_a", 403)])
 def test_who_may_plan_the_rentree(client_as, world, next_year, who, status):
     assert client_as(who).get(reverse("planner:home") + "?annee=2027-2028").status_code == status
+
+
+def test_rentree_planner_page_queries_do_not_grow(client_as, world, next_year):
+    client = client_as("coordinator_a")
+    url = reverse("planner:home") + "?annee=2027-2028"
+    client.get(url)
+
+    def add(n):
+        for i in range(n):
+            student = StudentFactory(school=world.schools_a[0], level=Level.CE1, class_name="CE")
+            NotificationFactory(student=student, start_date=TODAY, end_date=next_year["following"].end_date,
+                                weekly_hours=Decimal("2"))
+            assignment = Assignment.objects.create(aesh=next_year["anne"], student=student,
+                                                   kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY)
+            if i % 2:
+                Wish.objects.get_or_create(aesh=next_year["anne"], year=next_year["following"],
+                                           defaults={"same_students": True})
+            assert assignment.pk
+
+    add(2)
+    few = count_queries(lambda: client.get(url))
+    add(20)
+    assert count_queries(lambda: client.get(url)) == few
