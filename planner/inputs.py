@@ -51,7 +51,7 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
                       school_names=schools, aesh_names=names,
                       max_aesh_per_student=choices.max_aesh_per_student, apart=frozenset(choices.apart),
                       ease=choices.ease,
-                      time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
+                      step_budget=setting("PLANNER_STEP_BUDGET"),
                       max_rounds=setting("PLANNER_MAX_ROUNDS"))
     for aesh_id, errors in Board(problem).broken.items():
         blockers.append(f"AESH {names[aesh_id]} : son emploi du temps actuel enfreint déjà une règle "
