@@ -434,7 +434,7 @@ PIAL = {
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
     # Planner: an AESH with a mutualisée aid supports up to this many students of the same
-    # course, for this many hours a week (a mutualisée notification has no hours).
+    # course, for this many hours a week when the notification gives the aid no hours of its own.
     "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.

@@ -118,12 +118,13 @@ def _units(scope, day, schools, blockers):
             units.append(Unit(id=student.pk, student_ids=(student.pk,), school_id=student.school_id,
                               need=int(notification.weekly_hours * 60), courses=courses))
             unit_of_student[student.pk] = student.pk
-        else:
-            mutualised[tuple(c.id for c in courses)].append((student, courses))
+        else:  # the hours the notification gives the mutualisée aid, else the common target (setting)
+            hours = notification.mutualised_hours or setting("PLANNER_MUTUALISED_TARGET_HOURS")
+            mutualised[tuple(c.id for c in courses), int(hours * 60)].append((student, courses))
             unit_of_student[student.pk] = None
     size = choices.students_per_mutualised_slot or setting("PLANNER_MUTUALISED_MAX_STUDENTS")
-    target = int(setting("PLANNER_MUTUALISED_TARGET_HOURS") * 60)
-    for entries in mutualised.values():
+    # Students sharing a slot share its minutes: a group is made of students with the same target.
+    for (_courses, target), entries in mutualised.items():
         courses_of = {s.pk: c for s, c in entries}
         for members in pedagogy.groups([s for s, _ in entries], size, choices):
             student_ids = tuple(s.pk for s in members)
