@@ -16,6 +16,7 @@ from missions.models import Assignment, AssignmentKind, TimeSlot, TimetableChang
 from missions.tests.conftest import TODAY, YEAR_END, YEAR_START
 from missions.timetable_apply import CHECKED_CONSTRAINTS, NewSlot, week_apply
 from pial.models import Reminder
+from pial.reminders import Draft, schedule_many
 
 pytestmark = pytest.mark.django_db
 T = datetime.time
@@ -166,3 +167,22 @@ def test_endings_shorten_or_delete_and_free_the_time(world, team):
     added = TimeSlot.objects.get(aesh=aesh, valid_from=START)
     assert list(added.assignments.all()) == [team["assignment"]]  # the current assignment, reused
     assert TimetableChange.objects.get(aesh=aesh).summary.endswith("1 créneau ajouté et 2 créneaux retirés")
+
+
+def test_schedule_many_stores_each_notice_once_and_sends_it(world, django_capture_on_commit_callbacks):
+    """The bulk outbox: a key already stored (another process, a second call) is not stored
+    twice; every new reminder is sent once after commit; queries do not grow with the drafts."""
+    def drafts(n):
+        return [Draft(job="timetable_change", target=f"change:{i}", threshold="", period="",
+                      recipient=f"r{i}@ac-test.fr", template="notice",
+                      context={"subject": "Votre emploi du temps a changé", "paragraphs": ["Changement."],
+                               "sections": [], "link": "/", "link_label": "Voir"}) for i in range(n)]
+
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as few:
+        assert len(schedule_many(drafts(2))) == 2
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as many:
+        created = schedule_many(drafts(12))
+    assert len(created) == 10 and Reminder.objects.count() == 12
+    assert len(many.captured_queries) <= len(few.captured_queries)
+    assert sorted(r for m in mail.outbox for r in m.to) == sorted(f"r{i}@ac-test.fr" for i in range(12))
+    assert schedule_many(drafts(12)) == [] and Reminder.objects.count() == 12
