@@ -3,6 +3,8 @@
 nothing and the page names it in French."""
 
 
+import datetime
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +20,8 @@ from planner.runs import placement_of
 from planner.tests import truth
 
 pytestmark = pytest.mark.django_db
+T = datetime.time
+ONE_WEEK = datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -45,12 +49,23 @@ def _chosen(client, run):
     return add, drop
 
 
-def test_the_rows_equal_the_single_line_path(coordinator, misaligned, world, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("ending", [False, True])
+def test_the_rows_equal_the_single_line_path(coordinator, misaligned, world, django_capture_on_commit_callbacks,
+                                            ending):
+    """Every line of the proposal; with `ending`, also two current slots ended (one shortened
+    the day before the start, one starting later deleted)."""
     client, scope = coordinator
     user = world.users["coordinator_a"]
     run = truth.start_run(client, django_capture_on_commit_callbacks)
     add, drop = _chosen(client, run)
     assert len(add) >= 5
+    if ending:
+        marc = misaligned["marc"]
+        drop.append(TimeSlot.objects.get(aesh=marc, weekday=3).pk)  # Thursday 08:30–09:30, exactly a course
+        later = TimeSlot.objects.create(aesh=marc, weekday=2, start_time=T(14), end_time=T(15),
+                                        school=misaligned["college"], valid_from=run.start_date + ONE_WEEK)
+        later.assignments.set([Assignment.objects.filter(aesh=marc, student=misaligned["chloe"]).get()])
+        drop.append(later.pk)
     before = _rows()
     with transaction.atomic():
         for slot_id in drop:
@@ -65,7 +80,8 @@ def test_the_rows_equal_the_single_line_path(coordinator, misaligned, world, dja
     done, failures = services.accept(run=run, scope=scope, user=user, add=add, drop=drop)
     assert failures == [] and done == len(add) + len(drop)
     assert _rows() == single and single != before
-    touched = {placement_of(run.result["placements"][i]).aesh_id for i in add}
+    touched = {placement_of(run.result["placements"][i]).aesh_id for i in add} | (
+        {misaligned["marc"].pk} if ending else set())
     assert sorted(TimetableChange.objects.values_list("aesh_id", flat=True)) == sorted(touched)
 
 
