@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from eleves.enums import AidKind, NotificationStatus
 from eleves.models import Notification, validate_ine
@@ -103,3 +104,11 @@ def test_postgres_refuses_overlapping_kinds(postgres_db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(student=existing.student, start_date=d(2027, 1, 1), end_date=d(2029, 1, 1),
                                     aid_kind=AidKind.MUTUALISEE)
+
+
+def test_the_student_page_shows_a_mutualisee_aid_s_hours(client_as, world):
+    student = StudentFactory(school=world.schools_a[0])
+    NotificationFactory(student=student, aid_kind=AidKind.MUTUALISEE, weekly_hours=None,
+                        mutualised_hours=Decimal("8"))
+    page = client_as("coordinator_a").get(reverse("eleves:detail", args=[student.pk])).content.decode()
+    assert "8 h par semaine attribuées" in page
