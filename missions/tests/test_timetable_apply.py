@@ -1,8 +1,11 @@
 """A whole week saved at once (missions.timetable_apply): constant queries, all or nothing,
 the single-slot rules, notices in bulk, no duplicate on a second submission."""
 
+import contextlib
 import datetime
+import threading
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -12,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aesh.tests.factories import AeshFactory, ContractFactory
 from eleves.tests.factories import NotificationFactory, StudentFactory
+from missions import rules
 from missions.models import Assignment, AssignmentKind, TimeSlot, TimetableChange
 from missions.tests.conftest import TODAY, YEAR_END, YEAR_START
 from missions.timetable_apply import CHECKED_CONSTRAINTS, NewSlot, week_apply
@@ -186,3 +190,39 @@ def test_schedule_many_stores_each_notice_once_and_sends_it(world, django_captur
     assert len(many.captured_queries) <= len(few.captured_queries)
     assert sorted(r for m in mail.outbox for r in m.to) == sorted(f"r{i}@ac-test.fr" for i in range(12))
     assert schedule_many(drafts(12)) == [] and Reminder.objects.count() == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_applies_at_the_same_moment_book_the_week_once(postgres_db, world):
+    """Two coordinators apply the same week at once: the AESH rows are locked before anything
+    is read, so the second sees the first's slots and applies nothing."""
+    pairs, shared = _people(world, 2)
+    lines = _lines(pairs, shared)
+    real_check = rules.check_timetable
+    barrier = threading.Barrier(2, timeout=3)
+
+    def slow_check(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # without the lock, both would reach here before either writes
+        return real_check(*args, **kwargs)
+
+    results = []
+
+    def attempt():
+        try:
+            week_apply(additions=lines, endings=[], start=START, user=None)
+            results.append("applied")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    with mock.patch.object(rules, "check_timetable", slow_check):
+        threads = [threading.Thread(target=attempt) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert sorted(results) == ["applied", "refused"]
+    assert TimeSlot.objects.count() == len(lines)
