@@ -11,7 +11,8 @@
    for at most `max_rounds` rounds.
 The whole run is bounded by Problem.step_budget: one step per candidate the rules decide
 (Board.blocker), in every phase. Once spent, every further candidate counts as blocked, so
-the plan is the one reached so far and every rule still holds. Steps, not the clock: a seed
+the plan is the one reached so far and every rule still holds; only the current plan's slots
+are always looked at (kept), so a run cut short never drops today's timetable. Steps, not the clock: a seed
 gives the same plan under any machine load. Plan.steps and Plan.budget_exhausted say how it went.
 Existing slots that are not exactly one course are fixed (Problem.fixed): kept, and counted
 in every rule. Every candidate is decided by the rules of missions.rules (see board.py).
@@ -52,6 +53,12 @@ class Steps:
     def blocker(self, board: Board, aesh_id: int, unit: Unit, course: Course) -> str:
         if self.out():
             return OUT_OF_STEPS
+        self.used += 1
+        return board.blocker(aesh_id, unit, course)
+
+    def kept(self, board: Board, aesh_id: int, unit: Unit, course: Course) -> str:
+        """A slot of the current plan is always looked at, budget or not (a run cut short must
+        not drop today's timetable): counted, never refused."""
         self.used += 1
         return board.blocker(aesh_id, unit, course)
 
@@ -118,7 +125,7 @@ class _Planner:
                 (placement.unit_id, placement.course_id))
             if unit is None or course is None or placement.aesh_id not in self.b.aesh_pool:
                 continue
-            if not self.blocker(placement.aesh_id, unit, course):
+            if not self.steps.kept(self.b, placement.aesh_id, unit, course):
                 self.b.place(placement.aesh_id, unit, course)
         slack = 30 * self.w.stability
         for unit in self.p.units:

@@ -92,3 +92,11 @@ def test_the_run_stores_its_steps_and_the_page_says_when_the_budget_ran_out(clie
     assert run.result["steps"] == 10 and run.result["budget_exhausted"] is True
     page = client.get(reverse("planner:run", args=[run.pk])).content.decode()
     assert "Le calcul a atteint son budget de 10 étapes" in page
+
+
+def test_a_run_cut_short_still_keeps_the_current_plan():
+    problem = dataclasses.replace(samples.college(seed=2), step_budget=None, max_rounds=2000)
+    today = engine.plan(problem).placements
+    again = engine.plan(dataclasses.replace(problem, current=today, step_budget=10))
+    assert again.budget_exhausted and set(today) <= set(again.placements)
+    assert again.steps == len(today)  # each current slot looked at once, nothing else
