@@ -133,7 +133,10 @@ def timetable_check(aesh_id: int, slots: list[rules.Slot], day: datetime.date) -
     )
 
 
-def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assignment]) -> list[str]:
+def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assignment],
+                   covering=_covering_notification) -> list[str]:
+    """`covering` finds a notification covering a period (timetable_apply passes one reading
+    the notifications it loaded once)."""
     errors = []
     for assignment in assignments:
         if assignment.aesh_id != slot.aesh_id:
@@ -142,8 +145,7 @@ def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assi
             continue
         errors.extend(rules.period_errors(rule_slot, assignment.start_date, assignment.end_date, "l'affectation"))
         if assignment.student_id:
-            notification = _covering_notification(assignment.student_id, assignment.kind, slot.valid_from,
-                                                  slot.valid_until)
+            notification = covering(assignment.student_id, assignment.kind, slot.valid_from, slot.valid_until)
             if notification is None:
                 errors.append(f"Créneau {rule_slot.label} : aucune notification en vigueur ne couvre toute sa "
                               "période de validité.")

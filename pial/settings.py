@@ -437,8 +437,7 @@ PIAL = {
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
     # Planner: an AESH with a mutualisée aid supports up to this many students of the same
-    # course, for this many hours a week (a mutualisée notification has no hours); the
-    # improvement phase stops after this many seconds.
+    # course, for this many hours a week when the notification gives the aid no hours of its own.
     "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.
@@ -446,8 +445,10 @@ PIAL = {
     # A rentrée plan keeps a student's AESH of year N: this bonus when the AESH wishes to follow the
     # same students, half of it without a wish, none when they declined (0: continuity ignored).
     "PLANNER_CONTINUITY_BONUS": 1.0,
-    "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
-    "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
+    # A planner run stops after this many steps (candidates decided by the rules, every phase
+    # counted: the same plan however loaded the machine) or this many balancing rounds.
+    "PLANNER_STEP_BUDGET": env_int("PIAL_PLANNER_STEP_BUDGET", 1_200_000),
+    "PLANNER_MAX_ROUNDS": 2000,
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
     "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
     "CALENDAR_DAYS_AHEAD": 120,
@@ -486,3 +487,6 @@ PIAL = {
     "IMPORT_BACKGROUND_ROWS": env_int("PIAL_IMPORT_BACKGROUND_ROWS", 1000),
     "IMPORT_STAGED_HOURS": 24,
 }
+if PIAL["PLANNER_STEP_BUDGET"] < 1:
+    raise ImproperlyConfigured("PIAL_PLANNER_STEP_BUDGET doit être un nombre entier d'au moins 1 (étapes d'un "
+                               "calcul du planificateur).")

@@ -102,7 +102,7 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
                       school_names=schools, aesh_names=names,
                       max_aesh_per_student=choices.max_aesh_per_student, apart=frozenset(choices.apart),
                       ease=choices.ease, previous=previous,
-                      time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
+                      step_budget=setting("PLANNER_STEP_BUDGET"),
                       max_rounds=setting("PLANNER_MAX_ROUNDS"))
     for aesh_id, errors in Board(problem).broken.items():
         blockers.append(f"AESH {names[aesh_id]} : son emploi du temps actuel enfreint déjà une règle "
@@ -173,12 +173,13 @@ def _units(scope, day, schools, blockers, rentree: Rentree | None = None):
             units.append(Unit(id=student.pk, student_ids=(student.pk,), school_id=student.school_id,
                               need=int(notification.weekly_hours * 60), courses=courses))
             unit_of_student[student.pk] = student.pk
-        else:
-            mutualised[tuple(c.id for c in courses)].append((student, courses))
+        else:  # the hours the notification gives the mutualisée aid, else the common target (setting)
+            hours = notification.mutualised_hours or setting("PLANNER_MUTUALISED_TARGET_HOURS")
+            mutualised[tuple(c.id for c in courses), int(hours * 60)].append((student, courses))
             unit_of_student[student.pk] = None
     size = choices.students_per_mutualised_slot or setting("PLANNER_MUTUALISED_MAX_STUDENTS")
-    target = int(setting("PLANNER_MUTUALISED_TARGET_HOURS") * 60)
-    for entries in mutualised.values():
+    # Students sharing a slot share its minutes: a group is made of students with the same target.
+    for (_courses, target), entries in mutualised.items():
         courses_of = {s.pk: c for s, c in entries}
         for members in pedagogy.groups([s for s, _ in entries], size, choices):
             student_ids = tuple(s.pk for s in members)

@@ -113,7 +113,7 @@ def test_pairs_with_the_fuller_bonus_come_first():
     units = tuple(Unit(id=s, student_ids=(s,), school_id=1, need=180, courses=courses[3 * (s - 1):3 * s])
                   for s in (1, 2))
     problem = Problem(units=units, aesh_pool=(AeshSpec(id=7, capacity=180),), previous={(7, 1): 0.5, (7, 2): 1.0},
-                      weights=Weights(fairness=0), time_budget=None, max_rounds=50)
+                      weights=Weights(fairness=0), max_rounds=50)
     assert {p.unit_id for p in engine.plan(problem).placements} == {2}
 
 
