@@ -27,9 +27,10 @@ from missions import rules
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot, TimetableChange, TravelTime
 from missions.notices import timetable_change_drafts_many
 from missions.services import KIND_OF_AID, _period_errors, limits
-from pial.models import School
+from pial.models import Departement, School
 from pial.reminders import schedule_many
 from pial.scope import Scope
+from pial.years import year_of
 
 # The database constraints of the rows written here, checked in Python before any write (a
 # test fails when a model gains a constraint this module does not know).
@@ -144,6 +145,7 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
     list(Aesh.objects.select_for_update().filter(pk__in=aesh_ids).order_by("pk").values_list("pk", flat=True))
     aeshes = {a.pk: a for a in aesh_for_detail(Scope.national()).filter(pk__in=aesh_ids)}
     refusals: list[str] = []
+    cut = _year_ends(aesh_ids, start)
 
     # The current weeks of these AESH, from the earliest day a check looks at.
     earliest = min([start] + [valid_from for _, valid_from in ending])
@@ -158,6 +160,8 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
     current = defaultdict(list)  # (aesh, student, kind) → assignments current on start, as .first() orders them
     for assignment in (Assignment.objects.filter(aesh_id__in=aesh_ids, student_id__in=new_students)
                        .current_on(start).order_by("-start_date", "pk")):
+        if cut.get(assignment.aesh_id) and assignment.start_date <= cut[assignment.aesh_id]:
+            continue  # a rentrée plan: year N's assignment ends at the switch, a new one starts
         current[assignment.aesh_id, assignment.student_id, assignment.kind].append(assignment)
 
     travel = {frozenset({a, b}): m for a, b, m in TravelTime.objects.filter(
@@ -168,8 +172,11 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
 
     def week_errors(slot: TimeSlot, rule_slot: rules.Slot) -> list[str]:
         """slot_save's check: the AESH's other slots overlapping this one's period, and this one."""
+        ends = cut.get(slot.aesh_id)
+        ends = ends if ends and slot.valid_from > ends else None  # N's slots end at the switch
         week = [rule for other, rule in weeks[slot.aesh_id].values()
-                if other is not slot and _overlaps(other, slot.valid_from, slot.valid_until)] + [rule_slot]
+                if other is not slot and _overlaps(other, slot.valid_from, slot.valid_until)
+                and not (ends and other.valid_from <= ends)] + [rule_slot]
         contract = contract_on(aeshes[slot.aesh_id], slot.valid_from)
         terms = terms_of(contract, slot.valid_from, frozenset()) if contract else None
         notified = notifications.notified_hours({i for s in week for i in s.student_ids if i > 0}, slot.valid_from)
@@ -253,6 +260,18 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
     if refusals:
         raise ValidationError([refusal_heading(len(refusals)), *dict.fromkeys(refusals)])
     return _write(new_assignments, new_slots, shortened, deleted, start, user)
+
+
+def _year_ends(aesh_ids: set[int], start: datetime.date) -> dict[int, datetime.date]:
+    """missions.services.switch_ends_before for many AESH at once: for those whose département's
+    current year ends before `start` (a plan for the rentrée), that year's last day."""
+    departements = dict(Aesh.objects.filter(pk__in=aesh_ids).values_list("pk", "home_pole__departement_id"))
+    ends = {}
+    for departement in Departement.objects.filter(pk__in=set(departements.values())):
+        year = year_of(departement)
+        if year and start > year.end_date:
+            ends[departement.pk] = year.end_date
+    return {aesh_id: ends[dep] for aesh_id, dep in departements.items() if dep in ends}
 
 
 def _assignment_for(aesh: Aesh, student: Student, exclusive: bool, start: datetime.date,
