@@ -106,6 +106,7 @@ class _Planner:
         self.fill()
         self.report(0.7, "Équilibrage entre élèves")
         self.balance()
+        self.consolidate()
         self.fill()
         self.report(0.98, "Vérification des règles")
 
@@ -351,6 +352,53 @@ class _Planner:
                                 return True
                     b.place(aesh_id, other, b.courses[other.id, victim.course_id])
         return False
+
+    # --- 6. Consolidate ----------------------------------------------------------------
+
+    def consolidate(self) -> None:
+        """Fewer AESH around each student at equal coverage: the AESH who gives a student the
+        fewest minutes hands each of those courses to another of the student's AESH who is free
+        then (the rules decide, as for any placement); all or nothing for that AESH and student,
+        and today's slots stay where they are. The time freed goes to the next fill."""
+        b = self.b
+        for unit in self.p.units:
+            team = sorted(b.aesh_of(unit.id), key=lambda w: (b.pair_minutes[w, unit.id], w))
+            for giver in team[:-1]:
+                if self.steps.out():
+                    return
+                if len(b.aesh_of(unit.id)) < 2:
+                    break
+                self._hand_over(unit, giver)
+
+    def _hand_over(self, unit: Unit, giver: int) -> bool:
+        b = self.b
+        mine = [p for p in b.placements[giver] if p.unit_id == unit.id]
+        if not mine or any(p.key in self.current for p in mine):
+            return False
+        takers = sorted((w for w in b.aesh_of(unit.id) if w != giver),
+                        key=lambda w: (-b.pair_minutes[w, unit.id], w))
+        moved: list[Placement] = []
+        for placement in mine:
+            course = b.courses[unit.id, placement.course_id]
+            b.remove(placement)
+            found = next(((w, c) for c in self._equivalents(unit, course) for w in takers
+                          if not self.blocker(w, unit, c)), None)
+            if found is None:  # undo: the giver keeps every course they held for this student
+                for new in moved:
+                    b.remove(new)
+                for old in [placement, *mine[:len(moved)]]:
+                    b.place(giver, unit, b.courses[unit.id, old.course_id])
+                return False
+            moved.append(b.place(found[0], unit, found[1]))
+        return True
+
+    def _equivalents(self, unit: Unit, course: Course) -> list[Course]:
+        """The course itself, then the student's free courses worth as much (as long, as often,
+        accompaniment mattering as much): what another of their AESH may take in its place."""
+        others = sorted((c for c in unit.courses if c.id != course.id and (unit.id, c.id) not in self.b.taken
+                         and c.minutes >= course.minutes and c.week == course.week
+                         and c.priority >= course.priority), key=lambda c: (c.weekday, c.start, c.id))
+        return [course, *others]
 
     # --- Final check -----------------------------------------------------------------
 

@@ -100,3 +100,16 @@ def test_a_run_cut_short_still_keeps_the_current_plan():
     again = engine.plan(dataclasses.replace(problem, current=today, step_budget=10))
     assert again.budget_exhausted and set(today) <= set(again.placements)
     assert again.steps == len(today)  # each current slot looked at once, nothing else
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_consolidating_leaves_fewer_aesh_per_student_at_equal_coverage(monkeypatch, seed):
+    """With time to spare, the AESH who gives a student the fewest minutes hands them to another
+    of the student's AESH: fewer people around each child, the same minutes covered."""
+    problem = dataclasses.replace(samples.college(seed=seed, ratio=1.15), step_budget=None, max_rounds=2000)
+    consolidated = evaluate.figures(problem, engine.plan(problem))
+    monkeypatch.setattr(engine._Planner, "consolidate", lambda self: None)
+    plain = evaluate.figures(problem, engine.plan(problem))
+    assert consolidated.violations == 0 == plain.violations
+    assert consolidated.coverage >= plain.coverage
+    assert consolidated.aesh_per_student < plain.aesh_per_student
