@@ -6,7 +6,7 @@ from dsfr.forms import DsfrBaseForm
 
 from aesh.enums import ContractKind
 from aesh.models import Aesh, Amendment, Contract, Training
-from aesh.rules import default_cdd_end
+from aesh.rules import default_cdd_end, proposed_quotite
 from aesh.selectors import AeshFilters
 from pial.conf import setting
 from pial.forms import CrispyDsfrMixin
@@ -56,13 +56,21 @@ class ContractForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
                   "weeks", "annual_base", "contractual_quotite", "referent_quotite", "lunch_duty"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
+    # Said to the person after saving when pial computed the quotité: « … = 62 % ».
+    quotite_note = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = False
         self.fields["weekly_hours"].help_text = "Heures d'accompagnement par semaine scolaire, ex. 24."
-        self.fields["contractual_quotite"].help_text = (
-            "Telle qu'écrite sur le contrat. pial calcule la quotité à côté et signale un écart."
+        quotite = self.fields["contractual_quotite"]
+        quotite.required = False
+        quotite.help_text = (
+            "Telle qu'écrite sur le contrat ; laissée vide, pial la calcule : heures hebdomadaires × "
+            "semaines ÷ base annuelle. pial calcule la quotité à côté et signale un écart."
         )
+        # Read by static/pial/quotite.js, which proposes the value as the person types.
+        quotite.widget.attrs["data-quotite-rounding"] = setting("QUOTITE_ROUNDING")
         self.fields["weeks"].help_text = (
             f"Entre {setting('CONTRACT_WEEKS_MIN')} et {setting('CONTRACT_WEEKS_MAX')} ; plus de 41 si "
             "une longue formation tombe hors temps scolaire."
@@ -79,6 +87,14 @@ class ContractForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
             # A CDD lasts three years unless said otherwise.
             data["end_date"] = default_cdd_end(data["start_date"], setting("CDD_YEARS"))
             self.instance.end_date = data["end_date"]
+        hours, weeks, base = data.get("weekly_hours"), data.get("weeks"), data.get("annual_base")
+        if data.get("contractual_quotite") is None and "contractual_quotite" not in self.errors:
+            if hours and hours > 0 and weeks and base:
+                value, self.quotite_note = proposed_quotite(hours, weeks, base, setting("QUOTITE_ROUNDING"))
+                data["contractual_quotite"] = self.instance.contractual_quotite = value
+            else:
+                self.add_error("contractual_quotite", "Indiquez la quotité, ou les heures hebdomadaires, "
+                               "les semaines et la base annuelle pour que pial la calcule.")
         return data
 
 

@@ -246,3 +246,36 @@ def test_page_two_of_the_list_does_not_open_the_filters(client_as, records):
     assert "pial-filter-box fr-mb-3w\" open" not in html and "correspondant aux filtres" not in html
     html = client.get(reverse("aesh:list") + "?q=martin").content.decode()
     assert "pial-filter-box fr-mb-3w\" open" in html and "correspondant aux filtres" in html
+
+
+def test_blank_quotite_is_computed_and_the_computation_said(client_as, world, settings):
+    """Issue 21 item 10: the coordinator no longer computes 24 × 41 ÷ 1607 by hand."""
+    aesh = AeshFactory(home_pole=world.pole_a)
+    client = client_as("coordinator_a")
+    page = client.get(reverse("aesh:contract_create", args=[aesh.pk])).content.decode()
+    assert 'src="/static/pial/quotite.js"' in page and 'data-quotite-rounding="UP"' in page
+    response = client.post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDD", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "", "referent_quotite": "0"}, follow=True)
+    assert response.redirect_chain, response.content.decode()[:3000]
+    assert Contract.objects.get(aesh=aesh).contractual_quotite == Decimal("62")
+    assert ("Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h = 62 % "
+            "(61,2 %, arrondi au pourcent supérieur).") in response.content.decode()
+
+
+def test_typed_quotite_is_kept_and_nothing_said(client_as, world):
+    aesh = AeshFactory(home_pole=world.pole_a)
+    response = client_as("coordinator_a").post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDI", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "60", "referent_quotite": "0"}, follow=True)
+    assert Contract.objects.get(aesh=aesh).contractual_quotite == Decimal("60")
+    assert "Quotité contractuelle calculée" not in response.content.decode()
+
+
+def test_blank_quotite_without_hours_is_refused_in_french(client_as, world):
+    aesh = AeshFactory(home_pole=world.pole_a)
+    response = client_as("coordinator_a").post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDI", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "", "referent_quotite": "0"})
+    assert response.status_code == 200 and not Contract.objects.filter(aesh=aesh).exists()
+    assert "pour que pial la calcule" in response.content.decode()
