@@ -9,7 +9,7 @@ from aesh.models import Aesh, Amendment, Contract, Training
 from aesh.rules import default_cdd_end, proposed_quotite
 from aesh.selectors import AeshFilters
 from pial.conf import setting
-from pial.forms import CrispyDsfrMixin
+from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
 from pial.scope import Scope
 
@@ -26,8 +26,8 @@ class AeshForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_pole"].queryset = Pole.objects.visible_to(scope).order_by("name")
-        self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
-        self.fields["schools"].help_text = "Établissements du pôle de rattachement (Ctrl pour en choisir plusieurs)."
+        as_checkboxes(self.fields["schools"]).queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["schools"].help_text = "Établissements du pôle de rattachement : cochez-en un ou plusieurs."
         if scope.pole_id and not self.instance.pk:
             self.fields["home_pole"].initial = scope.pole_id
         self.helper = self.build_helper(
@@ -109,7 +109,8 @@ class AmendmentForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
+        as_checkboxes(self.fields["schools"]).queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["schools"].help_text = "Si l'avenant change les établissements d'exercice : cochez les nouveaux."
         self.fields["lunch_duty"].widget.choices = [
             ("unknown", "Inchangé"), ("true", "Oui"), ("false", "Non")]
         self.helper = self.build_helper(

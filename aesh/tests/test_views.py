@@ -1,6 +1,7 @@
 """Who may see and change AESH pages, and what they see (les-emplois test_perms shape)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -279,3 +280,34 @@ def test_blank_quotite_without_hours_is_refused_in_french(client_as, world):
         "annual_base": "1607", "contractual_quotite": "", "referent_quotite": "0"})
     assert response.status_code == 200 and not Contract.objects.filter(aesh=aesh).exists()
     assert "pour que pial la calcule" in response.content.decode()
+
+
+def test_schools_are_dsfr_checkboxes_on_the_aesh_and_avenant_forms(client_as, records):
+    """Issue 21 item 10: no native multi-select needing Ctrl-click; one labelled box per school."""
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    for url in (reverse("aesh:create"), reverse("aesh:update", args=[records["own"].pk]),
+                reverse("aesh:amendment_create", args=[contract.pk])):
+        html = client.get(url).content.decode()
+        assert '<select name="schools"' not in html and "Ctrl" not in html, url
+        assert 'class="fr-fieldset" id="checkboxes-id_schools"' in html, url
+        assert 'aria-labelledby="id_schools-legend id_schools-messages"' in html, url
+        boxes = re.findall(r'<div class="fr-checkbox-group">\s*<input type="checkbox" name="schools"', html)
+        assert len(boxes) == 3, url
+        assert '<label class="fr-label" for="id_schools_0">' in html, url
+    html = client.get(reverse("aesh:update", args=[records["own"].pk])).content.decode()
+    assert 'id="id_schools_0" checked' in html  # the record's school stays ticked
+    assert "cochez-en un ou plusieurs" in html  # help texts set in the form's __init__ are shown
+
+
+def test_schools_ticked_are_saved_and_an_error_is_read_with_the_group(client_as, world):
+    client = client_as("coordinator_a")
+    response = client.post(reverse("aesh:create"), {
+        "last_name": "Coché", "first_name": "Sam", "home_pole": world.pole_a.pk,
+        "schools": [world.schools_a[0].pk, world.schools_a[2].pk]})
+    assert response.status_code == 302
+    assert set(Aesh.objects.get(last_name="Coché").schools.all()) == {world.schools_a[0], world.schools_a[2]}
+    html = client.post(reverse("aesh:create"), {"last_name": "Faux", "first_name": "Sam",
+                                                "home_pole": world.pole_a.pk, "schools": ["999999"]}).content.decode()
+    assert "fr-fieldset--error" in html and 'aria-invalid="true" aria-describedby="id_schools-messages"' in html
+    assert '<p class="fr-message fr-message--error">Sélectionnez un choix valide' in html
