@@ -1,8 +1,8 @@
 // The contract form: proposes the contractual quotité as the person types the weekly hours,
 // the weeks and the annual base (heures × semaines ÷ base, rounded as aesh.rules does). The
-// proposal is written under the field (announced politely) and fills the field while the person
-// has not typed a quotité of their own. Without this script the form works as it is: a blank
-// quotité is computed by the server, which says how.
+// proposal is written under the field (announced politely) and shown in the empty field; left
+// empty, the server computes the same value and says how once saved. Without this script the
+// form works as it is.
 (function () {
   var quotite = document.querySelector("input[name=contractual_quotite][data-quotite-rounding]");
   if (!quotite) { return; }
@@ -10,7 +10,6 @@
   var hours = form.elements.weekly_hours, weeks = form.elements.weeks, base = form.elements.annual_base;
   if (!hours || !weeks || !base) { return; }
   var rounding = quotite.dataset.quotiteRounding;
-  var ownValue = quotite.value !== "";
   var proposal = document.createElement("p");
   proposal.id = "quotite-proposal";
   proposal.className = "fr-hint-text fr-mt-1w";
@@ -38,13 +37,14 @@
   }
   function update() {
     var h = number(hours), w = number(weeks), b = number(base);
-    if (!h || h <= 0 || !w || !b) { proposal.textContent = ""; return; }
+    if (!h || h <= 0 || !w || !b) { proposal.textContent = ""; quotite.placeholder = ""; return; }
     var value = computed(h, w, b);
+    quotite.placeholder = french(value);
     proposal.textContent = "Proposition : " + duration(h) + " × " + w + " semaines ÷ " + b + " h = " +
-      french(value) + " %" + (ownValue ? " (la valeur saisie est conservée)" : "");
-    if (!ownValue) { quotite.value = value; }
+      french(value) + " %" + (quotite.value === "" ? " ; laissée vide, c'est la quotité enregistrée."
+        : " ; la valeur saisie est conservée.");
   }
-  quotite.addEventListener("input", function () { ownValue = quotite.value !== ""; update(); });
+  quotite.addEventListener("input", update);
   [hours, weeks, base].forEach(function (input) { input.addEventListener("input", update); });
   update();
 })();
