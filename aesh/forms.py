@@ -66,8 +66,8 @@ class ContractForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
         quotite = self.fields["contractual_quotite"]
         quotite.required = False
         quotite.help_text = (
-            "Telle qu'écrite sur le contrat ; laissée vide, pial la calcule : heures hebdomadaires × "
-            "semaines ÷ base annuelle. pial calcule la quotité à côté et signale un écart."
+            "Telle qu'écrite sur le contrat ; laissée vide, pial la calcule (heures hebdomadaires × "
+            "semaines ÷ base annuelle). Un écart avec la quotité calculée est signalé sur la fiche."
         )
         # Read by static/pial/quotite.js, which proposes the value as the person types.
         quotite.widget.attrs["data-quotite-rounding"] = setting("QUOTITE_ROUNDING")
