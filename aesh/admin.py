@@ -8,6 +8,7 @@ from aesh.models import (
     Aesh,
     Amendment,
     Contract,
+    MfaReset,
     Training,
     TrainingNeedsWindow,
     TrainingTheme,
@@ -114,3 +115,19 @@ class AbsenceAdmin(ScopedAdmin):
 
     def can_edit(self, request) -> bool:
         return request.scope.is_national or request.scope.role == Role.COORDINATOR
+
+
+@admin.register(MfaReset)
+class MfaResetAdmin(ScopedAdmin):
+    """Read-only: the journal of second-factor resets (MfaReset.objects.visible_to)."""
+
+    list_display = ["at", "aesh_name", "user_email", "pole", "by_email", "factors"]
+    list_select_related = ["pole"]
+    search_fields = ["aesh_name", "user_email", "by_email"]
+    date_hierarchy = "at"
+
+    def can_edit(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -558,3 +558,50 @@ class ContractDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} : {self.get_decision_display()}"
+
+
+class MfaResetQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> MfaResetQuerySet:
+        """The journal: the superuser, and the coordinators of the AESH's pôle."""
+        if scope.is_national:
+            return self
+        if scope.role == Role.COORDINATOR:
+            return self.filter(pole_id=scope.pole_id)
+        return self.none()
+
+    def update(self, **kwargs):
+        raise PermissionError("Le journal des réinitialisations ne peut pas être modifié.")
+
+
+class MfaReset(models.Model):
+    """The coordination reset an AESH's second factors (a lost phone): who, whom, when.
+    Append-only; names are copied so the entry outlives the accounts."""
+
+    at = models.DateTimeField("date et heure", default=timezone.now, db_index=True)
+    aesh = models.ForeignKey(Aesh, on_delete=models.SET_NULL, null=True, related_name="mfa_resets",
+                             verbose_name="AESH")
+    aesh_name = models.CharField("AESH (nom)", max_length=310)
+    user_email = models.CharField("compte de l'AESH", max_length=254)
+    pole = models.ForeignKey(Pole, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="pôle")
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par")
+    by_email = models.CharField("par (e-mail)", max_length=254)
+    factors = models.PositiveSmallIntegerField("facteurs supprimés")
+
+    objects = MfaResetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réinitialisation de la double authentification"
+        verbose_name_plural = "journal des réinitialisations de la double authentification"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["pole", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.aesh_name} par {self.by_email}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Le journal des réinitialisations ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Une réinitialisation journalisée ne se supprime pas.")

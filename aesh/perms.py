@@ -21,3 +21,10 @@ def can_edit_aesh(scope: Scope) -> bool:
 def can_view_own_record(scope: Scope) -> bool:
     """An AESH reads their own contract summary, lump sum and training."""
     return scope.role == Role.AESH
+
+
+def can_reset_aesh_mfa(scope: Scope) -> bool:
+    """Resetting an AESH's second factors (lost phone): the coordination of the pôle only, the
+    people who know the AESH in person. Not pilots nor gestionnaires; not the AESH themself (a
+    stolen password must not be enough to drop the factor); the superuser has the admin."""
+    return scope.role == Role.COORDINATOR

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from aesh import rules
 from aesh.enums import AmendmentState
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
 from aesh.selectors import adaptation_due_for, terms_of
 from pial.conf import setting, setting_decimal
 from pial.enums import Role
-from pial.models import School
+from pial.models import School, User
+from pial.reminders import Draft, schedule
 from pial.scope import Scope
-from pial.services import membership_invite
+from pial.services import membership_invite, user_sessions_end
 
 
 def _check_schools(aesh: Aesh, schools) -> None:
@@ -107,6 +111,53 @@ def training_add(*, training: Training) -> Training:
     training.full_clean()
     training.save()
     return training
+
+
+@transaction.atomic
+def aesh_mfa_reset(*, scope: Scope, aesh: Aesh) -> MfaReset | None:
+    """The AESH lost their device: deletes every allauth authenticator of their account
+    (passkeys, authenticator app, recovery codes), ends their open sessions, journals who did
+    it, and tells the AESH by e-mail. At their next sign-in (password) they register a new
+    factor. None when the account has no factor left (a second click): nothing done.
+
+    Only a plain AESH account: one that holds another role (or the admin) is reset by the
+    national administration, or a coordinator could lower a colleague's protection."""
+    if aesh.user_id is None:
+        raise ValidationError("Cet AESH n'a pas de compte.")
+    user = User.objects.select_for_update().get(pk=aesh.user_id)  # two clicks: one reset
+    if user.is_staff or user.is_superuser or user.memberships.exclude(role=Role.AESH).exists():
+        raise ValidationError("Ce compte a aussi un autre rôle : seule l'administration nationale "
+                              "peut réinitialiser sa double authentification.")
+    factors = Authenticator.objects.filter(user=user)
+    count = factors.count()
+    if not count:
+        return None
+    factors.delete()  # one by one with their signals: the access cache forgets the factor
+    user_sessions_end(user=user)
+    acting = scope.membership.user
+    reset = MfaReset.objects.create(
+        aesh=aesh, aesh_name=str(aesh), user_email=user.email, pole_id=aesh.home_pole_id,
+        by=acting, by_email=acting.email, factors=count,
+    )
+    schedule([Draft(
+        job="mfa_reset", target=f"mfa_reset:{reset.pk}", threshold="", period="", recipient=user.email,
+        template="notice", context={
+            "subject": "Votre double authentification a été réinitialisée",
+            "paragraphs": [
+                f"{acting.get_full_name() or acting.email}, de la coordination du "
+                f"{aesh.home_pole}, a réinitialisé la double authentification de votre compte pial le "
+                f"{timezone.localtime(reset.at):%d/%m/%Y à %H:%M} : vos clés d'accès, votre application "
+                "d'authentification et vos codes de secours ne fonctionnent plus, et vos sessions "
+                "ouvertes ont été fermées.",
+                "À votre prochaine connexion, avec votre mot de passe, pial vous demandera d'enregistrer "
+                "une nouvelle clé d'accès (empreinte ou visage sur votre téléphone) ou une application "
+                "d'authentification.",
+                "Si vous n'avez rien demandé, prévenez votre coordination sans attendre.",
+            ],
+            "sections": [], "link": reverse("account_login"), "link_label": "Se connecter",
+        },
+    )])
+    return reset
 
 
 @transaction.atomic

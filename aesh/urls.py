@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", views.aesh_detail, name="detail"),
     path("<int:pk>/modifier/", views.aesh_update, name="update"),
     path("<int:pk>/inviter/", views.aesh_invite, name="invite"),
+    path("<int:pk>/double-authentification/", views.aesh_mfa_reset, name="mfa_reset"),
     path("<int:pk>/contrats/nouveau/", views.contract_create, name="contract_create"),
     path("<int:pk>/formations/nouvelle/", views.training_create, name="training_create"),
     path("contrats/<int:pk>/modifier/", views.contract_update, name="contract_update"),

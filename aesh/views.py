@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aesh import perms, selectors, services
 from aesh.enums import AmendmentState
@@ -18,7 +18,7 @@ from aesh.forms import (
     ContractForm,
     TrainingForm,
 )
-from aesh.models import Aesh, Amendment, Contract, Training
+from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 
@@ -67,6 +67,7 @@ def aesh_detail(request, pk: int):
     aesh = get_object_or_404(selectors.aesh_for_detail(scope), pk=pk)
     context = _detail_context(aesh, timezone.localdate())
     context["can_edit"] = perms.can_edit_aesh(scope)
+    context["can_reset_mfa"] = perms.can_reset_aesh_mfa(scope) and aesh.user_id is not None
     return render(request, "aesh/aesh_detail.html", context)
 
 
@@ -244,3 +245,30 @@ def aesh_invite(request, pk: int):
     else:
         messages.success(request, f"Invitation envoyée à {aesh.email}.")
     return redirect(reverse("aesh:detail", args=[aesh.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def aesh_mfa_reset(request, pk: int):
+    """The coordination of the AESH's pôle, when the AESH lost their device: GET explains and
+    asks for confirmation, POST resets (aesh.services.aesh_mfa_reset)."""
+    scope = request.scope
+    _require(perms.can_reset_aesh_mfa(scope))
+    aesh = get_object_or_404(
+        Aesh.objects.visible_to(scope).filter(user__isnull=False).select_related("home_pole", "user"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            reset = services.aesh_mfa_reset(scope=scope, aesh=aesh)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if reset is None:
+                messages.info(request, f"{aesh} n'a aucune double authentification enregistrée : "
+                                       "il n'y a rien à réinitialiser.")
+            else:
+                messages.success(request, f"Double authentification de {aesh} réinitialisée ; "
+                                          f"un e-mail l'en informe ({aesh.user.email}).")
+        return redirect(reverse("aesh:detail", args=[aesh.pk]))
+    resets = MfaReset.objects.visible_to(scope).filter(aesh=aesh).order_by("-at", "-pk")[:10]
+    return render(request, "aesh/mfa_reset_confirm.html", {"aesh": aesh, "resets": resets})

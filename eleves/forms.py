@@ -43,8 +43,8 @@ class NotificationForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Notification
-        fields = ["state", "decision_date", "start_date", "end_date", "aid_kind", "weekly_hours", "activities",
-                  "lunch_aid", "mdph_reference"]
+        fields = ["state", "decision_date", "start_date", "end_date", "aid_kind", "weekly_hours", "mutualised_hours",
+                  "activities", "lunch_aid", "mdph_reference"]
         widgets = {"decision_date": DATE, "start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args, **kwargs):
@@ -52,7 +52,7 @@ class NotificationForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
         self.helper = self.build_helper(
             Fieldset("Décision de la CDAPH", "state", "decision_date", "mdph_reference",
                      Div("start_date", "end_date", css_class="pial-row")),
-            Fieldset("Aide notifiée", "aid_kind", "weekly_hours", "lunch_aid", "activities"),
+            Fieldset("Aide notifiée", "aid_kind", "weekly_hours", "mutualised_hours", "lunch_aid", "activities"),
         )
 
 

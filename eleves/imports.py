@@ -66,11 +66,12 @@ class ParsedRow:
     level: str
     level_raw: str
     aid_kind: str | None  # None: collective aid or no aid on this row
-    weekly_hours: Decimal | None
+    weekly_hours: Decimal | None  # an individuelle aid's notified hours
     start_date: datetime.date | None
     end_date: datetime.date | None
     state: str
     lunch_aid: bool
+    mutualised_hours: Decimal | None = None  # a mutualisée aid's hours, when the file gives them
 
 
 # Keys identify the student and their right: an error there blocks the whole import. The
@@ -138,8 +139,9 @@ class _Checker:
         if errors:
             result.status = "erreur"
             return None, result
+        mutualised = hours if kind == AidKind.MUTUALISEE else None
         return ParsedRow(line, last.strip()[:150], first.strip()[:150], birth, school, level, level_raw, kind,
-                         hours, start, end, state, lunch), result
+                         None if mutualised is not None else hours, start, end, state, lunch, mutualised), result
 
     def _level(self, row, result) -> tuple[str, str]:
         """The level, or « à préciser » with the spelling kept and a warning (information)."""
@@ -194,9 +196,7 @@ class _Checker:
             return None, None
         raw_hours = self.get(row, "weekly_hours")
         if kind == AidKind.MUTUALISEE:
-            if raw_hours not in (None, "", 0):
-                result.warnings.append("aide mutualisée : les heures indiquées sont ignorées (pas d'heures notifiées).")
-            return kind, None
+            return kind, self._mutualised_hours(raw_hours, result, school)
         if raw_hours in (None, ""):
             result.errors.append(f"{self.label('weekly_hours')} : une aide individuelle précise des heures.")
             return kind, None
@@ -211,6 +211,22 @@ class _Checker:
                                  f"d'heures plausible (entre 0 et {limit} h par semaine).")
             return kind, None
         return kind, hours.quantize(Decimal("0.01"))
+
+    def _mutualised_hours(self, raw, result, school) -> Decimal | None:
+        """A mutualisée aid's hours, kept as its target for the planner; a value that is not a
+        plausible number of hours is left out with a warning (the aid itself has no hours)."""
+        if raw in (None, "", 0):
+            return None
+        limit = max_weekly_hours(school.kind) if school else 35
+        try:
+            hours = parse_decimal(raw)
+        except ValueError:
+            hours = None
+        if hours is None or not 0 < hours <= limit:
+            result.warnings.append(f"aide mutualisée : « {display(raw)} » n'est pas un nombre d'heures plausible "
+                                   f"(entre 0 et {limit} h par semaine) ; heures attribuées laissées vides.")
+            return None
+        return hours.quantize(Decimal("0.01"))
 
     def _state(self, row, result) -> str:
         text = fold(self.get(row, "state"))
@@ -347,7 +363,7 @@ class _Applier:
         mine = self.notifications.setdefault(id(student), [])
         notification = next((n for n in mine if n.aid_kind == item.aid_kind and n.start_date == item.start_date), None)
         values = {"end_date": item.end_date, "weekly_hours": item.weekly_hours, "state": item.state,
-                  "lunch_aid": item.lunch_aid}
+                  "lunch_aid": item.lunch_aid, "mutualised_hours": item.mutualised_hours}
         if notification is None:
             notification = Notification(student=student, aid_kind=item.aid_kind, start_date=item.start_date,
                                         imported=True, **values)
@@ -383,4 +399,5 @@ class _Applier:
             notification.student = notification.student  # the student now has its primary key
         Notification.objects.bulk_create(self.new_notifications, batch_size=self.BATCH)
         Notification.objects.bulk_update(list(self.changed_notifications.values()),
-                                         ["end_date", "weekly_hours", "state", "lunch_aid"], batch_size=self.BATCH)
+                                         ["end_date", "weekly_hours", "state", "lunch_aid", "mutualised_hours"],
+                                         batch_size=self.BATCH)

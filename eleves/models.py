@@ -211,6 +211,13 @@ class Notification(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(40)],
         help_text="Obligatoire pour une aide individuelle ; vide pour une aide mutualisée.",
     )
+    mutualised_hours = models.DecimalField(
+        "heures attribuées à l'aide mutualisée", max_digits=4, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(40)],
+        help_text="Facultatif, aide mutualisée seulement : les heures par semaine que la notification ou le "
+                  "fichier de la DSDEN attribuent. Le planificateur en fait la cible de l'élève (sinon la cible "
+                  "commune du réglage).",
+    )
     activities = models.JSONField("activités", default=list, blank=True)
     lunch_aid = models.BooleanField("aide sur la pause méridienne", default=False)
     mdph_reference = models.CharField("référence MDPH", max_length=50, blank=True)
@@ -234,6 +241,12 @@ class Notification(models.Model):
                 | (Q(aid_kind=AidKind.MUTUALISEE) & Q(weekly_hours__isnull=True)),
                 name="notification_hours_match_kind",
                 violation_error_message="Une aide individuelle a des heures ; une aide mutualisée n'en a pas.",
+            ),
+            models.CheckConstraint(
+                condition=Q(mutualised_hours__isnull=True)
+                | (Q(aid_kind=AidKind.MUTUALISEE) & Q(mutualised_hours__gt=0)),
+                name="notification_mutualised_hours",
+                violation_error_message="Seule une aide mutualisée a des heures attribuées, et plus de 0 h.",
             ),
         ]
 
@@ -293,7 +306,17 @@ class Notification(models.Model):
                         f"({format_hours(limit)})."
                     )
         elif self.aid_kind == AidKind.MUTUALISEE and self.weekly_hours:
-            errors["weekly_hours"] = "Une aide mutualisée n'a pas d'heures notifiées : laissez ce champ vide."
+            errors["weekly_hours"] = ("Une aide mutualisée n'a pas d'heures notifiées : laissez ce champ vide (ses "
+                                      "heures attribuées, s'il y en a, vont dans le champ qui leur est réservé).")
+        if self.mutualised_hours is not None:
+            if self.aid_kind != AidKind.MUTUALISEE:
+                errors["mutualised_hours"] = ("Seule une aide mutualisée a des heures attribuées : laissez ce champ "
+                                              "vide.")
+            elif self.mutualised_hours <= 0:
+                errors["mutualised_hours"] = "Indiquez des heures attribuées supérieures à 0, ou laissez vide."
+            elif self.student_id and self.mutualised_hours > (limit := max_weekly_hours(self.student.school.kind)):
+                errors["mutualised_hours"] = (f"{format_hours(self.mutualised_hours)} par semaine dépassent la "
+                                              f"semaine scolaire ({format_hours(limit)}).")
         unknown = [code for code in self.activities or [] if code not in Activity.values]
         if unknown:
             errors["activities"] = f"Activités inconnues : {', '.join(unknown)}."

@@ -1,20 +1,22 @@
 """Demo hours: a term of weeks for the demo AESH (validated, one returned, last week
-submitted, this week a draft), recent weeks of colleagues waiting in the validation
-queue (some with a gap to look at), and the support logged by each référent."""
+submitted, this week a draft), last school year closed with every week validated (`last_year`, history
+for `?annee=` on the balances), recent weeks of colleagues waiting in the validation queue (some
+with a gap to look at), and the support logged by each référent."""
 
 from __future__ import annotations
 
 import datetime
 
 from aesh.enums import AbsenceReason, TrainingKind
-from aesh.models import Amendment
+from aesh.models import Aesh, Amendment
 from hours import rules, services
 from hours.enums import Attendance, ConnexeCategory, EntryKind, ReferentActivityKind
 from hours.models import Timesheet
 from hours.services import SlotAnswer
+from missions.models import TimeSlot
 from pial.calendar import school_day_on_or_after
 from pial.demo import DEMO_DOMAIN
-from pial.models import User
+from pial.models import SchoolYear, User
 
 
 def seed(context: dict) -> None:
@@ -55,6 +57,33 @@ def seed(context: dict) -> None:
         _declare(sheet, number, rng)
         services.timesheet_submit(timesheet=sheet, user=aesh.user)
     _referents(context, today, rng)
+
+
+def last_year(pole_id: int, coordinator, rng) -> None:
+    """The closed year before this one: the AESH of the pôle who worked it with an account (the
+    référente, whose account the référents' demo opens) declared every week with a timetable,
+    handed it in, and had it validated. Called by the reports' demo, which seeds last."""
+    current = SchoolYear.objects.current()
+    last = SchoolYear.objects.before(current) if current else None
+    if last is None:
+        return
+    worked = TimeSlot.objects.filter(aesh__home_pole_id=pole_id, valid_from__lte=last.start_date)
+    aesh = (Aesh.objects.filter(pk__in=worked.values("aesh_id"), user__isnull=False)
+            .select_related("user").order_by("pk").first())
+    if aesh is None:
+        return
+    monday = rules.monday_of(last.start_date)
+    index = 0
+    while monday <= last.end_date:
+        sheet = services.timesheet_open(aesh=aesh, monday=monday)
+        if not sheet.planned_minutes:
+            sheet.delete()  # a holiday week, or before the timetable began
+        else:
+            _declare(sheet, index, rng)
+            services.timesheet_submit(timesheet=sheet, user=aesh.user)
+            services.timesheet_validate(timesheet=sheet, user=coordinator)
+            index += 1
+        monday += datetime.timedelta(weeks=1)
 
 
 def _declare(sheet: Timesheet, index: int, rng) -> None:

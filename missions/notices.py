@@ -16,6 +16,22 @@ JOB = "timetable_change"
 
 
 def timetable_change_drafts(change: TimetableChange) -> list[Draft]:
+    pilots = list(Membership.objects.filter(role=Role.PILOT, pole_id=change.aesh.home_pole_id, user__is_active=True)
+                  .values_list("user__email", flat=True).order_by("user__email"))
+    return _drafts(change, pilots)
+
+
+def timetable_change_drafts_many(changes: list[TimetableChange]) -> list[Draft]:
+    """The drafts of many changes (a whole proposal applied), the pilots read once."""
+    poles = {change.aesh.home_pole_id for change in changes}
+    pilots: dict[int, list[str]] = {pole: [] for pole in poles}
+    for pole, email in (Membership.objects.filter(role=Role.PILOT, pole_id__in=poles, user__is_active=True)
+                        .values_list("pole_id", "user__email").order_by("user__email")):
+        pilots[pole].append(email)
+    return [d for change in changes for d in _drafts(change, pilots[change.aesh.home_pole_id])]
+
+
+def _drafts(change: TimetableChange, pilots: list[str]) -> list[Draft]:
     aesh = change.aesh
     target = f"change:{change.pk}"
     drafts = []
@@ -26,8 +42,6 @@ def timetable_change_drafts(change: TimetableChange) -> list[Draft]:
                                                     "Consultez votre semaine et confirmez-en la prise en compte."],
                                      "sections": [], "link": reverse("missions:my_week"),
                                      "link_label": "Voir ma semaine"}))
-    pilots = (Membership.objects.filter(role=Role.PILOT, pole_id=aesh.home_pole_id, user__is_active=True)
-              .values_list("user__email", flat=True).order_by("user__email"))
     for email in pilots:
         drafts.append(Draft(job=JOB, target=target, threshold="", period="", recipient=email, template="notice",
                             context={"subject": f"Emploi du temps modifié : {aesh}",

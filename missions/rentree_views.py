@@ -20,6 +20,7 @@ from eleves.rentree import project, projection_save, sector_map, transfer_answer
 from missions import perms
 from missions.rentree import preparation
 from missions.switch import plan_switch, switch_apply
+from pial.conf import setting
 from pial.enums import Role
 from pial.models import Departement, Pole, School, SchoolYear, YearSwitch
 from pial.years import next_year, preparation_is_open, preparation_opens, previous_year, year_of
@@ -71,6 +72,7 @@ def prepare(request):
     context = {"pole": pole, "year": year, "current": current, "is_open": is_open, "opens": preparation_opens(year),
                "can_edit": perms.can_edit_preparation(scope), "can_decide": perms.can_decide_contracts(scope),
                "sees_students": scope.role != Role.GESTIONNAIRE, "can_switch": perms.can_switch_year(scope),
+               "can_plan": perms.can_plan(scope),
                "base_url": _url(pole, scope)}
     if is_open:
         prep = preparation(pole, current, year, today)
@@ -190,4 +192,5 @@ def switch(request):
         return redirect(f"{reverse('missions:switch')}?departement={departement.pk}")
     plan = plan_switch(departement, current, year)
     return render(request, "missions/rentree_switch.html", {
-        "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary()})
+        "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary(),
+        "auto_switch": setting("RENTREE_AUTO_SWITCH")})

@@ -28,11 +28,21 @@ from missions.models import (
 from missions.notices import timetable_change_drafts
 from pial.conf import setting
 from pial.enums import Role
-from pial.models import Membership
+from pial.models import Departement, Membership
 from pial.reminders import schedule
 from pial.scope import Scope
+from pial.years import year_of
 
 KIND_OF_AID = {AssignmentKind.INDIVIDUELLE: AidKind.INDIVIDUELLE, AssignmentKind.MUTUALISEE: AidKind.MUTUALISEE}
+
+
+def switch_ends_before(aesh_id: int, day: datetime.date) -> datetime.date | None:
+    """For a slot or assignment starting on `day` after the current year of the AESH's
+    département (a plan for the rentrée, before the switch): that year's last day. The switch
+    ends every slot and assignment of year N then, so they do not meet what starts after it."""
+    departement = Departement.objects.filter(poles__aesh__pk=aesh_id).first()
+    current = year_of(departement) if departement else None
+    return current.end_date if current and day > current.end_date else None
 
 
 def limits() -> rules.Limits:
@@ -145,7 +155,10 @@ def timetable_check(aesh_id: int, slots: list[rules.Slot], day: datetime.date) -
     )
 
 
-def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assignment]) -> list[str]:
+def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assignment],
+                   covering=_covering_notification) -> list[str]:
+    """`covering` finds a notification covering a period (timetable_apply passes one reading
+    the notifications it loaded once)."""
     errors = []
     for assignment in assignments:
         if assignment.aesh_id != slot.aesh_id:
@@ -154,8 +167,7 @@ def _period_errors(slot: TimeSlot, rule_slot: rules.Slot, assignments: list[Assi
             continue
         errors.extend(rules.period_errors(rule_slot, assignment.start_date, assignment.end_date, "l'affectation"))
         if assignment.student_id:
-            notification = _covering_notification(assignment.student_id, assignment.kind, slot.valid_from,
-                                                  slot.valid_until)
+            notification = covering(assignment.student_id, assignment.kind, slot.valid_from, slot.valid_until)
             if notification is None:
                 errors.append(f"Créneau {rule_slot.label} : aucune notification en vigueur ne couvre toute sa "
                               "période de validité.")
@@ -181,6 +193,8 @@ def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user, notify: bo
     )
     if slot.valid_until:
         others = others.filter(valid_from__lte=slot.valid_until)
+    if ends := switch_ends_before(slot.aesh_id, slot.valid_from):
+        others = others.exclude(valid_from__lte=ends)
     week = [other.as_rule_slot() for other in others] + [rule_slot]
     check = timetable_check(slot.aesh_id, week, slot.valid_from)
     errors.extend(check.errors)

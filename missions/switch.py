@@ -9,17 +9,24 @@ run and `switch_apply` applies exactly that plan, computed again under lock.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from aesh.rentree import contracts_to_decide
 from eleves.enums import JournalAction, TransferState
 from eleves.models import AccessLog, Student, Transfer, Ulis
 from eleves.rentree import LEAVES, MOVES, students_of
 from missions.models import Assignment, TimeSlot
-from pial.models import Departement, Pole, SchoolYear, User, YearSwitch
+from pial.conf import setting
+from pial.enums import Role
+from pial.models import Departement, Membership, Pole, SchoolYear, User, YearSwitch
+from pial.reminders import Draft, schedule
+from pial.years import next_year, year_of
 
 
 @dataclass
@@ -46,6 +53,21 @@ class SwitchPlan:
     pending_transfers: list[int] = field(default_factory=list)
     assignments: list[int] = field(default_factory=list)
     slots: list[int] = field(default_factory=list)
+    unknown_schools: list[int] = field(default_factory=list)  # students with no known school at the rentrée
+    undecided_contracts: list[int] = field(default_factory=list)  # contracts ending with no decision
+
+    def blockers(self) -> list[str]:
+        """What keeps the automatic switch from running: a preparation left incomplete. (The
+        DSDEN may still switch by hand: these students stay where they are.)"""
+        reasons = []
+        if self.pending_transfers:
+            reasons.append(f"{len(self.pending_transfers)} élève(s) projeté(s) dans un autre pôle sans transfert "
+                           "accepté")
+        if self.unknown_schools:
+            reasons.append(f"{len(self.unknown_schools)} élève(s) sans établissement connu à la rentrée")
+        if self.undecided_contracts:
+            reasons.append(f"{len(self.undecided_contracts)} contrat(s) se terminant sans décision")
+        return reasons
 
     def summary(self) -> dict:
         return {
@@ -80,12 +102,16 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
                     plan.pending_transfers.append(student.pk)
             elif line.school is not None:
                 school = line.school
+            else:
+                plan.unknown_schools.append(student.pk)
             level = line.level or student.level
             if level != student.level or school.pk != student.school_id:
                 plan.changes.append(StudentChange(
                     student_id=student.pk, label=str(student), old_level=student.level, new_level=level,
                     old_school_id=student.school_id, new_school_id=school.pk,
                     from_pole_id=student.school.pole_id, to_pole_id=school.pole_id))
+        plan.undecided_contracts += [line.contract.pk for line in contracts_to_decide(pole, current, year)
+                                     if line.decision is None]
     end = current.end_date
     plan.assignments = list(Assignment.objects.filter(aesh__home_pole__departement=departement, start_date__lte=end)
                             .filter(Q(end_date__isnull=True) | Q(end_date__gt=end))
@@ -136,12 +162,13 @@ def _log(user: User | None, pole_id: int | None, student: Student, detail: str) 
 
 
 def switch_apply(departement: Departement, current: SchoolYear, year: SchoolYear,
-                 user: User | None = None) -> SwitchPlan:
-    """Applies the switch, all or nothing; a second run finds it done and changes nothing."""
+                 user: User | None = None, *, only_if_complete: bool = False) -> SwitchPlan:
+    """Applies the switch, all or nothing; a second run finds it done and changes nothing. With
+    `only_if_complete`, a plan with blockers (checked under the lock) is returned unapplied."""
     with transaction.atomic():
         Departement.objects.select_for_update().filter(pk=departement.pk).first()  # one switch at a time
         plan = plan_switch(departement, current, year)
-        if plan.done:
+        if plan.done or (only_if_complete and plan.blockers()):
             return plan
         _apply_students(plan, user)
         _end_timetables(plan)
@@ -150,3 +177,54 @@ def switch_apply(departement: Departement, current: SchoolYear, year: SchoolYear
         YearSwitch.objects.create(departement=departement, year=year, switched_by=user,
                                   switched_at=timezone.now(), summary=plan.summary())
     return plan
+
+
+# --- The automatic switch on the rentrée date (setting RENTREE_AUTO_SWITCH) ----------------------
+
+AUTO_SWITCH_JOB = "rentree_auto_switch"
+SWITCHED, BLOCKED = "switched", "blocked"
+
+
+def _notice_drafts(departement: Departement, year: SchoolYear, *, reasons: list[str]) -> list[Draft]:
+    """One notice per gestionnaire of the département and per year: the reminders' key
+    (job, département, year, recipient) makes a second day's run send nothing."""
+    url = f"{reverse('missions:switch')}?departement={departement.pk}"
+    if reasons:
+        context = {"subject": f"Bascule automatique sur {year} non effectuée — {departement}",
+                   "paragraphs": [f"La rentrée {year} est arrivée, mais la préparation du département {departement} "
+                                  "n'est pas terminée : la bascule automatique n'a pas été faite. Elle se fera "
+                                  "d'elle-même dès la préparation complète, ou à la main depuis la simulation."],
+                   "sections": [{"title": "À compléter avant la bascule", "items": reasons}], "link": url,
+                   "link_label": "Voir la simulation et basculer"}
+        threshold = "incomplete"
+    else:
+        context = {"subject": f"Bascule automatique sur {year} effectuée — {departement}",
+                   "paragraphs": [f"Le département {departement} est basculé sur {year} à la date de la rentrée. "
+                                  "L'année précédente reste consultable."],
+                   "sections": [], "link": url, "link_label": "Voir la bascule"}
+        threshold = "done"
+    recipients = (Membership.objects.filter(role=Role.GESTIONNAIRE, departement=departement, user__is_active=True)
+                  .exclude(user__email="").values_list("user__email", flat=True).order_by("user__email"))
+    return [Draft(job=AUTO_SWITCH_JOB, target=f"departement:{departement.pk}", threshold=threshold,
+                  period=year.name, recipient=email, template="notice", context=context) for email in recipients]
+
+
+def auto_switch(today: datetime.date) -> dict[int, str]:
+    """When RENTREE_AUTO_SWITCH is on: every département whose next year's rentrée is reached
+    (on the day, or later in that year if the job did not run) is switched; one whose preparation
+    is incomplete is not, and its DSDEN is told once. Idempotent: {département id: outcome}."""
+    if not setting("RENTREE_AUTO_SWITCH"):
+        return {}
+    outcomes = {}
+    for departement in Departement.objects.order_by("code"):
+        current = year_of(departement)
+        year = next_year(current) if current else None
+        if year is None or not year.start_date <= today <= year.end_date:
+            continue
+        plan = switch_apply(departement, current, year, only_if_complete=True)
+        if plan.done:
+            continue
+        reasons = plan.blockers()
+        schedule(_notice_drafts(departement, year, reasons=reasons))
+        outcomes[departement.pk] = BLOCKED if reasons else SWITCHED
+    return outcomes

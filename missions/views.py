@@ -17,7 +17,8 @@ from missions.forms import AssignmentForm, TimeSlotForm
 from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange, new_token
 from missions.rules import WEEKDAYS
 from pial.forms import add_service_errors, posted
-from pial.models import School
+from pial.models import School, SchoolYear
+from pial.years import YEAR_NAME, reading_day
 
 
 def _require(allowed: bool) -> None:
@@ -32,11 +33,31 @@ def _slot_title(slot: TimeSlot) -> str:
     return ", ".join(names) or slot.get_kind_display()
 
 
+def _dashboard_day(request) -> tuple[datetime.date, SchoolYear | None, list[SchoolYear], str]:
+    """?date=AAAA-MM-JJ (a day), else ?annee=2026-2027 (that year read as `reading_day` says), else
+    today. The years come in one query whatever is asked, so the page's query count stays the same."""
+    years = list(SchoolYear.objects.order_by("-start_date"))
+    day, error = _day(request), ""
+    raw = request.GET.get("annee", "")
+    if raw and not request.GET.get("date"):
+        wanted = (raw or "").strip()
+        year = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
+        if year is not None:
+            return reading_day(year, timezone.localdate()), year, years, ""
+        shown = raw[:20] + ("…" if len(raw) > 20 else "")
+        error = (f"Année scolaire « {shown} » inconnue : choisissez une année de la liste (au format "
+                 f"2026-2027). Voici l'année en cours.")
+    year = next((y for y in years if y.start_date <= day <= y.end_date), None) or next(
+        (y for y in years if y.is_current), None)
+    return day, year, years, error
+
+
 def dashboard(request):
     """Coordinators and pilots: the pôle's coverage, waiting list and AESH load."""
     scope = request.scope
     _require(perms.can_view_dashboard(scope))
-    today = _day(request)  # ?date=AAAA-MM-JJ: the coverage on another day (e.g. when accepted slots start)
+    # ?date=AAAA-MM-JJ: the coverage on another day (e.g. when accepted slots start); ?annee=: a school year
+    today, year, years, year_error = _dashboard_day(request)
     waiting = selectors.waiting_rows(selectors.waiting_list(scope, today)[:100], today)
     journal(request, JournalAction.LIST, detail="tableau de bord : liste d'attente")
     return render(request, "missions/dashboard.html", {
@@ -45,6 +66,7 @@ def dashboard(request):
         "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
         "can_plan": perms.can_plan(scope),
         "waiting_definition": selectors.waiting_definition(selectors.rentree_on(today)),
+        "year": year, "years": years, "year_error": year_error,
     })
 
 

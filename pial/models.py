@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from pial.enums import (
     CIRCONSCRIPTION_ROLES,
@@ -68,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Réservé à l'administration nationale de l'application.",
     )
     date_joined = models.DateTimeField("créé le", default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        "génération des sessions", default=0, editable=False,
+        help_text="Augmentée pour fermer toutes les sessions ouvertes du compte.",
+    )
 
     objects = UserManager()
 
@@ -92,6 +97,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    # Django checks every request's session against this hash: raising session_generation
+    # (pial.services.user_sessions_end) ends every open session of the account, wherever it
+    # is stored, without reading the session table. At 0 the hash is Django's own, so the
+    # sessions open before the field existed stay valid.
+    def get_session_auth_hash(self) -> str:
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._with_generation(fallback)
+
+    def _with_generation(self, password_hash: str) -> str:
+        if not self.session_generation:
+            return password_hash
+        return salted_hmac("pial.User.session_generation", f"{password_hash}:{self.session_generation}",
+                           algorithm="sha256").hexdigest()
 
 
 class TerritoryQuerySet(models.QuerySet):

@@ -86,6 +86,29 @@ def schedule(drafts: Iterable[Draft], *, enqueue_created: bool = True) -> list[R
     return created
 
 
+def schedule_many(drafts: Iterable[Draft]) -> list[Reminder]:
+    """schedule() in three statements whatever the number of drafts (a whole proposal's
+    notices): the new drafts inserted at once, a key another process stored meanwhile skipped
+    by the unique key; every pending reminder of these keys is enqueued after commit."""
+    fresh = new_drafts(drafts)
+    if not fresh:
+        return []
+    rows = []
+    for draft in fresh:
+        message = build_email(template=draft.template, to=[draft.recipient], context=draft.context)
+        html = next((content for content, mime in message.alternatives if mime == "text/html"), "")
+        rows.append(Reminder(job=draft.job, target=draft.target, threshold=draft.threshold, period=draft.period,
+                             recipient=draft.recipient, subject=message.subject[:200], body=message.body, html=html,
+                             payload=draft.payload))
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = {d.key for d in fresh}
+    created = [r for r in Reminder.objects.filter(job__in={d.job for d in fresh}, target__in={d.target for d in fresh},
+                                                  state=ReminderState.PENDING).order_by("pk")
+               if (r.job, r.target, r.threshold, r.period, r.recipient) in keys]
+    _enqueue_after_commit([reminder.pk for reminder in created])
+    return created
+
+
 def enqueue_pending() -> int:
     """Asks the workers to send every pending reminder (after the current transaction)."""
     ids = list(Reminder.objects.filter(state=ReminderState.PENDING).values_list("pk", flat=True))

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from pial.enums import Role
 from pial.models import Circonscription, Departement, Membership, Pole, School, User
@@ -53,6 +54,13 @@ def membership_invite(
     # sends it again (its link is made at sending time, so it is never stored).
     transaction.on_commit(lambda: enqueue(send_invitation_email, membership.pk))
     return membership
+
+
+def user_sessions_end(*, user: User) -> None:
+    """Ends every open session of the account (each is refused at its next request: see
+    User.get_session_auth_hash); the person signs in again with their password."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
 
 
 def _check_territory_in_scope(scope, pole, circonscription, departement, schools) -> None:

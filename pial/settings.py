@@ -214,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
                                         "schedule": crontab(hour=2, minute=30)},
     "balayage-rappels-en-attente": {"task": "pial.periodic.sweep_reminders", "schedule": crontab(minute="*/15")},
     "calculs-planificateur-muets-clos": {"task": "planner.tasks.sweep_stale_runs", "schedule": crontab(minute="*/5")},
+    # Does nothing unless PIAL_RENTREE_AUTO_SWITCH is on (missions.switch.auto_switch).
+    "bascule-automatique-rentree": {"task": "missions.tasks.rentree_auto_switch",
+                                    "schedule": crontab(hour=5, minute=0)},
     "imports-abandonnes-supprimes": {"task": "pial.periodic.purge_staged_imports", "schedule": crontab(minute=20)},
 }
 
@@ -434,14 +437,18 @@ PIAL = {
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
     # Planner: an AESH with a mutualisée aid supports up to this many students of the same
-    # course, for this many hours a week (a mutualisée notification has no hours); the
-    # improvement phase stops after this many seconds.
+    # course, for this many hours a week when the notification gives the aid no hours of its own.
     "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.
     "PLANNER_FAMILY_PRIORITY": {"LETTRES": 3, "SCIENCES": 3, "LANGUES": 3, "AUTRE": 3, "EPS": 1, "ARTS": 1},
-    "PLANNER_TIME_BUDGET_SECONDS": 20,  # the improvement phase stops at this budget or…
-    "PLANNER_MAX_ROUNDS": 2000,         # …after this many rounds (it usually ends by itself long before)
+    # A rentrée plan keeps a student's AESH of year N: this bonus when the AESH wishes to follow the
+    # same students, half of it without a wish, none when they declined (0: continuity ignored).
+    "PLANNER_CONTINUITY_BONUS": 1.0,
+    # A planner run stops after this many steps (candidates decided by the rules, every phase
+    # counted: the same plan however loaded the machine) or this many balancing rounds.
+    "PLANNER_STEP_BUDGET": env_int("PIAL_PLANNER_STEP_BUDGET", 1_200_000),
+    "PLANNER_MAX_ROUNDS": 2000,
     # Week A / week B alternate from this Monday (a week A); the calendar feed covers this many days.
     "WEEK_A_REFERENCE": env_str("PIAL_WEEK_A_REFERENCE", "2026-08-31"),
     "CALENDAR_DAYS_AHEAD": 120,
@@ -480,3 +487,6 @@ PIAL = {
     "IMPORT_BACKGROUND_ROWS": env_int("PIAL_IMPORT_BACKGROUND_ROWS", 1000),
     "IMPORT_STAGED_HOURS": 24,
 }
+if PIAL["PLANNER_STEP_BUDGET"] < 1:
+    raise ImproperlyConfigured("PIAL_PLANNER_STEP_BUDGET doit être un nombre entier d'au moins 1 (étapes d'un "
+                               "calcul du planificateur).")

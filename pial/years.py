@@ -25,14 +25,23 @@ def previous_year(year: SchoolYear) -> SchoolYear | None:
 YEAR_NAME = re.compile(r"[0-9]{4}-[0-9]{4}")
 
 
+def year_named(value: str | None) -> SchoolYear | None:
+    """The year named « 2026-2027 » (ASCII digits only), None when malformed or unknown."""
+    value = (value or "").strip()
+    if not YEAR_NAME.fullmatch(value):
+        return None
+    return SchoolYear.objects.filter(name=value).first()
+
+
 def year_from_param(value: str | None) -> SchoolYear | None:
     """The year named by `?annee=2026-2027`, the current one when absent or unknown."""
-    value = (value or "").strip()
-    if YEAR_NAME.fullmatch(value):  # « 2026-2027 » in ASCII digits; anything else is the current year
-        found = SchoolYear.objects.filter(name=value).first()
-        if found is not None:
-            return found
-    return current_year()
+    return year_named(value) or current_year()
+
+
+def reading_day(year: SchoolYear, today: datetime.date) -> datetime.date:
+    """The day a page reads `year` on: today within it, its last day once it is over, its
+    rentrée before it starts (what is planned for it)."""
+    return min(max(today, year.start_date), year.end_date)
 
 
 def preparation_opens(year: SchoolYear) -> datetime.date:

@@ -29,15 +29,16 @@ SHOWN_NAMES = 3
 
 def uncovered(board: Board) -> list[Uncovered]:
     found = []
+    free: dict[tuple, list[int]] = {}  # the AESH free at a course's hours, shared by the courses at those hours
     for unit in board.units.values():
         missing = round(unit.need - board.got_minutes(unit.id))
         if missing < 15:
             continue
-        found.append(Uncovered(unit_id=unit.id, minutes=missing, causes=tuple(causes_of(board, unit))))
+        found.append(Uncovered(unit_id=unit.id, minutes=missing, causes=tuple(causes_of(board, unit, free))))
     return found
 
 
-def causes_of(board: Board, unit: Unit) -> list[tuple[str, int]]:
+def causes_of(board: Board, unit: Unit, free: dict | None = None) -> list[tuple[str, int]]:
     """(cause, weekly minutes of the open courses it concerns), the largest first."""
     if not unit.courses:
         return [(NO_TIMETABLE, unit.need)]
@@ -45,7 +46,7 @@ def causes_of(board: Board, unit: Unit) -> list[tuple[str, int]]:
     for course in unit.courses:
         if (unit.id, course.id) in board.taken:
             continue
-        why = course_cause(board, unit, course)
+        why = course_cause(board, unit, course, free)
         if why:
             grouped[why] += course.minutes / 2 if course.week else course.minutes
     if not grouped:  # every open course would pass the notified hours (or none is open)
@@ -57,12 +58,18 @@ def _open(board: Board, unit: Unit) -> bool:
     return any((unit.id, c.id) not in board.taken for c in unit.courses)
 
 
-def course_cause(board: Board, unit: Unit, course: Course) -> str:
+def course_cause(board: Board, unit: Unit, course: Course, cache: dict | None = None) -> str:
     """Why no AESH free at the course's hours took it; '' when the student's hours for that
-    week are already reached (the course is not needed)."""
+    week are already reached (the course is not needed). `cache` keeps the AESH free at given
+    hours for the next courses at the same hours (the board must not change meanwhile)."""
     if any(board.got[unit.id, week] + course.minutes > unit.need for week in course.weeks):
         return ""
-    free = [w for w in board.aesh_pool if _free(board, w, course)]
+    key = (course.weekday, course.start, course.end, course.week)
+    free = None if cache is None else cache.get(key)
+    if free is None:
+        free = [w for w in board.aesh_pool if _free(board, w, course)]
+        if cache is not None:
+            cache[key] = free
     if not free:
         return NO_AESH
     reached, travel, wishes, other, broken = [], defaultdict(list), [], defaultdict(list), []

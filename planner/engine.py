@@ -8,16 +8,18 @@
    furthest from their share first, preferring compact days and the current plan.
 4. Fill: spare AESH time goes to the students least served, first by an AESH they know.
 5. Balance: a course of a well-served student is given up for one of the worst-served student,
-   for at most `max_rounds` rounds and until the time budget runs out (either bound may be
-   None; tests bound the rounds, so that their result does not depend on the machine's load).
-   The budget is CPU time of the run's thread, counted from the run's start.
+   for at most `max_rounds` rounds.
+The whole run is bounded by Problem.step_budget: one step per candidate the rules decide
+(Board.blocker), in every phase. Once spent, every further candidate counts as blocked, so
+the plan is the one reached so far and every rule still holds; only the current plan's slots
+are always looked at (kept), so a run cut short never drops today's timetable. Steps, not the clock: a seed
+gives the same plan under any machine load. Plan.steps and Plan.budget_exhausted say how it went.
 Existing slots that are not exactly one course are fixed (Problem.fixed): kept, and counted
 in every rule. Every candidate is decided by the rules of missions.rules (see board.py).
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -33,32 +35,54 @@ class Cancelled(Exception):
     pass
 
 
-def _clock() -> float:
-    """CPU seconds of this thread: the budget does not shrink when the machine is loaded (other
-    processes, other requests of the same web process), and covers the whole run."""
-    return time.thread_time()
+OUT_OF_STEPS = "budget d'étapes du calcul atteint"
+
+
+class Steps:
+    """The run's budget of steps (None: unbounded), spent one candidate at a time."""
+
+    def __init__(self, budget: int | None):
+        self.budget, self.used, self.exhausted = budget, 0, False
+
+    def out(self) -> bool:
+        """Spent: the search stops here (and says so in the plan)."""
+        if self.budget is not None and self.used >= self.budget:
+            self.exhausted = True
+        return self.exhausted
+
+    def blocker(self, board: Board, aesh_id: int, unit: Unit, course: Course) -> str:
+        if self.out():
+            return OUT_OF_STEPS
+        self.used += 1
+        return board.blocker(aesh_id, unit, course)
+
+    def kept(self, board: Board, aesh_id: int, unit: Unit, course: Course) -> str:
+        """A slot of the current plan is always looked at, budget or not (a run cut short must
+        not drop today's timetable): counted, never refused."""
+        self.used += 1
+        return board.blocker(aesh_id, unit, course)
 
 
 def plan(problem: Problem, progress: Progress | None = None) -> Plan:
-    started = _clock()
-
     def report(fraction: float, what: str) -> None:
         if progress is not None and progress(fraction, what) is False:
             raise Cancelled
 
     board = Board(problem)
     try:
-        planner = _Planner(problem, board, report, started)
+        planner = _Planner(problem, board, report)
         planner.run()
     except Cancelled:
         return Plan(placements=(), uncovered=(), cancelled=True)
     planner.repair()
-    return Plan(placements=tuple(board.all_placements()), uncovered=tuple(uncovered(board)))
+    return Plan(placements=tuple(board.all_placements()), uncovered=tuple(uncovered(board)),
+                steps=planner.steps.used, budget_exhausted=planner.steps.exhausted)
 
 
 class _Planner:
-    def __init__(self, problem: Problem, board: Board, report, started: float):
-        self.p, self.b, self.report, self.started = problem, board, report, started
+    def __init__(self, problem: Problem, board: Board, report):
+        self.p, self.b, self.report = problem, board, report
+        self.steps = Steps(problem.step_budget)
         self.w = problem.weights
         need = sum(u.need for u in problem.units if u.courses)
         capacity = sum(w.capacity for w in problem.aesh_pool)
@@ -101,7 +125,7 @@ class _Planner:
                 (placement.unit_id, placement.course_id))
             if unit is None or course is None or placement.aesh_id not in self.b.aesh_pool:
                 continue
-            if not self.b.blocker(placement.aesh_id, unit, course):
+            if not self.steps.kept(self.b, placement.aesh_id, unit, course):
                 self.b.place(placement.aesh_id, unit, course)
         slack = 30 * self.w.stability
         for unit in self.p.units:
@@ -131,6 +155,7 @@ class _Planner:
                 for spec in self.p.aesh_pool:
                     if remaining.get(unit.id, 0) > 0 and left[spec.id] > 0 and self.p.wish(spec.id, unit) == wanted:
                         give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
+        self._keep_last_year(remaining, left, give)
         # Already served by someone (a re-plan): top up with that AESH first.
         for unit in self.p.units:
             for aesh_id in sorted(b.aesh_of(unit.id)):
@@ -158,6 +183,17 @@ class _Planner:
                 spec = candidates[0]
                 give(spec.id, unit.id, min(remaining[unit.id], left[spec.id]))
 
+    def _keep_last_year(self, remaining: dict, left: dict, give) -> None:
+        """A rentrée plan: each student's AESH of year N first, the larger bonus first. A bonus of
+        1 or more keeps what the AESH can take; a smaller one, only the whole of the student's need."""
+        unit_of = {s: u for u in self.p.units for s in u.student_ids}
+        for (aesh_id, student_id), bonus in sorted(self.p.previous.items(), key=lambda item: (-item[1], item[0])):
+            unit = unit_of.get(student_id)
+            if unit is None or bonus <= 0 or remaining.get(unit.id, 0) <= 0 or left.get(aesh_id, 0) <= 0:
+                continue
+            if self._may_pair(aesh_id, unit) and (bonus >= 1 or left[aesh_id] >= remaining[unit.id]):
+                give(aesh_id, unit.id, min(remaining[unit.id], left[aesh_id]))
+
     def _may_pair(self, aesh_id: int, unit: Unit) -> bool:
         return self.p.wish(aesh_id, unit) != FORBID
 
@@ -170,10 +206,13 @@ class _Planner:
 
     # --- 3. Schedule ---------------------------------------------------------------
 
+    def blocker(self, aesh_id: int, unit: Unit, course: Course) -> str:
+        return self.steps.blocker(self.b, aesh_id, unit, course)
+
     def schedule(self, aesh_id: int) -> None:
         b = self.b
         mine = [b.units[u] for (w, u) in self.share if w == aesh_id]
-        while True:
+        while not self.steps.out():
             candidates = []
             wanting = [u for u in mine if b.pair_minutes[aesh_id, u.id] < self.share[aesh_id, u.id]]
             # Where each student still wanting time could be served: a time many want is kept for last.
@@ -192,7 +231,7 @@ class _Planner:
             placed = False
             for _score, unit_id, course_id in sorted(candidates):
                 unit, course = b.units[unit_id], b.courses[unit_id, course_id]
-                if not b.blocker(aesh_id, unit, course):
+                if not self.blocker(aesh_id, unit, course):
                     b.place(aesh_id, unit, course)
                     placed = True
                     break
@@ -244,6 +283,8 @@ class _Planner:
 
     def _add_one(self, unit: Unit) -> bool:
         b = self.b
+        if self.steps.out():
+            return False
         known = sorted(b.aesh_of(unit.id))
         others = [w.id for w in self.p.aesh_pool if w.id not in known and b.spare(w.id) >= 30]
         for group in (known, others if self._new_pair_allowed(unit) else []):
@@ -255,7 +296,7 @@ class _Planner:
                     if (unit.id, course.id) not in b.taken:
                         options.append((-self._shape(aesh_id, unit, course), aesh_id, course.id))
             for _score, aesh_id, course_id in sorted(options):
-                if not b.blocker(aesh_id, unit, b.courses[unit.id, course_id]):
+                if not self.blocker(aesh_id, unit, b.courses[unit.id, course_id]):
                     b.place(aesh_id, unit, b.courses[unit.id, course_id])
                     return True
         return False
@@ -266,11 +307,10 @@ class _Planner:
         if self.w.fairness <= 0:
             return
         b = self.b
-        budget, rounds = self.p.time_budget, self.p.max_rounds
-        deadline = None if budget is None else self.started + budget
+        budget, rounds = self.p.step_budget, self.p.max_rounds
         tried: set[int] = set()
         done = 0
-        while (deadline is None or _clock() < deadline) and (rounds is None or done < rounds):
+        while not self.steps.out() and (rounds is None or done < rounds):
             pending = [u for u in self.p.units if u.courses and u.id not in tried and b.got_minutes(u.id) < u.need]
             if not pending:
                 return
@@ -282,7 +322,7 @@ class _Planner:
             if rounds:
                 fractions.append(done / rounds)
             if budget:
-                fractions.append((_clock() - self.started) / budget)
+                fractions.append(self.steps.used / budget)
             self.report(0.7 + 0.28 * min(1.0, max(fractions)), "Équilibrage entre élèves")
 
     def _swap_for(self, unit: Unit) -> bool:
@@ -305,7 +345,7 @@ class _Planner:
                         break  # sorted by rate: no better-served student left on this AESH
                     b.remove(victim)
                     for course in sorted(unit.courses, key=lambda c: -_overlap(c, victim)):
-                        if not b.blocker(aesh_id, unit, course):
+                        if not self.blocker(aesh_id, unit, course):
                             b.place(aesh_id, unit, course)
                             if b.rate(unit) > rate:
                                 return True

@@ -19,6 +19,7 @@ class Figures:
     violations: int         # messages of missions.rules, plus a course covered twice
     gap_minutes: int        # idle minutes inside AESH days
     students_unserved: int
+    continuity_bonus: float = 0.0   # bonus of the year-N pairs the plan keeps (Problem.previous)
 
 
 def rule_violations(problem: Problem, placements: tuple[Placement, ...] | list[Placement]) -> list[str]:
@@ -99,7 +100,15 @@ def figures(problem: Problem, plan: Plan) -> Figures:
         violations=len(rule_violations(problem, plan.placements)),
         gap_minutes=gaps,
         students_unserved=sum(len(u.student_ids) for u in units if not pairs[u.id]),
+        continuity_bonus=continuity_bonus(problem, plan.placements),
     )
+
+
+def continuity_bonus(problem: Problem, placements) -> float:
+    """The bonus of every year-N pair (AESH, student) the placements keep, each pair once."""
+    units = {u.id: u for u in problem.units}
+    kept = {(p.aesh_id, s) for p in placements for s in units[p.unit_id].student_ids}
+    return sum(bonus for pair, bonus in problem.previous.items() if pair in kept)
 
 
 def changed_share(before: tuple[Placement, ...], after: tuple[Placement, ...],

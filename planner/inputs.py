@@ -13,15 +13,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
+from django.utils import timezone
 
+from aesh.models import Wish
 from aesh.selectors import aesh_for_detail, contract_on, terms_of
-from eleves.enums import AidKind
+from eleves.enums import AidKind, TransferState
 from eleves.models import Notification, Student
-from missions.models import AssignmentKind, TimeSlot, TravelTime
+from eleves.rentree import STAYS, incoming_transfers, students_of
+from missions.models import Assignment, AssignmentKind, TimeSlot, TravelTime
 from missions.services import limits
 from pial.conf import setting
-from pial.models import School
+from pial.models import Pole, School, SchoolYear
 from pial.scope import Scope
+from pial.years import next_year, year_of
 from planner import pedagogy
 from planner.board import Board
 from planner.models import ClassCourse, PairingWish, Unavailability
@@ -35,13 +39,60 @@ class Inputs:
     slot_of: dict[tuple, int] = field(default_factory=dict)      # placement key → current TimeSlot id
 
 
+@dataclass
+class Rentree:
+    """A plan for the rentrée of `year`, prepared during `current`: next year's students (those
+    who stay in the pôle, at their projected school) and year N's pairs to keep."""
+
+    current: SchoolYear
+    year: SchoolYear
+    schools: dict[int, School]     # staying student → projected school
+    incoming: list[str]            # students arriving by transfer: planned once the switch has moved them
+
+
+def rentree_of(scope: Scope, day: datetime.date) -> Rentree | None:
+    """A day on or after the rentrée of the year following the pôle's département's current one
+    plans that rentrée; any other day plans the current year."""
+    pole = Pole.objects.select_related("departement").get(pk=scope.pole_id)
+    current = year_of(pole.departement)
+    year = next_year(current) if current else None
+    if year is None or day < year.start_date:
+        return None
+    lines = students_of(pole, year)
+    incoming = [f"Élève {t.student} : arrive par transfert de {t.from_pole} — planifié·e après la bascule."
+                for t in incoming_transfers(pole, year) if t.state == TransferState.ACCEPTED]
+    return Rentree(current=current, year=year, incoming=incoming,
+                   schools={line.student.pk: line.school for line in lines if line.outcome == STAYS})
+
+
+def previous_pairs(rentree: Rentree, student_ids) -> dict[tuple[int, int], float]:
+    """Year N's AESH of each staying student (assignments still running at the end of year N, or
+    today if sooner) → the continuity bonus: whole when the AESH wishes to follow the same
+    students for `rentree.year`, half without a wish, none (left out) when they declined."""
+    bonus = float(setting("PLANNER_CONTINUITY_BONUS"))
+    until = min(timezone.localdate(), rentree.current.end_date)
+    pairs = set(Assignment.objects.filter(student_id__in=student_ids, start_date__lte=rentree.current.end_date)
+                .filter(Q(end_date__isnull=True) | Q(end_date__gte=until)).values_list("aesh_id", "student_id"))
+    wishes = dict(Wish.objects.filter(year=rentree.year, aesh_id__in={a for a, _ in pairs})
+                  .values_list("aesh_id", "same_students"))
+    weights = {a: 1.0 if wishes[a] else 0.0 for a in wishes}
+    return {(a, s): bonus * weights.get(a, 0.5) for a, s in sorted(pairs) if bonus * weights.get(a, 0.5) > 0}
+
+
 def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> Inputs:
     blockers: list[str] = []
+    rentree = rentree_of(scope, day)
     schools = dict(School.objects.filter(pole_id=scope.pole_id).values_list("pk", "name"))
-    units, unit_of_student, notified, choices = _units(scope, day, schools, blockers)
+    units, unit_of_student, notified, choices = _units(scope, day, schools, blockers, rentree)
     courses = {(u.id, c.id): c for u in units for c in u.courses}
-    aesh_pool, current, fixed, slot_of, names = _aesh_pool(scope, day, units, unit_of_student, courses, blockers)
+    aesh_pool, current, fixed, slot_of, names = _aesh_pool(scope, day, units, unit_of_student, courses, blockers,
+                                                           after=rentree.current.end_date if rentree else None)
     student_ids = set(unit_of_student)
+    previous = {}
+    if rentree is not None:
+        blockers += rentree.incoming
+        pool = {w.id for w in aesh_pool}
+        previous = {pair: bonus for pair, bonus in previous_pairs(rentree, student_ids).items() if pair[0] in pool}
     wishes = {(a, s): k for a, s, k in PairingWish.objects.filter(student_id__in=student_ids)
               .values_list("aesh_id", "student_id", "kind")}
     travel = {frozenset({a, b}): m for a, b, m in TravelTime.objects.filter(school_a__in=schools, school_b__in=schools)
@@ -50,8 +101,8 @@ def load(scope: Scope, day: datetime.date, weights: Weights | None = None) -> In
                       current=tuple(current), fixed=tuple(fixed), notified=notified, weights=weights or Weights(),
                       school_names=schools, aesh_names=names,
                       max_aesh_per_student=choices.max_aesh_per_student, apart=frozenset(choices.apart),
-                      ease=choices.ease,
-                      time_budget=float(budget) if (budget := setting("PLANNER_TIME_BUDGET_SECONDS")) else None,
+                      ease=choices.ease, previous=previous,
+                      step_budget=setting("PLANNER_STEP_BUDGET"),
                       max_rounds=setting("PLANNER_MAX_ROUNDS"))
     for aesh_id, errors in Board(problem).broken.items():
         blockers.append(f"AESH {names[aesh_id]} : son emploi du temps actuel enfreint déjà une règle "
@@ -74,10 +125,14 @@ def absence_days(scope: Scope, absence, today: datetime.date) -> list[datetime.d
     return [first, *later]
 
 
-def _units(scope, day, schools, blockers):
-    notifications = (Notification.objects.in_force_on(day).filter(student__in=Student.objects.visible_to(scope, day),
-                                                                  state="NOTIFIED")
-                     .select_related("student", "student__school").order_by("student__last_name", "student_id"))
+def _units(scope, day, schools, blockers, rentree: Rentree | None = None):
+    planned = (Student.objects.filter(pk__in=rentree.schools) if rentree is not None
+               else Student.objects.visible_to(scope, day))
+    notifications = list(Notification.objects.in_force_on(day).filter(student__in=planned, state="NOTIFIED")
+                         .select_related("student", "student__school").order_by("student__last_name", "student_id"))
+    if rentree is not None:  # next year's school (the switch will write it)
+        for notification in notifications:
+            notification.student.school = rentree.schools[notification.student_id]
     students = {n.student_id: n.student for n in notifications}
     subjects: dict[int, str] = {}
     choices = pedagogy.load_choices(scope.pole_id, students)
@@ -118,12 +173,13 @@ def _units(scope, day, schools, blockers):
             units.append(Unit(id=student.pk, student_ids=(student.pk,), school_id=student.school_id,
                               need=int(notification.weekly_hours * 60), courses=courses))
             unit_of_student[student.pk] = student.pk
-        else:
-            mutualised[tuple(c.id for c in courses)].append((student, courses))
+        else:  # the hours the notification gives the mutualisée aid, else the common target (setting)
+            hours = notification.mutualised_hours or setting("PLANNER_MUTUALISED_TARGET_HOURS")
+            mutualised[tuple(c.id for c in courses), int(hours * 60)].append((student, courses))
             unit_of_student[student.pk] = None
     size = choices.students_per_mutualised_slot or setting("PLANNER_MUTUALISED_MAX_STUDENTS")
-    target = int(setting("PLANNER_MUTUALISED_TARGET_HOURS") * 60)
-    for entries in mutualised.values():
+    # Students sharing a slot share its minutes: a group is made of students with the same target.
+    for (_courses, target), entries in mutualised.items():
         courses_of = {s.pk: c for s, c in entries}
         for members in pedagogy.groups([s for s, _ in entries], size, choices):
             student_ids = tuple(s.pk for s in members)
@@ -145,7 +201,9 @@ def _weighed(courses, student_ids, subjects, choices) -> tuple[Course, ...]:
     return tuple(out)
 
 
-def _aesh_pool(scope, day, units, unit_of_student, courses, blockers):
+def _aesh_pool(scope, day, units, unit_of_student, courses, blockers, after: datetime.date | None = None):
+    """`after`: for a rentrée plan, year N's last day — N's slots end then (the switch), so they
+    are not read."""
     by_unit = defaultdict(list)
     for (unit_id, _), course in courses.items():
         by_unit[unit_id].append(course)
@@ -157,6 +215,7 @@ def _aesh_pool(scope, day, units, unit_of_student, courses, blockers):
     # Every slot of the pôle's AESH from the plan's first day on: the acceptance checks them all.
     for slot in (TimeSlot.objects.filter(aesh__home_pole_id=scope.pole_id)
                  .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+                 .filter(valid_from__gt=after or datetime.date.min)
                  .prefetch_related("assignments").order_by("weekday", "start_time", "pk")):
         slots[slot.aesh_id].append(slot)
     aesh_pool, current, fixed, slot_of, names = [], [], [], {}, {}

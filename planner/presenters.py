@@ -139,6 +139,8 @@ class ProposalView:
     gaining: int
     losing: int
     seconds: float
+    steps: int
+    budget_exhausted: bool
     blockers: list[str]
     aesh_pool: list[AeshRow]
     students: list[StudentRow]
@@ -265,6 +267,7 @@ class ProposalView:
         aesh_pool = sorted(rows.values(), key=lambda r: r.name)
         return cls(day=day, figures=figures, gaining=sum(1 for r in student_rows if r.proposed > r.today + 0.5),
                    losing=sum(1 for r in student_rows if r.proposed < r.today - 0.5), seconds=result.get("seconds", 0),
+                   steps=result.get("steps", 0), budget_exhausted=result.get("budget_exhausted", False),
                    blockers=result.get("blockers", []), aesh_pool=aesh_pool, students=student_rows,
                    causes=sorted(groups.values(), key=lambda g: (-len(g.students), g.cause)),
                    line_count=sum(len(r.lines) for r in aesh_pool), today=today)

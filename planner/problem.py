@@ -147,8 +147,12 @@ class Problem:
     max_aesh_per_student: int | None = None
     apart: frozenset[frozenset[int]] = frozenset()
     ease: dict[tuple[int, str], int] = field(default_factory=dict)
-    time_budget: float | None = 8.0   # seconds for the improvement phase (None: no clock)
-    max_rounds: int | None = None     # improvement rounds at most (None: the clock alone bounds it)
+    # Continuity across school years (a plan for the rentrée): (AESH, student) of year N → bonus
+    # for keeping the pair (PLANNER_CONTINUITY_BONUS, whole when the AESH wishes to follow the same
+    # students, half without a wish; a pair the AESH declined is absent).
+    previous: dict[tuple[int, int], float] = field(default_factory=dict)
+    step_budget: int | None = None    # steps of the whole run at most (engine.Steps; None: unbounded)
+    max_rounds: int | None = None     # balancing rounds at most (None: the step budget alone bounds them)
 
     def wish(self, aesh_id: int, unit: Unit) -> str:
         found = {self.wishes.get((aesh_id, p), "") for p in unit.student_ids}
@@ -177,6 +181,8 @@ class Plan:
     placements: tuple[Placement, ...]
     uncovered: tuple[Uncovered, ...]
     cancelled: bool = False
+    steps: int = 0                    # candidates the rules decided (engine.Steps)
+    budget_exhausted: bool = False    # the step budget ran out before the search ended
 
 
 def fixed_slot(problem: Problem, fixed: Fixed) -> rules.Slot:

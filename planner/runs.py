@@ -130,4 +130,5 @@ def _result(loaded: inputs.Inputs, proposal: Plan, seconds: float) -> dict:
         "aesh": {str(w.id): w.capacity for w in problem.aesh_pool},
         "blockers": loaded.blockers,
         "before": asdict(before), "after": asdict(after), "seconds": round(seconds, 2),
+        "steps": proposal.steps, "step_budget": problem.step_budget, "budget_exhausted": proposal.budget_exhausted,
     }

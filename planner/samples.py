@@ -11,6 +11,7 @@ from missions import rules
 from planner.problem import FORBID, PREFER, AeshSpec, Course, Problem, Unit
 
 H = 60
+STEP_BUDGET = 1_200_000  # the application's default (settings PLANNER_STEP_BUDGET)
 COLLEGE_PERIODS = [(8 * H, 9 * H), (9 * H, 10 * H), (10 * H, 11 * H), (11 * H, 12 * H),
                    (13 * H + 30, 14 * H + 30), (14 * H + 30, 15 * H + 30), (15 * H + 30, 16 * H + 30),
                    (16 * H + 30, 17 * H + 30)]
@@ -96,7 +97,7 @@ def college(seed: int = 1, ratio: float = 0.9) -> Problem:
     aesh_pool = _aesh_pool(rng, units, ratio, ids_aesh, [1], {1: 30})
     wishes = {(aesh_pool[0].id, units[0].student_ids[0]): FORBID, (aesh_pool[1].id, units[1].student_ids[0]): PREFER}
     return Problem(units=tuple(units), aesh_pool=tuple(aesh_pool), wishes=wishes,
-                   school_names={1: "Collège Jean Moulin"}, time_budget=6.0)
+                   school_names={1: "Collège Jean Moulin"}, step_budget=STEP_BUDGET)
 
 
 def pole(seed: int = 1, ratio: float = 0.9) -> Problem:
@@ -121,4 +122,4 @@ def pole(seed: int = 1, ratio: float = 0.9) -> Problem:
     travel = {frozenset({a, b}): rng.choice((10, 15, 20, 25)) for a in names for b in names if a < b}
     wishes = {(aesh_pool[0].id, units[0].student_ids[0]): FORBID, (aesh_pool[2].id, units[5].student_ids[0]): PREFER}
     return Problem(units=tuple(units), aesh_pool=tuple(aesh_pool), travel=travel, wishes=wishes, school_names=names,
-                   time_budget=20.0)
+                   step_budget=STEP_BUDGET)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import Counter
 from dataclasses import asdict
 
 from django.conf import settings
@@ -24,11 +23,13 @@ from eleves.enums import AidKind
 from eleves.models import Notification, Student
 from missions import services as timetable
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot
-from missions.rules import WEEKDAYS
+from missions.timetable_apply import NewSlot, refusal_heading, week_apply
+from pial.models import School
 from pial.queue import enqueue
 from pial.scope import Scope
 from planner import runs
 from planner.models import PlannerRun, RunState
+from planner.presenters import slot_label
 from planner.problem import Placement, Weights, time_of
 from planner.runs import placement_of
 from planner.tasks import planner_run
@@ -85,7 +86,10 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
     """The current assignment of the AESH to the student, or a new one within the contract and
     the notification."""
     kind = AssignmentKind.INDIVIDUELLE if exclusive else AssignmentKind.MUTUALISEE
-    found = Assignment.objects.filter(aesh_id=aesh_id, student_id=student_id, kind=kind).current_on(start).first()
+    found = Assignment.objects.filter(aesh_id=aesh_id, student_id=student_id, kind=kind).current_on(start)
+    if ends := timetable.switch_ends_before(aesh_id, start):  # a rentrée plan: N's assignment ends at the switch
+        found = found.filter(start_date__gt=ends)
+    found = found.first()
     if found and (end is None or found.end_date is None or found.end_date >= end):
         return found
     aesh = aesh_for_detail(Scope.national()).get(pk=aesh_id)
@@ -124,68 +128,46 @@ def end_slot(*, slot: TimeSlot, on: datetime.date, user, notify: bool = True) ->
 
 @transaction.atomic
 def accept(*, run: PlannerRun, scope: Scope, user, add: list[int], drop: list[int]) -> tuple[int, list[str]]:
-    """The chosen lines of a proposal: drops first (they free time), then additions. Each line
-    stands alone: a line that a rule refuses is reported and the others are kept."""
+    """The chosen lines of a proposal, all or nothing: every line is checked against the weeks
+    as they will be once all are written (missions.timetable_apply); if one is refused, nothing
+    is applied and the refusals name their lines. One change notice per AESH."""
     # Under the run's row lock: a second click (or a second tab) waits, then finds it applied.
     if PlannerRun.objects.select_for_update().get(pk=run.pk).accepted_at:
         raise ValidationError("Cette proposition a déjà été appliquée : relancez un calcul pour en obtenir une "
                               "nouvelle.")
     result = run.result
     lines = [placement_of(line) for line in result.get("placements", [])]
-    done, failures = 0, []
-    added, dropped = Counter(), Counter()  # per AESH: one change notice for the whole proposal
-    slots = {s.pk: s for s in TimeSlot.objects.visible_to(scope).filter(pk__in=drop).select_related("school")
-             .prefetch_related("assignments")}
-    for slot_id in drop:
-        slot = slots.get(slot_id)
-        if slot is None:
-            failures.append("Un créneau à retirer n'existe plus.")
-            continue
-        try:
-            end_slot(slot=slot, on=run.start_date, user=user, notify=False)
-            done += 1
-            dropped[slot.aesh_id] += 1
-        except ValidationError as error:
-            failures.append(f"Retrait de « {slot} » : " + " ".join(error.messages))
-    allowed_aesh = set(aesh_for_detail(scope).values_list("pk", flat=True))
+    failures = []
+    drop = list(dict.fromkeys(drop))
+    visible = set(TimeSlot.objects.visible_to(scope).filter(pk__in=drop).values_list("pk", flat=True))
+    endings = [slot_id for slot_id in drop if slot_id in visible]
+    if len(endings) < len(drop):
+        failures.append("Un créneau à retirer n'existe plus.")
+    aesh_names = {a.pk: str(a) for a in Aesh.objects.visible_to(scope).only("pk", "first_name", "last_name")}
+    schools = dict(School.objects.filter(pk__in={p.school_id for p in lines}).values_list("pk", "name"))
     allowed_students = set(Student.objects.visible_to(scope).values_list("pk", flat=True))
-    pending = []
+    additions, labels = [], {}
     for index in dict.fromkeys(add):
         if not 0 <= index < len(lines):
             continue
         placement = lines[index]
         unit = result["units"][str(placement.unit_id)]
-        if placement.aesh_id not in allowed_aesh or not set(unit["students"]) <= allowed_students:
+        if placement.aesh_id not in aesh_names or not set(unit["students"]) <= allowed_students:
             failures.append("Une ligne concerne un AESH ou un élève hors de votre pôle.")
             continue
-        pending.append((placement, unit))
-    # The whole proposal passes every rule; a part of it, saved line by line, may meet a rule
-    # that a later line satisfies (travel between two schools around a removed slot): a line
-    # refused at first is tried again once the others are saved.
-    refused = []
-    for attempt in range(2):
-        refused = []
-        for placement, unit in pending:
-            try:
-                with transaction.atomic():
-                    add_slot(placement=placement, unit=unit, start=run.start_date, user=user, notify=False)
-                done += 1
-                added[placement.aesh_id] += 1
-            except ValidationError as error:
-                refused.append((placement, unit, error))
-        pending = [(p, u) for p, u, _ in refused]
-        if not refused or attempt:
-            break
-    for placement, _unit, error in refused:
-        label = f"{WEEKDAYS[placement.weekday]} {time_of(placement.start):%H:%M}–{time_of(placement.end):%H:%M}"
-        failures.append(f"Créneau {label} : " + " ".join(error.messages))
-    for aesh in aesh_for_detail(scope).filter(pk__in=set(added) | set(dropped)).order_by("pk"):
-        parts = [f"{n} créneau{'x' if n > 1 else ''} {what}{'s' if n > 1 else ''}"
-                 for n, what in ((added[aesh.pk], "ajouté"), (dropped[aesh.pk], "retiré")) if n]
-        timetable.change_record(aesh=aesh, summary=f"Nouvel emploi du temps à partir du {run.start_date:%d/%m/%Y} : "
-                                                   f"{' et '.join(parts)}", user=user)
+        labels[len(additions)] = f"Ajouter {slot_label(placement, schools)} ({aesh_names[placement.aesh_id]})"
+        additions.append(NewSlot(aesh_id=placement.aesh_id, student_ids=tuple(unit["students"]),
+                                 exclusive=unit["exclusive"], weekday=placement.weekday,
+                                 start=time_of(placement.start), end=time_of(placement.end),
+                                 school_id=placement.school_id, week=placement.week))
+    if failures:
+        return 0, [refusal_heading(len(failures)), *dict.fromkeys(failures)]
+    try:
+        applied = week_apply(additions=additions, endings=endings, start=run.start_date, user=user, labels=labels)
+    except ValidationError as error:
+        return 0, error.messages
     PlannerRun.objects.filter(pk=run.pk).update(accepted_at=timezone.now())
-    return done, failures
+    return applied.lines, []
 
 
 # --- Absences --------------------------------------------------------------------------------

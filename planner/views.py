@@ -19,6 +19,8 @@ from eleves.journal import journal
 from hours import selectors as hours_selectors
 from missions import perms
 from pial.forms import add_service_errors, posted
+from pial.models import Pole, SchoolYear
+from pial.years import next_year, year_named, year_of
 from planner import inputs, replacement, runs, services
 from planner.forms import AbsenceForm, RunForm
 from planner.models import PlannerRun, RunState
@@ -39,12 +41,37 @@ def _run(request, pk: int) -> PlannerRun:
     return run
 
 
+def _rentree_year(request) -> tuple[SchoolYear | None, str]:
+    """?annee=2027-2028: the year following the pôle's current one, planned from its rentrée.
+    Another known year plans as usual; a malformed or unknown one says so."""
+    raw = request.GET.get("annee", "")
+    if not raw:
+        return None, ""
+    pole = Pole.objects.select_related("departement").get(pk=request.scope.pole_id)
+    current = year_of(pole.departement)
+    following = next_year(current) if current else None
+    wanted = year_named(raw)
+    if wanted is not None and following is not None and wanted.pk == following.pk:
+        return following, ""
+    if wanted is not None and current is not None and wanted.pk == current.pk:
+        return None, ""
+    if wanted is not None:
+        return None, (f"Le planificateur prépare l'année en cours ou la rentrée {following or 'suivante'} ; "
+                      f"{wanted} n'est pas planifiable ici.")
+    shown = raw[:20] + ("…" if len(raw) > 20 else "")
+    return None, f"Année scolaire « {shown} » inconnue : voici le planificateur de l'année en cours."
+
+
 def planner(request):
-    """Start a run; recent runs; what blocks the planning of some records."""
+    """Start a run; recent runs; what blocks the planning of some records. ?annee= names the
+    next school year: the proposal is for its rentrée (next year's students, continuity)."""
     _require(request)
     today = timezone.localdate()
     runs.end_stale(pole_id=request.scope.pole_id)
+    rentree_year, year_error = _rentree_year(request)
     form = RunForm(posted(request), today=today)
+    if rentree_year is not None:
+        form.fields["start_date"].initial = max(rentree_year.start_date, today)
     if request.method == "POST" and form.is_valid():
         weights = Weights(**{name: form.cleaned_data[name] for name in services.WEIGHT_NAMES})
         try:
@@ -58,7 +85,8 @@ def planner(request):
     return render(request, "planner/start.html", {
         "form": form, "runs": PlannerRun.objects.visible_to(request.scope).select_related("created_by")[:8],
         "blockers": loaded.blockers, "students": sum(len(u.student_ids) for u in loaded.problem.units),
-        "aesh_count": len(loaded.problem.aesh_pool),
+        "aesh_count": len(loaded.problem.aesh_pool), "rentree_year": rentree_year, "year_error": year_error,
+        "kept": len(loaded.problem.previous),
     })
 
 

@@ -108,3 +108,22 @@ def test_import_pages_and_journal(client_as, world):
     assert Student.objects.count() == 1
     assert AccessLog.objects.filter(action=JournalAction.IMPORT, pole=world.pole_a).exists()
     assert client_as("pilot_a").get(reverse("eleves:import")).status_code == 403
+
+
+def test_a_mutualisee_aid_keeps_the_hours_the_file_gives(world):
+    """Issue 24 item 4: the DSDEN file's hours of a mutualisée aid are kept as its own hours
+    (the planner's target); implausible ones are left out with a warning, not an error."""
+    uai = world.schools_a[0].uai
+    rows = [row("NGUYEN Tom", uai, kind="M", hours="8"), row("ROUX Lina", uai, kind="M", hours="99"),
+            row("BLANC Eva", uai, kind="M", hours="")]
+    report, _ = run(world, rows)
+    assert report.committed, report.errors
+    tom, lina, eva = (Notification.objects.get(student__last_name=n) for n in ("NGUYEN", "ROUX", "BLANC"))
+    assert tom.mutualised_hours == 8 and tom.weekly_hours is None
+    assert lina.mutualised_hours is None and eva.mutualised_hours is None
+    assert any("« 99 » n'est pas un nombre d'heures plausible" in w for r in report.rows for w in r.warnings)
+    rows[0] = row("NGUYEN Tom", uai, kind="M", hours="6,5")
+    again, _ = run(world, rows)
+    assert again.committed and again.count("modifié") == 1
+    tom.refresh_from_db()
+    assert str(tom.mutualised_hours) == "6.50"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from eleves.enums import AidKind, NotificationStatus
 from eleves.models import Notification, validate_ine
@@ -53,6 +54,32 @@ def test_hours_match_kind_is_a_database_constraint():
                                     aid_kind=AidKind.MUTUALISEE, weekly_hours=Decimal("6"))
 
 
+@pytest.mark.parametrize(
+    ("kind", "weekly", "hours", "fragment"),
+    [(AidKind.INDIVIDUELLE, Decimal("6"), Decimal("2"), "Seule une aide mutualisée a des heures attribuées"),
+     (AidKind.MUTUALISEE, None, Decimal("0"), "supérieures à 0"),
+     (AidKind.MUTUALISEE, None, Decimal("30"), "dépassent la semaine scolaire (24 h)")],
+)
+def test_mutualised_hours_belong_to_a_mutualisee_aid(kind, weekly, hours, fragment):
+    notification = NotificationFactory.build(student=StudentFactory(), aid_kind=kind, weekly_hours=weekly,
+                                             mutualised_hours=hours)
+    with pytest.raises(ValidationError) as raised:
+        notification.full_clean()
+    assert fragment in raised.value.message_dict["mutualised_hours"][0]
+
+
+def test_mutualised_hours_are_a_database_constraint():
+    student = StudentFactory()
+    kept = Notification.objects.create(student=student, start_date=d(2025, 9, 1), end_date=d(2026, 8, 31),
+                                       aid_kind=AidKind.MUTUALISEE, mutualised_hours=Decimal("8"))
+    kept.full_clean()
+    for kind, weekly, hours in ((AidKind.INDIVIDUELLE, Decimal("6"), Decimal("2")),
+                                (AidKind.MUTUALISEE, None, Decimal("0"))):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Notification.objects.create(student=student, start_date=d(2026, 9, 1), end_date=d(2027, 8, 31),
+                                        aid_kind=kind, weekly_hours=weekly, mutualised_hours=hours)
+
+
 def test_status_over_time():
     notification = NotificationFactory.build(start_date=d(2025, 9, 1), end_date=d(2026, 8, 31))
     assert notification.status(d(2025, 8, 1)) == NotificationStatus.UPCOMING
@@ -77,3 +104,11 @@ def test_postgres_refuses_overlapping_kinds(postgres_db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(student=existing.student, start_date=d(2027, 1, 1), end_date=d(2029, 1, 1),
                                     aid_kind=AidKind.MUTUALISEE)
+
+
+def test_the_student_page_shows_a_mutualisee_aid_s_hours(client_as, world):
+    student = StudentFactory(school=world.schools_a[0])
+    NotificationFactory(student=student, aid_kind=AidKind.MUTUALISEE, weekly_hours=None,
+                        mutualised_hours=Decimal("8"))
+    page = client_as("coordinator_a").get(reverse("eleves:detail", args=[student.pk])).content.decode()
+    assert "8 h par semaine attribuées" in page

@@ -37,7 +37,8 @@ pytestmark = pytest.mark.sweep  # a whole-site sweep: in make test, not in make 
 
 # URL name → the model its `pk` names, and the other arguments it needs.
 OBJECT_URLS = {
-    "aesh:detail": Aesh, "aesh:update": Aesh, "aesh:invite": Aesh, "aesh:contract_create": Aesh,
+    "aesh:detail": Aesh, "aesh:update": Aesh, "aesh:invite": Aesh, "aesh:mfa_reset": Aesh,
+    "aesh:contract_create": Aesh,
     "aesh:training_create": Aesh, "aesh:contract_update": Contract, "aesh:amendment_create": Contract,
     "aesh:amendment_update": Amendment, "aesh:amendment_answer": Amendment,
     "eleves:detail": Student, "eleves:update": Student, "eleves:notification_create": Student,

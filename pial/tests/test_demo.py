@@ -1,11 +1,13 @@
 """The demo data: a fictional département whose every demo login sees its own scope."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from pial.demo import DEMO_DOMAIN
-from pial.models import Circonscription, Membership, Pole, School, User
+from pial.models import Circonscription, Membership, Pole, School, SchoolYear, User
 from pial.rules import uai_error
 
 
@@ -71,3 +73,26 @@ def test_demo_dates_fall_on_school_days(demo):
         assert day.weekday() < 5 and not is_day_off(day, "B"), day
     weeks = Timesheet.objects.exclude(state="DRAFT").values_list("week_start", "planned_minutes")
     assert weeks and all(planned > 0 for _, planned in weeks)  # no declared week is a holiday week
+
+
+def test_the_demo_holds_last_year_as_history(demo, client, settings):
+    """Issue 25: a closed year with its validated weeks and its weekly figures, readable by year."""
+    from aesh.models import Aesh
+    from hours.models import Timesheet
+    from reports.models import WeeklyFigure
+
+    current = SchoolYear.objects.current()
+    last = SchoolYear.objects.before(current)
+    referente = Aesh.objects.get(user__email=f"referente@{DEMO_DOMAIN}")
+    weeks = Timesheet.objects.filter(aesh=referente, week_start__gte=last.start_date - datetime.timedelta(days=6),
+                                     week_start__lte=last.end_date)
+    assert weeks.count() >= 30  # about 36 school weeks, holidays without a timetable left out
+    assert set(weeks.values_list("state", flat=True)) == {"VALIDATED"}
+    assert WeeklyFigure.objects.filter(week_start__gte=last.start_date, week_start__lte=last.end_date).exists()
+    settings.MFA_REQUIRED = False  # the demo's logins have no second factor
+    client.force_login(User.objects.get(email=f"coordination@{DEMO_DOMAIN}"))
+    html = client.get(reverse("hours:balances"), {"annee": last.name}).content.decode()
+    assert referente.last_name.upper() in html.upper() and last.name in html
+    client.force_login(referente.user)
+    mine = client.get(reverse("hours:my_hours"), {"annee": last.name}).content.decode()
+    assert "Validée" in mine or "validée" in mine

@@ -29,7 +29,7 @@ def test_two_students_at_the_same_hour_for_one_aesh_bound_is_half():
 
 @pytest.mark.parametrize("ratio", [0.85, 1.15])
 def test_no_plan_beats_the_bounds(ratio):
-    problem = dataclasses.replace(samples.college(seed=5, ratio=ratio), time_budget=None, max_rounds=300)
+    problem = dataclasses.replace(samples.college(seed=5, ratio=ratio), max_rounds=300)
     plan = engine.plan(problem)
     exact, loose = bound.exact_bound(problem), bound.aggregated_bound(problem)
     covered = evaluate.figures(problem, plan).coverage
@@ -49,7 +49,7 @@ def test_each_student_against_their_own_target_and_worst_by_kind():
 
 def test_the_same_seed_gives_the_same_plan_under_load():
     """Rounds bound the search: a busy machine (a thread spinning beside it) changes nothing."""
-    problem = dataclasses.replace(samples.college(seed=2), time_budget=None, max_rounds=400)
+    problem = dataclasses.replace(samples.college(seed=2), max_rounds=400)
     quiet = engine.plan(problem).placements
     stop = threading.Event()
 

@@ -46,7 +46,7 @@ def test_tiny_instance_capacity_bound_is_the_optimum():
 @pytest.mark.parametrize("make", [samples.college, samples.pole])
 def test_every_proposed_slot_passes_check_timetable(make):
     problem = make(seed=2)
-    plan = engine.plan(dataclasses.replace(problem, time_budget=None, max_rounds=500))
+    plan = engine.plan(dataclasses.replace(problem, max_rounds=500))
     units = {u.id: u for u in problem.units}
     notified = {p: Decimal(u.need) / 60 for u in problem.units if u.exclusive for p in u.student_ids}
     for spec in problem.aesh_pool:
@@ -62,7 +62,7 @@ def test_every_proposed_slot_passes_check_timetable(make):
 def test_the_rules_are_those_of_missions_rules(monkeypatch):
     """No second copy: forbidding more than 2 h of work a day in rules.Limits is obeyed."""
     problem = dataclasses.replace(samples.college(seed=1), limits=rules.Limits(max_daily_minutes=2 * H),
-                                  time_budget=None, max_rounds=500)
+                                  max_rounds=500)
     plan = engine.plan(problem)
     per_day = {}
     for p in plan.placements:
@@ -71,7 +71,7 @@ def test_the_rules_are_those_of_missions_rules(monkeypatch):
 
 
 def _f(problem, **weights):
-    problem = dataclasses.replace(problem, weights=Weights(**weights), time_budget=None, max_rounds=500)
+    problem = dataclasses.replace(problem, weights=Weights(**weights), max_rounds=500)
     return evaluate.figures(problem, engine.plan(problem))
 
 
@@ -90,7 +90,7 @@ def test_stability_weight_keeps_the_current_plan():
     first = engine.plan(problem)
     gone = problem.aesh_pool[2].id
     again = dataclasses.replace(problem, aesh_pool=tuple(w for w in problem.aesh_pool if w.id != gone),
-                                current=tuple(p for p in first.placements if p.aesh_id != gone), time_budget=None, max_rounds=500)
+                                current=tuple(p for p in first.placements if p.aesh_id != gone), max_rounds=500)
     changed = {}
     for weight in (0, 1, 4):
         replan = engine.plan(dataclasses.replace(again, weights=Weights(stability=weight)))
@@ -104,7 +104,7 @@ def test_a_forbidden_pairing_never_appears():
     problem = samples.college(seed=1)
     student = problem.units[0].student_ids[0]
     forbidden = {(w.id, student): FORBID for w in problem.aesh_pool[:-1]}
-    plan = engine.plan(dataclasses.replace(problem, wishes=forbidden, time_budget=None, max_rounds=500))
+    plan = engine.plan(dataclasses.replace(problem, wishes=forbidden, max_rounds=500))
     served_by = {p.aesh_id for p in plan.placements if p.unit_id == problem.units[0].id}
     assert served_by <= {problem.aesh_pool[-1].id}
     units = {u.id: u for u in problem.units}

@@ -61,7 +61,7 @@ def test_an_aesh_at_ease_in_a_family_is_preferred():
 
 @pytest.mark.parametrize("cap", [1, 2, 3])
 def test_the_cap_of_aesh_per_student_is_never_exceeded(cap):
-    problem = dataclasses.replace(samples.college(seed=3), max_aesh_per_student=cap, time_budget=None,
+    problem = dataclasses.replace(samples.college(seed=3), max_aesh_per_student=cap,
                                   max_rounds=300)
     plan = engine.plan(problem)
     teams = {}
@@ -92,7 +92,7 @@ def test_apart_on_a_larger_instance():
     problem = samples.college(seed=4)
     ids = sorted(p for u in problem.units for p in u.student_ids)
     pairs = frozenset(frozenset({a, b}) for a, b in zip(ids[::2], ids[1::2], strict=False))
-    plan = engine.plan(dataclasses.replace(problem, apart=pairs, time_budget=None, max_rounds=300))
+    plan = engine.plan(dataclasses.replace(problem, apart=pairs, max_rounds=300))
     students = {u.id: u.student_ids for u in problem.units}
     served = {}
     for p in plan.placements:
