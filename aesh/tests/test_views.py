@@ -311,3 +311,19 @@ def test_schools_ticked_are_saved_and_an_error_is_read_with_the_group(client_as,
                                                 "home_pole": world.pole_a.pk, "schools": ["999999"]}).content.decode()
     assert "fr-fieldset--error" in html and 'aria-invalid="true" aria-describedby="id_schools-messages"' in html
     assert '<p class="fr-message fr-message--error">Sélectionnez un choix valide' in html
+
+
+def test_school_checkboxes_cost_the_same_queries_for_3_or_30_schools(client_as, records, world):
+    from pial.tests.factories import SchoolFactory
+
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    urls = [reverse("aesh:update", args=[records["own"].pk]), reverse("aesh:amendment_create", args=[contract.pk])]
+    client.get(urls[0])  # session and caches warm
+    few = [count_queries(lambda url=url: client.get(url)) for url in urls]
+    SchoolFactory.create_batch(27, pole=world.pole_a, circonscription=world.schools_a[0].circonscription,
+                               departement=world.schools_a[0].departement)
+    records["own"].schools.set(world.pole_a.schools.all()[:10])
+    many = [count_queries(lambda url=url: client.get(url)) for url in urls]
+    assert many == few
+    assert client.get(urls[0]).content.decode().count('name="schools"') == 30
