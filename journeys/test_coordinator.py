@@ -57,6 +57,7 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
 
     with journey.step("contrat de 24 h"):
         page.get_by_role("link", name="Nouveau contrat").click()
+        page.wait_for_url(re.compile(r".*/contrats/nouveau/$"))  # not the page being left (issue 21)
         journey.check_page()
         page.locator("#id_kind").select_option(index=1)
         page.locator("#id_start_date").fill((today - datetime.timedelta(days=90)).isoformat())
