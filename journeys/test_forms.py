@@ -10,6 +10,8 @@ import pytest
 from aesh.models import Aesh, Amendment
 from aesh.tests.factories import AmendmentFactory
 from journeys.conftest import NARROW, WIDE
+from missions.models import Assignment
+from missions.tests.conftest import YEAR_END
 from planner.tests.conftest import misaligned  # noqa: F401  (a pôle whose slots do not align)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,8 +73,8 @@ def _clean_after_redirect(journey, name: str):
 
 def test_post_redirect_flows_leave_a_clean_console(journey, world, misaligned):  # noqa: F811
     """Issue 21 items 10 and 13: creating an AESH (schools ticked with the keyboard), their contract
-    (the quotité proposed as the person types, computed when left empty), then replacing an absent
-    AESH; after each POST → redirect the console is clean, CSP included."""
+    (the quotité proposed as the person types, computed when left empty), replacing an absent AESH,
+    an assignment without an end date; after each POST → redirect the console is clean, CSP included."""
     page = journey.page
     school = world.schools_a[0]
     today = datetime.date.today()
@@ -131,6 +133,20 @@ def test_post_redirect_flows_leave_a_clean_console(journey, world, misaligned): 
         assert "Couvert par" in page.locator("section", has_text="ROUX Damien").inner_text()
         assert page.get_by_text(re.compile(r"créneau\(x\) de remplacement proposé\(s\)")).count() == 1
         _clean_after_redirect(journey, "après le remplacement")
+
+    damien = misaligned["damien"]
+    with journey.step("affectation sans date de fin : la fin de la notification, et pourquoi"):
+        journey.go("/missions/affectations/nouvelle/")
+        page.locator("#id_aesh").select_option(value=str(sarah.pk))
+        page.locator("#id_kind").select_option(value="INDIVIDUELLE")
+        page.locator("#id_student").select_option(value=str(damien.pk))
+        page.locator("#id_end_date").fill("")
+        journey.submit(page.get_by_role("button", name="Enregistrer"), re.compile(r".*/missions/$"))
+        note = (f"Fin de l'affectation fixée au {YEAR_END:%d/%m/%Y} : la fin de la notification de l'élève, qui "
+                f"vient avant celle du contrat de l'AESH (31/08/{today.year + 2}).")
+        assert page.get_by_text(note).count() == 1, page.locator("main").inner_text()[:1500]
+        _clean_after_redirect(journey, "après l'affectation")
+    assert Assignment.objects.get(aesh=sarah, student=damien).end_date == YEAR_END
 
 
 def test_the_console_check_sees_an_inline_style(journey, world):
