@@ -6,10 +6,10 @@ from dsfr.forms import DsfrBaseForm
 
 from aesh.enums import ContractKind
 from aesh.models import Aesh, Amendment, Contract, Training
-from aesh.rules import default_cdd_end
+from aesh.rules import default_cdd_end, proposed_quotite
 from aesh.selectors import AeshFilters
 from pial.conf import setting
-from pial.forms import CrispyDsfrMixin
+from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
 from pial.scope import Scope
 
@@ -26,8 +26,8 @@ class AeshForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_pole"].queryset = Pole.objects.visible_to(scope).order_by("name")
-        self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
-        self.fields["schools"].help_text = "Établissements du pôle de rattachement (Ctrl pour en choisir plusieurs)."
+        as_checkboxes(self.fields["schools"]).queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["schools"].help_text = "Établissements du pôle de rattachement : cochez-en un ou plusieurs."
         if scope.pole_id and not self.instance.pk:
             self.fields["home_pole"].initial = scope.pole_id
         self.helper = self.build_helper(
@@ -56,13 +56,21 @@ class ContractForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
                   "weeks", "annual_base", "contractual_quotite", "referent_quotite", "lunch_duty"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
+    # Said to the person after saving when pial computed the quotité: « … = 62 % ».
+    quotite_note = ""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = False
         self.fields["weekly_hours"].help_text = "Heures d'accompagnement par semaine scolaire, ex. 24."
-        self.fields["contractual_quotite"].help_text = (
-            "Telle qu'écrite sur le contrat. pial calcule la quotité à côté et signale un écart."
+        quotite = self.fields["contractual_quotite"]
+        quotite.required = False
+        quotite.help_text = (
+            "Telle qu'écrite sur le contrat ; laissée vide, pial la calcule (heures hebdomadaires × "
+            "semaines ÷ base annuelle). Un écart avec la quotité calculée est signalé sur la fiche."
         )
+        # Read by static/pial/quotite.js, which proposes the value as the person types.
+        quotite.widget.attrs["data-quotite-rounding"] = setting("QUOTITE_ROUNDING")
         self.fields["weeks"].help_text = (
             f"Entre {setting('CONTRACT_WEEKS_MIN')} et {setting('CONTRACT_WEEKS_MAX')} ; plus de 41 si "
             "une longue formation tombe hors temps scolaire."
@@ -79,6 +87,14 @@ class ContractForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
             # A CDD lasts three years unless said otherwise.
             data["end_date"] = default_cdd_end(data["start_date"], setting("CDD_YEARS"))
             self.instance.end_date = data["end_date"]
+        hours, weeks, base = data.get("weekly_hours"), data.get("weeks"), data.get("annual_base")
+        if data.get("contractual_quotite") is None and "contractual_quotite" not in self.errors:
+            if hours and hours > 0 and weeks and base:
+                value, self.quotite_note = proposed_quotite(hours, weeks, base, setting("QUOTITE_ROUNDING"))
+                data["contractual_quotite"] = self.instance.contractual_quotite = value
+            else:
+                self.add_error("contractual_quotite", "Indiquez la quotité, ou les heures hebdomadaires, "
+                               "les semaines et la base annuelle pour que pial la calcule.")
         return data
 
 
@@ -93,7 +109,8 @@ class AmendmentForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = School.objects.visible_to(scope).order_by("name")
+        as_checkboxes(self.fields["schools"]).queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["schools"].help_text = "Si l'avenant change les établissements d'exercice : cochez les nouveaux."
         self.fields["lunch_duty"].widget.choices = [
             ("unknown", "Inchangé"), ("true", "Oui"), ("false", "Non")]
         self.helper = self.build_helper(

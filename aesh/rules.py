@@ -48,6 +48,25 @@ def computed_quotite(
     return min(value, HUNDRED)
 
 
+ROUNDING_WORDS = {"UP": "arrondi au pourcent supérieur", "NEAREST": "arrondi au pourcent le plus proche"}
+
+
+def proposed_quotite(
+    weekly_hours: Decimal, weeks: int, annual_base: int, rounding: str = "UP"
+) -> tuple[Decimal, str]:
+    """The quotité a contract takes when the field is left blank, and the French sentence that
+    shows the computation: « Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h = 62 % »."""
+    value = computed_quotite(weekly_hours, weeks, annual_base, rounding)
+    sentence = (
+        f"Quotité contractuelle calculée : {format_hours(weekly_hours)} × {weeks} semaines "
+        f"÷ {annual_base} h = {_fr(value)} %"
+    )
+    exact = exact_quotite(weekly_hours, weeks, annual_base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounding in ROUNDING_WORDS and exact != value:
+        sentence += f" ({_fr(exact)} %, {ROUNDING_WORDS[rounding]})"
+    return value, sentence + "."
+
+
 def connexe_hours(weekly_hours: Decimal, weeks: int, school_weeks: int = 36) -> Decimal:
     """Yearly 'invisible' hours: the weeks paid beyond the school weeks (activités connexes)."""
     return Decimal(weekly_hours) * max(weeks - school_weeks, 0)

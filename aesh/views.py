@@ -130,8 +130,11 @@ def contract_create(request, pk: int):
         services.contract_save(contract=form.instance)
 
     if _save_form(request, form, save, "Contrat enregistré."):
+        if form.quotite_note:
+            messages.info(request, form.quotite_note)
         return redirect("aesh:detail", pk=aesh.pk)
-    return render(request, "aesh/form.html", {"form": form, "title": f"Nouveau contrat — {aesh}", "aesh": aesh})
+    return render(request, "aesh/form.html", {"form": form, "title": f"Nouveau contrat — {aesh}", "aesh": aesh,
+                                              "script": "pial/quotite.js"})
 
 
 def contract_update(request, pk: int):
@@ -144,9 +147,12 @@ def contract_update(request, pk: int):
         services.contract_save(contract=form.instance)
 
     if _save_form(request, form, save, "Contrat mis à jour."):
+        if form.quotite_note:
+            messages.info(request, form.quotite_note)
         return redirect("aesh:detail", pk=contract.aesh_id)
     return render(request, "aesh/form.html",
-                  {"form": form, "title": f"Modifier le contrat — {contract.aesh}", "aesh": contract.aesh})
+                  {"form": form, "title": f"Modifier le contrat — {contract.aesh}", "aesh": contract.aesh,
+                   "script": "pial/quotite.js"})
 
 
 def amendment_create(request, pk: int):

@@ -34,6 +34,12 @@ WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 360, "height": 780}
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # pial.tests.factories.TotpFactory
 PASSWORD = "mot-de-passe-de-test"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# preload off: axe would otherwise re-create, as <style> elements, every stylesheet it cannot read
+# through the CSSOM (an @import such as the admin's forms.css → widgets.css, a sheet still loading
+# after a redirect), which our CSP refuses: an « inline style » console error that is axe's, not
+# the page's, and hid the page's own errors behind console.clear(). The CSSOM only serves the
+# experimental css-orientation-lock rule, which axe does not run by default.
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
 # Chromium, launched as the machine's network allows: no background calls to Google.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage", "--lang=fr-FR"]
@@ -161,6 +167,25 @@ class Journey:
         self.page.screenshot(path=str(shot), full_page=True, caret="initial")
         assert self.console == [], f"Console du navigateur à l'étape « {name} » : {self.console}"
 
+    def submit(self, button, url: str | re.Pattern | None = None):
+        """Clicks a form's button and waits for the page the POST redirects to, fully loaded and
+        settled (the DSFR's scripts started), then checks it: `wait_for_load_state()` after a click
+        would answer at once for the page being left."""
+        with self.page.expect_navigation(url=url) if url else self.page.expect_navigation():
+            button.click()
+        self.settle()
+        self.check_page()
+
+    def settle(self):
+        """The document loaded, its stylesheets read, and a few frames for the DSFR's own work."""
+        self.page.wait_for_load_state("load")
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => "
+                           "setTimeout(done, 50))))")
+
+    def csp_violations(self) -> list[str]:
+        """Every CSP violation the current document met (the init script counts them, console or not)."""
+        return self.page.evaluate("() => window.__pialCsp || []")
+
     def resize(self, viewport: dict):
         """A new width, then a few frames for the DSFR's own resize work (the header copies its
         links into the mobile menu) to end before axe, which marks elements while it runs, starts."""
@@ -180,7 +205,7 @@ class Journey:
         problems = []
         for viewport in (WIDE, NARROW):
             self.resize(viewport)
-            results = Axe().run(self.page)
+            results = Axe().run(self.page, options=AXE_OPTIONS)
             for violation in results.response["violations"]:
                 if violation["impact"] in BLOCKING_IMPACTS:
                     targets = [node["target"] for node in violation["nodes"]][:3]
@@ -247,8 +272,13 @@ def journey(browser, live_server, request):
             trip.console.append(f"{message.text} ({message.location.get('url')})")
 
     # A CSP violation names the element it blocked, so that a failure says where to look.
-    page.add_init_script("""document.addEventListener('securitypolicyviolation', (e) => console.error(
-        'CSP ' + e.violatedDirective + ' : ' + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : '')));""")
+    page.add_init_script("""window.__pialCsp = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        const what = 'CSP ' + e.violatedDirective + ' : ' + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : '')
+          + (e.sample ? ' « ' + e.sample + ' »' : '') + (e.sourceFile ? ' (' + e.sourceFile + ':' + e.lineNumber + ')' : '');
+        window.__pialCsp.push(what);
+        console.error(what);
+      });""")
     page.on("console", on_console)
     page.on("pageerror", lambda error: trip.console.append(str(error)))
     yield trip

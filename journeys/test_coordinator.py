@@ -46,7 +46,10 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
         page.locator("#id_last_name").fill("Lemoine")
         page.locator("#id_first_name").fill("Sarah")
         page.locator("#id_email").fill("sarah.lemoine@ac-test.fr")
-        page.locator("#id_schools").select_option(value=str(school.pk))
+        box = page.get_by_role("checkbox", name=re.compile(re.escape(school.name)))
+        box.focus()
+        page.keyboard.press("Space")  # DSFR checkboxes: the keyboard alone, no Ctrl-click
+        assert box.is_checked()
         page.get_by_role("button", name="Enregistrer").click()
         page.wait_for_url(re.compile(r".*/aesh/\d+/$"))
         journey.check_page()
@@ -54,6 +57,7 @@ def test_coordinator_hires_imports_places_and_is_refused_a_double_booking(journe
 
     with journey.step("contrat de 24 h"):
         page.get_by_role("link", name="Nouveau contrat").click()
+        page.wait_for_url(re.compile(r".*/contrats/nouveau/$"))  # not the page being left (issue 21)
         journey.check_page()
         page.locator("#id_kind").select_option(index=1)
         page.locator("#id_start_date").fill((today - datetime.timedelta(days=90)).isoformat())

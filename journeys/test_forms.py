@@ -7,8 +7,12 @@ import re
 
 import pytest
 
-from aesh.models import Amendment
+from aesh.models import Aesh, Amendment
 from aesh.tests.factories import AmendmentFactory
+from journeys.conftest import NARROW, WIDE
+from missions.models import Assignment
+from missions.tests.conftest import YEAR_END
+from planner.tests.conftest import misaligned  # noqa: F401  (a pôle whose slots do not align)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,3 +59,103 @@ def test_dashboard_buttons_show_their_words_and_lists_page_two_fits(journey, wor
         journey.go("/aesh/?page=2")
         journey.checked.discard("/aesh/")  # the checks run once per path: again, filters open
         journey.go("/aesh/?q=a")  # the open filter panel: no overflow at 360 px (check_page)
+
+
+def _clean_after_redirect(journey, name: str):
+    """After a POST and its redirect: nothing in the console nor in the page's CSP counter, at
+    1280 px and after the DSFR's work at 360 px (the header copies its links into the mobile menu)."""
+    for viewport in (NARROW, WIDE):
+        journey.resize(viewport)
+        journey.settle()
+        assert journey.csp_violations() == [], f"{name} : {journey.csp_violations()}"
+        assert journey.console == [], f"{name} : {journey.console}"
+
+
+def test_post_redirect_flows_leave_a_clean_console(journey, world, misaligned):  # noqa: F811
+    """Issue 21 items 10 and 13: creating an AESH (schools ticked with the keyboard), their contract
+    (the quotité proposed as the person types, computed when left empty), replacing an absent AESH,
+    an assignment without an end date; after each POST → redirect the console is clean, CSP included."""
+    page = journey.page
+    school = world.schools_a[0]
+    today = datetime.date.today()
+    with journey.step("connexion"):
+        journey.login("coordinator_a@ac-test.fr")
+
+    with journey.step("nouvel AESH, établissement coché au clavier"):
+        journey.go("/aesh/nouveau/")
+        page.locator("#id_last_name").fill("Lemoine")
+        page.locator("#id_first_name").fill("Sarah")
+        group = page.get_by_role("group", name=re.compile("Établissements d'exercice"))
+        box = group.get_by_role("checkbox", name=re.compile(re.escape(school.name)))
+        box.focus()
+        page.keyboard.press("Space")
+        assert box.is_checked()
+        journey.submit(page.get_by_role("button", name="Enregistrer"), re.compile(r".*/aesh/\d+/$"))
+        assert page.get_by_text("AESH enregistré·e.").count() == 1
+        _clean_after_redirect(journey, "après la création de l'AESH")
+    sarah = Aesh.objects.get(last_name="Lemoine")
+    assert list(sarah.schools.all()) == [school]
+
+    with journey.step("contrat : la quotité proposée pendant la saisie, calculée laissée vide"):
+        page.get_by_role("link", name="Nouveau contrat").click()
+        page.wait_for_url(re.compile(r".*/contrats/nouveau/$"))
+        journey.check_page()
+        page.locator("#id_kind").select_option("CDD")
+        page.locator("#id_start_date").fill((today - datetime.timedelta(days=30)).isoformat())
+        page.locator("#id_end_date").fill(f"{today.year + 2}-08-31")
+        page.locator("#id_weekly_hours").press_sequentially("24")
+        quotite = page.locator("#id_contractual_quotite")
+        assert quotite.input_value() == "" and quotite.get_attribute("placeholder") == "62"
+        proposal = page.locator("#quotite-proposal")
+        assert proposal.inner_text().startswith("Proposition : 24 h × 41 semaines ÷ 1607 h = 62 %")
+        assert "quotite-proposal" in quotite.get_attribute("aria-describedby")
+        page.locator("#id_weekly_hours").fill("20")
+        assert "20 h × 41 semaines ÷ 1607 h = 52 %" in proposal.inner_text()
+        journey.submit(page.get_by_role("button", name="Enregistrer"), re.compile(r".*/aesh/\d+/$"))
+        assert page.get_by_text("Quotité contractuelle calculée : 20 h × 41 semaines ÷ 1607 h = 52 %").count() == 1
+        _clean_after_redirect(journey, "après l'enregistrement du contrat")
+    assert sarah.contracts.get().contractual_quotite == 52
+
+    start = today + datetime.timedelta(days=14)
+    start += datetime.timedelta(days=(7 - start.weekday()) % 7)
+    with journey.step("absence de Marc"):
+        journey.go("/missions/absences/")
+        page.locator("#id_aesh").select_option(value=str(misaligned["marc"].pk))
+        page.locator("#id_start_date").fill(start.isoformat())
+        page.locator("#id_end_date").fill((start + datetime.timedelta(days=4)).isoformat())
+        page.locator("#id_reason").select_option(index=1)
+        journey.submit(page.get_by_role("button", name="Enregistrer l'absence"), re.compile(r".*/absences/\d+/$"))
+        _clean_after_redirect(journey, "après la saisie de l'absence")
+
+    with journey.step("remplacement : la page nomme qui couvre, console propre"):
+        section = page.locator("section", has_text="ROUX Damien")
+        journey.submit(section.get_by_role("button", name=re.compile("Proposer ces créneaux")).first)
+        assert "Couvert par" in page.locator("section", has_text="ROUX Damien").inner_text()
+        assert page.get_by_text(re.compile(r"créneau\(x\) de remplacement proposé\(s\)")).count() == 1
+        _clean_after_redirect(journey, "après le remplacement")
+
+    damien = misaligned["damien"]
+    with journey.step("affectation sans date de fin : la fin de la notification, et pourquoi"):
+        journey.go("/missions/affectations/nouvelle/")
+        page.locator("#id_aesh").select_option(value=str(sarah.pk))
+        page.locator("#id_kind").select_option(value="INDIVIDUELLE")
+        page.locator("#id_student").select_option(value=str(damien.pk))
+        page.locator("#id_end_date").fill("")
+        journey.submit(page.get_by_role("button", name="Enregistrer"), re.compile(r".*/missions/$"))
+        note = (f"Fin de l'affectation fixée au {YEAR_END:%d/%m/%Y} : la fin de la notification de l'élève, qui "
+                f"vient avant celle du contrat de l'AESH (31/08/{today.year + 2}).")
+        assert page.get_by_text(note).count() == 1, page.locator("main").inner_text()[:1500]
+        _clean_after_redirect(journey, "après l'affectation")
+    assert Assignment.objects.get(aesh=sarah, student=damien).end_date == YEAR_END
+
+
+def test_the_console_check_sees_an_inline_style(journey, world):
+    """The check above can fail: a style attribute written as HTML under the CSP is counted."""
+    with journey.step("connexion"):
+        journey.login("coordinator_a@ac-test.fr")
+    journey.go("/aesh/")
+    journey.page.evaluate("() => { document.querySelector('main').insertAdjacentHTML('beforeend', "
+                          "'<p style=\"color: red\">x</p>'); }")
+    journey.settle()
+    assert journey.csp_violations() and "style-src" in journey.csp_violations()[0]
+    journey.console.clear()

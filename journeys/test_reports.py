@@ -77,8 +77,8 @@ def test_inspector_and_gestionnaire_read_their_reports_at_1280_and_360(journey, 
 
     with journey.step("l'inspecteur ouvre un pôle"):
         journey.resize(DESK)
-        page.locator(f"{TABLES} tbody th a").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"{TABLES} tbody th a").first.click()
         journey.check_page()
         assert tables_fit(page) == []
 
@@ -103,8 +103,8 @@ def test_inspector_and_gestionnaire_read_their_reports_at_1280_and_360(journey, 
 
     with journey.step("la gestionnaire ouvre une circonscription"):
         journey.resize(DESK)
-        page.get_by_role("link", name="Lys-Nord").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Lys-Nord").first.click()
         journey.check_page()
         assert tables_fit(page) == []
         assert re.search(r"circonscription=\d+", page.url)

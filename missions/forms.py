@@ -28,7 +28,9 @@ class AssignmentForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
             .select_related("school").order_by("last_name")
         self.fields["ulis"].queryset = Ulis.objects.filter(school__in=School.objects.visible_to(scope)) \
             .select_related("school")
-        self.fields["end_date"].help_text = "Au plus tard la fin de la notification ; vide pour une ULIS."
+        self.fields["end_date"].help_text = (
+            "Au plus tard la fin de la notification. Vide : la fin du contrat de l'AESH ou celle de la "
+            "notification de l'élève, la plus proche des deux.")
         self.helper = self.build_helper(
             Fieldset("Qui accompagne qui", "aesh", "kind", "student", "ulis"),
             Fieldset("Période", Div("start_date", "end_date", css_class="pial-row")),

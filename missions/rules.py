@@ -58,6 +58,31 @@ class Slot:
         return start_a <= end_b and start_b <= end_a
 
 
+def default_assignment_end(
+    contract_end: datetime.date | None, notification_end: datetime.date | None, *, collective: bool = False,
+) -> tuple[datetime.date | None, str]:
+    """The end an assignment left without one takes, and the French sentence saying which date was
+    taken and why: the earliest of the AESH's contract end and the student's notification end.
+    Both open (a CDI on a ULIS): no end, nothing to say."""
+    if contract_end is None and notification_end is None:
+        return None, ""
+    contract, notification = "la fin du contrat de l'AESH", "la fin de la notification de l'élève"
+    if notification_end is None:
+        why = " (une aide collective à une ULIS n'a pas de notification)" if collective else ""
+        return contract_end, f"Fin de l'affectation fixée au {contract_end:%d/%m/%Y} : {contract}{why}."
+    if contract_end is None:
+        return notification_end, (f"Fin de l'affectation fixée au {notification_end:%d/%m/%Y} : {notification} "
+                                  "(le contrat de l'AESH est sans fin, CDI).")
+    if contract_end == notification_end:
+        return contract_end, (f"Fin de l'affectation fixée au {contract_end:%d/%m/%Y} : {contract}, "
+                              "qui est aussi celle de la notification de l'élève.")
+    if contract_end < notification_end:
+        return contract_end, (f"Fin de l'affectation fixée au {contract_end:%d/%m/%Y} : {contract}, qui vient "
+                              f"avant celle de la notification de l'élève ({notification_end:%d/%m/%Y}).")
+    return notification_end, (f"Fin de l'affectation fixée au {notification_end:%d/%m/%Y} : {notification}, qui "
+                              f"vient avant celle du contrat de l'AESH ({contract_end:%d/%m/%Y}).")
+
+
 @dataclass(frozen=True)
 class Limits:
     """Daily limits (décret 2000-815) and travel defaults; values come from settings."""

@@ -72,11 +72,33 @@ def _notified_periods(assignment: Assignment) -> str:
     return " : notification" + ("s" if len(periods) > 1 else "") + " " + ", ".join(periods)
 
 
+def _default_end(assignment: Assignment) -> None:
+    """An assignment left without an end stops at the earliest of the contract's end and the
+    notification's end (issue 21): assignment.notes says which date was taken and why."""
+    contract = (Contract.objects.filter(aesh_id=assignment.aesh_id).in_force_on(assignment.start_date)
+                .order_by("-start_date").first())
+    if contract is None:
+        return  # the contract error below says what is wrong
+    notification = None
+    if assignment.student_id:
+        notification = _covering_notification(assignment.student_id, assignment.kind, assignment.start_date, None)
+        if notification is None:
+            return  # the notification error below gives the notified periods
+    end, note = rules.default_assignment_end(contract.end_date, notification.end_date if notification else None,
+                                             collective=not assignment.student_id)
+    assignment.end_date = end
+    if note:
+        assignment.notes.append(note)
+
+
 @transaction.atomic
 def assignment_save(*, assignment: Assignment) -> Assignment:
     """An assignment lies inside the AESH's contract and, for a student, inside a notification
     of the same kind of aid."""
     Aesh.objects.select_for_update().get(pk=assignment.aesh_id)
+    assignment.notes = []
+    if assignment.end_date is None and assignment.start_date:
+        _default_end(assignment)
     assignment.full_clean()
     errors = []
     contracts = Contract.objects.filter(aesh_id=assignment.aesh_id, start_date__lte=assignment.start_date)

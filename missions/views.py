@@ -155,6 +155,8 @@ def _form_page(request, form, save, title, back, success):
             add_service_errors(form, error)
         else:
             messages.success(request, success)
+            for note in getattr(result, "notes", []):
+                messages.info(request, note)
             for warning in getattr(result, "warnings", []):
                 messages.warning(request, warning)
             return redirect(back)

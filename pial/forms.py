@@ -5,6 +5,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
 from pial.enums import POLE_ROLES, Role
 from pial.models import Circonscription, Departement, Pole, School
@@ -33,12 +34,26 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def as_checkboxes(field: forms.ModelMultipleChoiceField) -> forms.ModelMultipleChoiceField:
+    """A multiple choice shown as DSFR checkboxes instead of a native multi-select (which needs
+    Ctrl-click): one labelled box per choice in a fieldset whose legend is the field's label."""
+    if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+    field.template_name = "pial/widgets/checkboxes_field.html"
+    return field
+
+
 class CrispyDsfrMixin:
     """A crispy helper with a French submit button, for every pial form."""
 
     submit_label = "Enregistrer"
 
     def build_helper(self, *layout) -> FormHelper:
+        # DsfrBaseForm.__init__ binds every field before the form's own __init__ sets help texts
+        # and widgets, and a bound field keeps the help text it was made with: bind them again.
+        self._bound_fields_cache.clear()
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
         helper = FormHelper(self)
         helper.form_method = "post"
         if layout:

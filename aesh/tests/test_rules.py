@@ -29,6 +29,23 @@ def test_computed_quotite(weekly, weeks, base, rounding, expected):
 
 
 @pytest.mark.parametrize(
+    ("weekly", "weeks", "base", "rounding", "value", "sentence"),
+    [
+        (D("24"), 41, 1607, "UP", D("62"), "Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h = 62 % "
+                                          "(61,2 %, arrondi au pourcent supérieur)."),
+        (D("24.5"), 41, 1593, "NEAREST", D("63"), "Quotité contractuelle calculée : 24 h 30 × 41 semaines "
+                                                 "÷ 1593 h = 63 % (63,1 %, arrondi au pourcent le plus proche)."),
+        (D("24"), 41, 1607, "NONE", D("61.2"), "Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h "
+                                              "= 61,2 %."),
+        (D("39.2"), 41, 1607, "UP", D("100"), "Quotité contractuelle calculée : 39 h 12 × 41 semaines ÷ 1607 h "
+                                             "= 100 %."),
+    ],
+)
+def test_proposed_quotite_says_how_it_was_computed(weekly, weeks, base, rounding, value, sentence):
+    assert rules.proposed_quotite(weekly, weeks, base, rounding) == (value, sentence)
+
+
+@pytest.mark.parametrize(
     ("weekly", "weeks", "expected"),
     [(D("24"), 41, D("120")), (D("24"), 45, D("216")), (D("39.2"), 41, D("196")), (D("24"), 36, D("0"))],
 )

@@ -1,6 +1,7 @@
 """Who may see and change AESH pages, and what they see (les-emplois test_perms shape)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -246,3 +247,83 @@ def test_page_two_of_the_list_does_not_open_the_filters(client_as, records):
     assert "pial-filter-box fr-mb-3w\" open" not in html and "correspondant aux filtres" not in html
     html = client.get(reverse("aesh:list") + "?q=martin").content.decode()
     assert "pial-filter-box fr-mb-3w\" open" in html and "correspondant aux filtres" in html
+
+
+def test_blank_quotite_is_computed_and_the_computation_said(client_as, world, settings):
+    """Issue 21 item 10: the coordinator no longer computes 24 × 41 ÷ 1607 by hand."""
+    aesh = AeshFactory(home_pole=world.pole_a)
+    client = client_as("coordinator_a")
+    page = client.get(reverse("aesh:contract_create", args=[aesh.pk])).content.decode()
+    assert 'src="/static/pial/quotite.js"' in page and 'data-quotite-rounding="UP"' in page
+    response = client.post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDD", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "", "referent_quotite": "0"}, follow=True)
+    assert response.redirect_chain, response.content.decode()[:3000]
+    assert Contract.objects.get(aesh=aesh).contractual_quotite == Decimal("62")
+    assert ("Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h = 62 % "
+            "(61,2 %, arrondi au pourcent supérieur).") in response.content.decode()
+
+
+def test_typed_quotite_is_kept_and_nothing_said(client_as, world):
+    aesh = AeshFactory(home_pole=world.pole_a)
+    response = client_as("coordinator_a").post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDI", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "24", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "60", "referent_quotite": "0"}, follow=True)
+    assert Contract.objects.get(aesh=aesh).contractual_quotite == Decimal("60")
+    assert "Quotité contractuelle calculée" not in response.content.decode()
+
+
+def test_blank_quotite_without_hours_is_refused_in_french(client_as, world):
+    aesh = AeshFactory(home_pole=world.pole_a)
+    response = client_as("coordinator_a").post(reverse("aesh:contract_create", args=[aesh.pk]), {
+        "kind": "CDI", "employer": "DSDEN", "start_date": "2026-09-01", "weekly_hours": "", "weeks": "41",
+        "annual_base": "1607", "contractual_quotite": "", "referent_quotite": "0"})
+    assert response.status_code == 200 and not Contract.objects.filter(aesh=aesh).exists()
+    assert "pour que pial la calcule" in response.content.decode()
+
+
+def test_schools_are_dsfr_checkboxes_on_the_aesh_and_avenant_forms(client_as, records):
+    """Issue 21 item 10: no native multi-select needing Ctrl-click; one labelled box per school."""
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    for url in (reverse("aesh:create"), reverse("aesh:update", args=[records["own"].pk]),
+                reverse("aesh:amendment_create", args=[contract.pk])):
+        html = client.get(url).content.decode()
+        assert '<select name="schools"' not in html and "Ctrl" not in html, url
+        assert 'class="fr-fieldset" id="checkboxes-id_schools"' in html, url
+        assert 'aria-labelledby="id_schools-legend id_schools-messages"' in html, url
+        boxes = re.findall(r'<div class="fr-checkbox-group">\s*<input type="checkbox" name="schools"', html)
+        assert len(boxes) == 3, url
+        assert '<label class="fr-label" for="id_schools_0">' in html, url
+    html = client.get(reverse("aesh:update", args=[records["own"].pk])).content.decode()
+    assert 'id="id_schools_0" checked' in html  # the record's school stays ticked
+    assert "cochez-en un ou plusieurs" in html  # help texts set in the form's __init__ are shown
+
+
+def test_schools_ticked_are_saved_and_an_error_is_read_with_the_group(client_as, world):
+    client = client_as("coordinator_a")
+    response = client.post(reverse("aesh:create"), {
+        "last_name": "Coché", "first_name": "Sam", "home_pole": world.pole_a.pk,
+        "schools": [world.schools_a[0].pk, world.schools_a[2].pk]})
+    assert response.status_code == 302
+    assert set(Aesh.objects.get(last_name="Coché").schools.all()) == {world.schools_a[0], world.schools_a[2]}
+    html = client.post(reverse("aesh:create"), {"last_name": "Faux", "first_name": "Sam",
+                                                "home_pole": world.pole_a.pk, "schools": ["999999"]}).content.decode()
+    assert "fr-fieldset--error" in html and 'aria-invalid="true" aria-describedby="id_schools-messages"' in html
+    assert '<p class="fr-message fr-message--error">Sélectionnez un choix valide' in html
+
+
+def test_school_checkboxes_cost_the_same_queries_for_3_or_30_schools(client_as, records, world):
+    from pial.tests.factories import SchoolFactory
+
+    client = client_as("coordinator_a")
+    contract = records["own"].contracts.get()
+    urls = [reverse("aesh:update", args=[records["own"].pk]), reverse("aesh:amendment_create", args=[contract.pk])]
+    client.get(urls[0])  # session and caches warm
+    few = [count_queries(lambda url=url: client.get(url)) for url in urls]
+    SchoolFactory.create_batch(27, pole=world.pole_a, circonscription=world.schools_a[0].circonscription,
+                               departement=world.schools_a[0].departement)
+    records["own"].schools.set(world.pole_a.schools.all()[:10])
+    many = [count_queries(lambda url=url: client.get(url)) for url in urls]
+    assert many == few
+    assert client.get(urls[0]).content.decode().count('name="schools"') == 30

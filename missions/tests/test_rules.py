@@ -187,3 +187,31 @@ def test_coverage_cause():
     assert rules.coverage_cause(None, 0, True) == ""
     # Assigned, but nothing on the timetable yet: the next step is the timetable, not an AESH.
     assert rules.coverage_cause(360, 0, True) == "AESH désigné·e, aucun créneau"
+
+
+d = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("contract_end", "notification_end", "collective", "end", "fragment"),
+    [
+        (d(2027, 8, 31), d(2028, 7, 4), False, d(2027, 8, 31),
+         "Fin de l'affectation fixée au 31/08/2027 : la fin du contrat de l'AESH, qui vient avant celle de la "
+         "notification de l'élève (04/07/2028)."),
+        (d(2028, 8, 31), d(2027, 7, 4), False, d(2027, 7, 4),
+         "Fin de l'affectation fixée au 04/07/2027 : la fin de la notification de l'élève, qui vient avant celle "
+         "du contrat de l'AESH (31/08/2028)."),
+        (None, d(2027, 7, 4), False, d(2027, 7, 4), "la fin de la notification de l'élève (le contrat de l'AESH "
+                                                    "est sans fin, CDI)."),
+        (d(2027, 8, 31), None, True, d(2027, 8, 31), "la fin du contrat de l'AESH (une aide collective à une ULIS "
+                                                     "n'a pas de notification)."),
+        (d(2027, 8, 31), d(2027, 8, 31), False, d(2027, 8, 31), "qui est aussi celle de la notification"),
+        (None, None, True, None, ""),
+    ],
+)
+def test_default_assignment_end_is_the_earliest_and_says_why(contract_end, notification_end, collective, end,
+                                                             fragment):
+    taken, note = rules.default_assignment_end(contract_end, notification_end, collective=collective)
+    assert taken == end
+    assert fragment in note
+    assert bool(note) == bool(end)

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions import selectors, services
@@ -230,3 +231,45 @@ def test_a_notice_enqueues_only_itself_not_an_older_backlog(team, world, django_
     sent_ids = {call.kwargs["args"][0] for call in enqueued.call_args_list}
     notices = set(Reminder.objects.filter(job="timetable_change").values_list("pk", flat=True))
     assert sent_ids == notices and len(notices) == 2 and old.pk not in sent_ids
+
+
+def test_assignment_without_end_stops_at_the_notification_and_says_why(client_as, team, world):
+    """Issue 21 item 10: an empty end date was refused; it now takes the earliest of the contract's end
+    and the notification's end, and the page says which and why."""
+    response = client_as("coordinator_a").post(reverse("missions:assignment_create"), {
+        "aesh": team["aesh"].pk, "kind": AssignmentKind.INDIVIDUELLE, "student": team["bruno"].pk,
+        "start_date": TODAY.isoformat(), "end_date": ""}, follow=True)
+    assert response.redirect_chain, response.content.decode()[:3000]
+    assignment = Assignment.objects.get(student=team["bruno"])
+    assert assignment.end_date == YEAR_END
+    contract_end = YEAR_END + datetime.timedelta(days=365)
+    assert escape(f"Fin de l'affectation fixée au {YEAR_END:%d/%m/%Y} : la fin de la notification de l'élève, qui "
+                  f"vient avant celle du contrat de l'AESH ({contract_end:%d/%m/%Y}).") in response.content.decode()
+
+
+def test_assignment_without_end_stops_at_the_contract_when_it_ends_first(team, world):
+    contract = team["aesh"].contracts.get()
+    contract.end_date = YEAR_END - datetime.timedelta(days=30)
+    contract.save()
+    assignment = services.assignment_save(assignment=Assignment(
+        aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY))
+    assert assignment.end_date == contract.end_date
+    assert assignment.notes == [
+        f"Fin de l'affectation fixée au {contract.end_date:%d/%m/%Y} : la fin du contrat de l'AESH, qui vient "
+        f"avant celle de la notification de l'élève ({YEAR_END:%d/%m/%Y})."]
+
+
+def test_assignment_without_end_and_no_notification_is_still_refused_with_the_dates(team, world):
+    with pytest.raises(ValidationError, match="aucune notification de ce type"):
+        services.assignment_save(assignment=Assignment(
+            aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.MUTUALISEE, start_date=TODAY))
+
+
+def test_ulis_assignment_without_end_stops_at_the_contract(team, world):
+    from eleves.models import Ulis
+
+    ulis = Ulis.objects.create(school=world.schools_a[0])
+    assignment = services.assignment_save(assignment=Assignment(
+        aesh=team["aesh"], ulis=ulis, kind=AssignmentKind.COLLECTIVE, start_date=TODAY))
+    assert assignment.end_date == team["aesh"].contracts.get().end_date
+    assert "une aide collective à une ULIS n'a pas de notification" in assignment.notes[0]
