@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.utils.connection import ConnectionDoesNotExist
 
 from pial.db_router import DEFAULT, current_reading_alias, reading_on
 
@@ -77,9 +78,18 @@ def _read_health() -> Health | None:
     return Health(bool(in_recovery), bool(caught_up), bool(receiving), None if age is None else float(age))
 
 
+def replica_configured() -> bool:
+    """DATABASE_REPLICA_URL gave the alias (or a test opened a connection under that name)."""
+    try:
+        connections[REPLICA]
+    except ConnectionDoesNotExist:
+        return False
+    return True
+
+
 def reading_alias() -> str:
     """The alias a report reads on now."""
-    if REPLICA not in settings.DATABASES or _same_database(REPLICA):
+    if not replica_configured() or _same_database(REPLICA):
         return DEFAULT
     now = time.monotonic()
     if now - float(_checked["at"]) < settings.REPLICA_CHECK_SECONDS:

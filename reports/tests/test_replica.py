@@ -1,0 +1,174 @@
+"""The inspector's report on a real PostgreSQL streaming replica, and its fallbacks.
+
+The machine's cluster refuses replication connections, so the test starts its own pair
+(deploy/pgpair.py: initdb, pg_basebackup -R -X stream, both on 127.0.0.1 and free ports),
+copies the test database into the primary and points `default` at it for the test's duration;
+`replica` is the standby. Data is committed (transactional test): a standby sees nothing else.
+"""
+
+import copy
+import datetime
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connections
+from django.db.utils import load_backend
+from django.urls import reverse
+
+from deploy import pgpair
+from eleves.tests.factories import NotificationFactory, StudentFactory
+from pial.scope import Scope
+from reports import db
+from reports.report import build
+from reports.tests import test_reports
+from reports.tests.test_reports import DAY, inspector_scope
+
+dataset = test_reports.dataset  # the hand-computed circonscriptions A and B, as a fixture here too
+
+REPORT_TABLES = ("eleves_notification", "missions_assignment")  # read by every report statement family
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now():
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def _pg_dump_into(primary: pgpair.Cluster, settings_dict: dict) -> None:
+    """The test database (migrated, empty) copied into the pair's primary, under the same name."""
+    name = settings_dict["NAME"]
+    primary.psql(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "PGPASSWORD": settings_dict.get("PASSWORD") or ""}
+    dump = subprocess.run(
+        [str(pgpair.bindir() / "pg_dump"), "-h", settings_dict["HOST"] or "127.0.0.1",
+         "-p", str(settings_dict["PORT"] or 5432), "-U", settings_dict["USER"] or "postgres", "--no-owner", name],
+        check=True, capture_output=True, env=env, timeout=60)
+    subprocess.run([str(pgpair.bindir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                    "-p", str(primary.port), "-U", "postgres", "-d", name], input=dump.stdout, check=True,
+                   capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def pair(postgres_db, settings):
+    """`default` on the pair's primary, `replica` on its standby; both clusters gone afterwards."""
+    try:
+        pgpair.bindir()
+    except FileNotFoundError as missing:
+        if os.environ.get("PIAL_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{missing} (PIAL_REQUIRE_SERVICES=1)")
+        pytest.skip(str(missing))
+    base = Path(tempfile.mkdtemp(prefix="pial-replica-"))
+    base.chmod(0o755)
+    default = connections["default"]
+    saved = copy.deepcopy(default.settings_dict)
+    started = None
+    try:
+        started = pgpair.start_pair(base / "pair")
+        _pg_dump_into(started.primary, saved)
+        default.close()
+        default.settings_dict.update(HOST="127.0.0.1", PORT=started.primary.port)
+        replica = copy.deepcopy(saved)
+        replica.update(HOST="127.0.0.1", PORT=started.replica.port, ATOMIC_REQUESTS=False,
+                       TEST={**replica["TEST"], "MIRROR": "default"})  # a mirror: never flushed
+        replica["OPTIONS"] = {**replica.get("OPTIONS", {}), "connect_timeout": 1}
+        # A connection of its own, not an entry of DATABASES: the test case allows it (it was not
+        # configured when the test began) and never flushes it.
+        connections["replica"] = load_backend(replica["ENGINE"]).DatabaseWrapper(replica, "replica")
+        settings.REPLICA_CHECK_SECONDS = 60  # health re-read only when the test says so
+        db.forget_health()
+        yield started
+    finally:
+        db.forget_health()
+        if db.replica_configured():
+            connections["replica"].close()
+            del connections["replica"]
+        default.close()
+        default.settings_dict.clear()
+        default.settings_dict.update(saved)
+        if started is not None:
+            started.replica.stop("immediate")
+            started.primary.stop("immediate")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _figures(report) -> list:
+    tables = [*report.student_tables, report.aesh_table]
+    return [[c.text for c in cells] for table in tables for _, cells in table.lines]
+
+
+def _get_report(client):
+    """The report page, and the statements sent to each alias (execute_wrapper: nothing connects
+    to a replica that is down just to listen)."""
+    sent = {"default": [], "replica": []}
+
+    def recorder(alias):
+        def record(execute, sql, params, many, context):
+            sent[alias].append(sql)
+            return execute(sql, params, many, context)
+        return record
+
+    with connections["default"].execute_wrapper(recorder("default")), \
+            connections["replica"].execute_wrapper(recorder("replica")):
+        response = client.get(reverse("reports:report"))
+    assert response.status_code == 200
+    return response, sent["default"], sent["replica"]
+
+
+def _reads_report_tables(statements) -> bool:
+    return any(table in sql for sql in statements for table in REPORT_TABLES)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_inspector_report_reads_the_replica_and_falls_back_to_the_primary(pair, client_as, dataset, world,
+                                                                           settings, caplog):
+    started = time.monotonic()
+    pair.wait_replayed()
+    on_primary = _figures(build(Scope.of(inspector_scope(world)), DAY))
+    client = client_as("inspector_a")
+
+    # 1. Fresh replica: every report statement there, the same figures; the journal on the primary.
+    response, default_sql, replica_sql = _get_report(client)
+    assert db.reading_alias() == "replica"
+    assert _reads_report_tables(replica_sql) and not _reads_report_tables(default_sql)
+    assert not any(sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for sql in replica_sql)
+    assert any("eleves_accesslog" in sql and sql.startswith("INSERT") for sql in default_sql)
+    assert _figures(response.context["report"]) == on_primary
+
+    # 2. Lagging replica: replay paused, a new waiting pupil committed on the primary; beyond
+    # PIAL_REPLICA_MAX_LAG_SECONDS the report reads the primary, and counts the pupil.
+    settings.REPLICA_MAX_LAG_SECONDS = 1
+    pair.replica.psql("SELECT pg_wal_replay_pause()")
+    newcomer = StudentFactory(first_name="Nouveau", school=world.schools_a[0])
+    NotificationFactory(student=newcomer, aid_kind="INDIVIDUELLE", weekly_hours=6,
+                        start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2027, 8, 31))
+    while pair.replica.psql("SELECT EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) > 1") != "t":
+        time.sleep(0.1)
+    db.forget_health()
+    response, default_sql, replica_sql = _get_report(client)
+    assert db.reading_alias() == "default" and replica_sql == [db.HEALTH_SQL]  # the check, nothing else
+    with_newcomer = _figures(build(Scope.of(inspector_scope(world)), DAY))
+    assert with_newcomer != on_primary and _figures(response.context["report"]) == with_newcomer
+    pair.replica.psql("SELECT pg_wal_replay_resume()")
+    pair.wait_replayed()
+    db.forget_health()
+    response, default_sql, replica_sql = _get_report(client)
+    assert _reads_report_tables(replica_sql) and _figures(response.context["report"]) == with_newcomer
+
+    # 3. Replica stopped while still believed healthy: its statement fails once, the report is
+    # read again on the primary, no error page; the next check finds it down (connect refused).
+    pair.replica.stop("immediate")
+    response, default_sql, _ = _get_report(client)
+    assert "replica failed during a report, read again on the primary" in caplog.text
+    assert _reads_report_tables(default_sql) and _figures(response.context["report"]) == with_newcomer
+    db.forget_health()
+    response, default_sql, replica_sql = _get_report(client)
+    assert db.reading_alias() == "default" and not replica_sql  # the check could not even connect
+    assert _reads_report_tables(default_sql) and _figures(response.context["report"]) == with_newcomer
+    assert time.monotonic() - started < 30
