@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.db import connections
 from django.db.utils import load_backend
 from django.urls import reverse
@@ -124,8 +125,12 @@ def _reads_report_tables(statements) -> bool:
     return any(table in sql for sql in statements for table in REPORT_TABLES)
 
 
+# With DATABASE_REPLICA_URL set, `replica` is a configured alias (a test mirror): the test must name it.
+DATABASES = ["default", "replica"] if "replica" in django_settings.DATABASES else ["default"]
+
+
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases=DATABASES)
 def test_inspector_report_reads_the_replica_and_falls_back_to_the_primary(pair, client_as, dataset, world,
                                                                            settings, caplog):
     started = time.monotonic()
