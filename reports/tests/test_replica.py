@@ -103,7 +103,7 @@ def _figures(report) -> list:
     return [[c.text for c in cells] for table in tables for _, cells in table.lines]
 
 
-def _get_report(client):
+def _get_report(client, url=None):
     """The report page, and the statements sent to each alias (execute_wrapper: nothing connects
     to a replica that is down just to listen)."""
     sent = {"default": [], "replica": []}
@@ -116,7 +116,7 @@ def _get_report(client):
 
     with connections["default"].execute_wrapper(recorder("default")), \
             connections["replica"].execute_wrapper(recorder("replica")):
-        response = client.get(reverse("reports:report"))
+        response = client.get(url or reverse("reports:report"))
     assert response.status_code == 200
     return response, sent["default"], sent["replica"]
 
@@ -145,6 +145,8 @@ def test_inspector_report_reads_the_replica_and_falls_back_to_the_primary(pair, 
     assert not any(sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for sql in replica_sql)
     assert any("eleves_accesslog" in sql and sql.startswith("INSERT") for sql in default_sql)
     assert _figures(response.context["report"]) == on_primary
+    _, default_sql, replica_sql = _get_report(client, reverse("reports:export", args=["csv"]))
+    assert _reads_report_tables(replica_sql) and not _reads_report_tables(default_sql)  # the exports too
 
     # 2. Lagging replica: replay paused, a new waiting pupil committed on the primary; beyond
     # PIAL_REPLICA_MAX_LAG_SECONDS the report reads the primary, and counts the pupil.
