@@ -1,33 +1,27 @@
 """The inspector's report on a real PostgreSQL streaming replica, and its fallbacks.
 
 The machine's cluster refuses replication connections, so the test starts its own pair
-(deploy/pgpair.py: initdb, pg_basebackup -R -X stream, both on 127.0.0.1 and free ports),
-copies the test database into the primary and points `default` at it for the test's duration;
-`replica` is the standby. Data is committed (transactional test): a standby sees nothing else.
+(reports/tests/replica_pair.py, deploy/pgpair.py: initdb, pg_basebackup -R -X stream, both on
+127.0.0.1 and free ports), copies the test database into the primary and points `default` at it
+for the test's duration; `replica` is the standby. Data is committed (transactional test): a
+standby sees nothing else.
 """
 
-import copy
 import datetime
-import os
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.db import connections
-from django.db.utils import load_backend
 from django.urls import reverse
 
-from deploy import pgpair
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from pial.scope import Scope
 from reports import db
 from reports.report import build
 from reports.tests import test_reports
+from reports.tests.replica_pair import default_on_pair
 from reports.tests.test_reports import DAY, inspector_scope
 
 dataset = test_reports.dataset  # the hand-computed circonscriptions A and B, as a fixture here too
@@ -41,61 +35,11 @@ def _pinned_now():
         yield
 
 
-def _pg_dump_into(primary: pgpair.Cluster, settings_dict: dict) -> None:
-    """The test database (migrated, empty) copied into the pair's primary, under the same name."""
-    name = settings_dict["NAME"]
-    primary.psql(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "PGPASSWORD": settings_dict.get("PASSWORD") or ""}
-    dump = subprocess.run(
-        [str(pgpair.bindir() / "pg_dump"), "-h", settings_dict["HOST"] or "127.0.0.1",
-         "-p", str(settings_dict["PORT"] or 5432), "-U", settings_dict["USER"] or "postgres", "--no-owner", name],
-        check=True, capture_output=True, env=env, timeout=60)
-    subprocess.run([str(pgpair.bindir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                    "-p", str(primary.port), "-U", "postgres", "-d", name], input=dump.stdout, check=True,
-                   capture_output=True, timeout=60)
-
-
 @pytest.fixture
 def pair(postgres_db, settings):
-    """`default` on the pair's primary, `replica` on its standby; both clusters gone afterwards."""
-    try:
-        pgpair.bindir()
-    except FileNotFoundError as missing:
-        if os.environ.get("PIAL_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{missing} (PIAL_REQUIRE_SERVICES=1)")
-        pytest.skip(str(missing))
-    base = Path(tempfile.mkdtemp(prefix="pial-replica-"))
-    base.chmod(0o755)
-    default = connections["default"]
-    saved = copy.deepcopy(default.settings_dict)
-    started = None
-    try:
-        started = pgpair.start_pair(base / "pair")
-        _pg_dump_into(started.primary, saved)
-        default.close()
-        default.settings_dict.update(HOST="127.0.0.1", PORT=started.primary.port)
-        replica = copy.deepcopy(saved)
-        replica.update(HOST="127.0.0.1", PORT=started.replica.port, ATOMIC_REQUESTS=False,
-                       TEST={**replica["TEST"], "MIRROR": "default"})  # a mirror: never flushed
-        replica["OPTIONS"] = {**replica.get("OPTIONS", {}), "connect_timeout": 1}
-        # A connection of its own, not an entry of DATABASES: the test case allows it (it was not
-        # configured when the test began) and never flushes it.
-        connections["replica"] = load_backend(replica["ENGINE"]).DatabaseWrapper(replica, "replica")
-        settings.REPLICA_CHECK_SECONDS = 60  # health re-read only when the test says so
-        db.forget_health()
+    settings.REPLICA_CHECK_SECONDS = 60  # health re-read only when the test says so
+    with default_on_pair() as started:
         yield started
-    finally:
-        db.forget_health()
-        if db.replica_configured():
-            connections["replica"].close()
-            del connections["replica"]
-        default.close()
-        default.settings_dict.clear()
-        default.settings_dict.update(saved)
-        if started is not None:
-            started.replica.stop("immediate")
-            started.primary.stop("immediate")
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _figures(report) -> list:
