@@ -147,6 +147,10 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
     )
+    if not DATABASES["default"]["ENGINE"] == DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL doit désigner une réplique PostgreSQL de DATABASE_URL (PostgreSQL lui aussi)."
+        )
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
     DATABASES["replica"].setdefault("OPTIONS", {}).update(
         {"connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
