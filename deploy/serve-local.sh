@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # `make serve`: the production shape on this machine — gunicorn + WhiteNoise, DEBUG off, PostgreSQL,
 # Redis, a Celery worker and a single beat — on 127.0.0.1 only. Ctrl-C stops all three processes.
+# With PIAL_SERVE_REPLICA=1, the reports read on a real streaming replica (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 mkdir -p var
 
+# PIAL_SERVE_REPLICA=1: the reports read on a streaming replica. The machine's cluster refuses
+# replication connections, so a primary and its standby of our own (deploy/pgpair.py) run under
+# var/pg-pair on ports 5442 and 5443 (PIAL_SERVE_PG_PORTS), kept between runs, stopped on exit.
+pair_dir=""
+if [ "${PIAL_SERVE_REPLICA:-0}" = "1" ]; then
+  pair_dir="${PIAL_SERVE_PG_DIR:-$PWD/var/pg-pair}"
+  read -r primary_port replica_port <<< "${PIAL_SERVE_PG_PORTS:-5442 5443}"
+  $BIN/python deploy/pgpair.py start "$pair_dir" "$primary_port" "$replica_port"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$primary_port/pial_serve"
+  export DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$replica_port/pial_serve"
+fi
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pial_serve}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/6}"
 export DEBUG=0 ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}" SITE_URL="${SITE_URL:-http://127.0.0.1:8000}"
@@ -28,5 +40,5 @@ $BIN/celery -A pial worker --loglevel INFO --concurrency 2 --without-gossip --wi
 worker=$!
 $BIN/celery -A pial beat --loglevel INFO --schedule var/celerybeat-schedule-serve &
 beat=$!
-trap 'kill $worker $beat 2>/dev/null; wait' EXIT INT TERM
+trap 'kill $worker $beat 2>/dev/null; wait; [ -z "$pair_dir" ] || $BIN/python deploy/pgpair.py stop "$pair_dir"' EXIT INT TERM
 $BIN/gunicorn pial.wsgi -c gunicorn.conf.py

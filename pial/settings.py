@@ -137,6 +137,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # département scale: compiling them (300-400 ms measured) costs more than it saves.
     if not env_bool("DATABASE_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A read replica for the reports (optional): DATABASE_REPLICA_URL, a PostgreSQL streaming standby
+# of the default database. Only the reports' read-only statements go there, in a block chosen by
+# reports.db (pial.db_router honours it): writes, sessions and the access journal stay on the
+# primary. An unreachable replica (short connect timeout) or one lagging more than
+# PIAL_REPLICA_MAX_LAG_SECONDS sends the reports back to the primary. Absent: no alias at all.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+    )
+    if not DATABASES["default"]["ENGINE"] == DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL doit désigner une réplique PostgreSQL de DATABASE_URL (PostgreSQL lui aussi)."
+        )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+         **({"options": "-c jit=off"} if not env_bool("DATABASE_JIT", False) else {})}
+    )
+    # Tests: no database of its own, the test database itself (reports.db then reads on default).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["pial.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("PIAL_REPLICA_MAX_LAG_SECONDS", 30)
+# The replica's health (reachable, lag) is read at most once per this many seconds per process.
+REPLICA_CHECK_SECONDS = env_int("PIAL_REPLICA_CHECK_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when given; otherwise tasks run inline, cache in memory.

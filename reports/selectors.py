@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
 from django.db.models import (
     F,
     Sum,
@@ -29,6 +28,7 @@ from hours.models import Timesheet
 from pial.conf import setting
 from pial.models import Pole, School, SchoolYear
 from pial.scope import Scope
+from reports import db
 from reports.models import WeeklyFigure
 
 DECLARED = ("SUBMITTED", "VALIDATED")
@@ -127,7 +127,7 @@ def student_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[li
     all. PostgreSQL answers everything in one statement (GROUPING SETS); SQLite in one
     statement per grouping and one for the total."""
     schools_sql, schools_params = School.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
-    postgres = connection.vendor == "postgresql"
+    postgres = db.vendor() == "postgresql"
     named = {"day": period.day, "rentree": period.start}
 
     def statement(expressions: list[str], select: str, group_by: str) -> str:
@@ -195,7 +195,7 @@ def school_figures_in(schools, period: Period) -> dict[int, SchoolFigures]:
     force: one statement, whatever the number of schools; the reports add schools up into
     every territory they show, so the figures of a territory are those of its schools."""
     schools_sql, schools_params = schools.order_by().values("pk").query.sql_with_params()
-    postgres = connection.vendor == "postgresql"
+    postgres = db.vendor() == "postgresql"
     notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
     sql = SCHOOL_SQL.format(notification=notification.format(schools=schools_sql, groups="sc.id AS g0"),
                             y_groups="n.g0", greatest="GREATEST" if postgres else "MAX",
@@ -298,7 +298,7 @@ def _run(sql: str, scoped_params: tuple, named: dict) -> list[tuple]:
     scoped = itertools.cycle(scoped_params)  # the scoped part may appear more than once
     markers = re.findall(r"%s|%\((\w+)\)s", sql)
     params = [named[name] if name else next(scoped) for name in markers]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(re.sub(r"%\(\w+\)s", "%s", sql), params)
         return cursor.fetchall()
 
@@ -312,7 +312,7 @@ def pole_ids(scope: Scope) -> list[int]:
 def _aesh_query(scope: Scope, period: Period, group: str | None, poles: list[int] | None = None) -> list[dict]:
     poles_params = tuple(pole_ids(scope) if poles is None else poles) or (0,)
     poles_sql = ", ".join(["%s"] * len(poles_params))
-    contract = AESH_CONTRACT[connection.vendor if connection.vendor == "postgresql" else "sqlite"]
+    contract = AESH_CONTRACT["postgresql" if db.vendor() == "postgresql" else "sqlite"]
     sql = AESH_SQL.format(group=AESH_GROUPS[group], poles=poles_sql, contract=contract.format(poles=poles_sql), **{
         name: AMENDED.format(field=field) for name, field in (("weekly_hours", "weekly_hours"),
                                                               ("quotite", "contractual_quotite"),

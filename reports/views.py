@@ -16,7 +16,7 @@ from eleves.journal import journal
 from missions.selectors import waiting_definition
 from pial.models import SchoolYear
 from pial.years import year_from_param
-from reports import charts, perms, tree, years
+from reports import charts, db, perms, tree, years
 from reports.report import NotInReport, Report, build, chart_data, key_figures
 
 
@@ -56,15 +56,26 @@ def report_drill(request) -> tuple[str, int] | None:
 
 def build_report(request) -> tuple[Report, datetime.date, list[tuple[str, str]]]:
     """The report the request asks for: the reader's territory, or one of its parts; a part
-    outside the reader's territory, or not below their level, answers 404."""
+    outside the reader's territory, or not below their level, answers 404. Its statements read
+    on the replica when one is usable (reports.db), on the primary otherwise."""
     drill = report_drill(request)
     day = report_day(request)
     try:
-        built = build(request.scope, day, drill)
+        built = db.read_report(build, request.scope, day, drill)
     except NotInReport:
         raise Http404 from None
     params = [(param, str(drill[1])) for param, kind in DRILL_PARAMS if drill and kind == drill[0]]
     return built, day, params
+
+
+def _year_comparison(request, day: datetime.date):
+    """The report's school year, the years to choose from, and the comparison with last year."""
+    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    try:
+        comparison = years.compare(request.scope, year, timezone.localdate(), drill=report_drill(request))
+    except NotInReport:
+        comparison = None
+    return year, list(SchoolYear.objects.order_by("-start_date")), comparison
 
 
 def report(request):
@@ -73,13 +84,9 @@ def report(request):
     built, day, drill = build_report(request)
     journal(request, JournalAction.LIST, detail=f"{built.title.lower()} au {day:%d/%m/%Y} (chiffres agrégés)")
     data = chart_data(built)
-    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
-    try:
-        comparison = years.compare(request.scope, year, timezone.localdate(), drill=report_drill(request))
-    except NotInReport:
-        comparison = None
+    year, school_years, comparison = db.read_report(_year_comparison, request, day)
     return render(request, "reports/report.html", {
-        "comparison": comparison, "year": year, "years": SchoolYear.objects.order_by("-start_date"),
+        "comparison": comparison, "year": year, "years": school_years,
         "report": built, "day": day, "summary": built.summary,
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
                                       [charts.Bar(label, value, text) for label, value, text in data.coverage]),

@@ -47,3 +47,21 @@ def test_check_deploy_reports_no_warning():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_replica_alias_from_its_url():
+    """DATABASE_REPLICA_URL adds the `replica` alias: no request transaction, a short connect
+    timeout, the test database as its mirror; a replica that is not PostgreSQL is refused."""
+    show = ("from django.conf import settings; r = settings.DATABASES['replica']; "
+            "print(r['PORT'], r['ATOMIC_REQUESTS'], r['OPTIONS']['connect_timeout'], r['TEST']['MIRROR'])")
+    env = {**PROD_ENV, "DATABASE_URL": "postgres://pial@db.example:5432/pial",
+           "DATABASE_REPLICA_URL": "postgres://pial@replica.example:5433/pial"}
+    result = manage("shell", "--no-imports", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5433", "False", "2", "default"]
+    result = manage("check", env={**env, "DATABASE_REPLICA_URL": "sqlite:///var/x.sqlite3"})
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL doit désigner une réplique PostgreSQL" in result.stderr
+    result = manage("shell", "--no-imports", "-c", "from django.conf import settings; print('replica' in settings.DATABASES)",
+                    env={**PROD_ENV, "DATABASE_REPLICA_URL": ""})
+    assert result.stdout.split() == ["False"]
