@@ -25,6 +25,7 @@ from aesh.enums import (
 from pial.conf import setting, setting_date, setting_decimal
 from pial.durations import format_hours
 from pial.enums import Role
+from pial.journals import AppendOnlyModel, PoleJournalQuerySet
 from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
 
@@ -560,22 +561,16 @@ class ContractDecision(models.Model):
         return f"{self.contract} : {self.get_decision_display()}"
 
 
-class MfaResetQuerySet(models.QuerySet):
-    def visible_to(self, scope: Scope) -> MfaResetQuerySet:
-        """The journal: the superuser, and the coordinators of the AESH's pôle."""
-        if scope.is_national:
-            return self
-        if scope.role == Role.COORDINATOR:
-            return self.filter(pole_id=scope.pole_id)
-        return self.none()
-
-    def update(self, **kwargs):
-        raise PermissionError("Le journal des réinitialisations ne peut pas être modifié.")
+class MfaResetQuerySet(PoleJournalQuerySet):
+    changed_message = "Le journal des réinitialisations ne peut pas être modifié."
 
 
-class MfaReset(models.Model):
+class MfaReset(AppendOnlyModel):
     """The coordination reset an AESH's second factors (a lost phone): who, whom, when.
     Append-only; names are copied so the entry outlives the accounts."""
+
+    changed_message = "Le journal des réinitialisations ne peut pas être modifié."
+    deleted_message = "Une réinitialisation journalisée ne se supprime pas."
 
     at = models.DateTimeField("date et heure", default=timezone.now, db_index=True)
     aesh = models.ForeignKey(Aesh, on_delete=models.SET_NULL, null=True, related_name="mfa_resets",
@@ -597,11 +592,3 @@ class MfaReset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.aesh_name} par {self.by_email}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Le journal des réinitialisations ne peut pas être modifié.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Une réinitialisation journalisée ne se supprime pas.")

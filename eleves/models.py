@@ -32,6 +32,7 @@ from eleves.enums import (
 from pial.conf import setting
 from pial.durations import format_hours
 from pial.enums import Role, SchoolKind
+from pial.journals import AppendOnlyModel, PoleJournalQuerySet
 from pial.models import Pole, School, SchoolYear, User
 from pial.scope import Scope
 
@@ -366,21 +367,15 @@ class PpsDocument(models.Model):
         return f"{self.get_kind_display()} — {self.original_name}"
 
 
-class AccessLogQuerySet(models.QuerySet):
-    def visible_to(self, scope: Scope) -> AccessLogQuerySet:
-        """The journal: the superuser, and the coordinators of the pôle."""
-        if scope.is_national:
-            return self
-        if scope.role == Role.COORDINATOR:
-            return self.filter(pole_id=scope.pole_id)
-        return self.none()
-
-    def update(self, **kwargs):
-        raise PermissionError("Le journal des accès ne peut pas être modifié.")
+class AccessLogQuerySet(PoleJournalQuerySet):
+    changed_message = "Le journal des accès ne peut pas être modifié."
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """Who read or changed which student's data, when. Append-only."""
+
+    changed_message = "Le journal des accès ne peut pas être modifié."
+    deleted_message = "Une entrée du journal ne se supprime que par la commande de rétention."
 
     at = models.DateTimeField("date et heure", default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+",
@@ -404,14 +399,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.user_email} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Le journal des accès ne peut pas être modifié.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Une entrée du journal ne se supprime que par la commande de rétention.")
 
 
 class Projection(models.Model):

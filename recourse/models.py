@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from aesh.models import Aesh
 from pial.enums import Role
+from pial.journals import AppendOnlyModel, AppendOnlyQuerySet
 from pial.models import Circonscription, School, User
 from pial.scope import Scope
 from recourse import rules
@@ -99,13 +100,15 @@ class RecourseMessage(models.Model):
         return f"Message du {self.created_at:%d/%m/%Y %H:%M}"
 
 
-class RecourseReadQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Le journal des sollicitations ne peut pas être modifié.")
+class RecourseReadQuerySet(AppendOnlyQuerySet):
+    changed_message = "Le journal des sollicitations ne peut pas être modifié."
 
 
-class RecourseRead(models.Model):
+class RecourseRead(AppendOnlyModel):
     """Who read which recourse, or the list of them, when. Append-only."""
+
+    changed_message = "Le journal des sollicitations ne peut pas être modifié."
+    deleted_message = "Une lecture journalisée ne se supprime pas."
 
     recourse = models.ForeignKey(Recourse, on_delete=models.SET_NULL, null=True, related_name="reads",
                                  verbose_name="sollicitation")
@@ -126,11 +129,3 @@ class RecourseRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.user_email} {self.detail}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Le journal des sollicitations ne peut pas être modifié.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Une lecture journalisée ne se supprime pas.")
