@@ -462,8 +462,9 @@ PIAL = {
     "TRAVEL_MINUTES_DEFAULT": 15,
     "LUNCH_WINDOW": ("11:30", "14:00"),
     # Planner: an AESH with a mutualisée aid supports up to this many students of the same
-    # course, for this many hours a week when the notification gives the aid no hours of its own.
-    "PLANNER_MUTUALISED_MAX_STUDENTS": 3,
+    # course (2 by default, to be confirmed by the DSDEN; a pôle may set its own in the planner's
+    # choices), for this many hours a week when the notification gives the aid no hours of its own.
+    "PLANNER_MUTUALISED_MAX_STUDENTS": env_int("PIAL_PLANNER_MUTUALISED_MAX_STUDENTS", 2),
     "PLANNER_MUTUALISED_TARGET_HOURS": 6,
     # Default importance of accompaniment (0–5) per family of subjects, when no student-level value is set.
     "PLANNER_FAMILY_PRIORITY": {"LETTRES": 3, "SCIENCES": 3, "LANGUES": 3, "AUTRE": 3, "EPS": 1, "ARTS": 1},

@@ -163,3 +163,23 @@ def test_a_student_never_mutualised_is_planned_alone(world, team):
     StudentsApart.objects.create(student=students[1], other=students[2])
     groups = [u.student_ids for u in inputs.load(_scope(world), datetime.date.today()).problem.units if not u.exclusive]
     assert sorted(len(g) for g in groups) == [1, 1, 1]  # Anna alone; Bob and Cléo apart
+
+
+@pytest.mark.django_db
+def test_mutualised_groups_hold_two_students_unless_the_pole_says_otherwise(world, team, settings):
+    """Issue 24: students per mutualised slot is a setting, 2 by default; a pôle may set its own."""
+    school = world.schools_a[0]
+    ClassCourse.objects.create(school=school, class_name="5e C", weekday=0, start_time=T(8), end_time=T(9))
+    for name in ("Anna", "Bob", "Cléo", "Dina"):
+        student = StudentFactory(school=school, first_name=name, class_name="5e C")
+        NotificationFactory(student=student, start_date=YEAR_START, end_date=YEAR_END, aid_kind=AidKind.MUTUALISEE,
+                            weekly_hours=None)
+
+    def sizes():
+        problem = inputs.load(_scope(world), datetime.date.today()).problem
+        return sorted(len(u.student_ids) for u in problem.units if not u.exclusive)
+
+    assert settings.PIAL["PLANNER_MUTUALISED_MAX_STUDENTS"] == 2
+    assert sizes() == [2, 2]
+    PolePlanning.objects.create(pole=world.pole_a, students_per_mutualised_slot=4)
+    assert sizes() == [4]
