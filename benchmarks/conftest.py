@@ -49,9 +49,9 @@ def big_pole(django_db_setup, django_db_blocker):
         TimeSlot.assignments.through.objects.bulk_create(
             TimeSlot.assignments.through(timeslot=s, assignment=a) for s, a in zip(slots, assignments, strict=True))
         # The other roles' main pages: the first AESH signs in, the circonscription's inspector.
-        aesh_user = MembershipFactory(user__email="bench-aesh@ac-test.fr", role=Role.AESH, pole=pole).user
+        aesh_user = MembershipFactory(user__email="bench-pages-aesh@ac-test.fr", role=Role.AESH, pole=pole).user
         Aesh.objects.filter(pk=aesh[0].pk).update(user=aesh_user)
-        inspector = MembershipFactory(user__email="bench-ien@ac-test.fr", role=Role.INSPECTOR, pole=None,
+        inspector = MembershipFactory(user__email="bench-pages-ien@ac-test.fr", role=Role.INSPECTOR, pole=None,
                                       circonscription=pole.circonscription).user
         analyze()
     return {"pole": pole, "coordinator": coordinator, "aesh": aesh_user, "inspector": inspector}
