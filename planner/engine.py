@@ -377,20 +377,42 @@ class _Planner:
             return False
         takers = sorted((w for w in b.aesh_of(unit.id) if w != giver),
                         key=lambda w: (-b.pair_minutes[w, unit.id], w))
-        moved: list[Placement] = []
+        moves = _Moves(b)
         for placement in mine:
             course = b.courses[unit.id, placement.course_id]
-            b.remove(placement)
-            found = next(((w, c) for c in self._equivalents(unit, course) for w in takers
-                          if not self.blocker(w, unit, c)), None)
-            if found is None:  # undo: the giver keeps every course they held for this student
-                for new in moved:
-                    b.remove(new)
-                for old in [placement, *mine[:len(moved)]]:
-                    b.place(giver, unit, b.courses[unit.id, old.course_id])
+            moves.remove(placement)
+            if not (self._to_a_taker(unit, course, takers, moves)
+                    or self._by_exchange(unit, course, takers, giver, moves)):
+                moves.undo()  # the giver keeps every course they held for this student
                 return False
-            moved.append(b.place(found[0], unit, found[1]))
         return True
+
+    def _to_a_taker(self, unit: Unit, course: Course, takers: list[int], moves: _Moves) -> bool:
+        for equivalent in self._equivalents(unit, course):
+            for taker in takers:
+                if not self.blocker(taker, unit, equivalent):
+                    moves.place(taker, unit, equivalent)
+                    return True
+        return False
+
+    def _by_exchange(self, unit: Unit, course: Course, takers: list[int], giver: int, moves: _Moves) -> bool:
+        """A taker busy at that time with another student whom the giver already serves: they
+        exchange the two courses (no student gains an AESH, this one loses the giver)."""
+        b = self.b
+        for taker in takers:
+            held = [p for p in b.placements[taker] if _overlap(course, p) > 0 and p.unit_id != unit.id
+                    and b.pair_minutes[giver, p.unit_id] > 0 and p.key not in self.current]
+            for other in held:
+                other_unit, other_course = b.units[other.unit_id], b.courses[other.unit_id, other.course_id]
+                mark = moves.mark()
+                moves.remove(other)
+                if not self.blocker(taker, unit, course):
+                    moves.place(taker, unit, course)
+                    if not self.blocker(giver, other_unit, other_course):
+                        moves.place(giver, other_unit, other_course)
+                        return True
+                moves.undo(mark)
+        return False
 
     def _equivalents(self, unit: Unit, course: Course) -> list[Course]:
         """The course itself, then the student's free courses worth as much (as long, as often,
@@ -412,6 +434,33 @@ class _Planner:
             while self.b.placements[aesh_id] and self.b.week_errors(aesh_id, notified):
                 latest = max(self.b.placements[aesh_id], key=lambda p: self.b.stamp[p])
                 self.b.remove(latest)
+
+
+class _Moves:
+    """Placements removed and made on the board, undone in reverse on demand."""
+
+    def __init__(self, board: Board):
+        self.board, self.log = board, []
+
+    def mark(self) -> int:
+        return len(self.log)
+
+    def remove(self, placement: Placement) -> None:
+        self.board.remove(placement)
+        self.log.append(("removed", placement))
+
+    def place(self, aesh_id: int, unit: Unit, course: Course) -> None:
+        self.log.append(("placed", self.board.place(aesh_id, unit, course)))
+
+    def undo(self, mark: int = 0) -> None:
+        b = self.board
+        while len(self.log) > mark:
+            action, placement = self.log.pop()
+            if action == "placed":
+                b.remove(placement)
+            else:
+                unit_id = placement.unit_id
+                b.place(placement.aesh_id, b.units[unit_id], b.courses[unit_id, placement.course_id])
 
 
 def _day_masks(unit: Unit, board: Board) -> dict[int, int]:
