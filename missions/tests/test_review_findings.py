@@ -21,3 +21,19 @@ def test_rentree_hours_available_apply_an_accepted_avenant(world, years, rentree
                      answered_on=TODAY - datetime.timedelta(days=40), weekly_hours=Decimal("12"))
     summary = preparation(world.pole_a, *years, TODAY).summary
     assert summary["hours_available"] == Decimal("12")   # 24: the avenant's 12 h are not read
+
+
+@pytest.mark.xfail(strict=True, reason="review: « Basculer sur 2027-2028 » runs in one click months before the "
+                                       "rentrée (missions/rentree_views.switch: no date guard, no confirmation)")
+def test_no_manual_switch_months_before_the_end_of_the_year(client_as, world, rentree, years):  # noqa: F811
+    current, following = years
+    current.end_date = TODAY + datetime.timedelta(days=200)   # December: year N still has seven months to run
+    current.save()
+    following.start_date, following.end_date = TODAY + datetime.timedelta(days=260), TODAY + datetime.timedelta(days=560)
+    following.save()
+    from django.urls import reverse
+
+    from eleves.models import Student
+    before = Student.objects.get(pk=rentree["cm2"].pk).level
+    client_as("gestionnaire").post(reverse("missions:switch"))
+    assert Student.objects.get(pk=rentree["cm2"].pk).level == before   # a CM2 pupil is in 6e from today
