@@ -54,3 +54,24 @@ def test_a_rentree_plan_does_not_double_book_the_aesh_before_the_switch(world, y
                endings=[], start=following.start_date, user=world.users["coordinator_a"])
     on_rentree = TimeSlot.objects.valid_on(following.start_date).filter(aesh=rentree["aesh"], weekday=0)
     assert on_rentree.count() == 1              # 2: the N slot and the N+1 slot at the same hour
+
+
+@pytest.mark.xfail(strict=True, reason="review: « Enregistrer » clicked twice creates two identical assignments "
+                                       "(missions.services.assignment_save checks no duplicate)")
+def test_the_same_assignment_submitted_twice_is_saved_once(client_as, world):
+    from django.urls import reverse
+
+    from missions.models import Assignment, AssignmentKind
+    from missions.tests.conftest import TODAY as DAY
+    team = _team(world)
+    data = {"aesh": team["aesh"].pk, "kind": AssignmentKind.INDIVIDUELLE, "student": team["bruno"].pk,
+            "start_date": DAY.isoformat(), "end_date": ""}
+    client = client_as("coordinator_a")
+    client.post(reverse("missions:assignment_create"), data)
+    client.post(reverse("missions:assignment_create"), data)
+    assert Assignment.objects.filter(student=team["bruno"]).count() == 1   # 2
+
+
+def _team(world):
+    from missions.tests import conftest
+    return conftest.team.__wrapped__(world)
