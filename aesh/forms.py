@@ -109,7 +109,10 @@ class AmendmentForm(CrispyDsfrMixin, DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
-        as_checkboxes(self.fields["schools"]).queryset = School.objects.visible_to(scope).order_by("name")
+        schools = School.objects.visible_to(scope).order_by("name")
+        if self.instance.contract_id:  # the AESH works in the schools of their pôle only (services)
+            schools = schools.filter(pole_id=self.instance.contract.aesh.home_pole_id)
+        as_checkboxes(self.fields["schools"]).queryset = schools
         self.fields["schools"].help_text = "Si l'avenant change les établissements d'exercice : cochez les nouveaux."
         self.fields["lunch_duty"].widget.choices = [
             ("unknown", "Inchangé"), ("true", "Oui"), ("false", "Non")]

@@ -327,3 +327,12 @@ def test_school_checkboxes_cost_the_same_queries_for_3_or_30_schools(client_as, 
     many = [count_queries(lambda url=url: client.get(url)) for url in urls]
     assert many == few
     assert client.get(urls[0]).content.decode().count('name="schools"') == 30
+
+
+def test_the_avenant_form_offers_only_the_schools_of_the_aesh_s_pole(client_as, records, world):
+    """The gestionnaire sees every school of the département, but an AESH works in their pôle's
+    (aesh.services refuses the others): the avenant's boxes are those schools only."""
+    contract = records["own"].contracts.get()
+    html = client_as("gestionnaire").get(reverse("aesh:amendment_create", args=[contract.pk])).content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="schools" value="(\d+)"', html)
+    assert sorted(map(int, boxes)) == sorted(s.pk for s in world.schools_a)
