@@ -109,6 +109,9 @@ def test_post_redirect_flows_leave_a_clean_console(journey, world, misaligned): 
         proposal = page.locator("#quotite-proposal")
         assert proposal.inner_text().startswith("Proposition : 24 h × 41 semaines ÷ 1607 h = 62 %")
         assert "quotite-proposal" in quotite.get_attribute("aria-describedby")
+        page.locator("#id_weekly_hours").fill("45")  # more than a full time: said, not proposed
+        assert proposal.inner_text().startswith("45 h par semaine sur 41 semaines dépassent un temps plein")
+        assert quotite.get_attribute("placeholder") == ""
         page.locator("#id_weekly_hours").fill("20")
         assert "20 h × 41 semaines ÷ 1607 h = 52 %" in proposal.inner_text()
         journey.submit(page.get_by_role("button", name="Enregistrer"), re.compile(r".*/aesh/\d+/$"))

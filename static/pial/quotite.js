@@ -38,6 +38,12 @@
   function update() {
     var h = number(hours), w = number(weeks), b = number(base);
     if (!h || h <= 0 || !w || !b) { proposal.textContent = ""; quotite.placeholder = ""; return; }
+    if (h * w * 100 / b > 100.5) {  // as aesh.rules.weekly_hours_error, which refuses them
+      quotite.placeholder = "";
+      proposal.textContent = duration(h) + " par semaine sur " + w + " semaines dépassent un temps plein (" +
+        duration(b / w) + " par semaine) : vérifiez les heures.";
+      return;
+    }
     var value = computed(h, w, b);
     quotite.placeholder = french(value);
     proposal.textContent = "Proposition : " + duration(h) + " × " + w + " semaines ÷ " + b + " h = " +
