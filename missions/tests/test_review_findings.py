@@ -39,10 +39,6 @@ def test_no_manual_switch_months_before_the_end_of_the_year(client_as, world, re
     assert Student.objects.get(pk=rentree["cm2"].pk).level == before   # a CM2 pupil is in 6e from today
 
 
-@pytest.mark.xfail(strict=True, reason="review: a rentrée plan applied before the switch leaves year N's slots "
-                                       "running into N+1: the AESH is booked twice at the same hour from the rentrée "
-                                       "and every N+1 reading (dashboard, proposal's « Proposé », the AESH's week) "
-                                       "counts both (missions/timetable_apply.week_apply, _year_ends)")
 def test_a_rentree_plan_does_not_double_book_the_aesh_before_the_switch(world, years, rentree):  # noqa: F811
     from missions.models import TimeSlot
     from missions.timetable_apply import NewSlot, week_apply
@@ -88,3 +84,33 @@ def test_a_post_without_an_answer_does_not_refuse_an_accepted_transfer(client_as
     client_as("coordinator_b").post(reverse("missions:rentree_transfer", args=[transfer.pk]), {})
     transfer.refresh_from_db()
     assert transfer.state == TransferState.ACCEPTED   # REFUSED
+
+
+def test_a_rentree_plan_ends_year_n_as_the_switch_will_and_says_so(world, years, rentree):  # noqa: F811
+    from missions.models import Assignment, TimeSlot, TimetableChange
+    from missions.timetable_apply import NewSlot, week_apply
+    current, following = years
+    slot, assignment = rentree["slot"], rentree["assignment"]
+    week_apply(additions=[NewSlot(aesh_id=rentree["aesh"].pk, student_ids=(rentree["ce1"].pk,), exclusive=True,
+                                  weekday=0, start=datetime.time(9), end=datetime.time(11),
+                                  school_id=slot.school_id)],
+               endings=[], start=following.start_date, user=world.users["coordinator_a"])
+    assert TimeSlot.objects.get(pk=slot.pk).valid_until == current.end_date
+    assert Assignment.objects.get(pk=assignment.pk).end_date == current.end_date
+    assert "1 créneau retiré" in TimetableChange.objects.get(aesh=rentree["aesh"]).summary
+
+
+def test_a_rentree_slot_saved_alone_does_not_double_book_the_aesh(world, years, rentree):  # noqa: F811
+    from missions import services
+    from missions.models import Assignment, AssignmentKind, TimeSlot, TimetableChange
+    current, following = years
+    slot = rentree["slot"]
+    new = Assignment.objects.create(aesh=rentree["aesh"], student=rentree["ce1"], kind=AssignmentKind.INDIVIDUELLE,
+                                    start_date=following.start_date)
+    services.slot_save(slot=TimeSlot(aesh=rentree["aesh"], weekday=0, start_time=datetime.time(9),
+                                     end_time=datetime.time(11), school_id=slot.school_id,
+                                     valid_from=following.start_date),
+                       assignments=[new], user=world.users["coordinator_a"])
+    assert TimeSlot.objects.valid_on(following.start_date).filter(aesh=rentree["aesh"], weekday=0).count() == 1
+    assert Assignment.objects.get(pk=rentree["assignment"].pk).end_date == current.end_date
+    assert f"terminé le {current.end_date:%d/%m/%Y}" in TimetableChange.objects.get(aesh=rentree["aesh"]).summary
