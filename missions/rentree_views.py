@@ -159,8 +159,13 @@ def decision(request, pk: int):
     return redirect(_url(contract.aesh.home_pole, scope) + "#contrats")
 
 
+CONFIRM_LABEL = "J'ai relu la simulation ci-dessus"
+
+
 def switch(request):
-    """« Basculer sur 2027-2028 »: the dry run (GET) and the switch (POST) of a département."""
+    """« Basculer sur 2027-2028 »: the dry run (GET) and the switch (POST) of a département. By
+    hand, not before the last day of the current year, and only with the dry run confirmed read
+    (the automatic switch, missions.switch.auto_switch, runs on the rentrée date)."""
     scope = request.scope
     _require(perms.can_switch_year(scope))
     departements = Departement.objects.visible_to(scope)
@@ -183,7 +188,17 @@ def switch(request):
             "departement": departement, "current": previous_year(last.year) or last.year, "year": last.year,
             "plan": None, "summary": {}})
     current, year = _years(departement.pk)
+    too_early = timezone.localdate() < current.end_date
     if request.method == "POST":
+        url = f"{reverse('missions:switch')}?departement={departement.pk}"
+        if too_early:
+            messages.error(request, f"La bascule sur {year} n'est possible qu'à partir du "
+                                    f"{current.end_date:%d/%m/%Y}, dernier jour de l'année {current} : rien n'a "
+                                    "changé.")
+            return redirect(url)
+        if request.POST.get("confirm") != "1":
+            messages.error(request, f"Cochez « {CONFIRM_LABEL} » pour confirmer la bascule : rien n'a changé.")
+            return redirect(url)
         plan = switch_apply(departement, current, year, request.user)
         if plan.done:
             messages.info(request, f"Le département est déjà basculé sur {year} : rien n'a changé.")
@@ -193,4 +208,4 @@ def switch(request):
     plan = plan_switch(departement, current, year)
     return render(request, "missions/rentree_switch.html", {
         "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary(),
-        "auto_switch": setting("RENTREE_AUTO_SWITCH")})
+        "auto_switch": setting("RENTREE_AUTO_SWITCH"), "too_early": too_early, "confirm_label": CONFIRM_LABEL})

@@ -23,8 +23,6 @@ def test_rentree_hours_available_apply_an_accepted_avenant(world, years, rentree
     assert summary["hours_available"] == Decimal("12")   # 24: the avenant's 12 h are not read
 
 
-@pytest.mark.xfail(strict=True, reason="review: « Basculer sur 2027-2028 » runs in one click months before the "
-                                       "rentrée (missions/rentree_views.switch: no date guard, no confirmation)")
 def test_no_manual_switch_months_before_the_end_of_the_year(client_as, world, rentree, years):  # noqa: F811
     current, following = years
     current.end_date = TODAY + datetime.timedelta(days=200)   # December: year N still has seven months to run
@@ -114,3 +112,33 @@ def test_a_rentree_slot_saved_alone_does_not_double_book_the_aesh(world, years, 
     assert TimeSlot.objects.valid_on(following.start_date).filter(aesh=rentree["aesh"], weekday=0).count() == 1
     assert Assignment.objects.get(pk=rentree["assignment"].pk).end_date == current.end_date
     assert f"terminé le {current.end_date:%d/%m/%Y}" in TimetableChange.objects.get(aesh=rentree["aesh"]).summary
+
+
+def test_a_manual_switch_before_the_last_day_is_refused_and_names_it(client_as, world, rentree, years):  # noqa: F811
+    from django.urls import reverse
+
+    from pial.models import YearSwitch
+    current, following = years                      # year N ends in 60 days
+    client = client_as("gestionnaire")
+    html = client.get(reverse("missions:switch")).content.decode()
+    assert f"sera possible à partir du {current.end_date:%d/%m/%Y}" in html and 'name="confirm"' not in html
+    response = client.post(reverse("missions:switch"), {"confirm": "1"}, follow=True)
+    assert (f"La bascule sur {following} n'est possible qu'à partir du {current.end_date:%d/%m/%Y}"
+            in response.content.decode().replace("&#x27;", "'"))
+    assert not YearSwitch.objects.exists()
+
+
+def test_a_manual_switch_needs_the_simulation_confirmed(client_as, world, rentree, years):  # noqa: F811
+    from django.urls import reverse
+
+    from eleves.models import Student
+    from pial.models import YearSwitch
+    current, following = years
+    current.end_date = TODAY
+    current.save()
+    client = client_as("gestionnaire")
+    response = client.post(reverse("missions:switch"), follow=True)
+    assert "Cochez « J'ai relu la simulation ci-dessus »" in response.content.decode().replace("&#x27;", "'")
+    assert not YearSwitch.objects.exists() and Student.objects.get(pk=rentree["cm2"].pk).level == "CM2"
+    client.post(reverse("missions:switch"), {"confirm": "1"})
+    assert YearSwitch.objects.filter(year=following).exists()
