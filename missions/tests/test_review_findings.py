@@ -12,8 +12,6 @@ from missions.rentree import preparation
 from missions.tests.test_rentree import TODAY, rentree, years  # noqa: F401 (fixtures)
 
 
-@pytest.mark.xfail(strict=True, reason="review: aesh.rentree.hours_available sums Contract.weekly_hours, "
-                                       "ignoring accepted avenants (the dashboard applies them)")
 def test_rentree_hours_available_apply_an_accepted_avenant(world, years, rentree):  # noqa: F811
     contract = Contract.objects.get(aesh=rentree["aesh"])            # 24 h a week
     AmendmentFactory(contract=contract, proposed_on=TODAY - datetime.timedelta(days=60),
