@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -132,9 +132,17 @@ def transfer(request, pk: int):
     if not scope.is_national:
         transfers = transfers.filter(to_pole_id=scope.pole_id)
     item = get_object_or_404(transfers, pk=pk)
-    accept = request.POST.get("answer") == "accept"
-    transfer_answer(transfer=item, accept=accept, user=request.user, role=scope.role)
-    messages.success(request, f"Transfert de {item.student} {'accepté' if accept else 'refusé'}.")
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "refuse"):
+        messages.error(request, "Choisissez Accepter ou Refuser.")
+        return redirect(_url(item.to_pole, scope) + "#entrants")
+    accept = answer == "accept"
+    try:
+        transfer_answer(transfer=item, accept=accept, user=request.user, role=scope.role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Transfert de {item.student} {'accepté' if accept else 'refusé'}.")
     return redirect(_url(item.to_pole, scope) + "#entrants")
 
 

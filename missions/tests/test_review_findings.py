@@ -69,8 +69,6 @@ def _team(world):
     return conftest.team.__wrapped__(world)
 
 
-@pytest.mark.xfail(strict=True, reason="review: a POST without « answer » refuses the transfer, even an accepted "
-                                       "one (missions/rentree_views.transfer: accept = answer == 'accept')")
 def test_a_post_without_an_answer_does_not_refuse_an_accepted_transfer(client_as, world, years, rentree):  # noqa: F811
     from django.urls import reverse
 
@@ -140,3 +138,35 @@ def test_a_manual_switch_needs_the_simulation_confirmed(client_as, world, rentre
     assert not YearSwitch.objects.exists() and Student.objects.get(pk=rentree["cm2"].pk).level == "CM2"
     client.post(reverse("missions:switch"), {"confirm": "1"})
     assert YearSwitch.objects.filter(year=following).exists()
+
+
+@pytest.mark.parametrize("data", [{}, {"answer": "peut-être"}])
+def test_a_transfer_answer_must_be_accept_or_refuse(client_as, world, years, rentree, data):  # noqa: F811
+    from django.urls import reverse
+
+    from eleves.enums import TransferState
+    from eleves.models import Transfer
+    client_as("coordinator_a").post(reverse("missions:rentree_student", args=[rentree["cm2"].pk]),
+                                    {"level": "6E", "school": rentree["college"].pk, "leave_reason": ""})
+    transfer = Transfer.objects.get(student=rentree["cm2"])
+    response = client_as("coordinator_b").post(reverse("missions:rentree_transfer", args=[transfer.pk]), data,
+                                               follow=True)
+    assert "Choisissez Accepter ou Refuser." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.PROPOSED and transfer.answered_at is None
+
+
+def test_an_answered_transfer_keeps_its_answer(client_as, world, years, rentree):  # noqa: F811
+    from django.urls import reverse
+
+    from eleves.enums import TransferState
+    from eleves.models import AccessLog
+    from missions.tests.test_rentree import propose_and_accept
+    transfer = propose_and_accept(client_as, world, rentree)
+    answers = AccessLog.objects.filter(detail__startswith="Transfert")
+    logs = answers.count()
+    response = client_as("coordinator_b").post(reverse("missions:rentree_transfer", args=[transfer.pk]),
+                                               {"answer": "refuse"}, follow=True)
+    assert "Ce transfert est déjà accepté : rien n&#x27;a changé." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.ACCEPTED and answers.count() == logs
