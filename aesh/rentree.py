@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from aesh import rules
 from aesh.enums import ContractDecisionKind, ContractKind
 from aesh.models import Aesh, Contract, ContractDecision, Wish
+from aesh.selectors import with_current_terms
 from pial.conf import setting, setting_date
 from pial.models import Pole, SchoolYear
 
@@ -79,10 +80,13 @@ def wishes_of(pole: Pole, year: SchoolYear) -> list[Wish]:
 
 
 def hours_available(pole: Pole, year: SchoolYear, lines: list[ContractLine]) -> Decimal:
-    """Weekly hours of the pôle's contracts in force at the rentrée, plus those renewed by a decision."""
+    """Weekly hours of the pôle's contracts in force at the rentrée, their accepted avenants
+    applied (as the dashboard reads them, one query), plus those renewed by a decision."""
     day = year.start_date
-    in_force = (Contract.objects.in_force_on(day).filter(aesh__home_pole=pole)
-                .exclude(pk__in=[line.contract.pk for line in lines]).values_list("weekly_hours", flat=True))
+    in_force = (with_current_terms(Aesh.objects.filter(home_pole=pole), day)
+                .filter(contract_id_now__isnull=False)
+                .exclude(contract_id_now__in=[line.contract.pk for line in lines])
+                .values_list("weekly_hours_now", flat=True))
     renewed = sum((line.contract.weekly_hours for line in lines
                    if line.decision and line.decision.decision in RENEWING), Decimal(0))
     return sum(in_force, Decimal(0)) + renewed

@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -150,8 +152,15 @@ def projection_save(*, student: Student, year: SchoolYear, level: str, school: S
     return projection
 
 
+@transaction.atomic
 def transfer_answer(*, transfer: Transfer, accept: bool, user: User, role: str) -> Transfer:
-    """The receiving coordination accepts (or refuses) the student; journaled on both sides."""
+    """The receiving coordination accepts (or refuses) the student; journaled on both sides. Once
+    answered, a transfer keeps its answer (a second answer, or a second click, changes nothing)."""
+    state = Transfer.objects.select_for_update().filter(pk=transfer.pk).values_list("state", flat=True).first()
+    if state != TransferState.PROPOSED:
+        label = {TransferState.ACCEPTED: "déjà accepté", TransferState.REFUSED: "déjà refusé",
+                 TransferState.DONE: "déjà effectué"}.get(state, "retiré")
+        raise ValidationError(f"Ce transfert est {label} : rien n'a changé.")
     transfer.state = TransferState.ACCEPTED if accept else TransferState.REFUSED
     transfer.answered_by, transfer.answered_at = user, timezone.now()
     transfer.save(update_fields=["state", "answered_by", "answered_at"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -132,9 +132,17 @@ def transfer(request, pk: int):
     if not scope.is_national:
         transfers = transfers.filter(to_pole_id=scope.pole_id)
     item = get_object_or_404(transfers, pk=pk)
-    accept = request.POST.get("answer") == "accept"
-    transfer_answer(transfer=item, accept=accept, user=request.user, role=scope.role)
-    messages.success(request, f"Transfert de {item.student} {'accepté' if accept else 'refusé'}.")
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "refuse"):
+        messages.error(request, "Choisissez Accepter ou Refuser.")
+        return redirect(_url(item.to_pole, scope) + "#entrants")
+    accept = answer == "accept"
+    try:
+        transfer_answer(transfer=item, accept=accept, user=request.user, role=scope.role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Transfert de {item.student} {'accepté' if accept else 'refusé'}.")
     return redirect(_url(item.to_pole, scope) + "#entrants")
 
 
@@ -159,8 +167,13 @@ def decision(request, pk: int):
     return redirect(_url(contract.aesh.home_pole, scope) + "#contrats")
 
 
+CONFIRM_LABEL = "J'ai relu la simulation ci-dessus"
+
+
 def switch(request):
-    """« Basculer sur 2027-2028 »: the dry run (GET) and the switch (POST) of a département."""
+    """« Basculer sur 2027-2028 »: the dry run (GET) and the switch (POST) of a département. By
+    hand, not before the last day of the current year, and only with the dry run confirmed read
+    (the automatic switch, missions.switch.auto_switch, runs on the rentrée date)."""
     scope = request.scope
     _require(perms.can_switch_year(scope))
     departements = Departement.objects.visible_to(scope)
@@ -183,7 +196,17 @@ def switch(request):
             "departement": departement, "current": previous_year(last.year) or last.year, "year": last.year,
             "plan": None, "summary": {}})
     current, year = _years(departement.pk)
+    too_early = timezone.localdate() < current.end_date
     if request.method == "POST":
+        url = f"{reverse('missions:switch')}?departement={departement.pk}"
+        if too_early:
+            messages.error(request, f"La bascule sur {year} n'est possible qu'à partir du "
+                                    f"{current.end_date:%d/%m/%Y}, dernier jour de l'année {current} : rien n'a "
+                                    "changé.")
+            return redirect(url)
+        if request.POST.get("confirm") != "1":
+            messages.error(request, f"Cochez « {CONFIRM_LABEL} » pour confirmer la bascule : rien n'a changé.")
+            return redirect(url)
         plan = switch_apply(departement, current, year, request.user)
         if plan.done:
             messages.info(request, f"Le département est déjà basculé sur {year} : rien n'a changé.")
@@ -193,4 +216,4 @@ def switch(request):
     plan = plan_switch(departement, current, year)
     return render(request, "missions/rentree_switch.html", {
         "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary(),
-        "auto_switch": setting("RENTREE_AUTO_SWITCH")})
+        "auto_switch": setting("RENTREE_AUTO_SWITCH"), "too_early": too_early, "confirm_label": CONFIRM_LABEL})

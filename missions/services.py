@@ -203,9 +203,25 @@ def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user, notify: bo
     is_new = slot.pk is None
     slot.save()
     slot.assignments.set(assignments)
+    ended = end_year_early(slot.aesh_id, ends) if ends else 0
     if notify:
-        _record_change(slot.aesh, f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}", user)
+        summary = f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}"
+        if ended:
+            summary += (f" ; {ended} créneau{'x' if ended > 1 else ''} de l'année en cours "
+                        f"terminé{'s' if ended > 1 else ''} le {ends:%d/%m/%Y}")
+        _record_change(slot.aesh, summary, user)
     return check
+
+
+def end_year_early(aesh_id: int, ends: datetime.date) -> int:
+    """A slot for the rentrée saved before the switch: what the switch will do for this AESH
+    (missions.switch._end_timetables), done now so that the AESH is not booked twice from the
+    rentrée. The year-N slots and assignments still running after `ends` end on it; returns the
+    number of slots ended."""
+    (Assignment.objects.filter(aesh_id=aesh_id, start_date__lte=ends)
+     .filter(Q(end_date__isnull=True) | Q(end_date__gt=ends)).update(end_date=ends))
+    return (TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=ends)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=ends)).update(valid_until=ends))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail, contract_on, terms_of
@@ -259,6 +260,8 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
     refusals.extend(f"{item[1]} : " + " ".join(errors) for item, errors in refused)
     if refusals:
         raise ValidationError([refusal_heading(len(refusals)), *dict.fromkeys(refusals)])
+    if cut:
+        shortened += _end_year(cut, by_pk, shortened)
     return _write(new_assignments, new_slots, shortened, deleted, start, user)
 
 
@@ -272,6 +275,28 @@ def _year_ends(aesh_ids: set[int], start: datetime.date) -> dict[int, datetime.d
         if year and start > year.end_date:
             ends[departement.pk] = year.end_date
     return {aesh_id: ends[dep] for aesh_id, dep in departements.items() if dep in ends}
+
+
+def _end_year(cut: dict[int, datetime.date], by_pk: dict, shortened: list[TimeSlot]) -> list[TimeSlot]:
+    """A rentrée plan applied before the switch: what the switch will do (switch._end_timetables)
+    for these AESH, done now so that they are not booked twice from the rentrée. Their year-N
+    slots and assignments still running after that year's last day end on it; the slots are
+    returned (not yet written) to be shortened with the others, so the change notices say it."""
+    slots = []
+    for row in (TimeSlot.objects.filter(aesh_id__in=cut).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=min(cut.values()))).order_by("pk")):
+        slot, ends = by_pk.get(row.pk, row), cut[row.aesh_id]
+        if slot.valid_from <= ends and (slot.valid_until is None or slot.valid_until > ends):
+            slot.valid_until = ends
+            if slot not in shortened:
+                slots.append(slot)
+    by_end = defaultdict(list)
+    for aesh_id, ends in cut.items():
+        by_end[ends].append(aesh_id)
+    for ends, aesh_ids in by_end.items():  # one per département
+        (Assignment.objects.filter(aesh_id__in=aesh_ids, start_date__lte=ends)
+         .filter(Q(end_date__isnull=True) | Q(end_date__gt=ends)).update(end_date=ends))
+    return slots
 
 
 def _assignment_for(aesh: Aesh, student: Student, exclusive: bool, start: datetime.date,

@@ -299,13 +299,17 @@ def test_who_may_open_the_rentree_pages(client_as, world, years, rentree, who):
 
 
 def test_switch_page_as_gestionnaire(client_as, world, years, rentree):
+    current, _following = years
+    current.end_date = TODAY  # by hand, from the last day of year N
+    current.save()
     client = client_as("gestionnaire")
     html = client.get(reverse("missions:switch")).content.decode()
-    assert "Élèves quittant le suivi" in html
-    assert client.post(reverse("missions:switch")).status_code == 302
+    assert "Élèves quittant le suivi" in html and "J&#x27;ai relu la simulation ci-dessus" in html
+    confirmed = {"confirm": "1"}
+    assert client.post(reverse("missions:switch"), confirmed).status_code == 302
     assert YearSwitch.objects.filter(departement=world.pole_a.departement).exists()
-    assert client.post(reverse("missions:switch")).status_code == 302  # twice: nothing changes, no error
-    assert client_as("gestionnaire_other").post(reverse("missions:switch")).status_code == 302
+    assert client.post(reverse("missions:switch"), confirmed).status_code == 302  # twice: nothing changes, no error
+    assert client_as("gestionnaire_other").post(reverse("missions:switch"), confirmed).status_code == 302
     assert YearSwitch.objects.count() == 2  # the other département switches its own (empty) data
 
 

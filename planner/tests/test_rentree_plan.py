@@ -143,10 +143,13 @@ def test_the_proposal_takes_effect_on_the_rentree(client_as, world, next_year, d
     # A new assignment from the rentrée: year N's ends at the switch.
     (kept,) = {a for s in new for a in s.assignments.all()}
     assert kept != next_year["assignment"] and kept.start_date == following.start_date
-    plan = switch_apply(world.pole_a.departement, next_year["current"], following)
-    assert next_year["slot"].pk in plan.slots and not set(new.values_list("pk", flat=True)) & set(plan.slots)
+    # Year N's slot and assignment end on its last day from the apply (as the switch will): the
+    # AESH is not booked twice from the rentrée, and the switch finds them ended.
     next_year["slot"].refresh_from_db()
-    assert next_year["slot"].valid_until == next_year["current"].end_date
+    next_year["assignment"].refresh_from_db()
+    assert next_year["slot"].valid_until == next_year["assignment"].end_date == next_year["current"].end_date
+    plan = switch_apply(world.pole_a.departement, next_year["current"], following)
+    assert not {next_year["slot"].pk, *new.values_list("pk", flat=True)} & set(plan.slots)
     dashboard = client.get(reverse("missions:dashboard") + "?annee=2027-2028").context["totals"]
     assert (dashboard.notified_minutes, dashboard.assured_individual_minutes) == (180, 180)
 
