@@ -150,11 +150,9 @@ def period_error(period: Period) -> str | None:
 def overlap_error(new: Period, others: Iterable[Period]) -> str | None:
     for other in others:
         if periods_overlap(new, other):
-            end = _date_fr(other.end) if other.end else "sans date de fin"
-            return (
-                f"Ce contrat chevauche un autre contrat du même AESH "
-                f"(du {_date_fr(other.start)} au {end})."
-            )
+            period = (f"du {_date_fr(other.start)} au {_date_fr(other.end)}" if other.end
+                      else f"à partir du {_date_fr(other.start)}, sans date de fin")
+            return f"Ce contrat chevauche un autre contrat du même AESH ({period})."
     return None
 
 

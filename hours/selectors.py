@@ -252,14 +252,15 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
 
 def pole_balances(scope: Scope, year: SchoolYear | None, today: datetime.date) -> QuerySet[Aesh]:
     """Every AESH of the scope with their year's declared totals: one query, sorted by name
-    (never by connexe time: nothing here ranks people)."""
+    (never by connexe time: nothing here ranks people). A past year shows the terms in force
+    on its last day, not today's."""
     start, end = year_bounds(year, today)
     in_year = Q(timesheets__state__in=DECLARED_STATES, timesheets__week_start__gte=start - datetime.timedelta(days=6),
                 timesheets__week_start__lte=end)
-    return (with_current_terms(Aesh.objects.visible_to(scope), today)
+    return (with_current_terms(Aesh.objects.visible_to(scope), min(today, end))
             .annotate(weeks_declared=Count("timesheets", filter=in_year),
                       weeks_validated=Count("timesheets", filter=in_year & Q(timesheets__state="VALIDATED")),
-                      weeks_waiting=Count("timesheets", filter=Q(timesheets__state=TimesheetState.SUBMITTED)),
+                      weeks_waiting=Count("timesheets", filter=in_year & Q(timesheets__state=TimesheetState.SUBMITTED)),
                       **_sums("timesheets__", in_year))
             .order_by("last_name", "first_name"))
 

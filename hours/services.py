@@ -30,6 +30,7 @@ from hours.enums import (
     TimesheetState,
 )
 from hours.models import ReferentActivity, TimeEntry, Timesheet, TimesheetEvent
+from pial.models import SchoolYear
 
 
 class ConflictError(ValidationError):
@@ -120,6 +121,26 @@ def _require_editable(timesheet: Timesheet) -> None:
     if not timesheet.is_editable:
         raise ValidationError(f"Cette semaine est {timesheet.get_state_display().lower()} : elle ne peut plus être "
                               "modifiée. La coordination peut la rouvrir si une correction est nécessaire.")
+
+
+def closed_year_message(monday: datetime.date) -> str:
+    """A week before the current school year's rentrée belongs to a closed year: it is no longer
+    opened nor transmitted (its balances are done). "" for a week of the current year."""
+    year = SchoolYear.objects.current()
+    if year is None or monday >= rules.monday_of(year.start_date):
+        return ""
+    return (f"La semaine du {monday:%d/%m/%Y} appartient à une année scolaire close (l'année {year.name} a "
+            f"commencé le {year.start_date:%d/%m/%Y}) : elle ne se déclare plus. Si une correction est "
+            "nécessaire, demandez à la coordination de la rouvrir.")
+
+
+def closed_year_refusal(timesheet: Timesheet | None, monday: datetime.date) -> str:
+    """Why the AESH may not open or change this week: one of a closed year, unless the
+    coordination sent it back or reopened it (both leave it RETURNED). The demo's history and
+    the services themselves are not bound by it: the AESH's pages are (hours.views)."""
+    if timesheet is not None and timesheet.state == TimesheetState.RETURNED:
+        return ""
+    return closed_year_message(monday)
 
 
 # --- Saving what happened ----------------------------------------------------------------------

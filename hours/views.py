@@ -109,7 +109,11 @@ def _on_week(request, slug: str, page):
     a POST refused, writes nothing. Such a page names its lines by day and slot (`fresh`), since the
     ids the saving POST creates are not the ones rendered."""
     aesh, monday = _week_of(request, slug)
-    if existing := selectors.week_of(aesh.pk, monday):
+    existing = selectors.week_of(aesh.pk, monday)
+    if (existing is None or request.method == "POST") and (refusal := services.closed_year_refusal(existing, monday)):
+        messages.error(request, refusal)  # an opened week of a closed year can still be read
+        return redirect("hours:week", slug=slug) if existing else redirect("hours:my_hours")
+    if existing:
         return page(request, existing, False)[0]
     with transaction.atomic():
         response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
@@ -174,6 +178,8 @@ def my_timesheet_remove(request, pk: int):
     entry = get_object_or_404(TimeEntry.objects.select_related("timesheet"), pk=pk,
                               timesheet__in=Timesheet.objects.visible_to(request.scope))
     try:
+        if refusal := services.closed_year_refusal(entry.timesheet, entry.timesheet.week_start):
+            raise ValidationError(refusal)
         services.entry_remove(entry=entry)
     except ValidationError as error:
         for message in error.messages:

@@ -73,7 +73,7 @@ def prepare(request):
                "can_edit": perms.can_edit_preparation(scope), "can_decide": perms.can_decide_contracts(scope),
                "sees_students": scope.role != Role.GESTIONNAIRE, "can_switch": perms.can_switch_year(scope),
                "can_plan": perms.can_plan(scope),
-               "base_url": _url(pole, scope)}
+               "base_url": _url(pole, scope), "today": today}
     if is_open:
         prep = preparation(pole, current, year, today)
         context["prep"] = prep

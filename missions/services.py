@@ -114,10 +114,25 @@ def assignment_save(*, assignment: Assignment) -> Assignment:
             aid = "aide individuelle" if assignment.kind == AssignmentKind.INDIVIDUELLE else "aide mutualisée"
             errors.append(f"Aucune notification d'{aid} ne couvre toute la période de l'affectation"
                           f"{_period(assignment.start_date, end)}{_notified_periods(assignment)}.")
+    if twin := _identical_assignment(assignment):
+        errors.append(f"Cette affectation existe déjà : {twin.target_label}, {twin.get_kind_display().lower()}"
+                      f", {_period(twin.start_date, twin.end_date)[2:-1]}.")
     if errors:
         raise ValidationError(errors)
     assignment.save()
     return assignment
+
+
+def _identical_assignment(assignment: Assignment) -> Assignment | None:
+    """An assignment of the same AESH to the same student or ULIS, of the same kind, over an
+    overlapping period (a form submitted twice). The caller holds the AESH row locked, so two
+    parallel creations cannot both miss each other."""
+    end = assignment.end_date
+    return (Assignment.objects.filter(aesh_id=assignment.aesh_id, student_id=assignment.student_id,
+                                      ulis_id=assignment.ulis_id, kind=assignment.kind)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=assignment.start_date))
+            .filter(start_date__lte=end or datetime.date.max).exclude(pk=assignment.pk)
+            .select_related("student", "ulis").order_by("start_date", "pk").first())
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange,
 from missions.rules import WEEKDAYS
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
-from pial.years import YEAR_NAME, reading_day
+from pial.years import YEAR_NAME, reading_day, unknown_year_message
 
 
 def _require(allowed: bool) -> None:
@@ -44,9 +44,7 @@ def _dashboard_day(request) -> tuple[datetime.date, SchoolYear | None, list[Scho
         year = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
         if year is not None:
             return reading_day(year, timezone.localdate()), year, years, ""
-        shown = raw[:20] + ("…" if len(raw) > 20 else "")
-        error = (f"Année scolaire « {shown} » inconnue : choisissez une année de la liste (au format "
-                 f"2026-2027). Voici l'année en cours.")
+        error = unknown_year_message(raw)
     year = next((y for y in years if y.start_date <= day <= y.end_date), None) or next(
         (y for y in years if y.is_current), None)
     return day, year, years, error

@@ -38,6 +38,13 @@ def year_from_param(value: str | None) -> SchoolYear | None:
     return year_named(value) or current_year()
 
 
+def unknown_year_message(raw: str) -> str:
+    """What a page says of an `?annee=` it does not know, before showing the current year."""
+    shown = raw[:20] + ("…" if len(raw) > 20 else "")
+    return (f"Année scolaire « {shown} » inconnue : choisissez une année de la liste (au format "
+            f"2026-2027). Voici l'année en cours.")
+
+
 def reading_day(year: SchoolYear, today: datetime.date) -> datetime.date:
     """The day a page reads `year` on: today within it, its last day once it is over, its
     rentrée before it starts (what is planned for it)."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 
 from eleves.enums import JournalAction
 from eleves.journal import journal
 from pial.spreadsheets import CONTENT_TYPES, export_sheets
 from reports.report import HIDDEN_LABEL, Report, Table, cell, chart_data
-from reports.views import build_report, report_drill
+from reports.views import build_report, report_drill, year_error
 
 FORMATS = ("xlsx", "ods", "csv", "pdf")
 
@@ -42,6 +43,8 @@ def report_export(request, fmt: str):
         report_drill(request)  # refuses a reader without a report first
         raise Http404
     report, day, _ = build_report(request)
+    if error := year_error(request):  # the file is the current year's; the next page says why
+        messages.warning(request, error)
     journal(request, JournalAction.LIST, detail=f"export {fmt.upper()} : {report.title.lower()} au {day:%d/%m/%Y}")
     if fmt == "pdf":
         response = HttpResponse(render_pdf(report), content_type="application/pdf")

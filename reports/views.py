@@ -15,13 +15,14 @@ from eleves.enums import JournalAction
 from eleves.journal import journal
 from missions.selectors import waiting_definition
 from pial.models import SchoolYear
-from pial.years import year_from_param
+from pial.years import unknown_year_message, year_from_param, year_named
 from reports import charts, db, perms, tree, years
 from reports.report import NotInReport, Report, build, chart_data, key_figures
 
 
 def report_day(request) -> datetime.date:
-    """?date=AAAA-MM-JJ, or ?annee=2025-2026 (that year's last day, or today within it)."""
+    """?date=AAAA-MM-JJ, or ?annee=2025-2026 (that year's last day, or today within it); the
+    current year for a year unknown or not yet begun (`year_error` says so)."""
     if request.GET.get("annee") and not request.GET.get("date"):
         year = year_from_param(request.GET["annee"])
         if year is not None:
@@ -32,6 +33,21 @@ def report_day(request) -> datetime.date:
         return timezone.localdate()
     today = timezone.localdate()
     return day if datetime.date(2000, 1, 1) <= day <= today else today
+
+
+def year_error(request) -> str:
+    """Why `?annee=` is not the year shown: unknown, malformed, or not begun (a report reads
+    only days gone by); "" when it is, or when ?date= is given."""
+    raw = request.GET.get("annee", "")
+    if not raw or request.GET.get("date"):
+        return ""
+    year = year_named(raw)
+    if year is None:
+        return unknown_year_message(raw)
+    if year.start_date > timezone.localdate():
+        return (f"L'année scolaire {year.name} n'a pas encore commencé : un rapport ne porte que sur des jours "
+                f"passés. Voici l'année en cours.")
+    return ""
 
 
 # Query parameter → the kind of territory it opens inside the reader's report.
@@ -86,7 +102,7 @@ def report(request):
     data = chart_data(built)
     year, school_years, comparison = db.read_report(_year_comparison, request, day)
     return render(request, "reports/report.html", {
-        "comparison": comparison, "year": year, "years": school_years,
+        "year_error": year_error(request), "comparison": comparison, "year": year, "years": school_years,
         "report": built, "day": day, "summary": built.summary,
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
                                       [charts.Bar(label, value, text) for label, value, text in data.coverage]),

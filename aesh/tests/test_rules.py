@@ -206,3 +206,12 @@ def test_training_progress(done, today, late, percent):
 
 def test_amendment_answer_deadline_is_one_month():
     assert rules.amendment_answer_deadline(d(2026, 1, 31)) == d(2026, 2, 28)
+
+
+def test_an_overlap_with_an_open_ended_contract_says_from_when():
+    d = datetime.date
+    message = rules.overlap_error(rules.Period(d(2031, 1, 1), None), [rules.Period(d(2030, 9, 1), None)])
+    assert message == ("Ce contrat chevauche un autre contrat du même AESH (à partir du 01/09/2030, "
+                       "sans date de fin).")
+    message = rules.overlap_error(rules.Period(d(2031, 1, 1), None), [rules.Period(d(2030, 9, 1), d(2031, 8, 31))])
+    assert message == "Ce contrat chevauche un autre contrat du même AESH (du 01/09/2030 au 31/08/2031)."

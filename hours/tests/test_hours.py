@@ -750,3 +750,40 @@ def test_bulk_validation_validates_every_clean_week_of_the_page_in_one_click(cli
     client.post(reverse("hours:queue_validate"), {"tout": "1", "clean": [lea_week.pk, gap.pk]})
     assert dict(Timesheet.objects.values_list("pk", "state")) == {lea_week.pk: "VALIDATED", gap.pk: "SUBMITTED"}
     assert "Valider toutes les semaines" not in text(client.get(reverse("hours:queue")))  # nothing left to validate
+
+
+# --- A closed school year -------------------------------------------------------------------------
+
+JUNE = D(2026, 6, 8)   # a week of 2025-2026, within 53 weeks of today but before the 2026-2027 rentrée
+
+
+def test_a_week_of_a_closed_year_is_neither_opened_nor_transmitted(client_as, crew, world):
+    client = client_as("aesh_a")
+    response = client.get(week_url(JUNE), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("hours:my_hours")
+    assert ("La semaine du 08/06/2026 appartient à une année scolaire close (l'année 2026-2027 a commencé le "
+            "01/09/2026) : elle ne se déclare plus. Si une correction est nécessaire, demandez à la coordination "
+            "de la rouvrir.") in text(response)
+    client.post(week_url(JUNE), {"version": 0, "comment": "", "action": "submit"})
+    assert not Timesheet.objects.filter(week_start=JUNE).exists()
+    draft = services.timesheet_open(aesh=crew["lea"], monday=JUNE)   # opened back in June, never sent
+    assert client.get(week_url(JUNE)).status_code == 200                # still read
+    response = client.post(week_url(JUNE), form_data(draft, action="submit"), follow=True)
+    assert "année scolaire close" in text(response)
+    services.entry_add(timesheet=draft, kind=EntryKind.TRAINING, day=JUNE, minutes=60, label="Module 1")
+    entry = draft.entries.get(kind=EntryKind.TRAINING)
+    assert "année scolaire close" in text(client.post(reverse("hours:remove", args=[entry.pk]), follow=True))
+    draft.refresh_from_db()
+    assert draft.state == TimesheetState.DRAFT and draft.entries.filter(pk=entry.pk).exists()
+    assert client.get(week_url(D(2026, 8, 31))).status_code == 200    # the rentrée's week is this year's
+    assert services.closed_year_refusal(None, D(2026, 8, 31)) == ""
+
+
+def test_a_week_of_a_closed_year_sent_back_by_the_coordination_is_transmitted(client_as, crew, world):
+    sheet = TimesheetFactory(aesh=crew["lea"], week_start=JUNE, state=TimesheetState.SUBMITTED, submitted_at=NOW)
+    services.timesheet_return(timesheet=sheet, user=world.users["coordinator_a"], comment="Le mardi manque.")
+    sheet.refresh_from_db()
+    response = client_as("aesh_a").post(week_url(JUNE), form_data(sheet, action="submit"))
+    assert response.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.state == TimesheetState.SUBMITTED

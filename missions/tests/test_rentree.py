@@ -355,3 +355,16 @@ def test_year_n_hours_balance_unchanged_by_the_switch(client_as, world, years, r
     # The current year is now N+1 by default; N stays readable by name.
     assert f"Bilans des heures — {following.name}" in client_as("coordinator_a").get(
         reverse("hours:balances")).content.decode()
+
+
+def test_a_renewal_to_follow_says_ended_or_ending_by_its_date(client_as, world, years, rentree):
+    from django.utils.html import escape
+
+    soon, past = TODAY + datetime.timedelta(days=12), TODAY - datetime.timedelta(days=20)
+    for student, end in ((StudentFactory(school=world.schools_a[0], first_name="Léo", last_name="Blanc"), soon),
+                         (StudentFactory(school=world.schools_a[0], first_name="Zoé", last_name="Noir"), past)):
+        NotificationFactory(student=student, start_date=TODAY - datetime.timedelta(days=200), end_date=end,
+                            weekly_hours=Decimal(6))
+    html = client_as("coordinator_a").get(reverse("missions:rentree")).content.decode()
+    assert escape(f"notification qui se termine le {soon:%d/%m/%Y}, aucune en vigueur") in html
+    assert escape(f"notification terminée le {past:%d/%m/%Y}, aucune en vigueur") in html

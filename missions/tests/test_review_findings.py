@@ -48,8 +48,6 @@ def test_a_rentree_plan_does_not_double_book_the_aesh_before_the_switch(world, y
     assert on_rentree.count() == 1              # 2: the N slot and the N+1 slot at the same hour
 
 
-@pytest.mark.xfail(strict=True, reason="review: « Enregistrer » clicked twice creates two identical assignments "
-                                       "(missions.services.assignment_save checks no duplicate)")
 def test_the_same_assignment_submitted_twice_is_saved_once(client_as, world):
     from django.urls import reverse
 

@@ -273,3 +273,50 @@ def test_ulis_assignment_without_end_stops_at_the_contract(team, world):
         aesh=team["aesh"], ulis=ulis, kind=AssignmentKind.COLLECTIVE, start_date=TODAY))
     assert assignment.end_date == team["aesh"].contracts.get().end_date
     assert "une aide collective à une ULIS n'a pas de notification" in assignment.notes[0]
+
+
+def test_an_identical_assignment_is_refused_with_the_existing_one(team, world):
+    first = services.assignment_save(assignment=Assignment(
+        aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY))
+    with pytest.raises(ValidationError) as refused:
+        services.assignment_save(assignment=Assignment(
+            aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE,
+            start_date=TODAY + datetime.timedelta(days=7)))
+    assert refused.value.messages[-1] == (
+        f"Cette affectation existe déjà : {team['bruno']}, aide individuelle, "
+        f"du {first.start_date:%d/%m/%Y} au {first.end_date:%d/%m/%Y}.")
+    services.assignment_save(assignment=first)          # saving it again is not a duplicate of itself
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_three_parallel_creations_of_one_assignment_save_one(postgres_db, team, world):
+    """Three POSTs at once: the row lock on the AESH serialises them, the later two see the first."""
+    real_twin = services._identical_assignment
+    barrier = threading.Barrier(3, timeout=3)
+
+    def slow_twin(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # without the lock, all three would reach here before any saves
+        return real_twin(*args, **kwargs)
+
+    results = []
+
+    def attempt():
+        try:
+            services.assignment_save(assignment=Assignment(
+                aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY))
+            results.append("saved")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "_identical_assignment", slow_twin):
+        threads = [threading.Thread(target=attempt) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert sorted(results) == ["refused", "refused", "saved"]
+    assert Assignment.objects.filter(student=team["bruno"]).count() == 1

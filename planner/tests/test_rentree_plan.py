@@ -192,3 +192,19 @@ def test_rentree_planner_page_queries_do_not_grow(client_as, world, next_year):
     few = count_queries(lambda: client.get(url))
     add(20)
     assert count_queries(lambda: client.get(url)) == few
+
+
+def test_several_students_keep_their_own_aesh_in_the_wording(client_as, world, next_year):
+    import dataclasses
+    from unittest import mock
+
+    real_load = inputs.load
+
+    def fourteen_kept(*args, **kwargs):
+        loaded = real_load(*args, **kwargs)
+        previous = {(7, number): 1.0 for number in range(14)}
+        return dataclasses.replace(loaded, problem=dataclasses.replace(loaded.problem, previous=previous))
+
+    with mock.patch.object(inputs, "load", fourteen_kept):
+        html = client_as("coordinator_a").get(reverse("planner:home") + "?annee=2027-2028").content.decode()
+    assert "14 élèves gardent en priorité leur AESH de cette année" in html

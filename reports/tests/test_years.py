@@ -73,3 +73,25 @@ def test_report_page_by_year(client_as, world, two_years):
     old = client.get(reverse("reports:report") + f"?annee={previous.name}").content.decode()
     assert "comparée à la rentrée" not in old and f"{previous.end_date.day}" in old
     assert client.get(reverse("reports:report") + "?annee=n'importe").status_code == 200
+
+
+@pytest.mark.parametrize("value,message", [
+    ("2027-2028", "L'année scolaire 2027-2028 n'a pas encore commencé : un rapport ne porte que sur des jours passés. "
+                  "Voici l'année en cours."),
+    ("junk", "Année scolaire « junk » inconnue : choisissez une année de la liste (au format 2026-2027). "
+             "Voici l'année en cours."),
+])
+def test_report_of_a_year_unknown_or_not_begun_says_so(client_as, world, two_years, value, message):
+    from django.utils.html import escape
+
+    _previous, current = two_years
+    SchoolYear.objects.create(name="2027-2028", start_date=current.end_date + D(days=60),
+                              end_date=current.end_date + D(days=365))
+    client = client_as("coordinator_a")
+    html = client.get(reverse("reports:report"), {"annee": value}).content.decode()
+    assert escape(message) in html and 'role="alert"' in html
+    assert f'<option value="{current.name}" selected>' in html                 # the current year is shown
+    assert escape(message) not in client.get(reverse("reports:report")).content.decode()
+    response = client.get(reverse("reports:export", args=["csv"]), {"annee": value})
+    assert response.status_code == 200                                          # the export ignores it…
+    assert escape(message) in client.get(reverse("reports:report")).content.decode()  # …and the next page says why
