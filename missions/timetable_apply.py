@@ -305,7 +305,9 @@ def _assignment_for(aesh: Aesh, student: Student, exclusive: bool, start: dateti
     current assignment, or a new one (kept in `current` for the next lines), with its refusals."""
     kind = AssignmentKind.INDIVIDUELLE if exclusive else AssignmentKind.MUTUALISEE
     found = next(iter(current[aesh.pk, student.pk, kind]), None)
-    if found and (end is None or found.end_date is None or found.end_date >= end):
+    # The current assignment serves even when it ends before `end` (the slot then ends with it):
+    # a second one over the same period would be a duplicate (services.assignment_save refuses it).
+    if found:
         return found, []
     contract = contract_on(aesh, start)
     notification = notifications.in_force(student.pk, KIND_OF_AID[kind], start)

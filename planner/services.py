@@ -90,7 +90,9 @@ def _assignment_for(aesh_id: int, student_id: int, exclusive: bool, start: datet
     if ends := timetable.switch_ends_before(aesh_id, start):  # a rentrée plan: N's assignment ends at the switch
         found = found.filter(start_date__gt=ends)
     found = found.first()
-    if found and (end is None or found.end_date is None or found.end_date >= end):
+    # The current assignment serves even when it ends before `end` (the slot then ends with it):
+    # a second one over the same period would be a duplicate (services.assignment_save refuses it).
+    if found:
         return found
     aesh = aesh_for_detail(Scope.national()).get(pk=aesh_id)
     contract = contract_on(aesh, start)

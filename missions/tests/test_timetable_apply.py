@@ -226,3 +226,20 @@ def test_two_applies_at_the_same_moment_book_the_week_once(postgres_db, world):
             thread.join(60)
     assert sorted(results) == ["applied", "refused"]
     assert TimeSlot.objects.count() == len(lines)
+
+
+def test_a_current_assignment_ending_early_is_reused_not_doubled(world):
+    """A line meant to run past the end of the AESH's current assignment to the student uses that
+    assignment (the slot ends with it): a second assignment over the same days would be a
+    duplicate, which missions.services.assignment_save refuses."""
+    (aesh, student), = _people(world, 1)[0]
+    early = START + datetime.timedelta(days=30)
+    current = Assignment.objects.create(aesh=aesh, student=student, kind=AssignmentKind.INDIVIDUELLE,
+                                        start_date=YEAR_START, end_date=early)
+    line = NewSlot(aesh_id=aesh.pk, student_ids=(student.pk,), exclusive=True, weekday=0, start=T(9), end=T(10),
+                   school_id=student.school_id)
+    week_apply(additions=[line], endings=[], start=START, user=world.users["coordinator_a"],
+               end=START + datetime.timedelta(days=90))
+    assert list(Assignment.objects.filter(aesh=aesh, student=student)) == [current]
+    slot = TimeSlot.objects.get(aesh=aesh)
+    assert list(slot.assignments.all()) == [current] and slot.valid_until == early
