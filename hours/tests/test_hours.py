@@ -29,6 +29,7 @@ from missions.models import Assignment, AssignmentKind, TimeSlot
 from pial import reminders
 from pial.models import Reminder, SchoolYear
 from pial.tests.helpers import count_queries
+from pial.tests.races import at_once
 
 D, T = datetime.date, datetime.time
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
@@ -374,33 +375,15 @@ def test_another_tab_with_other_values_is_told_and_loses_nothing(client_as, crew
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_opening_and_submitting_yield_one_week(postgres_db, crew, world):
     """Two tabs open and send the same week at the same moment: one week, one submission."""
-    real = services._existing_week
-    barrier = threading.Barrier(2, timeout=5)
-
-    def slow(*args, **kwargs):
-        found = real(*args, **kwargs)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()  # both have seen "no week yet" before either creates it
-        return found
-
-    results, errors = [], []
 
     def tab():
-        try:
-            sheet = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)
-            services.timesheet_submit(timesheet=sheet, user=world.users["aesh_a"])
-            results.append(sheet.pk)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        sheet = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)
+        services.timesheet_submit(timesheet=sheet, user=world.users["aesh_a"])
+        return sheet.pk
 
-    with mock.patch.object(services, "_existing_week", slow):
-        threads = [threading.Thread(target=tab) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+    # Both have seen "no week yet" before either creates it.
+    results = at_once(2, tab, holding=services, name="_existing_week", after=True)
+    errors = [r for r in results if isinstance(r, Exception)]
     assert errors == [] and len(set(results)) == 1
     assert Timesheet.objects.count() == 1 and TimeEntry.objects.count() == 4
     assert TimesheetEvent.objects.filter(action=TimesheetAction.SUBMITTED).count() == 1

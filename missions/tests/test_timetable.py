@@ -18,6 +18,7 @@ from missions.models import Assignment, AssignmentKind, TimeSlot, TimetableChang
 from missions.tests.conftest import TODAY, YEAR_END, YEAR_START
 from pial.scope import Scope
 from pial.tests.helpers import count_queries
+from pial.tests.races import at_once
 
 
 def make_slot(team, world, weekday=0, start=(8, 30), end=(11, 30), school=None, assignments=None):
@@ -292,31 +293,13 @@ def test_an_identical_assignment_is_refused_with_the_existing_one(team, world):
 @pytest.mark.django_db(transaction=True)
 def test_three_parallel_creations_of_one_assignment_save_one(postgres_db, team, world):
     """Three POSTs at once: the row lock on the AESH serialises them, the later two see the first."""
-    real_twin = services._identical_assignment
-    barrier = threading.Barrier(3, timeout=3)
-
-    def slow_twin(*args, **kwargs):
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()  # without the lock, all three would reach here before any saves
-        return real_twin(*args, **kwargs)
-
-    results = []
 
     def attempt():
-        try:
-            services.assignment_save(assignment=Assignment(
-                aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY))
-            results.append("saved")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
+        services.assignment_save(assignment=Assignment(
+            aesh=team["aesh"], student=team["bruno"], kind=AssignmentKind.INDIVIDUELLE, start_date=TODAY))
+        return "saved"
 
-    with mock.patch.object(services, "_identical_assignment", slow_twin):
-        threads = [threading.Thread(target=attempt) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+    outcomes = at_once(3, attempt, holding=services, name="_identical_assignment")
+    results = ["refused" if isinstance(o, ValidationError) else o for o in outcomes]
     assert sorted(results) == ["refused", "refused", "saved"]
     assert Assignment.objects.filter(student=team["bruno"]).count() == 1

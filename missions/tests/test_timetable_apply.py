@@ -1,11 +1,8 @@
 """A whole week saved at once (missions.timetable_apply): constant queries, all or nothing,
 the single-slot rules, notices in bulk, no duplicate on a second submission."""
 
-import contextlib
 import datetime
-import threading
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -21,6 +18,7 @@ from missions.tests.conftest import TODAY, YEAR_END, YEAR_START
 from missions.timetable_apply import CHECKED_CONSTRAINTS, NewSlot, week_apply
 from pial.models import Reminder
 from pial.reminders import Draft, schedule_many
+from pial.tests.races import at_once
 
 pytestmark = pytest.mark.django_db
 T = datetime.time
@@ -199,31 +197,13 @@ def test_two_applies_at_the_same_moment_book_the_week_once(postgres_db, world):
     is read, so the second sees the first's slots and applies nothing."""
     pairs, shared = _people(world, 2)
     lines = _lines(pairs, shared)
-    real_check = rules.check_timetable
-    barrier = threading.Barrier(2, timeout=3)
-
-    def slow_check(*args, **kwargs):
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()  # without the lock, both would reach here before either writes
-        return real_check(*args, **kwargs)
-
-    results = []
 
     def attempt():
-        try:
-            week_apply(additions=lines, endings=[], start=START, user=None)
-            results.append("applied")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
+        week_apply(additions=lines, endings=[], start=START, user=None)
+        return "applied"
 
-    with mock.patch.object(rules, "check_timetable", slow_check):
-        threads = [threading.Thread(target=attempt) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+    outcomes = at_once(2, attempt, holding=rules, name="check_timetable")
+    results = ["refused" if isinstance(o, ValidationError) else o for o in outcomes]
     assert sorted(results) == ["applied", "refused"]
     assert TimeSlot.objects.count() == len(lines)
 

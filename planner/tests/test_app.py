@@ -1,15 +1,13 @@
 """The planner in the app: who may use it, a run from the form to accepted slots, bad
 input named in French, absences and replacements, the class timetable import."""
 
-import contextlib
 import datetime
-import threading
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from eleves.tests.factories import NotificationFactory, StudentFactory
 from missions.models import TimeSlot, TimetableChange
 from missions.tests.conftest import YEAR_END, YEAR_START
 from pial.tests.helpers import count_queries
+from pial.tests.races import at_once
 from planner import runs, services
 from planner.models import ClassCourse, PairingWish, PlannerRun
 
@@ -251,34 +250,15 @@ def test_two_clicks_at_the_same_moment_start_one_run(postgres_db, planned, world
     """Both requests pass every check before either inserts (a barrier holds them there):
     with `select_for_update().exists()`, which locks nothing when no run exists, both runs
     were created; the partial unique constraint makes the second insert wait, then fail."""
-    barrier = threading.Barrier(2, timeout=5)
-    real_end_stale = runs.end_stale
-
-    def end_stale_then_wait(**kwargs):
-        ended = real_end_stale(**kwargs)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()
-        return ended
-
-    statuses, pages = [], []
-
     def click():
         client = Client()
         client.force_login(world.users["coordinator_a"])
-        try:
-            response = _poststart_run(client)
-            statuses.append(response.status_code)
-            pages.append(response.content.decode())
-        finally:
-            connection.close()
+        return _poststart_run(client)
 
-    with (mock.patch.object(runs, "end_stale", end_stale_then_wait),
-          mock.patch.object(services, "_dispatch", lambda run_id: None)):
-        threads = [threading.Thread(target=click) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+    with mock.patch.object(services, "_dispatch", lambda run_id: None):
+        responses = at_once(2, click, holding=runs, name="end_stale", after=True)
+    statuses = [r.status_code for r in responses]
+    pages = [r.content.decode() for r in responses]
     assert sorted(statuses) == [200, 302]
     assert any("déjà en cours de calcul" in page for page in pages)
     assert PlannerRun.objects.filter(pole=world.pole_a).count() == 1
