@@ -251,15 +251,20 @@ class Journey:
                 return
         raise AssertionError(f"{selector} n'est pas atteignable au clavier ({limit} tabulations)")
 
-    def login(self, email: str, password: str = PASSWORD, totp_secret: str = TOTP_SECRET):
-        """The real sign-in: e-mail and password, then the authenticator app's code."""
+    def sign_in_with_password(self, email: str, password: str = PASSWORD, *, then) -> None:
+        """The sign-in page, checked, filled and sent; waits for the page `then` (a URL pattern)."""
         page = self.page
         page.goto(self.url("/comptes/login/"))
         self.check_page()
         page.get_by_label("Courriel").fill(email)
         page.locator("input[name=password]").fill(password)
         page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(re.compile(r".*/comptes/2fa/authenticate/.*"))
+        page.wait_for_url(then)
+
+    def login(self, email: str, password: str = PASSWORD, totp_secret: str = TOTP_SECRET):
+        """The real sign-in: e-mail and password, then the authenticator app's code."""
+        page = self.page
+        self.sign_in_with_password(email, password, then=re.compile(r".*/comptes/2fa/authenticate/.*"))
         self.check_page()
         page.locator("input[name=code]").fill(totp_code(totp_secret))
         page.locator("form button[type=submit]").first.click()

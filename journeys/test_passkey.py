@@ -50,11 +50,7 @@ def test_aesh_registers_a_passkey_then_signs_in_with_it(journey, virtual_authent
     page = journey.page
 
     with journey.step("première connexion : choisir un second facteur"):
-        journey.go("/comptes/login/")
-        page.get_by_label("Courriel").fill(user.email)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(re.compile(re.escape(reverse("mfa_index")) + "$"))
+        journey.sign_in_with_password(user.email, then=re.compile(re.escape(reverse("mfa_index")) + "$"))
         journey.check_page()
         assert "clé d'accès" in page.locator("body").inner_text()
 
@@ -130,10 +126,6 @@ def test_the_coordination_resets_a_lost_passkey(journey, team, world):
         journey.go("/comptes/logout/")
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
-        journey.go("/comptes/login/")
-        page.get_by_label("Courriel").fill(user.email)
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(re.compile(re.escape(reverse("mfa_index")) + "$"))
+        journey.sign_in_with_password(user.email, then=re.compile(re.escape(reverse("mfa_index")) + "$"))
         journey.check_page()
         assert "clé d'accès" in page.locator("body").inner_text()
