@@ -4,15 +4,14 @@ screen (« En attente » in view, no table to scroll), one card per territory on
 axe at both widths (journeys.conftest), and what two readers' pages say about the same
 circonscription compared."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from pial.demo import DEMO_PASSWORD
 from pial.models import User
 from pial.tests.factories import TotpFactory
+from pial.tests.fixtures import replay_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 780}
@@ -21,10 +20,8 @@ TABLES = "table.pial-report-table"
 
 
 @pytest.fixture
-def demo_data(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
+def demo_data():
+    replay_demo()  # seed_demo's rows, seeded once per test process
     for email in ("ien@demo.pial.fr", "gestionnaire@demo.pial.fr", "coordination@demo.pial.fr"):
         TotpFactory(user=User.objects.get(email=email))
 

@@ -107,13 +107,29 @@ def _seed_demo():
     call_command("seed_demo", stdout=io.StringIO())
 
 
+def demo_snapshot() -> snapshot.Snapshot:
+    """The demo's rows, seeded once per test process (the database must be reachable)."""
+    global _DEMO_SNAPSHOT
+    if _DEMO_SNAPSHOT is None:
+        _DEMO_SNAPSHOT = snapshot.take(_seed_demo)
+    return _DEMO_SNAPSHOT
+
+
+def replay_demo() -> None:
+    """The demo's rows written into the tables as `seed_demo` leaves them (a transactional test:
+    they are committed, and emptied with every table after the test)."""
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                           EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                           CELERY_TASK_ALWAYS_EAGER=True):
+        snapshot.replay(demo_snapshot())
+
+
 @pytest.fixture(scope="module")
 def _demo_module(django_db_setup, django_db_blocker):
     """The demo, seeded once per test process (a snapshot of its rows) and replayed once per test
     module inside a transaction that is rolled back after the module's last test: every test of
     the module reads it (each in its own savepoint, as usual), no other module sees it. Not for
-    transactional tests (they would empty the tables)."""
-    global _DEMO_SNAPSHOT
+    transactional tests (they would empty the tables): those call `replay_demo()`."""
     from pial.celery import app as celery_app
 
     eager = celery_app.conf.task_always_eager
@@ -122,12 +138,11 @@ def _demo_module(django_db_setup, django_db_blocker):
             DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER=True):
         try:
-            if _DEMO_SNAPSHOT is None:
-                _DEMO_SNAPSHOT = snapshot.take(_seed_demo)
+            demo = demo_snapshot()
             outer = transaction.atomic()
             outer.__enter__()
             try:
-                snapshot.replay(_DEMO_SNAPSHOT)
+                snapshot.replay(demo)
             except BaseException:
                 outer.__exit__(*sys.exc_info())
                 raise
