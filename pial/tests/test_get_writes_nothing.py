@@ -4,8 +4,9 @@ Each user of the demo, acting through each of their memberships, starts from the
 every URL of the URLconf that takes no argument, then follows the links of the pages it gets
 (same site, GET only), at most PER_SHAPE pages per URL shape (ids and query values folded) and
 role (the admin's pages once for all), so the crawl stays short (about 600 GETs) while reaching
-every kind of page each role can see. After every GET the
-row count of every table is read in one query and compared with the count before it.
+every kind of page each role can see. After every GET, what it wrote is read in one query: on
+PostgreSQL the current transaction's statistics per table (rows inserted, updated and deleted:
+an UPDATE is caught too), elsewhere the row count of every table.
 
 The read journals are the exception by design: reading a student's file or an inspector's recourse
 is journaled (who, when, what), so AccessLog and RecourseRead may grow on a GET — and only they.
@@ -41,19 +42,39 @@ _HREF = re.compile(r"""href=["'](/[^"'#]*)""")
 _DIGITS = re.compile(r"\d+")
 
 
+# The session's idle expiry slides by an UPDATE of its row (pial.middleware.SessionRefreshMiddleware):
+# on PostgreSQL, where updates are seen, the session table's updates are not a page's write.
+UPDATED_BY_DESIGN = {"django_session"}
+
+
 def _count_query():
     models = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy and m not in JOURNALS]
     quote = connection.ops.quote_name
     tables = sorted({m._meta.db_table for m in models} - LIBRARY_BOOKKEEPING)
+    if connection.vendor == "postgresql":
+        return tables, ("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+                        " WHERE schemaname = current_schema()")
     # Table names come from the models, quoted: nothing of a request goes into this SQL.
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)  # noqa: S608
     return tables, sql
 
 
-def _counts(tables, sql) -> dict[str, int]:
+def _counts(tables, sql) -> dict[str, object]:
+    """Per table, what can tell a write: (inserted, updated, deleted) in this transaction on
+    PostgreSQL, the row count elsewhere."""
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return dict(zip(tables, cursor.fetchone(), strict=True))
+        if connection.vendor != "postgresql":
+            return dict(zip(tables, cursor.fetchone(), strict=True))
+        written = {name: (ins, 0 if name in UPDATED_BY_DESIGN else upd, dele)
+                   for name, ins, upd, dele in cursor.fetchall()}
+    return {table: written.get(table, (0, 0, 0)) for table in tables}
+
+
+def _difference(after, before):
+    if isinstance(after, int):
+        return after - before
+    return dict(zip(("insérées", "modifiées", "supprimées"), (a - b for a, b in zip(after, before, strict=True)), strict=True))
 
 
 def _argument_free(patterns, prefix=""):
@@ -86,7 +107,7 @@ def _crawl(client, starts, tables, sql, shapes, role):
         shapes[shape] += 1
         response = client.get(url)
         after = _counts(tables, sql)
-        changed = {t: after[t] - before[t] for t in tables if after[t] != before[t]}
+        changed = {t: _difference(after[t], before[t]) for t in tables if after[t] != before[t]}
         before = after
         yield url, response.status_code, changed
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
@@ -121,3 +142,21 @@ def test_no_get_of_any_role_writes_a_row(demo, client, settings):
     # The crawl reached beyond the start pages for every role (a second user of a role crawls
     # only the kinds of page the first did not reach).
     assert set(pages) == {m.role for m in memberships} and min(pages.values()) > 40, pages
+
+
+@pytest.mark.django_db
+def test_the_probe_sees_an_insert_and_on_postgresql_an_update():
+    """The probe itself: a row added is seen; on PostgreSQL a row changed in place is seen too."""
+    from pial.models import Departement
+
+    tables, sql = _count_query()
+    before = _counts(tables, sql)
+    departement = Departement.objects.create(code="976", name="Mayotte")
+    after = _counts(tables, sql)
+    assert {t for t in tables if after[t] != before[t]} == {Departement._meta.db_table}
+    Departement.objects.filter(pk=departement.pk).update(name="Mayotte (976)")
+    changed = {t: _difference(v, after[t]) for t, v in _counts(tables, sql).items() if v != after[t]}
+    if connection.vendor == "postgresql":
+        assert changed == {Departement._meta.db_table: {"insérées": 0, "modifiées": 1, "supprimées": 0}}
+    else:
+        assert changed == {}  # row counts do not see an update: the reason PostgreSQL reads its statistics
