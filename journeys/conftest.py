@@ -34,6 +34,9 @@ WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 360, "height": 780}
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # pial.tests.factories.TotpFactory
 PASSWORD = "mot-de-passe-de-test"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# The sign-in pages read the same for every person: checked by the first journey of the process
+# that meets them, not again at each of the journeys' twenty sign-ins.
+SIGNED_OUT_CHECKED: set[str] = set()
 # preload off: axe would otherwise re-create, as <style> elements, every stylesheet it cannot read
 # through the CSSOM (an @import such as the admin's forms.css → widgets.css, a sheet still loading
 # after a redirect), which our CSP refuses: an « inline style » console error that is axe's, not
@@ -205,12 +208,14 @@ class Journey:
         self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => "
                            "setTimeout(done, 50))))")
 
-    def check_page(self):
-        """axe at both widths and no horizontal scroll on a phone, once per page path."""
+    def check_page(self, *, signed_out: bool = False):
+        """axe at both widths and no horizontal scroll on a phone, once per page path in a journey;
+        `signed_out`: a page that is the same for everyone (the sign-in steps), once per process."""
         path = re.sub(r"\d+", "N", self.page.url.removeprefix(self.base_url).split("?")[0])
-        if path in self.checked:
+        checked = SIGNED_OUT_CHECKED if signed_out else self.checked
+        if path in checked:
             return
-        self.checked.add(path)
+        checked.add(path)
         size = self.page.viewport_size
         problems = []
         self.settle()  # the DSFR's scripts started (a resize below may be skipped: no wait there)
@@ -255,7 +260,7 @@ class Journey:
         """The sign-in page, checked, filled and sent; waits for the page `then` (a URL pattern)."""
         page = self.page
         page.goto(self.url("/comptes/login/"))
-        self.check_page()
+        self.check_page(signed_out=True)
         page.get_by_label("Courriel").fill(email)
         page.locator("input[name=password]").fill(password)
         page.get_by_role("button", name="Se connecter").click()
@@ -265,7 +270,7 @@ class Journey:
         """The real sign-in: e-mail and password, then the authenticator app's code."""
         page = self.page
         self.sign_in_with_password(email, password, then=re.compile(r".*/comptes/2fa/authenticate/.*"))
-        self.check_page()
+        self.check_page(signed_out=True)
         page.locator("input[name=code]").fill(totp_code(totp_secret))
         page.locator("form button[type=submit]").first.click()
         page.wait_for_load_state()
