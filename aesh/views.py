@@ -4,8 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aesh import perms, selectors, services
@@ -21,6 +25,8 @@ from aesh.forms import (
 from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
+from pial.links import pk_urls
+from pial.templatetags.pial_ui import hours
 
 
 def _require(allowed: bool) -> None:
@@ -39,10 +45,36 @@ def aesh_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "aesh/aesh_list.html", {
-        "form": form, "page_obj": page, "query": query.urlencode(), "today": today,
+        "form": form, "page_obj": page, "query": query.urlencode(),
+        "rows": _aesh_rows(page, today, setting("ADAPTATION_TRAINING_HOURS")),
         "can_edit": perms.can_edit_aesh(scope),
-        "required_hours": setting("ADAPTATION_TRAINING_HOURS"),
     })
+
+
+def _aesh_rows(page, today, required_hours) -> list[str]:
+    """The rows of the AESH table, written here rather than by the template engine per cell
+    (a tenth of the CPU): same markup, one reverse() for the page."""
+    detail_url = pk_urls("aesh:detail")
+    required = hours(required_hours)
+    rows = []
+    for aesh in page:
+        schools = ", ".join(escape(school.name) for school in aesh.schools.all()) or "—"
+        referent = (f'<p class="fr-badge fr-badge--sm fr-badge--purple-glycine">'
+                    f'{floatformat(aesh.referent_now, "-2")} ETP</p>' if aesh.referent_now else "")
+        if aesh.adaptation_hours >= required_hours:
+            training = '<p class="fr-badge fr-badge--sm fr-badge--success">Terminée</p>'
+        elif aesh.training_due_date and aesh.training_due_date < today:
+            training = (f'<p class="fr-badge fr-badge--sm fr-badge--error">En retard · '
+                        f"{escape(hours(aesh.adaptation_hours))}</p>")
+        else:
+            training = f"{escape(hours(aesh.adaptation_hours))} / {escape(required)}"
+        rows.append(mark_safe(  # every value above is escaped
+            f'<tr><td><a href="{escape(detail_url(aesh.pk))}">{escape(aesh)}</a></td><td>{schools}</td>'
+            f"<td>{escape(aesh.contract_kind_now or 'aucun')}</td>"
+            f"<td>{escape(date_filter(aesh.contract_end_now, 'd/m/Y') or '—')}</td>"
+            f"<td>{escape(hours(aesh.weekly_hours_now) or '—')}</td><td>{referent}</td><td>{training}</td></tr>"
+        ))
+    return rows
 
 
 def _detail_context(aesh: Aesh, today) -> dict:
