@@ -23,6 +23,7 @@ import dsfr
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
@@ -294,9 +295,52 @@ def _layout_is_plain(item) -> bool:
     return all(_layout_is_plain(child) for child in item.fields)
 
 
+def _layout_key(item) -> tuple | str:
+    if isinstance(item, str):
+        return item
+    return (type(item).__name__, str(getattr(item, "legend", "")), getattr(item, "css_class", None),
+            getattr(item, "css_id", None), str(getattr(item, "flat_attrs", "")),
+            tuple(_layout_key(child) for child in item.fields))
+
+
+def _markup_key(form, layout) -> tuple:
+    """Everything the markup of a plain layout is made of: the form's class, prefix and ids, each
+    field's definition, widget (attributes, format, choices) and value, the errors, the layout,
+    the language. Choices are read once here (a model choice's query) and kept for the render."""
+    fields = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        if hasattr(field, "choices"):
+            field.choices = choices = list(field.choices)  # the render reuses them: no second query
+            choices = tuple((str(value), str(label)) for value, label in choices)
+        else:
+            choices = None
+        widget_state = tuple(sorted((k, repr(v)) for k, v in vars(widget).items()
+                                    if k not in ("choices", "_choices", "attrs")))
+        fields.append((
+            name, type(field).__qualname__, type(widget).__qualname__, str(field.label), str(field.help_text),
+            field.required, field.disabled, field.localize, field.show_hidden_initial, field.template_name,
+            repr(sorted(widget.attrs.items())), widget_state, choices, repr(form[name].value()),
+        ))
+    errors = tuple((name, tuple(str(e) for e in errors)) for name, errors in form.errors.items()) \
+        if form.is_bound else ()
+    return (type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, form.is_bound,
+            tuple(fields), errors, _layout_key(layout), translation.get_language(), type(form.renderer))
+
+
+_LAYOUT_CACHE: dict[tuple, str] = {}
+_LAYOUT_CACHE_SIZE = 512
+
+
 class FastLayoutHelper(FormHelper):
     """A FormHelper whose layout of Layout/Fieldset/Div/field names is rendered in Python, with
-    the markup of templates/crispy_dsfr/layout/{fieldset,div}.html and crispy_dsfr/field.html."""
+    the markup of templates/crispy_dsfr/layout/{fieldset,div}.html and crispy_dsfr/field.html.
+
+    With `cache_layout`, for a form whose markup is a function of its fields, data and choices
+    only (the list filters): the markup is kept per process, keyed by all of those
+    (`_markup_key`), so a request whose form is the same as an earlier one's skips the render."""
+
+    cache_layout = False
 
     def render_layout(self, form, context, template_pack=None):
         if self.field_template or self.render_unmentioned_fields or self.render_hidden_fields \
@@ -304,7 +348,17 @@ class FastLayoutHelper(FormHelper):
             return super().render_layout(form, context, **({"template_pack": template_pack} if template_pack else {}))
         form.rendered_fields = set()
         form.crispy_field_template = None
-        return mark_safe(self._render(self.layout, form))
+        if not self.cache_layout:
+            return mark_safe(self._render(self.layout, form))
+        key = _markup_key(form, self.layout)
+        html = _LAYOUT_CACHE.get(key)
+        if html is None:
+            if len(_LAYOUT_CACHE) >= _LAYOUT_CACHE_SIZE:
+                _LAYOUT_CACHE.clear()
+            html = _LAYOUT_CACHE[key] = self._render(self.layout, form)
+        else:
+            form.rendered_fields.update(pointer.name for pointer in self.layout.get_field_names())
+        return mark_safe(html)
 
     def _render(self, item, form) -> str:
         if isinstance(item, str):

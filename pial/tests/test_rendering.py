@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.test.html import parse_html
 from dsfr.forms import DsfrBaseForm
 
+from pial import rendering
 from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.rendering import _FAST, FastLayoutHelper, FormRenderer
 
@@ -181,3 +182,63 @@ def test_other_layout_objects_go_through_crispy():
     form.helper.layout.append(HTML("<p>{{ request.path }}</p>"))
     form.helper.inputs.append(Submit("autre", "Autre"))
     assert "<p>/</p>" in _crispy(form)
+
+
+def _cached(**kwargs):
+    form = EveryWidget(renderer=FormRenderer(), **kwargs)
+    form.helper.cache_layout = True
+    return form
+
+
+@pytest.mark.parametrize(("case", "kwargs"), list(_forms()), ids=[case for case, _ in _forms()])
+def test_a_cached_layout_is_the_markup_rendered_afresh(case, kwargs, monkeypatch):
+    monkeypatch.setattr(rendering, "_LAYOUT_CACHE", {})
+    renders = []
+    real = FastLayoutHelper._render
+    monkeypatch.setattr(FastLayoutHelper, "_render", lambda self, item, form: renders.append(item) or real(
+        self, item, form))
+    fresh = _crispy(EveryWidget(renderer=FormRenderer(), **kwargs))
+    first, second = _crispy(_cached(**kwargs)), _crispy(_cached(**kwargs))
+    assert first == second == fresh
+    assert len(rendering._LAYOUT_CACHE) == 1
+    renders.clear()
+    _crispy(_cached(**kwargs))
+    assert renders == []  # a hit
+
+
+def test_the_layout_cache_key_follows_data_choices_and_errors(monkeypatch):
+    monkeypatch.setattr(rendering, "_LAYOUT_CACHE", {})
+    _crispy(_cached(data=VALID))
+    _crispy(_cached(data={**VALID, "text": "Martin"}))
+    other_choices = _cached(data=VALID)
+    other_choices.fields["select"].choices = [*GROUPED, ("4", "Lycée")]
+    html = _crispy(other_choices)
+    assert "Lycée" in html
+    _crispy(_cached(data=INVALID))
+    _crispy(_cached())
+    assert len(rendering._LAYOUT_CACHE) == 5
+
+
+@pytest.mark.django_db
+def test_list_filter_forms_are_cached_and_unchanged(monkeypatch):
+    from aesh.forms import AeshFilterForm
+    from eleves.forms import StudentFilterForm
+    from pial.scope import Scope
+    from pial.tests.factories import MembershipFactory, SchoolFactory
+
+    school = SchoolFactory(name="École <Jaurès>")
+    SchoolFactory(pole=school.pole, name="Collège Camus")
+    scope = Scope.of(MembershipFactory(pole=school.pole))
+    monkeypatch.setattr(rendering, "_LAYOUT_CACHE", {})
+    for form_class in (AeshFilterForm, StudentFilterForm):
+        for data in (None, {"q": "mar", "school": str(school.pk)}, {"school": "999999"}):
+            cached = form_class(data, scope=scope)
+            cached.to_filters()
+            assert cached.helper.cache_layout
+            plain = _with_plain_helper(form_class(data, scope=scope, renderer=TemplatesSetting()))
+            plain.to_filters()
+            first, again, slow = _crispy(cached), _crispy(form_class(data, scope=scope)), _crispy(plain)
+            assert first == again
+            assert parse_html(first) == parse_html(slow)
+            assert "École &lt;Jaurès&gt;" in first and "Collège Camus" in first
+    assert len(rendering._LAYOUT_CACHE) == 6
