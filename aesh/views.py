@@ -4,11 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +21,7 @@ from aesh.forms import (
     TrainingForm,
 )
 from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
+from pial.cells import dmy, esc
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.links import pk_urls
@@ -70,21 +69,21 @@ def _aesh_rows(page, today, required_hours) -> list[str]:
     school_names = _school_names([aesh.pk for aesh in page])
     rows = []
     for aesh in page:
-        schools = ", ".join(escape(name) for name in school_names.get(aesh.pk, ())) or "—"
+        schools = ", ".join(esc(name) for name in school_names.get(aesh.pk, ())) or "—"
         referent = (f'<p class="fr-badge fr-badge--sm fr-badge--purple-glycine">'
                     f'{floatformat(aesh.referent_now, "-2")} ETP</p>' if aesh.referent_now else "")
         if aesh.adaptation_hours >= required_hours:
             training = '<p class="fr-badge fr-badge--sm fr-badge--success">Terminée</p>'
         elif aesh.training_due_date and aesh.training_due_date < today:
             training = (f'<p class="fr-badge fr-badge--sm fr-badge--error">En retard · '
-                        f"{escape(hours(aesh.adaptation_hours))}</p>")
+                        f"{esc(hours(aesh.adaptation_hours))}</p>")
         else:
-            training = f"{escape(hours(aesh.adaptation_hours))} / {escape(required)}"
+            training = f"{esc(hours(aesh.adaptation_hours))} / {esc(required)}"
         rows.append(mark_safe(  # every value above is escaped
-            f'<tr><td><a href="{escape(detail_url(aesh.pk))}">{escape(aesh)}</a></td><td>{schools}</td>'
-            f"<td>{escape(aesh.contract_kind_now or 'aucun')}</td>"
-            f"<td>{escape(date_filter(aesh.contract_end_now, 'd/m/Y') or '—')}</td>"
-            f"<td>{escape(hours(aesh.weekly_hours_now) or '—')}</td><td>{referent}</td><td>{training}</td></tr>"
+            f'<tr><td><a href="{esc(detail_url(aesh.pk))}">{esc(aesh)}</a></td><td>{schools}</td>'
+            f"<td>{esc(aesh.contract_kind_now or 'aucun')}</td>"
+            f"<td>{dmy(aesh.contract_end_now) or '—'}</td>"
+            f"<td>{esc(hours(aesh.weekly_hours_now) or '—')}</td><td>{referent}</td><td>{training}</td></tr>"
         ))
     return rows
 

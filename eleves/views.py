@@ -5,9 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from eleves import perms, selectors, services
@@ -22,6 +20,7 @@ from eleves.forms import (
 )
 from eleves.journal import journal, journal_refused
 from eleves.models import Notification, PpsDocument, Student
+from pial.cells import choice_labels, dmy, esc
 from pial.conf import setting
 from pial.enums import Role
 from pial.forms import add_service_errors, posted, posted_files
@@ -72,25 +71,26 @@ def _student_rows(page, full: bool) -> list[str]:
     """The rows of the student table, written here rather than by the template engine per cell:
     same markup as before (eleves/_level.html for the level), one reverse() for the page."""
     detail_url = pk_urls("eleves:detail")
+    levels = choice_labels(Student, "level")
     rows = []
     for s in page:
         if s.level:
-            level = escape(s.get_level_display())
+            level = esc(levels.get(s.level, s.level))
         else:
             level = '<span class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">niveau à préciser</span>'
             if s.level_raw:
-                level += f" « {escape(s.level_raw)} »"
+                level += f" « {esc(s.level_raw)} »"
         cells = [
-            f'<td><a href="{escape(detail_url(s.pk))}">{escape(s)}</a>'
+            f'<td><a href="{esc(detail_url(s.pk))}">{esc(s)}</a>'
             f"{LEFT_BADGE if s.left_on else ''}</td>",
-            f"<td>{escape(s.school.name)}</td>",
-            f"<td>{level}{f' ({escape(s.class_name)})' if s.class_name else ''}"
-            f"{f' · {escape(s.ulis.name)}' if s.ulis else ''}</td>",
+            f"<td>{esc(s.school.name)}</td>",
+            f"<td>{level}{f' ({esc(s.class_name)})' if s.class_name else ''}"
+            f"{f' · {esc(s.ulis.name)}' if s.ulis else ''}</td>",
         ]
         if full:
             aid = AID_CELLS.get(s.aid_kind_now) or '<p class="fr-badge fr-badge--sm fr-badge--warning">aucune</p>'
-            cells.append(f"<td>{aid}</td><td>{escape(hours(s.notified_hours_now) or '—')}</td>"
-                         f"<td>{escape(date_filter(s.notification_end_now, 'd/m/Y') or '—')}</td>")
+            cells.append(f"<td>{aid}</td><td>{esc(hours(s.notified_hours_now) or '—')}</td>"
+                         f"<td>{dmy(s.notification_end_now) or '—'}</td>")
         rows.append(mark_safe(f"<tr>{''.join(cells)}</tr>"))  # every value is escaped
     return rows
 
