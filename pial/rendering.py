@@ -22,6 +22,8 @@ import django
 import dsfr
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms.renderers import TemplatesSetting
 from django.utils import translation
 from django.utils.formats import localize
@@ -66,9 +68,13 @@ def _input(widget: dict) -> str:
 class FormRenderer(TemplatesSetting):
     """TemplatesSetting, with the templates of `_FAST` written in Python (same output)."""
 
+    # Bumped when the template settings change (tests): what a name resolves to may change too.
+    generation = 0
+
     def __init__(self):
         super().__init__()
         self._trusted: dict[str, bool] = {}
+        self._generation = FormRenderer.generation
 
     def render(self, template_name, context, request=None):
         fast = _FAST.get(template_name)
@@ -84,6 +90,8 @@ class FormRenderer(TemplatesSetting):
         return self.get_template(template_name).render(context)
 
     def _is_trusted(self, template_name: str) -> bool:
+        if self._generation != FormRenderer.generation:
+            self._trusted, self._generation = {}, FormRenderer.generation
         trusted = self._trusted.get(template_name)
         if trusted is None:
             origin = Path(self.get_template(template_name).origin.name).resolve()
@@ -255,6 +263,12 @@ class FormRenderer(TemplatesSetting):
                      + "".join(f'<p class="fr-message fr-message--error">{_out(error)}</p>' for error in errors)
                      + "\n  </div>\n</fieldset>\n")
         return "".join(parts)
+
+
+@receiver(setting_changed)
+def _forget_trusted_templates(*, setting, **kwargs):
+    if setting in ("TEMPLATES", "INSTALLED_APPS"):
+        FormRenderer.generation += 1
 
 
 _W = "django/forms/widgets/"

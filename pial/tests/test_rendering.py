@@ -7,7 +7,7 @@ import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Submit
 from django import forms
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import TemplatesSetting, get_default_renderer
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.html import parse_html
@@ -145,9 +145,10 @@ def test_an_overridden_template_is_not_bypassed(settings, tmp_path):
     override = tmp_path / "django" / "forms" / "widgets"
     override.mkdir(parents=True)
     (override / "text.html").write_text('<input class="override" name="{{ widget.name }}">')
+    renderer = get_default_renderer()
+    assert isinstance(renderer, FormRenderer) and str(EveryWidget()["text"]).startswith('<input type="text"')
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    form = EveryWidget(renderer=FormRenderer())
-    assert str(form["text"]) == '<input class="override" name="text">'
+    assert str(EveryWidget(renderer=renderer)["text"]) == '<input class="override" name="text">'
 
 
 CRISPY = Template("{% load crispy_forms_tags %}{% crispy form %}")
