@@ -24,6 +24,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.forms import ModelChoiceField
 from django.forms.renderers import TemplatesSetting
 from django.utils import translation
 from django.utils.formats import localize
@@ -317,15 +318,17 @@ def _layout_key(item) -> tuple | str:
             tuple(_layout_key(child) for child in item.fields))
 
 
-def _markup_key(form, layout) -> tuple:
+def _markup_key(form, layout) -> tuple[tuple, dict]:
     """Everything the markup of a plain layout is made of: the form's class, prefix and ids, each
     field's definition, widget (attributes, format, choices) and value, the errors, the layout,
-    the language. Choices are read once here (a model choice's query) and kept for the render."""
-    fields = []
+    the language; and the model choices read for it (a query each), for a render to reuse."""
+    fields, read_choices = [], {}
     for name, field in form.fields.items():
         widget = field.widget
         if hasattr(field, "choices"):
-            field.choices = choices = list(field.choices)  # the render reuses them: no second query
+            choices = list(iter(field.choices))  # not list(choices): its len() is a COUNT query
+            if isinstance(field, ModelChoiceField):
+                read_choices[name] = choices
             choices = tuple((str(value), str(label)) for value, label in choices)
         else:
             choices = None
@@ -339,7 +342,7 @@ def _markup_key(form, layout) -> tuple:
     errors = tuple((name, tuple(str(e) for e in errors)) for name, errors in form.errors.items()) \
         if form.is_bound else ()
     return (type(form).__module__, type(form).__qualname__, form.prefix, form.auto_id, form.is_bound,
-            tuple(fields), errors, _layout_key(layout), translation.get_language(), type(form.renderer))
+            tuple(fields), errors, _layout_key(layout), translation.get_language(), type(form.renderer)), read_choices
 
 
 _LAYOUT_CACHE: dict[tuple, str] = {}
@@ -364,11 +367,13 @@ class FastLayoutHelper(FormHelper):
         form.crispy_field_template = None
         if not self.cache_layout:
             return mark_safe(self._render(self.layout, form))
-        key = _markup_key(form, self.layout)
+        key, read_choices = _markup_key(form, self.layout)
         html = _LAYOUT_CACHE.get(key)
         if html is None:
             if len(_LAYOUT_CACHE) >= _LAYOUT_CACHE_SIZE:
                 _LAYOUT_CACHE.clear()
+            for name, choices in read_choices.items():
+                form.fields[name].choices = choices  # the render reuses them: no second query
             html = _LAYOUT_CACHE[key] = self._render(self.layout, form)
         else:
             form.rendered_fields.update(pointer.name for pointer in self.layout.get_field_names())

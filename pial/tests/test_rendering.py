@@ -243,3 +243,22 @@ def test_list_filter_forms_are_cached_and_unchanged(monkeypatch):
             assert parse_html(first) == parse_html(slow)
             assert "École &lt;Jaurès&gt;" in first and "Collège Camus" in first
     assert len(rendering._LAYOUT_CACHE) == 6
+
+
+@pytest.mark.django_db
+def test_a_miss_and_a_hit_run_the_same_queries(monkeypatch):
+    from aesh.forms import AeshFilterForm
+    from pial.scope import Scope
+    from pial.tests.factories import MembershipFactory, SchoolFactory
+    from pial.tests.helpers import count_queries
+
+    school = SchoolFactory()
+    scope = Scope.of(MembershipFactory(pole=school.pole))
+    monkeypatch.setattr(rendering, "_LAYOUT_CACHE", {})
+    forms_ = [AeshFilterForm({"school": str(school.pk)}, scope=scope) for _ in range(2)]
+    for form in forms_:
+        form.to_filters()
+    miss = count_queries(lambda: _crispy(forms_[0]))
+    hit = count_queries(lambda: _crispy(forms_[1]))
+    assert miss == hit == 1  # the school choices, read once (no COUNT)
+    assert len(rendering._LAYOUT_CACHE) == 1
