@@ -173,6 +173,7 @@ class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
         )
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
+        self.helper.cache_layout = True  # markup: a function of the data and the school choices
 
     def to_filters(self) -> AeshFilters:
         """The selector's filters; an invalid form filters nothing."""

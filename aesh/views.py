@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aesh import perms, selectors, services
@@ -19,8 +21,11 @@ from aesh.forms import (
     TrainingForm,
 )
 from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
+from pial.cells import dmy, esc
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
+from pial.links import pk_urls
+from pial.templatetags.pial_ui import hours
 
 
 def _require(allowed: bool) -> None:
@@ -34,15 +39,53 @@ def aesh_list(request):
     _require(perms.can_view_aesh_list(scope))
     form = AeshFilterForm(request.GET or None, scope=scope)
     today = timezone.localdate()
-    queryset = selectors.aesh_list(scope, form.to_filters(), today)
+    # The schools are read below for the page's rows only, as names: no School instances.
+    queryset = selectors.aesh_list(scope, form.to_filters(), today).prefetch_related(None)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "aesh/aesh_list.html", {
-        "form": form, "page_obj": page, "query": query.urlencode(), "today": today,
+        "form": form, "page_obj": page, "query": query.urlencode(),
+        "rows": _aesh_rows(page, today, setting("ADAPTATION_TRAINING_HOURS")),
         "can_edit": perms.can_edit_aesh(scope),
-        "required_hours": setting("ADAPTATION_TRAINING_HOURS"),
     })
+
+
+def _school_names(aesh_ids: list[int]) -> dict[int, list[str]]:
+    """{AESH id: names of their schools in School's order}: one query, as the prefetch it replaces."""
+    names: dict[int, list[str]] = {}
+    if aesh_ids:
+        through = Aesh.schools.through.objects.filter(aesh_id__in=aesh_ids)
+        for aesh_id, name in through.order_by("school__name", "school_id").values_list("aesh_id", "school__name"):
+            names.setdefault(aesh_id, []).append(name)
+    return names
+
+
+def _aesh_rows(page, today, required_hours) -> list[str]:
+    """The rows of the AESH table, written here rather than by the template engine per cell
+    (a tenth of the CPU): same markup, one reverse() for the page."""
+    detail_url = pk_urls("aesh:detail")
+    required = hours(required_hours)
+    school_names = _school_names([aesh.pk for aesh in page])
+    rows = []
+    for aesh in page:
+        schools = ", ".join(esc(name) for name in school_names.get(aesh.pk, ())) or "—"
+        referent = (f'<p class="fr-badge fr-badge--sm fr-badge--purple-glycine">'
+                    f'{floatformat(aesh.referent_now, "-2")} ETP</p>' if aesh.referent_now else "")
+        if aesh.adaptation_hours >= required_hours:
+            training = '<p class="fr-badge fr-badge--sm fr-badge--success">Terminée</p>'
+        elif aesh.training_due_date and aesh.training_due_date < today:
+            training = (f'<p class="fr-badge fr-badge--sm fr-badge--error">En retard · '
+                        f"{esc(hours(aesh.adaptation_hours))}</p>")
+        else:
+            training = f"{esc(hours(aesh.adaptation_hours))} / {esc(required)}"
+        rows.append(mark_safe(  # every value above is escaped
+            f'<tr><td><a href="{esc(detail_url(aesh.pk))}">{esc(aesh)}</a></td><td>{schools}</td>'
+            f"<td>{esc(aesh.contract_kind_now or 'aucun')}</td>"
+            f"<td>{dmy(aesh.contract_end_now) or '—'}</td>"
+            f"<td>{esc(hours(aesh.weekly_hours_now) or '—')}</td><td>{referent}</td><td>{training}</td></tr>"
+        ))
+    return rows
 
 
 def _detail_context(aesh: Aesh, today) -> dict:

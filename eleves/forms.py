@@ -102,6 +102,7 @@ class StudentFilterForm(CrispyDsfrMixin, DsfrBaseForm):
             Div("without_notification", "include_left", css_class="pial-filters")))
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
+        self.helper.cache_layout = True  # markup: a function of the data and the school choices
 
     def to_filters(self) -> StudentFilters:
         if not self.is_bound or not self.is_valid():

@@ -1,6 +1,5 @@
 """Forms of the territory app, rendered in DSFR markup through crispy-forms."""
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from dsfr.utils import dsfr_input_class_attr
 
 from pial.enums import POLE_ROLES, Role
 from pial.models import Circonscription, Departement, Pole, School
+from pial.rendering import FastLayoutHelper
 from pial.scope import Scope
 from pial.validators import MaxFileSize, file_extension
 
@@ -48,13 +48,13 @@ class CrispyDsfrMixin:
 
     submit_label = "Enregistrer"
 
-    def build_helper(self, *layout) -> FormHelper:
+    def build_helper(self, *layout) -> FastLayoutHelper:
         # DsfrBaseForm.__init__ binds every field before the form's own __init__ sets help texts
         # and widgets, and a bound field keeps the help text it was made with: bind them again.
         self._bound_fields_cache.clear()
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
-        helper = FormHelper(self)
+        helper = FastLayoutHelper(self)
         helper.form_method = "post"
         if layout:
             helper.layout = Layout(*layout)

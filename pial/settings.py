@@ -103,7 +103,7 @@ TEMPLATES = [
         },
     }
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "pial.rendering.FormRenderer"  # TemplatesSetting, common widgets written in Python
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_dsfr",)
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -336,3 +336,44 @@ def test_the_avenant_form_offers_only_the_schools_of_the_aesh_s_pole(client_as, 
     html = client_as("gestionnaire").get(reverse("aesh:amendment_create", args=[contract.pk])).content.decode()
     boxes = re.findall(r'<input type="checkbox" name="schools" value="(\d+)"', html)
     assert sorted(map(int, boxes)) == sorted(s.pk for s in world.schools_a)
+
+
+# The rows as the list template wrote them before aesh.views._aesh_rows (kept to prove sameness).
+FORMER_ROWS = """{% load pial_ui %}{% for aesh in page_obj %}<tr>
+<td><a href="{% url 'aesh:detail' aesh.pk %}">{{ aesh }}</a></td>
+<td>{% for school in aesh.schools.all %}{{ school.name }}{% if not forloop.last %}, {% endif %}{% empty %}—{% endfor %}</td>
+<td>{{ aesh.contract_kind_now|default:"aucun" }}</td>
+<td>{{ aesh.contract_end_now|date:"d/m/Y"|default:"—" }}</td>
+<td>{{ aesh.weekly_hours_now|hours|default:"—" }}</td>
+<td>{% if aesh.referent_now %}<p class="fr-badge fr-badge--sm fr-badge--purple-glycine">{{ aesh.referent_now|floatformat:"-2" }} ETP</p>{% endif %}</td>
+<td>
+{% if aesh.adaptation_hours >= required_hours %}<p class="fr-badge fr-badge--sm fr-badge--success">Terminée</p>
+{% elif aesh.training_due_date and aesh.training_due_date < today %}<p class="fr-badge fr-badge--sm fr-badge--error">En retard · {{ aesh.adaptation_hours|hours }}</p>
+{% else %}{{ aesh.adaptation_hours|hours }} / {{ required_hours|hours }}{% endif %}
+</td></tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("query", [{}, {"sort": "-fin"}])
+def test_list_rows_are_the_markup_the_template_wrote(client_as, records, world, query):
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import timezone
+
+    from pial.conf import setting
+
+    late = AeshFactory(home_pole=world.pole_a, last_name="Retard <b>", training_due_date=datetime.date(2020, 1, 1))
+    late.schools.set(world.schools_a[:2])
+    TrainingFactory(aesh=late, hours=Decimal("12.5"))
+    done = AeshFactory(home_pole=world.pole_a, last_name="Fini")
+    TrainingFactory(aesh=done, hours=Decimal("60"))
+    ContractFactory(aesh=done, referent_quotite=Decimal("0.25"))
+    response = client_as("coordinator_a").get(reverse("aesh:list"), query)
+    former = Template(FORMER_ROWS).render(Context({
+        "page_obj": response.context["page_obj"], "today": timezone.localdate(),
+        "required_hours": setting("ADAPTATION_TRAINING_HOURS"),
+    }))
+    rows = "".join(response.context["rows"])
+    assert rows.count("<tr>") >= 4 and "En retard" in rows and "Terminée" in rows and "ETP" in rows
+    assert "retard &lt;b&gt;" in rows.lower()
+    assert parse_html(rows) == parse_html(former)
+    assert rows in response.content.decode()
