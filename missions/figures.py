@@ -1,0 +1,92 @@
+"""The coverage dashboard's figures, computed once per change (pial.figures).
+
+The page's costly part — totals, coming starts, the waiting list and the AESH load, 15 annotated
+queries and 100 rows — is rendered once into HTML and cached per pôle (the national scope apart),
+per day (today's date is in the key: the waiting days and what is in force change at midnight)
+and per right to edit (the « Affecter » links), under the versions of pial.figures: the pôle's
+and the global one. Any write to what it reads renews one of them. A request that hits reads
+three cache entries and renders no row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from eleves.models import Student
+from missions import selectors
+from pial import figures
+from pial.models import SchoolYear
+from pial.scope import Scope
+
+CACHE_SECONDS = 3600  # a bound for a renewal lost in a cache outage; changes renew at once
+WAITING_SHOWN = 100  # the oldest waits first; the tile counts them all
+_MARK = 987654321
+
+
+def _pattern(name: str) -> str:
+    """An URL with its one id left as {} (one reverse() per render, not one per row)."""
+    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
+
+
+def scope_name(scope: Scope) -> str:
+    return figures.NATIONAL if scope.is_national else f"pole:{scope.pole_id}"
+
+
+def school_years(version) -> list[SchoolYear]:
+    """Every school year, newest first, cached under the global version (years change rarely)."""
+    key = f"pial:figures:years:{version}"
+    years = cache.get(key)
+    if years is None:
+        years = list(SchoolYear.objects.order_by("-start_date"))
+        cache.set(key, years, CACHE_SECONDS)
+    return years
+
+
+def dashboard(scope: Scope, day: datetime.date, can_edit: bool, versions: tuple) -> dict:
+    """{"totals": selectors.Dashboard, "load": the 10 busiest AESH, "html": the figures rendered}."""
+    key = f"pial:figures:dashboard:{scope_name(scope)}:{day.isoformat()}:{int(can_edit)}:{':'.join(versions)}"
+    found = cache.get(key)
+    if found is None:
+        found = _render(scope, day, can_edit)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _render(scope: Scope, day: datetime.date, can_edit: bool) -> dict:
+    totals = selectors.dashboard(scope, day)
+    waiting = selectors.waiting_rows(selectors.waiting_list(scope, day)[:WAITING_SHOWN], day)
+    student_url, week_url = _pattern("eleves:detail"), _pattern("missions:aesh_week")
+    assign_url = reverse("missions:assignment_create")
+    rows = [{
+        "row": row, "href": student_url.format(row.student.pk),
+        "assign": f"{assign_url}?student={row.student.pk}&kind={row.student.aid_kind_now}",
+    } for row in waiting]
+    load = list(selectors.aesh_load(scope, day)[:10])
+    html = render_to_string("missions/_dashboard_figures.html", {
+        "totals": totals, "waiting": rows, "more_waiting": max(totals.waiting - len(rows), 0),
+        "pending": selectors.pending_starts(scope, day), "can_edit": can_edit,
+        "load": [{"aesh": a, "href": week_url.format(a.pk)} for a in load],
+        "waiting_definition": selectors.waiting_definition(selectors.rentree_on(day)),
+        "dashboard_url": reverse("missions:dashboard"),
+    })
+    return {"totals": totals, "load": load, "html": html}
+
+
+# --- What the writers touch ---------------------------------------------------------------
+
+def aesh_poles(aesh_ids: Iterable[int]) -> set[int]:
+    """The pôles whose figures an AESH's assignments and slots feed: the AESH's own and those of the
+    students of their assignments (two queries)."""
+    ids = [i for i in aesh_ids if i is not None]
+    if not ids:
+        return set()
+    from aesh.models import Aesh
+
+    home = set(Aesh.objects.filter(pk__in=ids).values_list("home_pole_id", flat=True))
+    schools = set(Student.objects.filter(assignments__aesh_id__in=ids).values_list("school__pole_id", flat=True))
+    return home | schools
