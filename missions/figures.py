@@ -70,7 +70,7 @@ def _render(scope: Scope, day: datetime.date, can_edit: bool) -> dict:
     html = render_to_string("missions/_dashboard_figures.html", {
         "totals": totals, "waiting": rows, "more_waiting": max(totals.waiting - len(rows), 0),
         "pending": selectors.pending_starts(scope, day), "can_edit": can_edit,
-        "load": [{"aesh": a, "href": week_url.format(a.pk)} for a in load],
+        "load_rows": [{"aesh": a, "href": week_url.format(a.pk)} for a in load],
         "waiting_definition": selectors.waiting_definition(selectors.rentree_on(day)),
         "dashboard_url": reverse("missions:dashboard"),
     })
