@@ -37,24 +37,28 @@ def scope_name(scope: Scope) -> str:
     return figures.NATIONAL if scope.is_national else f"pole:{scope.pole_id}"
 
 
-def school_years(version) -> list[SchoolYear]:
-    """Every school year, newest first, cached under the global version (years change rarely)."""
-    key = f"pial:figures:years:{version}"
-    years = cache.get(key)
-    if years is None:
-        years = list(SchoolYear.objects.order_by("-start_date"))
-        cache.set(key, years, CACHE_SECONDS)
-    return years
-
-
-def dashboard(scope: Scope, day: datetime.date, can_edit: bool, versions: tuple) -> dict:
-    """{"totals": selectors.Dashboard, "load": the 10 busiest AESH, "html": the figures rendered}."""
-    key = f"pial:figures:dashboard:{scope_name(scope)}:{day.isoformat()}:{int(can_edit)}:{':'.join(versions)}"
+def _cached(key: str | None, compute):
+    if key is None:  # no versions to trust (the cache is down): computed, not kept
+        return compute()
     found = cache.get(key)
     if found is None:
-        found = _render(scope, day, can_edit)
+        found = compute()
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def school_years(versions: tuple | None) -> list[SchoolYear]:
+    """Every school year, newest first, cached under the global version (years change rarely)."""
+    key = f"pial:figures:years:{versions[0]}" if versions else None
+    return _cached(key, lambda: list(SchoolYear.objects.order_by("-start_date")))
+
+
+def dashboard(scope: Scope, day: datetime.date, can_edit: bool, versions: tuple | None) -> dict:
+    """{"totals": selectors.Dashboard, "load": the 10 busiest AESH, "html": the figures rendered}.
+    `versions`: figures.stamp(GLOBAL, scope_name(scope))."""
+    key = (f"pial:figures:dashboard:{scope_name(scope)}:{day.isoformat()}:{int(can_edit)}:{':'.join(versions)}"
+           if versions else None)
+    return _cached(key, lambda: _render(scope, day, can_edit))
 
 
 def _render(scope: Scope, day: datetime.date, can_edit: bool) -> dict:

@@ -60,7 +60,7 @@ def dashboard(request):
     _require(perms.can_view_dashboard(scope))
     can_edit = perms.can_edit_timetables(scope)
     versions = figures.stamp(GLOBAL, dashboard_figures.scope_name(scope))
-    years = dashboard_figures.school_years(versions[0])
+    years = dashboard_figures.school_years(versions)
     # ?date=AAAA-MM-JJ: the coverage on another day (e.g. when accepted slots start); ?annee=: a school year
     today, year, year_error = _dashboard_day(request, years)
     found = dashboard_figures.dashboard(scope, today, can_edit, versions)

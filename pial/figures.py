@@ -53,8 +53,9 @@ def pole_name(pole_id: int | None) -> str:
     return NATIONAL if pole_id is None else f"pole:{pole_id}"
 
 
-def stamp(*names: str) -> tuple:
-    """The current versions of `names` (one cache round trip; a missing version is created)."""
+def stamp(*names: str) -> tuple | None:
+    """The current versions of `names` (one cache round trip; a missing version is created), or
+    None when the cache keeps nothing (Redis down, no fallback): then the caller caches nothing."""
     _local.__dict__.setdefault("read", set()).update(names)
     keys = [PREFIX + name for name in names]
     found = cache.get_many(keys)
@@ -62,6 +63,8 @@ def stamp(*names: str) -> tuple:
         if key not in found:
             cache.add(key, secrets.token_hex(8), None)
             found[key] = cache.get(key)
+            if found[key] is None:
+                return None
     return tuple(found[key] for key in keys)
 
 

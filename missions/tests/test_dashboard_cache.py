@@ -220,3 +220,11 @@ def test_an_assignment_created_shows_on_the_next_request(client_as, team, world)
                                                    end_date=YEAR_END))
     after, html = _board(client)
     assert after == _truth(world, "coordinator_a") and "aucun AESH affecté" not in html
+
+
+def test_without_a_cache_the_figures_are_computed_each_time(client_as, team, world, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    client = client_as("coordinator_a")
+    before, _ = _board(client)
+    services.slot_save(slot=_slot(team, world), assignments=[team["assignment"]], user=None)
+    assert _board(client)[0][5] == before[5] + 180
