@@ -114,9 +114,8 @@ def _changed(alias: str, names: set[str]) -> None:
     if not connection.in_atomic_block:
         renew(names)
         return
-    state = connection.__dict__.setdefault("_pial_figures", {"pending": set(), "flush": None})
-    flush = state["flush"]
-    if flush is None or not any(entry[1] is flush for entry in connection.run_on_commit):
+    state = connection.__dict__.setdefault("_pial_figures", {"pending": set(), "flush": None, "at": 0})
+    if not _registered(connection.run_on_commit, state):
         # A new transaction (or our callback went with a rolled back savepoint).
         state["pending"] = set()
 
@@ -124,9 +123,24 @@ def _changed(alias: str, names: set[str]) -> None:
             pending, state["pending"] = state["pending"], set()
             renew(pending)
 
-        state["flush"] = flush
+        state["flush"], state["at"] = flush, len(connection.run_on_commit)
         connection.on_commit(flush)
     state["pending"].update(names)
+
+
+def _registered(callbacks: list, state: dict) -> bool:
+    """Whether this transaction's callback is still to run: looked up where it was put (a bulk
+    path writes thousands of times), else searched (a rolled back savepoint shifts the list)."""
+    flush, at = state["flush"], state["at"]
+    if flush is None:
+        return False
+    if at < len(callbacks) and callbacks[at][1] is flush:
+        return True
+    for index, entry in enumerate(callbacks):
+        if entry[1] is flush:
+            state["at"] = index
+            return True
+    return False
 
 
 def watched_target(sql: str) -> bool:

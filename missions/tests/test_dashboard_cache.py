@@ -228,3 +228,15 @@ def test_without_a_cache_the_figures_are_computed_each_time(client_as, team, wor
     before, _ = _board(client)
     services.slot_save(slot=_slot(team, world), assignments=[team["assignment"]], user=None)
     assert _board(client)[0][5] == before[5] + 180
+
+
+def test_a_rolled_back_savepoint_does_not_lose_what_follows(team, world, django_capture_on_commit_callbacks):
+    before = figures.stamp(figures.GLOBAL)
+    figures._local.read = set()
+    connections["default"].__dict__.pop("_pial_figures", None)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Notification.objects.filter(student=team["bruno"]).update(weekly_hours=Decimal("7"))
+            raise RuntimeError  # the savepoint and its callback go
+        Notification.objects.filter(student=team["alice"]).update(weekly_hours=Decimal("7"))
+    assert len(callbacks) == 1 and figures.stamp(figures.GLOBAL) != before
