@@ -144,9 +144,16 @@ def _registered(callbacks: list, state: dict) -> bool:
 
 
 def watched_target(sql: str) -> bool:
-    """Whether `sql` writes to a watched table (reads, even raw WITH … SELECT, do not)."""
-    if sql[:6].upper() == "SELECT":
+    """Whether `sql` writes to a watched table (reads, even raw WITH … SELECT, do not). The ORM's
+    statements name their target first: read there (a microsecond); anything else is searched."""
+    head = sql[:6].upper()
+    if head == "SELECT":
         return False
+    if head in ("INSERT", "UPDATE", "DELETE"):  # UPDATE t, DELETE FROM t, INSERT [OR IGNORE] INTO t
+        words = sql.split(None, 5)
+        at = 1 if head == "UPDATE" else 4 if words[1].upper() == "OR" else 2
+        if len(words) > at:
+            return words[at].split("(")[0].replace('"', "").rsplit(".", 1)[-1].lower() in WATCHED_TABLES
     return any(table.lower() in WATCHED_TABLES for table in _TARGET.findall(sql))
 
 
