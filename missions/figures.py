@@ -16,16 +16,21 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from eleves.enums import AidKind
 from eleves.models import Student
 from missions import selectors
 from pial import figures
+from pial.durations import format_hours, format_minutes
 from pial.models import SchoolYear
 from pial.scope import Scope
 
 CACHE_SECONDS = 3600  # a bound for a renewal lost in a cache outage; changes renew at once
 WAITING_SHOWN = 100  # the oldest waits first; the tile counts them all
 _MARK = 987654321
+NO_AESH = "aucun AESH affecté"  # rules.coverage_cause's first cause, a red badge
 
 
 def _pattern(name: str) -> str:
@@ -64,21 +69,41 @@ def dashboard(scope: Scope, day: datetime.date, can_edit: bool, versions: tuple 
 def _render(scope: Scope, day: datetime.date, can_edit: bool) -> dict:
     totals = selectors.dashboard(scope, day)
     waiting = selectors.waiting_rows(selectors.waiting_list(scope, day)[:WAITING_SHOWN], day)
-    student_url, week_url = _pattern("eleves:detail"), _pattern("missions:aesh_week")
-    assign_url = reverse("missions:assignment_create")
-    rows = [{
-        "row": row, "href": student_url.format(row.student.pk),
-        "assign": f"{assign_url}?student={row.student.pk}&kind={row.student.aid_kind_now}",
-    } for row in waiting]
+    week_url = _pattern("missions:aesh_week")
     load = list(selectors.aesh_load(scope, day)[:10])
     html = render_to_string("missions/_dashboard_figures.html", {
-        "totals": totals, "waiting": rows, "more_waiting": max(totals.waiting - len(rows), 0),
+        "totals": totals, "waiting": waiting, "waiting_rows": mark_safe(_waiting_rows(waiting, can_edit)),
+        "more_waiting": max(totals.waiting - len(waiting), 0),
         "pending": selectors.pending_starts(scope, day), "can_edit": can_edit,
         "load_rows": [{"aesh": a, "href": week_url.format(a.pk)} for a in load],
         "waiting_definition": selectors.waiting_definition(selectors.rentree_on(day)),
         "dashboard_url": reverse("missions:dashboard"),
     })
     return {"totals": totals, "load": load, "html": html}
+
+
+def _waiting_rows(waiting: list[selectors.WaitingRow], can_edit: bool) -> str:
+    """The waiting list's rows, written here: no template lookup, filter or reverse() per row;
+    every text escaped."""
+    student_url = _pattern("eleves:detail")
+    assign_url = reverse("missions:assignment_create")
+    lines = []
+    for row in waiting:
+        student = row.student
+        aid = (f"Individuelle · {escape(format_hours(student.notified_hours) if student.notified_hours else '')}"
+               if student.aid_kind_now == AidKind.INDIVIDUELLE else "Mutualisée")
+        badge = "error" if row.cause == NO_AESH else "warning"
+        missing = f"{escape(format_minutes(row.missing_minutes))} / sem." if row.missing_minutes else "—"
+        action = (f'<td><a class="fr-link fr-link--sm" href="{escape(assign_url)}?student={student.pk}&amp;kind='
+                  f'{escape(student.aid_kind_now)}">Affecter</a></td>' if can_edit else "")
+        lines.append(
+            f'<tr><td><a href="{escape(student_url.format(student.pk))}">{escape(student)}</a></td>'
+            f"<td>{escape(student.school.name)}</td><td>{aid}</td>"
+            f'<td><p class="fr-badge fr-badge--sm fr-badge--{badge}">{escape(row.cause)}</p></td>'
+            f"<td>{missing}</td>"
+            f'<td>{row.waiting_since:%d/%m/%Y} <span class="fr-hint-text">({row.waiting_days} j)</span></td>'
+            f"{action}</tr>")
+    return "\n".join(lines)
 
 
 # --- What the writers touch ---------------------------------------------------------------

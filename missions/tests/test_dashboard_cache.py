@@ -243,3 +243,23 @@ def test_a_rolled_back_savepoint_does_not_lose_what_follows(team, world, django_
             raise RuntimeError  # the savepoint and its callback go
         Notification.objects.filter(student=team["alice"]).update(weekly_hours=Decimal("7"))
     assert len(callbacks) == 1 and figures.stamp(figures.GLOBAL) != before
+
+
+def test_the_rows_written_in_python_are_escaped_and_complete(client_as, team, world):
+    probe = StudentFactory(school=world.schools_a[1], first_name="<i>x</i>", last_name='"><b>Sonde</b>')
+    NotificationFactory(student=probe, start_date=YEAR_START, end_date=YEAR_END, weekly_hours=Decimal("7.5"))
+    mutual = StudentFactory(school=world.schools_a[2], last_name="Partage")
+    NotificationFactory(student=mutual, start_date=YEAR_START, end_date=YEAR_END, aid_kind="MUTUALISEE",
+                        weekly_hours=None)
+    _, html = _board(client_as("coordinator_a"))
+    assert "<b>Sonde" not in html and "<i>x" not in html and "&lt;B&gt;SONDE&lt;/B&gt;" in html
+    row = html[html.index(f'href="/eleves/{probe.pk}/"'):]
+    row = row[:row.index("</tr>")]
+    assert "École Alpha 1" in row and "Individuelle · 7 h 30" in row and "fr-badge--error" in row
+    assert "7 h 30 / sem." in row and f"?student={probe.pk}&amp;kind=INDIVIDUELLE" in row
+    row = html[html.index(f'href="/eleves/{mutual.pk}/"'):]
+    row = row[:row.index("</tr>")]
+    assert "<td>Mutualisée</td>" in row and "<td>—</td>" in row
+    alice = html[html.index(f'href="/eleves/{team["alice"].pk}/"'):]
+    alice = alice[:alice.index("</tr>")]
+    assert "fr-badge--warning" in alice and "AESH désigné·e, aucun créneau" in alice and "(60 j)" in alice
