@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from eleves.models import AccessLog, Notification, Pps, PpsDocument, Student
+from pial import figures
 from pial.conf import setting
 
 ALLOWED_DOCUMENT_TYPES = {
@@ -19,9 +20,16 @@ ALLOWED_DOCUMENT_TYPES = {
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
+def _pole_of(student_id: int | None) -> int | None:
+    return Student.objects.filter(pk=student_id).values_list("school__pole_id", flat=True).first() \
+        if student_id else None
+
+
 def student_save(*, student: Student) -> Student:
     student.full_clean()
-    student.save()
+    # The dashboard's figures of the pôle the student leaves and of the one they join (pial.figures).
+    with figures.writes([_pole_of(student.pk), student.school.pole_id]):
+        student.save()
     return student
 
 
@@ -31,7 +39,8 @@ def notification_save(*, notification: Notification) -> Notification:
     individuelle and a mutualisée aid do not overlap."""
     Student.objects.select_for_update().get(pk=notification.student_id)
     notification.full_clean()
-    notification.save()
+    with figures.writes([_pole_of(notification.student_id)]):
+        notification.save()
     return notification
 
 

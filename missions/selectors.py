@@ -75,10 +75,14 @@ def coverage(scope: Scope, day: datetime.date) -> QuerySet[Student]:
             .filter(has_notification=True, left_on__isnull=True).select_related("school"))
 
 
+def _waiting() -> Q:
+    """No assignment, or an individuelle aid partly assured (on `with_coverage`'s annotations)."""
+    return Q(has_assignment=False) | Q(aid_kind_now=AidKind.INDIVIDUELLE, assured_minutes__lt=F("notified_minutes"))
+
+
 def waiting_list(scope: Scope, day: datetime.date) -> QuerySet[Student]:
     """Students with a notification in force and no, or partial, assignment."""
-    partial = Q(aid_kind_now=AidKind.INDIVIDUELLE, assured_minutes__lt=F("notified_minutes"))
-    return coverage(scope, day).filter(Q(has_assignment=False) | partial).order_by("notification_start", "last_name")
+    return coverage(scope, day).filter(_waiting()).order_by("notification_start", "last_name")
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,8 @@ def dashboard(scope: Scope, day: datetime.date) -> Dashboard:
     """The pôle's totals, aggregated in the database."""
     students = coverage(scope, day)
     individual = Q(aid_kind_now=AidKind.INDIVIDUELLE)
-    totals = students.aggregate(
+    totals = students.aggregate(  # one pass over the coverage: counts and sums together
+        students=Count("pk"), waiting=Count("pk", filter=_waiting()),
         notified=Coalesce(Sum("notified_minutes", filter=individual), Value(Decimal(0)),
                           output_field=DecimalField()),
         assured=Coalesce(Sum("assured_minutes", filter=individual), Value(0)),
@@ -156,9 +161,9 @@ def dashboard(scope: Scope, day: datetime.date) -> Dashboard:
                                              output_field=DecimalField()))
     used = TimeSlot.objects.visible_to(scope).valid_on(day).aggregate(minutes=Coalesce(WEEKLY_MINUTES, Value(0)))
     return Dashboard(
-        students=students.count(), notified_minutes=int(totals["notified"]),
+        students=totals["students"], notified_minutes=int(totals["notified"]),
         assured_individual_minutes=totals["assured"],
-        waiting=waiting_list(scope, day).count(), aesh_count=aesh.count(),
+        waiting=totals["waiting"], aesh_count=aesh.count(),
         available_minutes=int(capacity["hours"] * 60), used_minutes=used["minutes"],
     )
 

@@ -15,6 +15,7 @@ from aesh.selectors import aesh_for_detail, contract_on, terms_of
 from eleves.enums import AidKind
 from eleves.models import Notification
 from missions import rules
+from missions.figures import aesh_poles
 from missions.models import (
     Assignment,
     AssignmentKind,
@@ -26,6 +27,7 @@ from missions.models import (
     TravelTime,
 )
 from missions.notices import timetable_change_drafts
+from pial import figures
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Departement, Membership
@@ -119,7 +121,12 @@ def assignment_save(*, assignment: Assignment) -> Assignment:
                       f", {_period(twin.start_date, twin.end_date)[2:-1]}.")
     if errors:
         raise ValidationError(errors)
-    assignment.save()
+    # The figures of the pôles it leaves (an AESH changed) and joins (pial.figures).
+    old_aesh = Assignment.objects.filter(pk=assignment.pk).values_list("aesh_id", flat=True).first() \
+        if assignment.pk else None
+    with figures.writes(aesh_poles({assignment.aesh_id, old_aesh})) as block:
+        assignment.save()
+        block.add([assignment.student.school.pole_id if assignment.student_id else None])
     return assignment
 
 
@@ -142,9 +149,10 @@ def assignment_end(*, assignment: Assignment, on: datetime.date, user) -> Assign
         raise ValidationError("La fin de l'affectation ne peut précéder son début.")
     assignment.end_date = on
     assignment.full_clean()
-    assignment.save(update_fields=["end_date"])
-    TimeSlot.objects.filter(assignments=assignment).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on)) \
-        .update(valid_until=on)
+    with figures.writes(aesh_poles([assignment.aesh_id])):
+        assignment.save(update_fields=["end_date"])
+        TimeSlot.objects.filter(assignments=assignment).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on)) \
+            .update(valid_until=on)
     _record_change(assignment.aesh, f"Fin d'une affectation le {on:%d/%m/%Y}", user)
     return assignment
 
@@ -216,9 +224,10 @@ def slot_save(*, slot: TimeSlot, assignments: list[Assignment], user, notify: bo
     if errors:
         raise ValidationError(list(dict.fromkeys(errors)))
     is_new = slot.pk is None
-    slot.save()
-    slot.assignments.set(assignments)
-    ended = end_year_early(slot.aesh_id, ends) if ends else 0
+    with figures.writes(aesh_poles([slot.aesh_id])):  # its assignments are the AESH's (checked above)
+        slot.save()
+        slot.assignments.set(assignments)
+        ended = end_year_early(slot.aesh_id, ends) if ends else 0
     if notify:
         summary = f"Créneau {'ajouté' if is_new else 'modifié'} : {rule_slot.label}"
         if ended:
@@ -244,7 +253,8 @@ def slot_delete(*, slot: TimeSlot, user, notify: bool = True) -> None:
     Aesh.objects.select_for_update().get(pk=slot.aesh_id)
     label = str(slot)
     aesh = slot.aesh
-    slot.delete()
+    with figures.writes(aesh_poles([slot.aesh_id])):
+        slot.delete()
     if notify:
         _record_change(aesh, f"Créneau supprimé : {label}", user)
 

@@ -25,9 +25,11 @@ from aesh.selectors import aesh_for_detail, contract_on, terms_of
 from eleves.enums import NotificationState
 from eleves.models import Notification, Student
 from missions import rules
+from missions.figures import aesh_poles
 from missions.models import Assignment, AssignmentKind, SlotKind, TimeSlot, TimetableChange, TravelTime
 from missions.notices import timetable_change_drafts_many
 from missions.services import KIND_OF_AID, _period_errors, limits
+from pial import figures
 from pial.models import Departement, School
 from pial.reminders import schedule_many
 from pial.scope import Scope
@@ -260,9 +262,11 @@ def week_apply(*, additions: list[NewSlot], endings: list[int], start: datetime.
     refusals.extend(f"{item[1]} : " + " ".join(errors) for item, errors in refused)
     if refusals:
         raise ValidationError([refusal_heading(len(refusals)), *dict.fromkeys(refusals)])
-    if cut:
-        shortened += _end_year(cut, by_pk, shortened)
-    return _write(new_assignments, new_slots, shortened, deleted, start, user)
+    # The dashboard's figures of these AESH's pôles and of their students' (pial.figures).
+    with figures.writes(aesh_poles(aesh_ids) | {s.school.pole_id for s in students.values()}):
+        if cut:
+            shortened += _end_year(cut, by_pk, shortened)
+        return _write(new_assignments, new_slots, shortened, deleted, start, user)
 
 
 def _year_ends(aesh_ids: set[int], start: datetime.date) -> dict[int, datetime.date]:

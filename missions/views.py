@@ -6,16 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from eleves.enums import JournalAction
 from eleves.journal import journal
 from eleves.models import Student
+from missions import figures as dashboard_figures
 from missions import perms, selectors, services
 from missions.forms import AssignmentForm, TimeSlotForm
 from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange, new_token
 from missions.rules import WEEKDAYS
+from pial import figures
+from pial.figures import GLOBAL
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
 from pial.years import YEAR_NAME, reading_day, unknown_year_message
@@ -33,38 +37,39 @@ def _slot_title(slot: TimeSlot) -> str:
     return ", ".join(names) or slot.get_kind_display()
 
 
-def _dashboard_day(request) -> tuple[datetime.date, SchoolYear | None, list[SchoolYear], str]:
+def _dashboard_day(request, years: list[SchoolYear]) -> tuple[datetime.date, SchoolYear | None, str]:
     """?date=AAAA-MM-JJ (a day), else ?annee=2026-2027 (that year read as `reading_day` says), else
-    today. The years come in one query whatever is asked, so the page's query count stays the same."""
-    years = list(SchoolYear.objects.order_by("-start_date"))
+    today. The years are read once (cached), so the page's query count stays the same."""
     day, error = _day(request), ""
     raw = request.GET.get("annee", "")
     if raw and not request.GET.get("date"):
         wanted = (raw or "").strip()
         year = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
         if year is not None:
-            return reading_day(year, timezone.localdate()), year, years, ""
+            return reading_day(year, timezone.localdate()), year, ""
         error = unknown_year_message(raw)
     year = next((y for y in years if y.start_date <= day <= y.end_date), None) or next(
         (y for y in years if y.is_current), None)
-    return day, year, years, error
+    return day, year, error
 
 
 def dashboard(request):
-    """Coordinators and pilots: the pôle's coverage, waiting list and AESH load."""
+    """Coordinators and pilots: the pôle's coverage, waiting list and AESH load. The figures are
+    rendered once per change and day (missions.figures); a request reads them from the cache."""
     scope = request.scope
     _require(perms.can_view_dashboard(scope))
+    can_edit = perms.can_edit_timetables(scope)
+    versions = figures.stamp(GLOBAL, dashboard_figures.scope_name(scope))
+    years = dashboard_figures.school_years(versions)
     # ?date=AAAA-MM-JJ: the coverage on another day (e.g. when accepted slots start); ?annee=: a school year
-    today, year, years, year_error = _dashboard_day(request)
-    waiting = selectors.waiting_rows(selectors.waiting_list(scope, today)[:100], today)
+    today, year, year_error = _dashboard_day(request, years)
+    found = dashboard_figures.dashboard(scope, today, can_edit, versions)
     journal(request, JournalAction.LIST, detail="tableau de bord : liste d'attente")
     return render(request, "missions/dashboard.html", {
-        "totals": selectors.dashboard(scope, today), "waiting": waiting, "today": today,
-        "pending": selectors.pending_starts(scope, today), "is_today": today == timezone.localdate(),
-        "load": list(selectors.aesh_load(scope, today)[:10]), "can_edit": perms.can_edit_timetables(scope),
-        "can_plan": perms.can_plan(scope),
-        "waiting_definition": selectors.waiting_definition(selectors.rentree_on(today)),
-        "year": year, "years": years, "year_error": year_error,
+        # Rendered (and escaped) by missions/_dashboard_figures.html when the figures changed.
+        "figures_html": mark_safe(found["html"]), "totals": found["totals"], "load": found["load"],
+        "today": today, "is_today": today == timezone.localdate(), "can_edit": can_edit,
+        "can_plan": perms.can_plan(scope), "year": year, "years": years, "year_error": year_error,
     })
 
 

@@ -1,0 +1,181 @@
+"""Figures computed once per change: data versions that every write moving them renews.
+
+A page whose figures are costly (the coordinator's coverage dashboard) caches them under a key
+holding the versions it reads (`stamp`); a write renews a version, so the next request misses and
+recomputes. Two kinds of version:
+
+- one per pôle (and "national", renewed with any pôle's): renewed by the writers that know which
+  pôles they touch, inside `with writes(pole_ids):` (the timetable and assignment services, the
+  notification and student services);
+- one global, renewed by every other write to a watched table, whatever path it takes — a
+  queryset.update(), bulk_create(), raw SQL, the admin, an import, the rentrée or the switch: a
+  wrapper on every database connection reads each statement's target table. No writer can be
+  forgotten: one that says nothing renews every pôle's figures (too much, never too little).
+
+A version is renewed after the writing transaction commits (a reader that stamped before and
+computed from the data before the commit stored its figures under the version the commit renews),
+and at once when the writing thread itself read it before (its own transaction, or a test's, sees
+its uncommitted writes). Values are random, never
+incremented: two writers can never leave the same version. The pial floor imports no app above it:
+the watched tables are named here, the pôles are computed by the writers.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+
+# Every table the dashboard's figures read (students, notifications, assignments, slots and their
+# links, AESH, contracts and avenants, schools, school years).
+WATCHED_TABLES = frozenset({
+    "eleves_student", "eleves_notification", "missions_assignment", "missions_timeslot",
+    "missions_timeslot_assignments", "aesh_aesh", "aesh_contract", "aesh_amendment", "pial_school",
+    "pial_schoolyear",
+})
+GLOBAL, NATIONAL = "global", "national"
+PREFIX = "pial:figures:version:"
+# The target table of a write: INSERT [OR …] INTO t, UPDATE t (not SELECT … FOR UPDATE), DELETE FROM t.
+_TARGET = re.compile(
+    r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|(?<!FOR\s)UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+'
+    r'(?:ONLY\s+)?(?:"?\w+"?\.)?"?(\w+)"?', re.IGNORECASE)
+
+_local = threading.local()
+
+
+def pole_name(pole_id: int | None) -> str:
+    return NATIONAL if pole_id is None else f"pole:{pole_id}"
+
+
+def stamp(*names: str) -> tuple | None:
+    """The current versions of `names` (one cache round trip; a missing version is created), or
+    None when the cache keeps nothing (Redis down, no fallback): then the caller caches nothing."""
+    _local.__dict__.setdefault("read", set()).update(names)
+    keys = [PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), None)
+            found[key] = cache.get(key)
+            if found[key] is None:
+                return None
+    return tuple(found[key] for key in keys)
+
+
+def renew(names: Iterable[str]) -> None:
+    """New versions for `names`, now."""
+    cache.set_many({PREFIX + name: secrets.token_hex(8) for name in names}, None)
+
+
+class Writes:
+    """The pôles a block of writes touches; `add` more as they are learnt (the old and the new)."""
+
+    def __init__(self, pole_ids: Iterable[int | None]):
+        self.pole_ids: set[int] = set()
+        self.wrote: set[str] = set()  # aliases written to inside the block
+        self.add(pole_ids)
+
+    def add(self, pole_ids: Iterable[int | None]) -> None:
+        self.pole_ids.update(p for p in pole_ids if p is not None)
+
+    @property
+    def names(self) -> set[str]:
+        return {NATIONAL, *(pole_name(p) for p in self.pole_ids)}
+
+
+@contextmanager
+def writes(pole_ids: Iterable[int | None] = ()):
+    """Writes inside change the figures of these pôles only (and the national ones)."""
+    block = Writes(pole_ids)
+    stack = _local.__dict__.setdefault("stack", [])
+    stack.append(block)
+    try:
+        yield block
+    finally:
+        stack.pop()
+        for alias in block.wrote:
+            _changed(alias, block.names)
+
+
+def _changed(alias: str, names: set[str]) -> None:
+    """Renews `names` when the transaction on `alias` commits, and at once those this thread read
+    since (its own transaction sees its writes; other connections only see them committed)."""
+    read = _local.__dict__.setdefault("read", set())
+    if read & names:
+        renew(read & names)
+        read -= names
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        renew(names)
+        return
+    state = connection.__dict__.setdefault("_pial_figures", {"pending": set(), "flush": None, "at": 0})
+    if not _registered(connection.run_on_commit, state):
+        # A new transaction (or our callback went with a rolled back savepoint).
+        state["pending"] = set()
+
+        def flush():
+            pending, state["pending"] = state["pending"], set()
+            renew(pending)
+
+        state["flush"], state["at"] = flush, len(connection.run_on_commit)
+        connection.on_commit(flush)
+    state["pending"].update(names)
+
+
+def _registered(callbacks: list, state: dict) -> bool:
+    """Whether this transaction's callback is still to run: looked up where it was put (a bulk
+    path writes thousands of times), else searched (a rolled back savepoint shifts the list)."""
+    flush, at = state["flush"], state["at"]
+    if flush is None:
+        return False
+    if at < len(callbacks) and callbacks[at][1] is flush:
+        return True
+    for index, entry in enumerate(callbacks):
+        if entry[1] is flush:
+            state["at"] = index
+            return True
+    return False
+
+
+def watched_target(sql: str) -> bool:
+    """Whether `sql` writes to a watched table (reads, even raw WITH … SELECT, do not). The ORM's
+    statements name their target first: read there (a microsecond); anything else is searched."""
+    head = sql[:6].upper()
+    if head == "SELECT":
+        return False
+    if head in ("INSERT", "UPDATE", "DELETE"):  # UPDATE t, DELETE FROM t, INSERT [OR IGNORE] INTO t
+        words = sql.split(None, 5)
+        at = 1 if head == "UPDATE" else 4 if words[1].upper() == "OR" else 2
+        if len(words) > at:
+            return words[at].split("(")[0].replace('"', "").rsplit(".", 1)[-1].lower() in WATCHED_TABLES
+    return any(table.lower() in WATCHED_TABLES for table in _TARGET.findall(sql))
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and watched_target(sql):
+        alias = context["connection"].alias
+        stack = getattr(_local, "stack", None)
+        if stack:
+            stack[-1].wrote.add(alias)
+        else:
+            _changed(alias, {GLOBAL})
+    return result
+
+
+def _install(sender, connection, **kwargs):
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def install() -> None:
+    """Called once from PialConfig.ready(): every connection, opened now or later, is watched."""
+    connection_created.connect(_install, dispatch_uid="pial-figures-watch")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)
