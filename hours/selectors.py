@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from aesh.enums import AbsenceReason
@@ -26,7 +26,7 @@ from hours.enums import (
 )
 from hours.models import ReferentActivity, TimeEntry, Timesheet
 from missions.calendar import is_day_off, week_letter
-from missions.models import TimeSlot
+from missions.models import Assignment, TimeSlot
 from pial import calendar
 from pial.calendar import week_off_name
 from pial.conf import setting
@@ -40,13 +40,16 @@ TOTAL_FIELDS = ("planned_minutes", "accompaniment_minutes", "travel_minutes", "e
 
 # --- The week -----------------------------------------------------------------------------
 
-def planned_occurrences(aesh_id: int, monday: datetime.date) -> list[tuple[datetime.date, TimeSlot]]:
-    """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied."""
+def planned_occurrences(aesh_id: int, monday: datetime.date, *, for_page: bool = False,
+                        ) -> list[tuple[datetime.date, TimeSlot]]:
+    """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied
+    (`for_page`: with their assignments' students and ULIS, as the week page names them)."""
     friday = monday + datetime.timedelta(days=5)
-    slots = {
-        slot.pk: slot for slot in TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school")
-    }
+    queryset = (TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school"))
+    if for_page:
+        queryset = queryset.prefetch_related(_slot_assignments())
+    slots = {slot.pk: slot for slot in queryset}
     zones = {slot.school_id: slot.school.zone for slot in slots.values()}
     found = rules.occurrences(
         [slot.as_rule_slot(assignments=[]) for slot in slots.values()], monday, week_letter(monday),
@@ -82,6 +85,20 @@ def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
     return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).first()
 
 
+def _slot_assignments(lookup: str = "assignments") -> Prefetch:
+    """The students and ULIS a slot is for, in one query (the week page prints their names)."""
+    return Prefetch(lookup, queryset=Assignment.objects.select_related("student", "ulis"))
+
+
+def with_page_entries(timesheet: Timesheet) -> Timesheet:
+    """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
+    and its events — three queries, on a week already read (no second read of its row)."""
+    entries = (TimeEntry.objects.filter(timesheet=timesheet).select_related("school", "slot")
+               .prefetch_related(_slot_assignments("slot__assignments")))
+    prefetch_related_objects([timesheet], Prefetch("entries", queryset=entries), "events")
+    return timesheet
+
+
 def timesheet_for_page(timesheet_id: int) -> Timesheet:
     """A week with its entries (their slots' students for the AESH's own view) and its events."""
     return (Timesheet.objects.select_related("aesh__home_pole", "validated_by", "main_school")
@@ -99,13 +116,14 @@ class DayRows:
     minutes: int = 0
 
 
-def days_of(timesheet: Timesheet) -> list[DayRows]:
-    """The week's entries day by day (Monday to Friday, and a Saturday if something is on it)."""
+def days_of(timesheet: Timesheet, entries: list[TimeEntry] | None = None) -> list[DayRows]:
+    """The week's entries (its own, or `entries` of a week not saved) day by day (Monday to
+    Friday, and a Saturday if something is on it)."""
     days = {}
     for offset in range(6):
         day = timesheet.week_start + datetime.timedelta(days=offset)
         days[day] = DayRows(day=day, label=rules.day_label(day))
-    for entry in timesheet.entries.all():
+    for entry in timesheet.entries.all() if entries is None else entries:
         if entry.day is None or entry.day not in days:
             continue
         row = days[entry.day]
@@ -128,10 +146,12 @@ def _main_school_zone(timesheet: Timesheet) -> str:
     return timesheet.main_school.zone if timesheet.main_school_id else ""
 
 
-def last_school_day(timesheet: Timesheet, *, quick: bool = False) -> datetime.date:
+def last_school_day(timesheet: Timesheet, *, quick: bool = False, entries: list[TimeEntry] | None = None,
+                    ) -> datetime.date:
     """The week's last school day: its last weekday that is not a day off in the pôle's zone, or a
     later day with a timetabled slot (a Saturday morning); the Friday of a week without any.
-    `quick` (a list of weeks): the zone of the week's main school, its slots not read."""
+    `quick` (a list of weeks): the zone of the week's main school, its slots not read. `entries`:
+    the lines of a week not saved."""
     monday = timesheet.week_start
     zone = _main_school_zone(timesheet) if quick else zone_of(timesheet.aesh)
     last = monday + datetime.timedelta(days=4)
@@ -146,7 +166,8 @@ def last_school_day(timesheet: Timesheet, *, quick: bool = False) -> datetime.da
             break
     if quick:
         return last
-    slot_days = [e.day for e in timesheet.entries.all() if e.kind == EntryKind.SLOT and e.day]
+    slot_days = [e.day for e in (timesheet.entries.all() if entries is None else entries)
+                 if e.kind == EntryKind.SLOT and e.day]
     return max([last, *slot_days])
 
 

@@ -78,28 +78,40 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
 
 
-def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False):
-    timesheet = selectors.timesheet_for_page(timesheet.pk)
-    entries = list(timesheet.entries.all())
+def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False,
+                 entries: list[TimeEntry] | None = None, reread: bool = True):
+    """The AESH's week page. A saved week is read again with its lines (`reread`, after a POST),
+    or gets its lines on the row already read (a GET); `entries`: the lines of a week not saved
+    (services.timesheet_preview)."""
+    if entries is None:
+        if reread:
+            aesh = timesheet.aesh
+            timesheet = Timesheet.objects.select_related("validated_by").get(pk=timesheet.pk)
+            timesheet.aesh = aesh
+        entries = list(selectors.with_page_entries(timesheet).entries.all())
+        events = list(timesheet.events.all())
+        days = selectors.days_of(timesheet)
+    else:
+        events, days = [], selectors.days_of(timesheet, entries)
     if form is None:
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     if add_form is None:
         add_form = AddEntryForm(timesheet=timesheet)
-    add_form.helper.form_action = reverse("hours:add", args=[timesheet.slug])
-    days = selectors.days_of(timesheet)
     for day in days:
-        day.rows = [(entry, form.slot_fields(entry)) for entry in day.slots]
+        day.rows = [(entry, form.slot_fields(entry), form.key(entry)) for entry in day.slots]
+    today = timezone.localdate()
+    current = rules.monday_of(today)
+    previous = timesheet.week_start - datetime.timedelta(weeks=1)
+    last = selectors.last_school_day(timesheet, entries=entries)
     return render(request, "hours/week.html", {
         "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
+        "add_action": reverse("hours:add", args=[timesheet.slug]),
         "editable": timesheet.is_editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
-        "previous": rules.week_slug(timesheet.week_start - datetime.timedelta(weeks=1))
-        if timesheet.week_start - datetime.timedelta(weeks=1) >= rules.monday_of(timezone.localdate()) - OLDEST_WEEK
-        else None,
+        "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
-        if timesheet.week_start < rules.monday_of(timezone.localdate()) else None,
-        "events": list(timesheet.events.all()),
-        "finished": selectors.is_finished(timesheet, timezone.localdate()),
-        "finished_message": services.finished_message(timesheet),
+        if timesheet.week_start < current else None,
+        "events": events, "finished": today > last,
+        "finished_message": services.finished_message(timesheet, last=last),
     })
 
 
@@ -114,7 +126,11 @@ def _on_week(request, slug: str, page):
         messages.error(request, refusal)  # an opened week of a closed year can still be read
         return redirect("hours:week", slug=slug) if existing else redirect("hours:my_hours")
     if existing:
+        existing.aesh = aesh  # the same row, read once
         return page(request, existing, False)[0]
+    if request.method != "POST":  # a look at a week never opened: its pre-fill, built in memory
+        timesheet, entries = services.timesheet_preview(aesh=aesh, monday=monday)
+        return _render_week(request, timesheet, entries=entries, by_occurrence=True)
     with transaction.atomic():
         response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
         if not saved:
@@ -129,7 +145,7 @@ def my_timesheet(request, slug: str):
 
 def _week_page(request, timesheet: Timesheet, fresh: bool):
     if request.method != "POST":
-        return _render_week(request, timesheet, by_occurrence=fresh), False
+        return _render_week(request, timesheet, by_occurrence=fresh, reread=False), False
     loaded = selectors.timesheet_for_page(timesheet.pk)
     form = WeekForm(posted(request), timesheet=loaded, entries=list(loaded.entries.all()),
                     by_occurrence=request.POST.get("keys") == "occurrence")
