@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
@@ -176,6 +177,14 @@ def is_finished(timesheet: Timesheet, today: datetime.date, *, quick: bool = Fal
     return today > last_school_day(timesheet, quick=quick)
 
 
+@lru_cache(maxsize=512)
+def _week_off_name(monday: datetime.date, zone: str) -> str:
+    """pial.calendar.week_off_name, kept per process: a week's holidays are the calendar
+    packages' data, which a running process never reloads (each call built the year's public
+    holidays anew, for every week of the list)."""
+    return week_off_name(monday, zone)
+
+
 def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
     """Every week of the school year up to this one: its timesheet if opened, newest first."""
     current = rules.monday_of(today)
@@ -188,7 +197,7 @@ def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> lis
         sheet = sheets.get(monday)
         weeks.append({"monday": monday, "slug": rules.week_slug(monday), "label": rules.week_label(monday),
                       "sheet": sheet, "current": monday == current,
-                      "off": "" if sheet else week_off_name(monday, zone)})
+                      "off": "" if sheet else _week_off_name(monday, zone)})
         monday -= datetime.timedelta(weeks=1)
     return weeks
 
@@ -252,10 +261,18 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
         weeks=Count("pk"), weeks_validated=Count("pk", filter=validated), **_sums(alias="t_"),
         **_sums(condition=validated, alias="v_"),
     )
-    entries = TimeEntry.objects.filter(timesheet__in=sheets)
-    by_category = dict(entries.filter(kind=EntryKind.CONNEXE).values_list("category").annotate(m=Sum("minutes")))
-    by_reason = dict(entries.filter(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT)
-                     .values_list("absence_reason").annotate(m=Sum(F("planned_minutes") - F("minutes"))))
+    # Connexe time by category and absences by reason, in one grouped query.
+    by_category: dict[str, int] = {}
+    by_reason: dict[str, int] = {}
+    for kind, category, reason, minutes, missing in (
+            TimeEntry.objects.filter(timesheet__in=sheets)
+            .filter(Q(kind=EntryKind.CONNEXE) | Q(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT))
+            .values_list("kind", "category", "absence_reason")
+            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes")))):
+        if kind == EntryKind.CONNEXE:
+            by_category[category] = by_category.get(category, 0) + minutes
+        else:
+            by_reason[reason] = by_reason.get(reason, 0) + missing
     contract = contract_on(aesh, today) or next(iter(aesh.contracts.all()), None)
     figures = contract_figures(aesh, contract, today) if contract else None
     weekly = figures.terms.weekly_hours if figures else None

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
-from aesh.selectors import aesh_for_detail
+from aesh.selectors import aesh_for_detail, contract_on, terms_of
 from hours import perms, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
@@ -25,7 +25,7 @@ from missions.services import referent_quotite_on
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
-from pial.years import year_from_param
+from pial.years import YEAR_NAME, year_from_param
 
 
 def _require(allowed: bool) -> None:
@@ -48,20 +48,49 @@ def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[t
 
 # --- The AESH ------------------------------------------------------------------------------------
 
+def _years(request) -> tuple[SchoolYear | None, list[SchoolYear]]:
+    """The year `?annee=` names (else the current one) and the chooser's years, in one query:
+    pial.years.year_from_param read from the list."""
+    years = list(SchoolYear.objects.order_by("-start_date"))
+    wanted = (request.GET.get("annee") or "").strip()
+    named = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
+    return named or next((y for y in years if y.is_current), None), years
+
+
+def _referent_quotite(loaded: Aesh, day: datetime.date):
+    """missions.services.referent_quotite_on, on an AESH already read by aesh_for_detail (its
+    contracts and their avenants prefetched) rather than read again."""
+    contract = contract_on(loaded, day)
+    return terms_of(contract, day, frozenset()).referent_quotite if contract else None
+
+
+def _week_links(weeks: list[dict]) -> list[dict]:
+    """Each week's page address, without a reverse() per week."""
+    pattern = reverse("hours:week", args=["0000-S00"])
+    for week in weeks:
+        week["url"] = pattern.replace("0000-S00", week["slug"])
+    return weeks
+
+
+def _statement_links(months: list[tuple[int, int, str]], name: str, *args) -> list[tuple[str, str]]:
+    """(label, address) of each monthly statement, without a reverse() per month."""
+    pattern = reverse(name, args=[*args, 1000, 10])
+    return [(label, pattern.replace("/1000-10.pdf", f"/{y}-{m}.pdf")) for y, m, label in months]
+
+
 def my_hours(request):
     """An AESH: the weeks of the school year and what they add up to."""
     _require(perms.can_declare_hours(request.scope))
-    aesh = _own_aesh(request)
-    if aesh is None:
+    loaded = aesh_for_detail(request.scope).order_by("pk").first()  # their own record: _own_aesh's
+    if loaded is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
-    year = year_from_param(request.GET.get("annee"))
-    loaded = aesh_for_detail(request.scope).get(pk=aesh.pk)
+    year, years = _years(request)
     return render(request, "hours/my_hours.html", {
-        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(loaded, year,
-                                                                                                      today),
-        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
-        "is_referent": bool(referent_quotite_on(aesh, today)),
+        "aesh": loaded, "weeks": _week_links(selectors.open_weeks(loaded, year, today)),
+        "balance": selectors.balance(loaded, year, today),
+        "months": _statement_links(_school_year_months(year, today), "hours:my_statement"),
+        "year": year, "years": years, "is_referent": bool(_referent_quotite(loaded, today)),
     })
 
 
@@ -318,11 +347,15 @@ def aesh_hours(request, pk: int):
     _require(perms.can_view_hours(scope))
     aesh = get_object_or_404(aesh_for_detail(scope), pk=pk)
     today = timezone.localdate()
-    year = year_from_param(request.GET.get("annee"))
+    year, years = _years(request)
+    weeks = selectors.open_weeks(aesh, year, today)
+    pattern = reverse("hours:timesheet", args=[0])
+    for week in weeks:  # a week opened links to its page, without a reverse() per week
+        week["url"] = pattern.replace("/0/", f"/{week['sheet'].pk}/") if week["sheet"] else ""
     return render(request, "hours/aesh_hours.html", {
-        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(aesh, year,
-                                                                                                    today),
-        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
+        "aesh": aesh, "weeks": weeks, "balance": selectors.balance(aesh, year, today),
+        "months": _statement_links(_school_year_months(year, today), "hours:statement", aesh.pk), "year": year,
+        "years": years,
     })
 
 

@@ -1,6 +1,7 @@
 """Template filters of the hours: durations as people read them."""
 
 from django import forms, template
+from django.utils.html import format_html
 
 from hours import markup, rules
 
@@ -51,3 +52,13 @@ def radios(bound):
 def field_group(bound):
     """Label, hint, widget and errors, as crispy_dsfr writes a field."""
     return markup.field_group(bound)
+
+
+_BADGES = {"VALIDATED": " fr-badge--success", "SUBMITTED": " fr-badge--info", "RETURNED": " fr-badge--warning"}
+
+
+@register.filter
+def state_badge(sheet):
+    """A week's state as a DSFR badge (one filter, not an include per week of a list)."""
+    return format_html('<span class="fr-badge fr-badge--sm fr-badge--no-icon{}">{}</span>',
+                       _BADGES.get(sheet.state, " fr-badge--new"), sheet.get_state_display())
