@@ -4,7 +4,9 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -86,12 +88,22 @@ def my_week(request):
     """An AESH: their own week, the students' PPS extracts, change notices, calendar feed."""
     scope = request.scope
     _require(perms.can_view_own_week(scope))
-    aesh = Aesh.objects.visible_to(scope).first()
+    aesh = Aesh.objects.visible_to(scope).select_related("home_pole").first()
     if aesh is None:
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
-    slots = selectors.slots_for_aesh(aesh, day)
-    students = {a.student for s in slots for a in s.assignments.all() if a.student_id}
+    # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
+    # and ULIS joined to the assignments: two queries, none per student.
+    slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis")))
+        .order_by("weekday", "start_time"))
+    detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
+    students = set()
+    for slot in slots:
+        for assignment in slot.assignments.all():
+            if assignment.student_id:
+                assignment.student.detail_url = detail.replace("/0/", f"/{assignment.student_id}/")
+                students.add(assignment.student)
     feed = CalendarFeed.objects.filter(aesh=aesh).first()
     return render(request, "missions/week.html", {
         "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
