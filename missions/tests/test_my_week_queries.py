@@ -1,0 +1,34 @@
+"""« Ma semaine »: as many queries whatever the number of students and slots, each student's
+school and link on the page."""
+
+import datetime
+
+from django.urls import reverse
+
+from eleves.tests.factories import StudentFactory
+from missions.models import Assignment, AssignmentKind, TimeSlot
+from missions.tests.conftest import YEAR_END, YEAR_START
+from pial.tests.helpers import count_queries
+
+
+def _slot(team, world, weekday, student):
+    assignment = Assignment.objects.create(aesh=team["aesh"], student=student, kind=AssignmentKind.INDIVIDUELLE,
+                                           start_date=YEAR_START, end_date=YEAR_END)
+    slot = TimeSlot.objects.create(aesh=team["aesh"], weekday=weekday, start_time=datetime.time(8, 30),
+                                   end_time=datetime.time(10), school=student.school, valid_from=YEAR_START)
+    slot.assignments.set([assignment])
+
+
+def test_my_week_reads_as_many_queries_with_more_students(client_as, team, world):
+    client = client_as("aesh_a")
+    url = reverse("missions:my_week")
+    _slot(team, world, 0, team["alice"])
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    for weekday, school in enumerate(world.schools_a[:2] * 2, start=1):
+        _slot(team, world, weekday % 5, StudentFactory(school=school))
+    html = client.get(url).content.decode()
+    assert count_queries(lambda: client.get(url)) == one
+    for assignment in Assignment.objects.filter(aesh=team["aesh"]).select_related("student__school"):
+        link = reverse("eleves:detail", args=[assignment.student_id])
+        assert f'<a href="{link}">{assignment.student}</a> — {assignment.student.school.name}' in html
