@@ -125,3 +125,28 @@ def field_group(bound: BoundField, *, optional_mark: bool = True) -> SafeString:
              + "".join(f"<li>{conditional_escape(e)}</li>" for e in errors) + "</ul> </div>") if errors else ""
     return mark_safe(f'<div class="{group}{f" {group}--error" if errors else ""}"> '
                      f'<label for="{bound.auto_id}" class="fr-label">{label}{hint}</label> {shown}{error} </div>')
+
+
+def slot_fields(fields: dict[str, BoundField], key: str, legend: str, planned: str, travel: bool) -> SafeString:
+    """A timetabled line's fields on the week page: how it went (radios in a fieldset named by
+    `legend`; a trip is always « assuré »), the duration done with its planned time as hint, and
+    the reason of an absence (not for a trip)."""
+    attendance, minutes, reason = fields["attendance"], fields["minutes"], fields["reason"]
+    if travel:
+        head = f'<input type="hidden" name="{escape(attendance.html_name)}" value="DONE">'
+    else:
+        head = (f'<fieldset class="fr-fieldset fr-mb-0" aria-labelledby="ligne-{key}-deroulement">'
+                f'<legend class="fr-fieldset__legend fr-fieldset__legend--regular fr-sr-only" '
+                f'id="ligne-{key}-deroulement">{escape(legend)}</legend>\n{radio_elements(attendance)}</fieldset>')
+    minutes_id = minutes.auto_id
+    parts = [head, '<div class="pial-line__fields">',
+             f'<div class="fr-input-group{" fr-input-group--error" if minutes.errors else ""}">'
+             f'<label class="fr-label" for="{minutes_id}">Durée réalisée <span class="fr-hint-text" '
+             f'id="{minutes_id}_helptext">Prévu : {escape(planned)}</span></label>\n'
+             f"{input_tag(minutes)}{error_lines(minutes)}</div>"]
+    if not travel:
+        parts.append(f'<div class="fr-select-group{" fr-select-group--error" if reason.errors else ""}">'
+                     f'<label class="fr-label" for="{reason.auto_id}">Motif, si vous étiez absent·e</label>\n'
+                     f"{select_tag(reason)}{error_lines(reason)}</div>")
+    parts.append("</div>")
+    return mark_safe("\n".join(parts))

@@ -4,6 +4,7 @@ a week's decision page, the balances, the référents' activity log."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +18,11 @@ from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail, contract_on, terms_of
-from hours import perms, rules, selectors, services
+from hours import markup, perms, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
+from hours.templatetags.hours import duration
 from missions.services import referent_quotite_on
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
@@ -107,6 +109,37 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
 
 
+_SLOT_KINDS = {"TRAVEL": "Trajet", "LUNCH": "Pause méridienne"}
+
+
+@dataclass
+class _Line:
+    """A timetabled line of the week page, its texts and fields written once (hours.markup)."""
+
+    entry: TimeEntry
+    key: str
+    heading: str
+    where: str
+    planned: str
+    to_come: bool
+    fields: str = ""
+
+
+def _line(form: WeekForm, entry: TimeEntry, day_label: str, editable: bool) -> _Line:
+    fields, key = form.slot_fields(entry), form.key(entry)
+    start = f"{entry.start_time:%H:%M}" if entry.start_time else ""
+    end = f"{entry.end_time:%H:%M}" if entry.end_time else ""
+    targets = ", ".join(a.target_label for a in entry.slot.assignments.all()) if entry.slot else ""
+    planned = duration(entry.planned_minutes)
+    line = _Line(entry=entry, key=key, heading=f"{start}–{end} · {_SLOT_KINDS.get(entry.slot_kind, 'Accompagnement')}",
+                 where=(entry.school.name if entry.school else "") + (f" · {targets}" if targets else ""),
+                 planned=planned, to_come=not entry.attendance and not fields)
+    if editable and fields:
+        line.fields = markup.slot_fields(fields, key, f"Déroulement du créneau de {day_label}, {start}", planned,
+                                         travel=entry.slot_kind == "TRAVEL")
+    return line
+
+
 def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False,
                  entries: list[TimeEntry] | None = None, reread: bool = True):
     """The AESH's week page. A saved week is read again with its lines (`reread`, after a POST),
@@ -126,8 +159,9 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     if add_form is None:
         add_form = AddEntryForm(timesheet=timesheet)
+    editable = timesheet.is_editable
     for day in days:
-        day.rows = [(entry, form.slot_fields(entry), form.key(entry)) for entry in day.slots]
+        day.rows = [_line(form, entry, day.label, editable) for entry in day.slots]
     today = timezone.localdate()
     current = rules.monday_of(today)
     previous = timesheet.week_start - datetime.timedelta(weeks=1)
@@ -135,7 +169,7 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
     return render(request, "hours/week.html", {
         "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
         "add_action": reverse("hours:add", args=[timesheet.slug]),
-        "editable": timesheet.is_editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
+        "editable": editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
         "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
         if timesheet.week_start < current else None,
