@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from aesh.enums import AbsenceReason
@@ -137,10 +149,28 @@ def connexe_of(timesheet: Timesheet) -> dict[str, int]:
     return {e.category: e.minutes for e in timesheet.entries.all() if e.kind == EntryKind.CONNEXE}
 
 
+def _pole_zones(pole_id) -> QuerySet[School]:
+    return School.objects.filter(pole_id=pole_id).exclude(zone="").order_by("pk").values_list("zone", flat=True)
+
+
 def zone_of(aesh: Aesh) -> str:
-    """The school-holiday zone of the AESH's pôle (its schools'), "" if none is known."""
-    return (School.objects.filter(pole_id=aesh.home_pole_id).exclude(zone="").order_by("pk")
-            .values_list("zone", flat=True).first() or "")
+    """The school-holiday zone of the AESH's pôle (its schools'), "" if none is known (read with
+    the AESH by with_week_context)."""
+    if hasattr(aesh, "pole_zone"):
+        return aesh.pole_zone or ""
+    return _pole_zones(aesh.home_pole_id).first() or ""
+
+
+def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
+    """The AESH with, in the same query, what their week page reads next: the pôle's zone
+    (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
+    the current school year's rentrée (`year_start`, None without a current year)."""
+    return aesh.annotate(
+        pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]),
+        week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
+                         .values("pk")[:1]),
+        year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),
+    ).order_by("pk")
 
 
 def _main_school_zone(timesheet: Timesheet) -> str:

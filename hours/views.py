@@ -97,11 +97,16 @@ def my_hours(request):
 
 
 def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
+    """The AESH and the Monday of their week `slug`; the AESH read with what the week page needs
+    next (selectors.with_week_context: the pôle's zone, whether the week exists, the current
+    year's rentrée) in the same query."""
     _require(perms.can_declare_hours(request.scope))
     monday = rules.parse_week_slug(slug)
-    aesh = _own_aesh(request)
     current = rules.monday_of(timezone.localdate())
-    if monday is None or aesh is None or not current - OLDEST_WEEK <= monday <= current:
+    if monday is None or not current - OLDEST_WEEK <= monday <= current:
+        raise Http404
+    aesh = selectors.with_week_context(Aesh.objects.visible_to(request.scope), monday).first()
+    if aesh is None:
         raise Http404
     return aesh, monday
 
@@ -184,8 +189,9 @@ def _on_week(request, slug: str, page):
     a POST refused, writes nothing. Such a page names its lines by day and slot (`fresh`), since the
     ids the saving POST creates are not the ones rendered."""
     aesh, monday = _week_of(request, slug)
-    existing = selectors.week_of(aesh.pk, monday)
-    if (existing is None or request.method == "POST") and (refusal := services.closed_year_refusal(existing, monday)):
+    existing = selectors.week_of(aesh.pk, monday) if aesh.week_id else None
+    if (existing is None or request.method == "POST") and not _of_current_year(aesh, monday) \
+            and (refusal := services.closed_year_refusal(existing, monday)):
         messages.error(request, refusal)  # an opened week of a closed year can still be read
         return redirect("hours:week", slug=slug) if existing else redirect("hours:my_hours")
     if existing:
@@ -199,6 +205,12 @@ def _on_week(request, slug: str, page):
         if not saved:
             transaction.set_rollback(True)
     return response
+
+
+def _of_current_year(aesh: Aesh, monday: datetime.date) -> bool:
+    """A week of the current school year, whose refusal (services.closed_year_refusal) is none:
+    known from the AESH's read, without reading the year again."""
+    return aesh.year_start is not None and monday >= rules.monday_of(aesh.year_start)
 
 
 def my_timesheet(request, slug: str):
