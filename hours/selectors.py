@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -164,12 +165,15 @@ def zone_of(aesh: Aesh) -> str:
 def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
     """The AESH with, in the same query, what their week page reads next: the pôle's zone
     (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
-    the current school year's rentrée (`year_start`, None without a current year)."""
+    the current school year's rentrée (`year_start`, None without a current year), and whether an
+    absence period touches the week (`absent_that_week`: absence_reasons is read only then)."""
     return aesh.annotate(
         pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]),
         week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
                          .values("pk")[:1]),
         year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),
+        absent_that_week=Exists(Absence.objects.filter(aesh_id=OuterRef("pk"))
+                                .overlapping(monday, monday + datetime.timedelta(days=4))),
     ).order_by("pk")
 
 

@@ -70,7 +70,10 @@ def _prefill(timesheet: Timesheet) -> None:
 
 def _planned_entries(timesheet: Timesheet, *, for_page: bool = False) -> list[TimeEntry]:
     """The pre-fill's lines, not saved (`for_page`: their slots' students and schools loaded)."""
-    absent = selectors.absence_reasons(timesheet.aesh_id, timesheet.week_start)
+    # A page's look at a week knows from the AESH's read (selectors.with_week_context) whether an
+    # absence period touches it; the writes read the periods themselves.
+    known_free = for_page and getattr(timesheet.aesh, "absent_that_week", True) is False
+    absent = {} if known_free else selectors.absence_reasons(timesheet.aesh_id, timesheet.week_start)
     today = timezone.localdate()
 
     def answer(day, slot):

@@ -138,3 +138,23 @@ def test_the_week_page_reads_as_many_queries_whatever_its_lines(client_as, crew)
     opened = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)
     assert opened.entries.count() > Timesheet.objects.get(week_start=earlier).entries.count()
     assert count_queries(lambda: client.get(week_url(WEEK_B))) == opened_small
+
+
+def test_the_page_of_a_week_never_opened_shows_an_absence_period(client_as, crew):  # noqa: F811
+    """The page knows from the AESH's read whether an absence period touches the week; with one,
+    its days come « J'étais absent·e » with the motif, as the opening would save them."""
+    client = client_as("aesh_a")
+    tuesday = f"slot-{D(2026, 11, 17):%Y%m%d}"
+
+    def tuesday_checked():
+        page = client.get(week_url(WEEK_B)).content.decode()
+        checked = [t for t in tokens(page) if "('checked', None)" in t and tuesday in t]
+        assert len(checked) == 1
+        return checked[0], page
+
+    assert Attendance.DONE in tuesday_checked()[0]
+    Absence.objects.create(aesh=crew["lea"], start_date=D(2026, 11, 17), end_date=D(2026, 11, 17),
+                           reason=AbsenceReason.TRAINING)
+    checked, page = tuesday_checked()
+    assert Attendance.AESH_ABSENT in checked and '<option value="TRAINING" selected>' in page
+    assert not Timesheet.objects.exists()
