@@ -162,13 +162,17 @@ def zone_of(aesh: Aesh) -> str:
     return _pole_zones(aesh.home_pole_id).first() or ""
 
 
+def with_pole_zone(aesh: QuerySet[Aesh]) -> QuerySet[Aesh]:
+    """The AESH with their pôle's zone (`pole_zone`, read by zone_of) in the same query."""
+    return aesh.annotate(pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]))
+
+
 def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
     """The AESH with, in the same query, what their week page reads next: the pôle's zone
     (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
     the current school year's rentrée (`year_start`, None without a current year), and whether an
     absence period touches the week (`absent_that_week`: absence_reasons is read only then)."""
-    return aesh.annotate(
-        pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]),
+    return with_pole_zone(aesh).annotate(
         week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
                          .values("pk")[:1]),
         year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),

@@ -83,7 +83,8 @@ def _statement_links(months: list[tuple[int, int, str]], name: str, *args) -> li
 def my_hours(request):
     """An AESH: the weeks of the school year and what they add up to."""
     _require(perms.can_declare_hours(request.scope))
-    loaded = aesh_for_detail(request.scope).order_by("pk").first()  # their own record: _own_aesh's
+    # Their own record (_own_aesh's), with its contracts, and its pôle's zone (zone_of) in the same read.
+    loaded = selectors.with_pole_zone(aesh_for_detail(request.scope)).order_by("pk").first()
     if loaded is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
