@@ -100,8 +100,9 @@ def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
 
 
 def _slot_assignments(lookup: str = "assignments") -> Prefetch:
-    """The students and ULIS a slot is for, in one query (the week page prints their names)."""
-    return Prefetch(lookup, queryset=Assignment.objects.select_related("student", "ulis"))
+    """The students and ULIS a slot is for, in one query (the week page prints their names; a
+    ULIS is named with its school)."""
+    return Prefetch(lookup, queryset=Assignment.objects.select_related("student", "ulis__school"))
 
 
 def with_page_entries(timesheet: Timesheet) -> Timesheet:

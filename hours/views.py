@@ -209,9 +209,9 @@ def _on_week(request, slug: str, page):
 
 
 def _of_current_year(aesh: Aesh, monday: datetime.date) -> bool:
-    """A week of the current school year, whose refusal (services.closed_year_refusal) is none:
-    known from the AESH's read, without reading the year again."""
-    return aesh.year_start is not None and monday >= rules.monday_of(aesh.year_start)
+    """A week no closed year refuses (services.closed_year_message: none without a current year,
+    none from its rentrée on), known from the AESH's read without reading the year again."""
+    return aesh.year_start is None or monday >= rules.monday_of(aesh.year_start)
 
 
 def my_timesheet(request, slug: str):

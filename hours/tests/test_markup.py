@@ -158,3 +158,29 @@ def test_the_page_of_a_week_never_opened_shows_an_absence_period(client_as, crew
     checked, page = tuesday_checked()
     assert Attendance.AESH_ABSENT in checked and '<option value="TRAINING" selected>' in page
     assert not Timesheet.objects.exists()
+
+
+def test_ulis_lines_are_named_with_their_school_in_as_many_queries(client_as, crew, world):  # noqa: F811
+    """A collective aid's line names its ULIS and school; more ULIS lines, not more queries."""
+    from eleves.models import Ulis
+    from missions.models import Assignment, AssignmentKind, TimeSlot
+
+    client = client_as("aesh_a")
+
+    def ulis_slot(weekday, name):
+        ulis = Ulis.objects.create(school=world.schools_a[1], name=name)
+        assignment = Assignment.objects.create(aesh=crew["lea"], ulis=ulis, kind=AssignmentKind.COLLECTIVE,
+                                               start_date=D(2025, 9, 1))
+        slot = TimeSlot.objects.create(aesh=crew["lea"], weekday=weekday, start_time=datetime.time(14),
+                                       end_time=datetime.time(16), school=ulis.school, valid_from=D(2026, 8, 31))
+        slot.assignments.set([assignment])
+
+    ulis_slot(0, "ULIS Lune")
+    client.get(week_url(WEEK_B))
+    one = count_queries(lambda: client.get(week_url(WEEK_B)))
+    ulis_slot(1, "ULIS Soleil")
+    ulis_slot(2, "ULIS Étoile")
+    page = client.get(week_url(WEEK_B)).content.decode()
+    assert count_queries(lambda: client.get(week_url(WEEK_B))) == one
+    for name in ("ULIS Lune", "ULIS Soleil", "ULIS Étoile"):
+        assert f"{name} — {world.schools_a[1].name}" in page
