@@ -93,9 +93,9 @@ def my_week(request):
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
     # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
-    # and ULIS joined to the assignments: two queries, none per student.
+    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row.
     slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis")))
+        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school")))
         .order_by("weekday", "start_time"))
     detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
     students = set()

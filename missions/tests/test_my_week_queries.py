@@ -32,3 +32,27 @@ def test_my_week_reads_as_many_queries_with_more_students(client_as, team, world
     for assignment in Assignment.objects.filter(aesh=team["aesh"]).select_related("student__school"):
         link = reverse("eleves:detail", args=[assignment.student_id])
         assert f'<a href="{link}">{assignment.student}</a> — {assignment.student.school.name}' in html
+
+
+def test_my_week_names_ulis_with_their_school_in_as_many_queries(client_as, team, world):
+    from eleves.models import Ulis
+
+    client = client_as("aesh_a")
+    url = reverse("missions:my_week")
+
+    def ulis_slot(weekday, name):
+        ulis = Ulis.objects.create(school=world.schools_a[1], name=name)
+        assignment = Assignment.objects.create(aesh=team["aesh"], ulis=ulis, kind=AssignmentKind.COLLECTIVE,
+                                               start_date=YEAR_START, end_date=YEAR_END)
+        slot = TimeSlot.objects.create(aesh=team["aesh"], weekday=weekday, start_time=datetime.time(14),
+                                       end_time=datetime.time(16), school=ulis.school, valid_from=YEAR_START)
+        slot.assignments.set([assignment])
+
+    ulis_slot(0, "ULIS Lune")
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    ulis_slot(1, "ULIS Soleil")
+    ulis_slot(2, "ULIS Étoile")
+    html = client.get(url).content.decode()
+    assert count_queries(lambda: client.get(url)) == one
+    assert all(f"{name} — {world.schools_a[1].name}" in html for name in ("ULIS Lune", "ULIS Soleil", "ULIS Étoile"))
