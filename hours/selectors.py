@@ -38,7 +38,7 @@ from hours.enums import (
     ReferentActivityKind,
     TimesheetState,
 )
-from hours.models import ReferentActivity, TimeEntry, Timesheet
+from hours.models import ReferentActivity, TimeEntry, Timesheet, TimesheetEvent
 from missions.calendar import is_day_off, week_letter
 from missions.models import Assignment, TimeSlot
 from pial import calendar
@@ -59,8 +59,10 @@ def planned_occurrences(aesh_id: int, monday: datetime.date, *, for_page: bool =
     """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied
     (`for_page`: with their assignments' students and ULIS, as the week page names them)."""
     friday = monday + datetime.timedelta(days=5)
+    # One AESH's slots: TimeSlot's ordering without its leading "aesh" (a join to order by name).
     queryset = (TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
-                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school"))
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school")
+                .order_by("weekday", "start_time", "pk"))
     if for_page:
         queryset = queryset.prefetch_related(_slot_assignments())
     slots = {slot.pk: slot for slot in queryset}
@@ -96,7 +98,7 @@ def declared_absences(aesh: QuerySet[Aesh], *, since: datetime.date, limit: int 
 
 def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
     """The AESH's week if it was ever opened (by a POST: a GET never creates it)."""
-    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).first()
+    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).order_by("pk").first()  # one at most
 
 
 def _slot_assignments(lookup: str = "assignments") -> Prefetch:
@@ -108,9 +110,12 @@ def _slot_assignments(lookup: str = "assignments") -> Prefetch:
 def with_page_entries(timesheet: Timesheet) -> Timesheet:
     """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
     and its events — three queries, on a week already read (no second read of its row)."""
+    # Ordered as the models are, minus their leading "timesheet" (one week here): ordering by that
+    # key orders by Timesheet's own ordering, a join to the timesheet and its AESH in each query.
     entries = (TimeEntry.objects.filter(timesheet=timesheet).select_related("school", "slot")
-               .prefetch_related(_slot_assignments("slot__assignments")))
-    prefetch_related_objects([timesheet], Prefetch("entries", queryset=entries), "events")
+               .prefetch_related(_slot_assignments("slot__assignments")).order_by("day", "start_time", "pk"))
+    prefetch_related_objects([timesheet], Prefetch("entries", queryset=entries),
+                             Prefetch("events", queryset=TimesheetEvent.objects.order_by("at", "pk")))
     return timesheet
 
 
@@ -229,7 +234,8 @@ def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> lis
     current = rules.monday_of(today)
     start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
     end = min(current, rules.monday_of(year.end_date)) if year else current
-    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)}
+    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)
+              .order_by("week_start")}  # not Timesheet's ordering: it joins the AESH to order by name
     zone = zone_of(aesh)
     weeks, monday = [], end
     while monday >= start:
