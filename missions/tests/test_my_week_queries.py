@@ -56,3 +56,20 @@ def test_my_week_names_ulis_with_their_school_in_as_many_queries(client_as, team
     html = client.get(url).content.decode()
     assert count_queries(lambda: client.get(url)) == one
     assert all(f"{name} — {world.schools_a[1].name}" in html for name in ("ULIS Lune", "ULIS Soleil", "ULIS Étoile"))
+
+
+def test_my_week_shows_the_feed_address_and_the_changes_waiting(client_as, team, world):
+    """Read with the AESH: the feed's token, and whether a change waits (only then are they read)."""
+    from missions.models import CalendarFeed, TimetableChange
+
+    client = client_as("aesh_a")
+    url = reverse("missions:my_week")
+    html = client.get(url).content.decode()
+    assert "Créer l'adresse de mon agenda" in html and "Votre emploi du temps a changé" not in html
+    without = count_queries(lambda: client.get(url))
+    feed = CalendarFeed.objects.create(aesh=team["aesh"])
+    TimetableChange.objects.create(aesh=team["aesh"], summary="Lundi : 8 h 30 – 11 h 30")
+    html = client.get(url).content.decode()
+    assert f"/missions/agenda/{feed.token}.ics" in html
+    assert "Votre emploi du temps a changé" in html and "Lundi : 8 h 30 – 11 h 30" in html
+    assert count_queries(lambda: client.get(url)) == without + 1  # the changes waiting, read
