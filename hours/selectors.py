@@ -9,8 +9,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from aesh.enums import AbsenceReason
@@ -24,9 +38,9 @@ from hours.enums import (
     ReferentActivityKind,
     TimesheetState,
 )
-from hours.models import ReferentActivity, TimeEntry, Timesheet
+from hours.models import ReferentActivity, TimeEntry, Timesheet, TimesheetEvent
 from missions.calendar import is_day_off, week_letter
-from missions.models import TimeSlot
+from missions.models import Assignment, TimeSlot
 from pial import calendar
 from pial.calendar import week_off_name
 from pial.conf import setting
@@ -40,13 +54,18 @@ TOTAL_FIELDS = ("planned_minutes", "accompaniment_minutes", "travel_minutes", "e
 
 # --- The week -----------------------------------------------------------------------------
 
-def planned_occurrences(aesh_id: int, monday: datetime.date) -> list[tuple[datetime.date, TimeSlot]]:
-    """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied."""
+def planned_occurrences(aesh_id: int, monday: datetime.date, *, for_page: bool = False,
+                        ) -> list[tuple[datetime.date, TimeSlot]]:
+    """The AESH's timetable slots on the days of the week, holidays and A/B weeks applied
+    (`for_page`: with their assignments' students and ULIS, as the week page names them)."""
     friday = monday + datetime.timedelta(days=5)
-    slots = {
-        slot.pk: slot for slot in TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school")
-    }
+    # One AESH's slots: TimeSlot's ordering without its leading "aesh" (a join to order by name).
+    queryset = (TimeSlot.objects.filter(aesh_id=aesh_id, valid_from__lte=friday)
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=monday)).select_related("school")
+                .order_by("weekday", "start_time", "pk"))
+    if for_page:
+        queryset = queryset.prefetch_related(_slot_assignments())
+    slots = {slot.pk: slot for slot in queryset}
     zones = {slot.school_id: slot.school.zone for slot in slots.values()}
     found = rules.occurrences(
         [slot.as_rule_slot(assignments=[]) for slot in slots.values()], monday, week_letter(monday),
@@ -79,7 +98,25 @@ def declared_absences(aesh: QuerySet[Aesh], *, since: datetime.date, limit: int 
 
 def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
     """The AESH's week if it was ever opened (by a POST: a GET never creates it)."""
-    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).first()
+    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).order_by("pk").first()  # one at most
+
+
+def _slot_assignments(lookup: str = "assignments") -> Prefetch:
+    """The students and ULIS a slot is for, in one query (the week page prints their names; a
+    ULIS is named with its school)."""
+    return Prefetch(lookup, queryset=Assignment.objects.select_related("student", "ulis__school"))
+
+
+def with_page_entries(timesheet: Timesheet) -> Timesheet:
+    """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
+    and its events — three queries, on a week already read (no second read of its row)."""
+    # Ordered as the models are, minus their leading "timesheet" (one week here): ordering by that
+    # key orders by Timesheet's own ordering, a join to the timesheet and its AESH in each query.
+    entries = (TimeEntry.objects.filter(timesheet=timesheet).select_related("school", "slot")
+               .prefetch_related(_slot_assignments("slot__assignments")).order_by("day", "start_time", "pk"))
+    prefetch_related_objects([timesheet], Prefetch("entries", queryset=entries),
+                             Prefetch("events", queryset=TimesheetEvent.objects.order_by("at", "pk")))
+    return timesheet
 
 
 def timesheet_for_page(timesheet_id: int) -> Timesheet:
@@ -99,13 +136,14 @@ class DayRows:
     minutes: int = 0
 
 
-def days_of(timesheet: Timesheet) -> list[DayRows]:
-    """The week's entries day by day (Monday to Friday, and a Saturday if something is on it)."""
+def days_of(timesheet: Timesheet, entries: list[TimeEntry] | None = None) -> list[DayRows]:
+    """The week's entries (its own, or `entries` of a week not saved) day by day (Monday to
+    Friday, and a Saturday if something is on it)."""
     days = {}
     for offset in range(6):
         day = timesheet.week_start + datetime.timedelta(days=offset)
         days[day] = DayRows(day=day, label=rules.day_label(day))
-    for entry in timesheet.entries.all():
+    for entry in timesheet.entries.all() if entries is None else entries:
         if entry.day is None or entry.day not in days:
             continue
         row = days[entry.day]
@@ -118,20 +156,47 @@ def connexe_of(timesheet: Timesheet) -> dict[str, int]:
     return {e.category: e.minutes for e in timesheet.entries.all() if e.kind == EntryKind.CONNEXE}
 
 
+def _pole_zones(pole_id) -> QuerySet[School]:
+    return School.objects.filter(pole_id=pole_id).exclude(zone="").order_by("pk").values_list("zone", flat=True)
+
+
 def zone_of(aesh: Aesh) -> str:
-    """The school-holiday zone of the AESH's pôle (its schools'), "" if none is known."""
-    return (School.objects.filter(pole_id=aesh.home_pole_id).exclude(zone="").order_by("pk")
-            .values_list("zone", flat=True).first() or "")
+    """The school-holiday zone of the AESH's pôle (its schools'), "" if none is known (read with
+    the AESH by with_week_context)."""
+    if hasattr(aesh, "pole_zone"):
+        return aesh.pole_zone or ""
+    return _pole_zones(aesh.home_pole_id).first() or ""
+
+
+def with_pole_zone(aesh: QuerySet[Aesh]) -> QuerySet[Aesh]:
+    """The AESH with their pôle's zone (`pole_zone`, read by zone_of) in the same query."""
+    return aesh.annotate(pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]))
+
+
+def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
+    """The AESH with, in the same query, what their week page reads next: the pôle's zone
+    (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
+    the current school year's rentrée (`year_start`, None without a current year), and whether an
+    absence period touches the week (`absent_that_week`: absence_reasons is read only then)."""
+    return with_pole_zone(aesh).annotate(
+        week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
+                         .values("pk")[:1]),
+        year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),
+        absent_that_week=Exists(Absence.objects.filter(aesh_id=OuterRef("pk"))
+                                .overlapping(monday, monday + datetime.timedelta(days=4))),
+    ).order_by("pk")
 
 
 def _main_school_zone(timesheet: Timesheet) -> str:
     return timesheet.main_school.zone if timesheet.main_school_id else ""
 
 
-def last_school_day(timesheet: Timesheet, *, quick: bool = False) -> datetime.date:
+def last_school_day(timesheet: Timesheet, *, quick: bool = False, entries: list[TimeEntry] | None = None,
+                    ) -> datetime.date:
     """The week's last school day: its last weekday that is not a day off in the pôle's zone, or a
     later day with a timetabled slot (a Saturday morning); the Friday of a week without any.
-    `quick` (a list of weeks): the zone of the week's main school, its slots not read."""
+    `quick` (a list of weeks): the zone of the week's main school, its slots not read. `entries`:
+    the lines of a week not saved."""
     monday = timesheet.week_start
     zone = _main_school_zone(timesheet) if quick else zone_of(timesheet.aesh)
     last = monday + datetime.timedelta(days=4)
@@ -146,7 +211,8 @@ def last_school_day(timesheet: Timesheet, *, quick: bool = False) -> datetime.da
             break
     if quick:
         return last
-    slot_days = [e.day for e in timesheet.entries.all() if e.kind == EntryKind.SLOT and e.day]
+    slot_days = [e.day for e in (timesheet.entries.all() if entries is None else entries)
+                 if e.kind == EntryKind.SLOT and e.day]
     return max([last, *slot_days])
 
 
@@ -155,19 +221,28 @@ def is_finished(timesheet: Timesheet, today: datetime.date, *, quick: bool = Fal
     return today > last_school_day(timesheet, quick=quick)
 
 
+@lru_cache(maxsize=512)
+def _week_off_name(monday: datetime.date, zone: str) -> str:
+    """pial.calendar.week_off_name, kept per process: a week's holidays are the calendar
+    packages' data, which a running process never reloads (each call built the year's public
+    holidays anew, for every week of the list)."""
+    return week_off_name(monday, zone)
+
+
 def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
     """Every week of the school year up to this one: its timesheet if opened, newest first."""
     current = rules.monday_of(today)
     start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
     end = min(current, rules.monday_of(year.end_date)) if year else current
-    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)}
+    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)
+              .order_by("week_start")}  # not Timesheet's ordering: it joins the AESH to order by name
     zone = zone_of(aesh)
     weeks, monday = [], end
     while monday >= start:
         sheet = sheets.get(monday)
         weeks.append({"monday": monday, "slug": rules.week_slug(monday), "label": rules.week_label(monday),
                       "sheet": sheet, "current": monday == current,
-                      "off": "" if sheet else week_off_name(monday, zone)})
+                      "off": "" if sheet else _week_off_name(monday, zone)})
         monday -= datetime.timedelta(weeks=1)
     return weeks
 
@@ -226,15 +301,28 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
     """One AESH's year (the AESH loaded with aesh_for_detail): five queries."""
     start, end = year_bounds(year, today)
     sheets = Timesheet.objects.filter(aesh=aesh, state__in=DECLARED_STATES).of_school_year(start, end)
-    validated = Q(state=TimesheetState.VALIDATED)
-    values = sheets.aggregate(
-        weeks=Count("pk"), weeks_validated=Count("pk", filter=validated), **_sums(alias="t_"),
-        **_sums(condition=validated, alias="v_"),
-    )
-    entries = TimeEntry.objects.filter(timesheet__in=sheets)
-    by_category = dict(entries.filter(kind=EntryKind.CONNEXE).values_list("category").annotate(m=Sum("minutes")))
-    by_reason = dict(entries.filter(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT)
-                     .values_list("absence_reason").annotate(m=Sum(F("planned_minutes") - F("minutes"))))
+    # One row per state (transmitted, validated) with its sums: plain SUM()s, cheaper to build than
+    # a filtered, coalesced pair of each; the year's and the validated totals added up here.
+    values = {"weeks": 0, "weeks_validated": 0, **{f"{p}{name}": 0 for p in ("t_", "v_") for name in TOTAL_FIELDS}}
+    for row in sheets.order_by().values("state").annotate(n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}):
+        prefixes = ("t_", "v_") if row["state"] == TimesheetState.VALIDATED else ("t_",)
+        values["weeks"] += row["n"]
+        values["weeks_validated"] += row["n"] if row["state"] == TimesheetState.VALIDATED else 0
+        for prefix in prefixes:
+            for name in TOTAL_FIELDS:
+                values[f"{prefix}{name}"] += row[name] or 0
+    # Connexe time by category and absences by reason, in one grouped query.
+    by_category: dict[str, int] = {}
+    by_reason: dict[str, int] = {}
+    for kind, category, reason, minutes, missing in (
+            TimeEntry.objects.filter(timesheet__in=sheets)
+            .filter(Q(kind=EntryKind.CONNEXE) | Q(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT))
+            .values_list("kind", "category", "absence_reason")
+            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes")))):
+        if kind == EntryKind.CONNEXE:
+            by_category[category] = by_category.get(category, 0) + minutes
+        else:
+            by_reason[reason] = by_reason.get(reason, 0) + missing
     contract = contract_on(aesh, today) or next(iter(aesh.contracts.all()), None)
     figures = contract_figures(aesh, contract, today) if contract else None
     weekly = figures.terms.weekly_hours if figures else None

@@ -64,7 +64,16 @@ def _prefill(timesheet: Timesheet) -> None:
     """Every slot of the timetable that week, « assuré », or « AESH absent·e » with its motif on
     the days of an absence period the coordination entered. A day after today is left « à venir »
     (no attendance): nobody says it happened before it has."""
-    absent = selectors.absence_reasons(timesheet.aesh_id, timesheet.week_start)
+    TimeEntry.objects.bulk_create(_planned_entries(timesheet))
+    _recompute(timesheet, list(timesheet.entries.all()))
+
+
+def _planned_entries(timesheet: Timesheet, *, for_page: bool = False) -> list[TimeEntry]:
+    """The pre-fill's lines, not saved (`for_page`: their slots' students and schools loaded)."""
+    # A page's look at a week knows from the AESH's read (selectors.with_week_context) whether an
+    # absence period touches it; the writes read the periods themselves.
+    known_free = for_page and getattr(timesheet.aesh, "absent_that_week", True) is False
+    absent = {} if known_free else selectors.absence_reasons(timesheet.aesh_id, timesheet.week_start)
     today = timezone.localdate()
 
     def answer(day, slot):
@@ -74,23 +83,34 @@ def _prefill(timesheet: Timesheet) -> None:
             return {"minutes": 0, "attendance": ""}
         return {"minutes": slot.minutes, "attendance": Attendance.DONE}
 
-    TimeEntry.objects.bulk_create([
+    return [
         TimeEntry(timesheet=timesheet, kind=EntryKind.SLOT, day=day, slot=slot, slot_kind=slot.kind,
-                  start_time=slot.start_time, end_time=slot.end_time, school_id=slot.school_id,
+                  start_time=slot.start_time, end_time=slot.end_time, school=slot.school,
                   planned_minutes=slot.minutes, **answer(day, slot))
-        for day, slot in selectors.planned_occurrences(timesheet.aesh_id, timesheet.week_start)
-    ])
-    _recompute(timesheet, list(timesheet.entries.all()))
+        for day, slot in selectors.planned_occurrences(timesheet.aesh_id, timesheet.week_start, for_page=for_page)
+    ]
+
+
+def timesheet_preview(*, aesh: Aesh, monday: datetime.date) -> tuple[Timesheet, list[TimeEntry]]:
+    """A week never opened, as timesheet_open() would create it, written nowhere: a look at the
+    page creates nothing (its first POST does). The lines and totals are the pre-fill's."""
+    timesheet = Timesheet(aesh=aesh, week_start=monday)
+    entries = _planned_entries(timesheet, for_page=True)
+    _set_totals(timesheet, entries)
+    return timesheet, entries
 
 
 def _recompute(timesheet: Timesheet, entries: Iterable[TimeEntry]) -> None:
-    entries = list(entries)
+    _set_totals(timesheet, list(entries))
+    timesheet.save()
+
+
+def _set_totals(timesheet: Timesheet, entries: list[TimeEntry]) -> None:
     totals = rules.week_totals(e.as_line() for e in entries)
     for name in selectors.TOTAL_FIELDS:
         setattr(timesheet, name, getattr(totals, name.removesuffix("_minutes")))
     timesheet.main_school_id = rules.main_school(
         (e.school_id, e.planned_minutes) for e in entries if e.kind == EntryKind.SLOT)
-    timesheet.save()
 
 
 def _locked(timesheet: Timesheet) -> Timesheet:
@@ -104,8 +124,9 @@ def _day_fr(day: datetime.date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day:%d/%m/%Y}"
 
 
-def finished_message(timesheet: Timesheet, verb: str = "se transmet") -> str:
-    last = selectors.last_school_day(timesheet)
+def finished_message(timesheet: Timesheet, verb: str = "se transmet", *, last: datetime.date | None = None) -> str:
+    """`last`: the week's last school day when the caller has it (selectors.last_school_day)."""
+    last = last or selectors.last_school_day(timesheet)
     return (f"Cette semaine n'est pas encore finie : elle {verb} à partir du "
             f"{_day_fr(last + datetime.timedelta(days=1))}, une fois passé son dernier jour de classe "
             f"(le {_day_fr(last)}).")

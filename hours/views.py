@@ -4,6 +4,7 @@ a week's decision page, the balances, the référents' activity log."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,16 +17,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
-from aesh.selectors import aesh_for_detail
-from hours import perms, rules, selectors, services
+from aesh.selectors import aesh_for_detail, contract_on, terms_of
+from hours import markup, perms, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
+from hours.templatetags.hours import duration
 from missions.services import referent_quotite_on
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
-from pial.years import year_from_param
+from pial.years import YEAR_NAME, year_from_param
 
 
 def _require(allowed: bool) -> None:
@@ -48,29 +50,64 @@ def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[t
 
 # --- The AESH ------------------------------------------------------------------------------------
 
+def _years(request) -> tuple[SchoolYear | None, list[SchoolYear]]:
+    """The year `?annee=` names (else the current one) and the chooser's years, in one query:
+    pial.years.year_from_param read from the list."""
+    years = list(SchoolYear.objects.order_by("-start_date"))
+    wanted = (request.GET.get("annee") or "").strip()
+    named = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
+    return named or next((y for y in years if y.is_current), None), years
+
+
+def _referent_quotite(loaded: Aesh, day: datetime.date):
+    """missions.services.referent_quotite_on, on an AESH already read by aesh_for_detail (its
+    contracts and their avenants prefetched) rather than read again."""
+    contract = contract_on(loaded, day)
+    return terms_of(contract, day, frozenset()).referent_quotite if contract else None
+
+
+def _week_links(weeks: list[dict]) -> list[dict]:
+    """Each week's page address, without a reverse() per week."""
+    pattern = reverse("hours:week", args=["0000-S00"])
+    for week in weeks:
+        week["url"] = pattern.replace("0000-S00", week["slug"])
+    return weeks
+
+
+def _statement_links(months: list[tuple[int, int, str]], name: str, *args) -> list[tuple[str, str]]:
+    """(label, address) of each monthly statement, without a reverse() per month."""
+    pattern = reverse(name, args=[*args, 1000, 10])
+    return [(label, pattern.replace("/1000-10.pdf", f"/{y}-{m}.pdf")) for y, m, label in months]
+
+
 def my_hours(request):
     """An AESH: the weeks of the school year and what they add up to."""
     _require(perms.can_declare_hours(request.scope))
-    aesh = _own_aesh(request)
-    if aesh is None:
+    # Their own record (_own_aesh's), with its contracts, and its pôle's zone (zone_of) in the same read.
+    loaded = selectors.with_pole_zone(aesh_for_detail(request.scope)).order_by("pk").first()
+    if loaded is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
-    year = year_from_param(request.GET.get("annee"))
-    loaded = aesh_for_detail(request.scope).get(pk=aesh.pk)
+    year, years = _years(request)
     return render(request, "hours/my_hours.html", {
-        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(loaded, year,
-                                                                                                      today),
-        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
-        "is_referent": bool(referent_quotite_on(aesh, today)),
+        "aesh": loaded, "weeks": _week_links(selectors.open_weeks(loaded, year, today)),
+        "balance": selectors.balance(loaded, year, today),
+        "months": _statement_links(_school_year_months(year, today), "hours:my_statement"),
+        "year": year, "years": years, "is_referent": bool(_referent_quotite(loaded, today)),
     })
 
 
 def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
+    """The AESH and the Monday of their week `slug`; the AESH read with what the week page needs
+    next (selectors.with_week_context: the pôle's zone, whether the week exists, the current
+    year's rentrée) in the same query."""
     _require(perms.can_declare_hours(request.scope))
     monday = rules.parse_week_slug(slug)
-    aesh = _own_aesh(request)
     current = rules.monday_of(timezone.localdate())
-    if monday is None or aesh is None or not current - OLDEST_WEEK <= monday <= current:
+    if monday is None or not current - OLDEST_WEEK <= monday <= current:
+        raise Http404
+    aesh = selectors.with_week_context(Aesh.objects.visible_to(request.scope), monday).first()
+    if aesh is None:
         raise Http404
     return aesh, monday
 
@@ -78,28 +115,72 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
 
 
-def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False):
-    timesheet = selectors.timesheet_for_page(timesheet.pk)
-    entries = list(timesheet.entries.all())
+_SLOT_KINDS = {"TRAVEL": "Trajet", "LUNCH": "Pause méridienne"}
+
+
+@dataclass
+class _Line:
+    """A timetabled line of the week page, its texts and fields written once (hours.markup)."""
+
+    entry: TimeEntry
+    key: str
+    heading: str
+    where: str
+    planned: str
+    to_come: bool
+    fields: str = ""
+
+
+def _line(form: WeekForm, entry: TimeEntry, day_label: str, editable: bool) -> _Line:
+    fields, key = form.slot_fields(entry), form.key(entry)
+    start = f"{entry.start_time:%H:%M}" if entry.start_time else ""
+    end = f"{entry.end_time:%H:%M}" if entry.end_time else ""
+    targets = ", ".join(a.target_label for a in entry.slot.assignments.all()) if entry.slot else ""
+    planned = duration(entry.planned_minutes)
+    line = _Line(entry=entry, key=key, heading=f"{start}–{end} · {_SLOT_KINDS.get(entry.slot_kind, 'Accompagnement')}",
+                 where=(entry.school.name if entry.school else "") + (f" · {targets}" if targets else ""),
+                 planned=planned, to_come=not entry.attendance and not fields)
+    if editable and fields:
+        line.fields = markup.slot_fields(fields, key, f"Déroulement du créneau de {day_label}, {start}", planned,
+                                         travel=entry.slot_kind == "TRAVEL")
+    return line
+
+
+def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, errors=(), by_occurrence=False,
+                 entries: list[TimeEntry] | None = None, reread: bool = True):
+    """The AESH's week page. A saved week is read again with its lines (`reread`, after a POST),
+    or gets its lines on the row already read (a GET); `entries`: the lines of a week not saved
+    (services.timesheet_preview)."""
+    if entries is None:
+        if reread:
+            aesh = timesheet.aesh
+            timesheet = Timesheet.objects.select_related("validated_by").get(pk=timesheet.pk)
+            timesheet.aesh = aesh
+        entries = list(selectors.with_page_entries(timesheet).entries.all())
+        events = list(timesheet.events.all())
+        days = selectors.days_of(timesheet)
+    else:
+        events, days = [], selectors.days_of(timesheet, entries)
     if form is None:
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     if add_form is None:
         add_form = AddEntryForm(timesheet=timesheet)
-    add_form.helper.form_action = reverse("hours:add", args=[timesheet.slug])
-    days = selectors.days_of(timesheet)
+    editable = timesheet.is_editable
     for day in days:
-        day.rows = [(entry, form.slot_fields(entry)) for entry in day.slots]
+        day.rows = [_line(form, entry, day.label, editable) for entry in day.slots]
+    today = timezone.localdate()
+    current = rules.monday_of(today)
+    previous = timesheet.week_start - datetime.timedelta(weeks=1)
+    last = selectors.last_school_day(timesheet, entries=entries)
     return render(request, "hours/week.html", {
         "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
-        "editable": timesheet.is_editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
-        "previous": rules.week_slug(timesheet.week_start - datetime.timedelta(weeks=1))
-        if timesheet.week_start - datetime.timedelta(weeks=1) >= rules.monday_of(timezone.localdate()) - OLDEST_WEEK
-        else None,
+        "add_action": reverse("hours:add", args=[timesheet.slug]),
+        "editable": editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
+        "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
-        if timesheet.week_start < rules.monday_of(timezone.localdate()) else None,
-        "events": list(timesheet.events.all()),
-        "finished": selectors.is_finished(timesheet, timezone.localdate()),
-        "finished_message": services.finished_message(timesheet),
+        if timesheet.week_start < current else None,
+        "events": events, "finished": today > last,
+        "finished_message": services.finished_message(timesheet, last=last),
     })
 
 
@@ -109,17 +190,28 @@ def _on_week(request, slug: str, page):
     a POST refused, writes nothing. Such a page names its lines by day and slot (`fresh`), since the
     ids the saving POST creates are not the ones rendered."""
     aesh, monday = _week_of(request, slug)
-    existing = selectors.week_of(aesh.pk, monday)
-    if (existing is None or request.method == "POST") and (refusal := services.closed_year_refusal(existing, monday)):
+    existing = selectors.week_of(aesh.pk, monday) if aesh.week_id else None
+    if (existing is None or request.method == "POST") and not _of_current_year(aesh, monday) \
+            and (refusal := services.closed_year_refusal(existing, monday)):
         messages.error(request, refusal)  # an opened week of a closed year can still be read
         return redirect("hours:week", slug=slug) if existing else redirect("hours:my_hours")
     if existing:
+        existing.aesh = aesh  # the same row, read once
         return page(request, existing, False)[0]
+    if request.method != "POST":  # a look at a week never opened: its pre-fill, built in memory
+        timesheet, entries = services.timesheet_preview(aesh=aesh, monday=monday)
+        return _render_week(request, timesheet, entries=entries, by_occurrence=True)
     with transaction.atomic():
         response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
         if not saved:
             transaction.set_rollback(True)
     return response
+
+
+def _of_current_year(aesh: Aesh, monday: datetime.date) -> bool:
+    """A week no closed year refuses (services.closed_year_message: none without a current year,
+    none from its rentrée on), known from the AESH's read without reading the year again."""
+    return aesh.year_start is None or monday >= rules.monday_of(aesh.year_start)
 
 
 def my_timesheet(request, slug: str):
@@ -129,7 +221,7 @@ def my_timesheet(request, slug: str):
 
 def _week_page(request, timesheet: Timesheet, fresh: bool):
     if request.method != "POST":
-        return _render_week(request, timesheet, by_occurrence=fresh), False
+        return _render_week(request, timesheet, by_occurrence=fresh, reread=False), False
     loaded = selectors.timesheet_for_page(timesheet.pk)
     form = WeekForm(posted(request), timesheet=loaded, entries=list(loaded.entries.all()),
                     by_occurrence=request.POST.get("keys") == "occurrence")
@@ -302,11 +394,15 @@ def aesh_hours(request, pk: int):
     _require(perms.can_view_hours(scope))
     aesh = get_object_or_404(aesh_for_detail(scope), pk=pk)
     today = timezone.localdate()
-    year = year_from_param(request.GET.get("annee"))
+    year, years = _years(request)
+    weeks = selectors.open_weeks(aesh, year, today)
+    pattern = reverse("hours:timesheet", args=[0])
+    for week in weeks:  # a week opened links to its page, without a reverse() per week
+        week["url"] = pattern.replace("/0/", f"/{week['sheet'].pk}/") if week["sheet"] else ""
     return render(request, "hours/aesh_hours.html", {
-        "aesh": aesh, "weeks": selectors.open_weeks(aesh, year, today), "balance": selectors.balance(aesh, year,
-                                                                                                    today),
-        "months": _school_year_months(year, today), "year": year, "years": SchoolYear.objects.order_by("-start_date"),
+        "aesh": aesh, "weeks": weeks, "balance": selectors.balance(aesh, year, today),
+        "months": _statement_links(_school_year_months(year, today), "hours:statement", aesh.pk), "year": year,
+        "years": years,
     })
 
 

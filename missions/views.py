@@ -4,7 +4,9 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -91,18 +93,33 @@ def my_week(request):
     """An AESH: their own week, the students' PPS extracts, change notices, calendar feed."""
     scope = request.scope
     _require(perms.can_view_own_week(scope))
-    aesh = Aesh.objects.visible_to(scope).first()
+    # With the AESH, in the same query: their calendar feed's token (one feed an AESH) and whether a
+    # timetable change waits for their acknowledgement (the changes are read only then).
+    aesh = Aesh.objects.visible_to(scope).select_related("home_pole").annotate(
+        feed_token=Subquery(CalendarFeed.objects.filter(aesh=OuterRef("pk")).values("token")[:1]),
+        has_pending=Exists(TimetableChange.objects.filter(aesh=OuterRef("pk"), acknowledged_at__isnull=True)),
+    ).order_by("pk").first()
     if aesh is None:
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
-    slots = selectors.slots_for_aesh(aesh, day)
-    students = {a.student for s in slots for a in s.assignments.all() if a.student_id}
-    feed = CalendarFeed.objects.filter(aesh=aesh).first()
+    # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
+    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row.
+    slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school")))
+        .order_by("weekday", "start_time"))
+    detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
+    students = set()
+    for slot in slots:
+        for assignment in slot.assignments.all():
+            if assignment.student_id:
+                assignment.student.detail_url = detail.replace("/0/", f"/{assignment.student_id}/")
+                students.add(assignment.student)
     return render(request, "missions/week.html", {
         "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
         "day": day, "own": True, "title": "Ma semaine", "students": sorted(students, key=str),
-        "pending_changes": list(aesh.timetable_changes.filter(acknowledged_at__isnull=True)),
-        "feed_url": request.build_absolute_uri(f"/missions/agenda/{feed.token}.ics") if feed else "",
+        "pending_changes": list(aesh.timetable_changes.filter(acknowledged_at__isnull=True)) if aesh.has_pending
+        else [],
+        "feed_url": request.build_absolute_uri(f"/missions/agenda/{aesh.feed_token}.ics") if aesh.feed_token else "",
     })
 
 
