@@ -17,17 +17,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
-from aesh.selectors import aesh_for_detail, contract_on, terms_of
+from aesh.selectors import aesh_for_detail
 from hours import markup, perms, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
 from hours.templatetags.hours import duration
-from missions.services import referent_quotite_on
+from missions.services import referent_quotite_of, referent_quotite_on
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
-from pial.years import YEAR_NAME, year_from_param
+from pial.years import year_from_param, year_from_param_among
 
 
 def _require(allowed: bool) -> None:
@@ -51,19 +51,9 @@ def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[t
 # --- The AESH ------------------------------------------------------------------------------------
 
 def _years(request) -> tuple[SchoolYear | None, list[SchoolYear]]:
-    """The year `?annee=` names (else the current one) and the chooser's years, in one query:
-    pial.years.year_from_param read from the list."""
+    """The year `?annee=` names (else the current one) and the chooser's years, in one query."""
     years = list(SchoolYear.objects.order_by("-start_date"))
-    wanted = (request.GET.get("annee") or "").strip()
-    named = next((y for y in years if YEAR_NAME.fullmatch(wanted) and y.name == wanted), None)
-    return named or next((y for y in years if y.is_current), None), years
-
-
-def _referent_quotite(loaded: Aesh, day: datetime.date):
-    """missions.services.referent_quotite_on, on an AESH already read by aesh_for_detail (its
-    contracts and their avenants prefetched) rather than read again."""
-    contract = contract_on(loaded, day)
-    return terms_of(contract, day, frozenset()).referent_quotite if contract else None
+    return year_from_param_among(request.GET.get("annee"), years), years
 
 
 def _week_links(weeks: list[dict]) -> list[dict]:
@@ -93,7 +83,7 @@ def my_hours(request):
         "aesh": loaded, "weeks": _week_links(selectors.open_weeks(loaded, year, today)),
         "balance": selectors.balance(loaded, year, today),
         "months": _statement_links(_school_year_months(year, today), "hours:my_statement"),
-        "year": year, "years": years, "is_referent": bool(_referent_quotite(loaded, today)),
+        "year": year, "years": years, "is_referent": bool(referent_quotite_of(loaded, today)),
     })
 
 

@@ -280,7 +280,11 @@ def change_acknowledge(*, change: TimetableChange) -> None:
 # --- Mission letters ---------------------------------------------------------------------
 
 def referent_quotite_on(aesh: Aesh, day: datetime.date):
-    loaded = aesh_for_detail(Scope.national()).get(pk=aesh.pk)
+    return referent_quotite_of(aesh_for_detail(Scope.national()).get(pk=aesh.pk), day)
+
+
+def referent_quotite_of(loaded: Aesh, day: datetime.date):
+    """The référent time of an AESH read by `aesh_for_detail` (contracts and avenants prefetched)."""
     contract = contract_on(loaded, day)
     return terms_of(contract, day, frozenset()).referent_quotite if contract else None
 

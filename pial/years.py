@@ -38,6 +38,13 @@ def year_from_param(value: str | None) -> SchoolYear | None:
     return year_named(value) or current_year()
 
 
+def year_from_param_among(value: str | None, years: list[SchoolYear]) -> SchoolYear | None:
+    """`year_from_param` over years already read (a page that lists them too): no query."""
+    value = (value or "").strip()
+    named = next((y for y in years if YEAR_NAME.fullmatch(value) and y.name == value), None)
+    return named or next((y for y in years if y.is_current), None)
+
+
 def unknown_year_message(raw: str) -> str:
     """What a page says of an `?annee=` it does not know, before showing the current year."""
     shown = raw[:20] + ("…" if len(raw) > 20 else "")
