@@ -39,7 +39,14 @@ def _pattern(name: str) -> str:
 
 
 def scope_name(scope: Scope) -> str:
-    return figures.NATIONAL if scope.is_national else f"pole:{scope.pole_id}"
+    """The figures' territory: one pôle, or the whole country. A scope wider than a pôle but not
+    national (a circonscription, a département) has no figures of its own: refused, rather than
+    sharing a key between territories."""
+    if scope.is_national:
+        return figures.NATIONAL
+    if scope.pole_id is None:
+        raise ValueError(f"Pas de chiffres de tableau de bord pour ce périmètre : {scope}")
+    return f"pole:{scope.pole_id}"
 
 
 def _cached(key: str | None, compute):

@@ -263,3 +263,13 @@ def test_the_rows_written_in_python_are_escaped_and_complete(client_as, team, wo
     alice = html[html.index(f'href="/eleves/{team["alice"].pk}/"'):]
     alice = alice[:alice.index("</tr>")]
     assert "fr-badge--warning" in alice and "AESH désigné·e, aucun créneau" in alice and "(60 j)" in alice
+
+
+def test_a_territory_wider_than_a_pole_has_no_figures_key(world):
+    """Only a pôle or the whole country has figures: an inspector's circonscription never shares a
+    key (pole:None) with another territory's."""
+    from missions.figures import scope_name
+
+    inspector = world.users["inspector_a"].memberships.get()
+    with pytest.raises(ValueError):
+        scope_name(Scope.of(inspector))
