@@ -133,8 +133,10 @@ def departement_scale(django_db_setup, django_db_blocker):
         print(f"\n[{'smoke' if SMOKE else 'département'}, {connection.vendor}] {seeded.rows} lignes en "
               f"{seeded.seconds:.1f} s "
               f"({seeded.rows_per_second:,.0f} lignes/s)")
-        inspector = MembershipFactory(user__email="bench-ien@ac-test.fr", role=Role.INSPECTOR, pole=None,
-                                      circonscription_id=seeded.circonscription_id).user
+        inspector = Membership.objects.filter(user__email="bench-ien@ac-test.fr").first()  # a kept database
+        inspector = inspector.user if inspector else MembershipFactory(
+            user__email="bench-ien@ac-test.fr", role=Role.INSPECTOR, pole=None,
+            circonscription_id=seeded.circonscription_id).user
     return seeded, inspector
 
 

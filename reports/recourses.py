@@ -4,7 +4,8 @@ reports.report hides the small counts (secret statistique)."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from pial.models import Circonscription, Departement
 from pial.scope import Scope
@@ -14,18 +15,21 @@ LEVELS = {"circonscription": "circonscription", "departement": "circonscription"
 
 
 def counts(scope: Scope, level: str, period) -> tuple[dict, dict] | None:
-    """(territory id → name, territory id → recourses since the rentrée), one aggregate query; None at
-    the pôle level, where no count is shown (the coordination reads none)."""
+    """(territory id → name, territory id → recourses since the rentrée), one query (each
+    territory with its count); None at the pôle level, where no count is shown (the
+    coordination reads none)."""
     grouping = LEVELS.get(level)
     if grouping is None:
         return None
     if grouping == "circonscription":
-        territories = {c.pk: c.name for c in Circonscription.objects.visible_to(scope)}
-        path = "circonscription_id"
+        territories, path = Circonscription.objects.visible_to(scope), "circonscription_id"
     else:
-        territories = {d.pk: d.name for d in Departement.objects.all()}
-        path = "circonscription__departement_id"
-    found = dict(Recourse.objects.filter(**{f"{path}__in": list(territories)},
-                                         created_at__date__gte=period.start, created_at__date__lte=period.day)
-                 .values_list(path).annotate(n=Count("pk")).order_by())
-    return territories, {key: found.get(key, 0) for key in territories}
+        territories, path = Departement.objects.all(), "circonscription__departement_id"
+    sent = (Recourse.objects.filter(**{path: OuterRef("pk")}, created_at__date__gte=period.start,
+                                    created_at__date__lte=period.day)
+            .order_by().values(path).annotate(n=Count("pk")).values("n"))
+    rows = territories.order_by().annotate(n=Coalesce(Subquery(sent), 0)).values_list("pk", "name", "n")
+    names, numbers = {}, {}
+    for pk, name, n in rows:
+        names[pk], numbers[pk] = name, n
+    return names, numbers

@@ -326,53 +326,34 @@ def _school_table(rows: list[Row], node: Node) -> Table:
                  total=node_row(node, is_total=True), grouping="school", first_header="Établissement")
 
 
-def _aesh_values(values: dict, connexe: int) -> dict:
+def _aesh_values(values: dict) -> dict:
     etp = Decimal(values["quotite_sum"] or 0) / 100
     available = Decimal(values["available_minutes"] or 0)
     placed = Decimal(values["placed_minutes"] or 0)
-    return {**values, "etp": etp, "connexe_minutes": connexe or 0,
+    return {**values, "etp": etp,
             "placed_etp": (etp * placed / available) if available else Decimal(0)}
 
 
 def _aesh_table(scope: Scope, period, level: str, node: Node, territory: tree.Tree) -> Table | None:
-    """AESH by group, and their total: every AESH figure adds up, so the total of a grouped
-    table is the sum of its rows (no second query). AESH belong to their home pôle."""
+    """AESH by group, and their total, in one statement (selectors.aesh_figures). AESH belong
+    to their home pôle."""
     if node.leaf:
         return None
     if node is territory.root:
-        poles = selectors.pole_ids(scope)
+        poles = None  # the scope's pôles, read inside the statement
         grouping = AESH_GROUPING.get(level)
     else:
         poles = sorted({n.ref for n in node.walk() if n.kind == "pole" and n.ref} | (
             {node.ref} if node.kind == "pole" else set()))
         grouping = {"departement": "circonscription", "circonscription": "pole"}.get(node.kind)
-    rows = []
-    if grouping:
-        group = selectors.GROUPINGS[grouping][1]
-        found = selectors.aesh_rows(scope, period, group, poles)
-        connexe = selectors.connexe_minutes(scope, period, group, poles)
-        labels = _aesh_labels(grouping, found, territory)
-        rows = sorted((Row(label=labels.get(key) or tree.NO_GROUP[grouping],
-                           values=_aesh_values(values, connexe.get(key)), key=key if key in labels else None,
-                           param=PARAMS[grouping]) for key, values in found.items()), key=lambda r: r.label)
-        summed = {key: sum((values[key] for values in found.values()), start=type(zero)(0))
-                  for key, zero in selectors.aesh_total_zero().items()}
-        total_row = Row(label="Total", values=_aesh_values(summed, sum(v or 0 for v in connexe.values())),
-                        is_total=True)
-    else:
-        total_row = Row(label="Total", values=_aesh_values(selectors.aesh_total(scope, period, poles),
-                                                           selectors.connexe_minutes(scope, period, None, poles)[None]),
-                        is_total=True)
+    group = selectors.GROUPINGS[grouping][1] if grouping else None
+    found = selectors.aesh_figures(scope, period, group, poles)
+    rows = sorted((Row(label=found.names.get(key) or tree.NO_GROUP[grouping], values=_aesh_values(values),
+                       key=key if key in found.names else None, param=PARAMS[grouping])
+                   for key, values in found.rows.items()), key=lambda r: r.label) if grouping else []
+    total_row = Row(label="Total", values=_aesh_values(found.total), is_total=True)
     return Table(key="aesh", title="AESH", columns=AESH_COLUMNS, rows=rows, total=total_row,
                  grouping=grouping or "", first_header="Pôle ou territoire")
-
-
-def _aesh_labels(grouping: str, found: dict, territory: tree.Tree) -> dict:
-    from pial.models import Circonscription, Departement, Pole
-
-    model = {"pole": Pole, "circonscription": Circonscription, "departement": Departement}[grouping]
-    ids = [k for k in found if k]
-    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def key_figures(report: Report) -> list[tuple[str, Cell]]:

@@ -36,7 +36,7 @@ from django.core.cache import cache
 
 from pial.conf import setting
 from pial.enums import SchoolKind
-from pial.models import Circonscription, Departement, Pole, School
+from pial.models import School
 from pial.scope import Scope
 from reports import perms, privacy, selectors
 
@@ -141,12 +141,14 @@ def min_students() -> int:
 
 
 def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: int) -> Tree:
-    """The reader's territory on the day: three queries (schools, their figures, names)."""
+    """The reader's territory on the day: two queries (schools with their territories' names,
+    their figures)."""
     schools = School.objects.visible_to(scope)
     rows = list(schools.order_by().values_list("pk", "name", "departement_id", "circonscription_id", "pole_id",
-                                               "kind"))
-    figures = selectors.school_figures_in(schools, period)
+                                               "kind", "departement__name", "circonscription__name", "pole__name"))
+    figures = selectors.school_figures_in(schools, period, ids=[row[0] for row in rows])
     names = _names(rows)
+    rows = [row[:6] for row in rows]
     territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
                      min_students=0 if perms.reads_student_records(scope) else min_students(),
                      territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"},
@@ -231,13 +233,12 @@ def union(parts: list[Node], day: datetime.date) -> Node:
 
 
 def _names(rows) -> dict[tuple[str, int], str]:
-    """Names of the territories holding the reader's schools (a pôle of another département
-    that takes one of them is named too: its name is public, its other schools are not read)."""
+    """Names of the territories holding the reader's schools, read with the schools (a pôle of
+    another département that takes one of them is named too: its name is public, its other
+    schools are not read)."""
     names: dict[tuple[str, int], str] = {("school", r[0]): r[1] for r in rows}
-    for kind, model, index in (("departement", Departement, 2), ("circonscription", Circonscription, 3),
-                               ("pole", Pole, 4)):
-        ids = {r[index] for r in rows if r[index]}
-        names.update({(kind, pk): name for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")})
+    for kind, index in (("departement", 2), ("circonscription", 3), ("pole", 4)):
+        names.update({(kind, r[index]): r[index + 4] for r in rows if r[index]})
     return names
 
 
