@@ -83,24 +83,36 @@ STUDENT_NOTIFICATION = {
           AND x.start_date <= %(day)s AND x.end_date >= %(day)s ORDER BY x.start_date DESC, x.id DESC LIMIT 1)
     WHERE s.left_on IS NULL AND {in_schools}""",
 }
+# Each student's assignments in force and the minutes their slots in force place, read once
+# per student: from each student by the assignment index (a nested loop, whatever the size of
+# the table) for a territory, or by one hash join over the table for the whole country.
+PLACED = {
+    "each": """LEFT JOIN LATERAL (
+    SELECT COUNT(*) AS assignments, SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes
+                                             ELSE ts.minutes / 2 END) AS minutes
+    FROM missions_assignment asg
+    LEFT JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
+    LEFT JOIN missions_timeslot ts ON ts.id = m.timeslot_id AND ts.valid_from <= %(day)s
+         AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
+    WHERE asg.student_id = n.student_id AND asg.start_date <= %(day)s
+      AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)) p ON TRUE""",
+    "all": """LEFT JOIN (
+    SELECT asg.student_id, COUNT(*) AS assignments,
+           SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
+    FROM n JOIN missions_assignment asg ON asg.student_id = n.student_id
+    LEFT JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
+    LEFT JOIN missions_timeslot ts ON ts.id = m.timeslot_id AND ts.valid_from <= %(day)s
+         AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
+    WHERE asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)
+    GROUP BY asg.student_id) p ON p.student_id = n.student_id""",
+}
 STUDENT_CTE = """
 WITH n AS ({notification}),
-a AS (SELECT DISTINCT n.student_id FROM n
-      JOIN missions_assignment asg ON asg.student_id = n.student_id
-      WHERE asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)),
-p AS (SELECT n.student_id, SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS minutes
-      FROM n
-      JOIN missions_assignment asg ON asg.student_id = n.student_id
-      JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
-      JOIN missions_timeslot ts ON ts.id = m.timeslot_id
-      WHERE ts.valid_from <= %(day)s AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)
-        AND asg.start_date <= %(day)s AND (asg.end_date IS NULL OR asg.end_date >= %(day)s)
-      GROUP BY n.student_id),
-y AS (SELECT {y_groups}, n.ulis_id, n.aid_kind, n.notified, a.student_id IS NOT NULL AS assigned,
+y AS (SELECT {y_groups}, n.ulis_id, n.aid_kind, n.notified, COALESCE(p.assignments, 0) > 0 AS assigned,
              COALESCE(p.minutes, 0) AS placed, {greatest}(n.start_date, %(rentree)s) AS since,
-             (a.student_id IS NULL OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified))
-             AS waiting
-      FROM n LEFT JOIN a ON a.student_id = n.student_id LEFT JOIN p ON p.student_id = n.student_id)
+             (COALESCE(p.assignments, 0) = 0
+              OR (n.aid_kind = 'INDIVIDUELLE' AND COALESCE(p.minutes, 0) < n.notified)) AS waiting
+      FROM n {placed})
 """
 STUDENT_SQL = STUDENT_CTE + """SELECT {select_groups}, COUNT(*), COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE'),
        COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE'), COUNT(*) FILTER (WHERE ulis_id IS NOT NULL),
@@ -127,6 +139,7 @@ def student_figures(scope: Scope, period: Period, groups: list[str]) -> tuple[li
         notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
         columns = ", ".join(f"{expression} AS g{i}" for i, expression in enumerate(expressions))
         return STUDENT_SQL.format(
+            placed=PLACED["each" if postgres else "all"],
             notification=notification.format(in_schools=f"s.school_id IN ({schools_sql})", groups=columns),
             y_groups=", ".join(f"n.g{i}" for i in range(len(expressions))), select_groups=select, group_by=group_by,
             greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
@@ -196,6 +209,7 @@ def school_figures_in(schools, period: Period, ids: list[int] | None = None) -> 
         in_schools = f"s.school_id IN ({schools_sql})"
     notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
     sql = SCHOOL_SQL.format(notification=notification.format(in_schools=in_schools, groups="sc.id AS g0"),
+                            placed=PLACED["all"],
                             y_groups="n.g0", greatest="GREATEST" if postgres else "MAX",
                             least="LEAST" if postgres else "MIN")
     found: dict[int, SchoolFigures] = {}
@@ -207,6 +221,63 @@ def school_figures_in(schools, period: Period, ids: list[int] | None = None) -> 
             day = _as_date(since)
             entry.waiting_since[day] = entry.waiting_since.get(day, 0) + int(figures[6])
     return found
+
+
+# The reader's schools, their territories' names and their figures, in one statement: the schools
+# (the scope's own selector, as a CTE) each with its figures by day of wait, or NULLs if no
+# student of theirs has a notification in force.
+SCHOOL_COLUMNS = ("id", "name", "dep", "circ", "pole", "kind", "dep_name", "circ_name", "pole_name")
+TERRITORY_CTE = STUDENT_CTE.replace("WITH n AS (", "WITH sc0 (" + ", ".join(SCHOOL_COLUMNS) + ") AS ({schools}),\n"
+                                    "n AS (", 1)
+TERRITORY_SQL = TERRITORY_CTE + """SELECT sc0.*, f.* FROM sc0 LEFT JOIN (
+SELECT g0, CASE WHEN waiting THEN since END AS since, COUNT(*) AS students,
+       COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE') AS individuelle,
+       COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE') AS mutualisee,
+       COUNT(*) FILTER (WHERE ulis_id IS NOT NULL) AS ulis,
+       COALESCE(SUM(CAST(notified AS INTEGER)) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0) AS notified_minutes,
+       COALESCE(SUM({least}(placed, CAST(notified AS INTEGER))) FILTER (WHERE aid_kind = 'INDIVIDUELLE'), 0)
+         AS placed_minutes,
+       COUNT(*) FILTER (WHERE waiting) AS waiting, COUNT(*) FILTER (WHERE NOT assigned) AS waiting_none,
+       COUNT(*) FILTER (WHERE assigned AND aid_kind = 'INDIVIDUELLE' AND placed < notified) AS waiting_partial
+FROM y GROUP BY g0, CASE WHEN waiting THEN since END) f ON f.g0 = sc0.id
+"""  # noqa: S608 (constant text: the parts filled in are this module's own)
+
+
+SCHOOL_JOIN = "JOIN pial_school sc ON sc.id = s.school_id"  # the groups' source, not needed for the school
+
+
+def territory_figures(schools, period: Period, whole_country: bool = False
+                      ) -> tuple[list[tuple], dict[int, SchoolFigures]]:
+    """The schools of `schools` (a School queryset), each as (pk, name, département,
+    circonscription, pôle, kind, and the names of these three), and the figures of those that
+    have a student with a notification in force (as `school_figures_in`), in one statement.
+    `whole_country`: every school, read by hash joins rather than from each student."""
+    schools_sql, schools_params = schools.order_by().values_list(
+        "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind", "departement__name",
+        "circonscription__name", "pole__name").query.sql_with_params()
+    postgres = db.vendor() == "postgresql"
+    notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
+    sql = TERRITORY_SQL.format(
+        schools=schools_sql, notification=notification.replace(SCHOOL_JOIN, "").format(
+            in_schools="s.school_id IN (SELECT id FROM sc0)", groups="s.school_id AS g0"),
+        y_groups="n.g0", greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
+        placed=PLACED["each" if postgres and not whole_country else "all"])
+    rows: dict[int, tuple] = {}
+    found: dict[int, SchoolFigures] = {}
+    width = len(SCHOOL_COLUMNS)
+    for row in _run(sql, schools_params, {"day": period.day, "rentree": period.start}):
+        school = row[0]
+        rows.setdefault(school, row[:width])
+        if row[width] is None:  # no student with a notification in force
+            continue
+        since, figures = row[width + 1], row[width + 2:]
+        entry = found.setdefault(school, SchoolFigures(dict.fromkeys(ADDITIVE_KEYS, 0), {}))
+        for key, value in zip(ADDITIVE_KEYS, figures, strict=True):
+            entry.values[key] += int(value or 0)
+        if since is not None:
+            day = _as_date(since)
+            entry.waiting_since[day] = entry.waiting_since.get(day, 0) + int(figures[6])
+    return list(rows.values()), found
 
 
 def _as_date(value) -> datetime.date:

@@ -141,12 +141,10 @@ def min_students() -> int:
 
 
 def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: int) -> Tree:
-    """The reader's territory on the day: two queries (schools with their territories' names,
-    their figures)."""
-    schools = School.objects.visible_to(scope)
-    rows = list(schools.order_by().values_list("pk", "name", "departement_id", "circonscription_id", "pole_id",
-                                               "kind", "departement__name", "circonscription__name", "pole__name"))
-    figures = selectors.school_figures_in(schools, period, ids=[row[0] for row in rows])
+    """The reader's territory on the day: one statement (its schools, their territories' names
+    and their figures)."""
+    rows, figures = selectors.territory_figures(School.objects.visible_to(scope), period,
+                                                whole_country=scope.is_national)
     names = _names(rows)
     rows = [row[:6] for row in rows]
     territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
