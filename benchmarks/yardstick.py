@@ -48,8 +48,9 @@ def school_where(level: str, territory: int | None) -> str:
 
 def pole_where(level: str, territory: int | None) -> str:
     return {"pole": f"p.id = {territory}",
-            "circonscription": f"(p.circonscription_id = {territory} OR EXISTS (SELECT 1 FROM pial_school ps "
-                               f"WHERE ps.pole_id = p.id AND ps.circonscription_id = {territory}))",
+            # its own pôles and those holding one of its schools, each from its index
+            "circonscription": f"p.id IN (SELECT id FROM pial_pole WHERE circonscription_id = {territory} "
+                               f"UNION SELECT pole_id FROM pial_school WHERE circonscription_id = {territory})",
             "departement": f"p.departement_id = {territory}", "national": "TRUE"}[level]
 
 

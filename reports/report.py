@@ -213,16 +213,16 @@ def node_row(node: Node, is_total: bool = False, label: str | None = None) -> Ro
 
 def read_tree(scope: Scope, day: datetime.date, period: selectors.Period | None = None) -> tuple[str, tree.Tree]:
     level, _ = territory_of(scope)
-    return level, tree.build_tree(scope, level, period or selectors.Period.around(day), setting_threshold())
+    return level, tree.build_tree(scope, level, day, setting_threshold(), period)
 
 
 def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None,
           territory: tree.Tree | None = None) -> Report:
     """The report of the reader's territory, or of one of its parts (`drill`: kind, id)."""
     level, title = territory_of(scope)
-    period = selectors.Period.around(day)  # the school year, read once for the whole report
     if territory is None:
-        _, territory = read_tree(scope, day, period)
+        _, territory = read_tree(scope, day)
+    period = territory.period  # the school year, read once for the whole report (with the tree)
     node = territory.root
     if drill:
         kind, ref = drill

@@ -19,6 +19,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from pial.conf import setting
+from pial.enums import CIRCONSCRIPTION_ROLES, POLE_ROLES
 from pial.models import Pole, School, SchoolYear
 from pial.scope import Scope
 from reports import db
@@ -48,6 +49,11 @@ class Period:
                                                                                            "start_date").first()
         if year:
             return cls(day=day, start=year.start_date, end=year.end_date)
+        return cls.default(day)
+
+    @classmethod
+    def default(cls, day: datetime.date) -> Period:
+        """The year around `day` when no school year holds it."""
         start = datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
         return cls(day=day, start=start, end=datetime.date(start.year + 1, 7, 4))
 
@@ -227,9 +233,16 @@ def school_figures_in(schools, period: Period, ids: list[int] | None = None) -> 
 # (the scope's own selector, as a CTE) each with its figures by day of wait, or NULLs if no
 # student of theirs has a notification in force.
 SCHOOL_COLUMNS = ("id", "name", "dep", "circ", "pole", "kind", "dep_name", "circ_name", "pole_name")
-TERRITORY_CTE = STUDENT_CTE.replace("WITH n AS (", "WITH sc0 (" + ", ".join(SCHOOL_COLUMNS) + ") AS ({schools}),\n"
-                                    "n AS (", 1)
-TERRITORY_SQL = TERRITORY_CTE + """SELECT sc0.*, f.* FROM sc0 LEFT JOIN (
+# The school year holding the day is read inside it too (Period.around's rule): the first
+# statement of a report costs no look-up before it.
+SCHOOL_YEAR = """yr AS (SELECT start_date, end_date FROM pial_schoolyear WHERE {year_where}
+                  ORDER BY is_current DESC, start_date LIMIT 1)"""
+YEAR_AROUND = "start_date <= %(day)s AND end_date >= %(day)s"
+TERRITORY_CTE = STUDENT_CTE.replace("WITH n AS (", "WITH " + SCHOOL_YEAR + ",\nsc0 (" + ", ".join(SCHOOL_COLUMNS)
+                                    + ") AS ({schools}),\nn AS (", 1).replace(
+    "%(rentree)s", "COALESCE((SELECT start_date FROM yr), %(rentree)s)")
+TERRITORY_SQL = TERRITORY_CTE + """SELECT sc0.*, (SELECT start_date FROM yr), (SELECT end_date FROM yr), f.*
+FROM sc0 LEFT JOIN (
 SELECT g0, CASE WHEN waiting THEN since END AS since, COUNT(*) AS students,
        COUNT(*) FILTER (WHERE aid_kind = 'INDIVIDUELLE') AS individuelle,
        COUNT(*) FILTER (WHERE aid_kind = 'MUTUALISEE') AS mutualisee,
@@ -246,12 +259,13 @@ FROM y GROUP BY g0, CASE WHEN waiting THEN since END) f ON f.g0 = sc0.id
 SCHOOL_JOIN = "JOIN pial_school sc ON sc.id = s.school_id"  # the groups' source, not needed for the school
 
 
-def territory_figures(schools, period: Period, whole_country: bool = False
-                      ) -> tuple[list[tuple], dict[int, SchoolFigures]]:
+def territory_figures(schools, day: datetime.date, period: Period | None = None, whole_country: bool = False
+                      ) -> tuple[list[tuple], dict[int, SchoolFigures], Period]:
     """The schools of `schools` (a School queryset), each as (pk, name, département,
-    circonscription, pôle, kind, and the names of these three), and the figures of those that
-    have a student with a notification in force (as `school_figures_in`), in one statement.
-    `whole_country`: every school, read by hash joins rather than from each student."""
+    circonscription, pôle, kind, and the names of these three), the figures of those that
+    have a student with a notification in force (as `school_figures_in`), and the school year
+    around the day (`period`, or read in the same statement). `whole_country`: every school,
+    read by hash joins rather than from each student."""
     schools_sql, schools_params = schools.order_by().values_list(
         "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind", "departement__name",
         "circonscription__name", "pole__name").query.sql_with_params()
@@ -261,23 +275,35 @@ def territory_figures(schools, period: Period, whole_country: bool = False
         schools=schools_sql, notification=notification.replace(SCHOOL_JOIN, "").format(
             in_schools="s.school_id IN (SELECT id FROM sc0)", groups="s.school_id AS g0"),
         y_groups="n.g0", greatest="GREATEST" if postgres else "MAX", least="LEAST" if postgres else "MIN",
-        placed=PLACED["each" if postgres and not whole_country else "all"])
+        placed=PLACED["each" if postgres and not whole_country else "all"],
+        year_where=YEAR_AROUND if period is None else "1 = 0")  # a year given: no look-up
     rows: dict[int, tuple] = {}
     found: dict[int, SchoolFigures] = {}
     width = len(SCHOOL_COLUMNS)
-    for row in _run(sql, schools_params, {"day": period.day, "rentree": period.start}):
+    fallback = period or Period.default(day)
+    year = None
+    for row in _run(sql, schools_params, {"day": day, "rentree": fallback.start}):
         school = row[0]
         rows.setdefault(school, row[:width])
-        if row[width] is None:  # no student with a notification in force
+        if row[width] is not None:
+            year = (row[width], row[width + 1])
+        if row[width + 2] is None:  # no student with a notification in force
             continue
-        since, figures = row[width + 1], row[width + 2:]
+        since, figures = row[width + 3], row[width + 4:]
         entry = found.setdefault(school, SchoolFigures(dict.fromkeys(ADDITIVE_KEYS, 0), {}))
         for key, value in zip(ADDITIVE_KEYS, figures, strict=True):
             entry.values[key] += int(value or 0)
         if since is not None:
-            day = _as_date(since)
-            entry.waiting_since[day] = entry.waiting_since.get(day, 0) + int(figures[6])
-    return list(rows.values()), found
+            day_since = _as_date(since)
+            entry.waiting_since[day_since] = entry.waiting_since.get(day_since, 0) + int(figures[6])
+    if period is None:
+        if year is not None:
+            period = Period(day=day, start=_as_date(year[0]), end=_as_date(year[1]))
+        elif not rows:  # no school: the statement read no year either
+            period = Period.around(day)
+        else:
+            period = fallback
+    return list(rows.values()), found, period
 
 
 def _as_date(value) -> datetime.date:
@@ -319,8 +345,8 @@ def _with_days(row: dict, day: datetime.date) -> dict:
 # test holds them equal), its placed minutes, its adaptation training and its declared connexe
 # time, each family aggregated once per AESH, then grouped (GROUPING SETS on PostgreSQL: the
 # rows and the total in one pass; on SQLite the two sets as branches of one UNION ALL), with the
-# rows' names. On PostgreSQL every family is set-based (hash joins, the latest amendment of each
-# field by ARRAY_AGG), which stays linear at national scale where correlated subqueries did not.
+# rows' names. On PostgreSQL the whole country's families are set-based (hash joins, the latest
+# amendment of each field by ARRAY_AGG), a territory's read per AESH from the indexes.
 
 AESH_GROUPS = {"home_pole": "a.home_pole_id", "home_pole__circonscription": "p.circonscription_id",
                "home_pole__departement": "p.departement_id", None: "0"}
@@ -352,6 +378,31 @@ c AS (SELECT a.grp, a.training_due_date, ct.id AS contract, ct.end_date,
       FROM a LEFT JOIN ct ON ct.aesh_id = a.id LEFT JOIN am ON am.contract_id = ct.id
       LEFT JOIN u ON u.aesh_id = a.id LEFT JOIN tr ON tr.aesh_id = a.id LEFT JOIN cx ON cx.aesh_id = a.id)
 """
+# A territory's AESH, each reached by the indexes on aesh_id (and contract_id): a nested loop of
+# short probes, whatever the size of the tables (the hash joins above read them whole).
+AESH_PG_EACH = """
+WITH a AS (SELECT a.id, {group} AS grp, a.training_due_date FROM aesh_aesh a JOIN pial_pole p ON p.id = a.home_pole_id
+           WHERE {in_poles}),
+c AS (SELECT a.grp, a.training_due_date, ct.id AS contract, ct.end_date,
+             COALESCE(am.weekly_hours, ct.weekly_hours) AS weekly_hours,
+             COALESCE(am.contractual_quotite, ct.contractual_quotite) AS quotite,
+             COALESCE(am.referent_quotite, ct.referent_quotite) AS referent, u.used, tr.trained, cx.connexe
+      FROM a
+      LEFT JOIN LATERAL (SELECT x.id, x.end_date, x.weekly_hours, x.contractual_quotite, x.referent_quotite
+                         FROM aesh_contract x WHERE x.aesh_id = a.id AND x.start_date <= %(day)s
+                           AND (x.end_date IS NULL OR x.end_date >= %(day)s)
+                         ORDER BY x.start_date DESC, x.id DESC LIMIT 1) ct ON TRUE
+      LEFT JOIN LATERAL (SELECT {latest} FROM aesh_amendment am WHERE am.contract_id = ct.id
+                           AND am.state = 'ACCEPTED' AND am.effective_date <= %(day)s) am ON TRUE
+      LEFT JOIN LATERAL (SELECT SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS used
+                         FROM missions_timeslot ts WHERE ts.aesh_id = a.id AND ts.valid_from <= %(day)s
+                           AND (ts.valid_until IS NULL OR ts.valid_until >= %(day)s)) u ON TRUE
+      LEFT JOIN LATERAL (SELECT SUM(tr.hours) AS trained FROM aesh_training tr
+                         WHERE tr.aesh_id = a.id AND tr.kind = 'ADAPTATION') tr ON TRUE
+      LEFT JOIN LATERAL (SELECT SUM(t.connexe_minutes + t.training_minutes) AS connexe FROM missions_timesheet t
+                         WHERE t.aesh_id = a.id AND t.state IN ('SUBMITTED', 'VALIDATED')
+                           AND t.week_start >= %(start)s AND t.week_start <= %(until)s) cx ON TRUE)
+"""
 AMENDED = """COALESCE((SELECT am.{field} FROM aesh_amendment am WHERE am.contract_id = ct.id
               AND am.state = 'ACCEPTED' AND am.effective_date <= %(day)s AND am.{field} IS NOT NULL
               ORDER BY am.effective_date DESC, am.id DESC LIMIT 1), ct.{field})"""
@@ -381,6 +432,10 @@ AESH_AGGREGATES = f"""COUNT(contract), COALESCE(SUM(quotite) FILTER (WHERE {ON_C
     COUNT(*) FILTER (WHERE {ON_CONTRACT} AND training_due_date >= %(day)s),
     COALESCE(SUM(weekly_hours * 60) FILTER (WHERE {ON_CONTRACT}), 0),
     COALESCE(SUM(used) FILTER (WHERE {ON_CONTRACT}), 0), COALESCE(SUM(connexe), 0)"""
+# The pôles of a circonscription, as Pole.visible_to gives them to its readers (a test holds the
+# two equal): its own, and those holding one of its schools.
+CIRCONSCRIPTION_POLES = """a.home_pole_id IN (SELECT id FROM pial_pole WHERE circonscription_id = %s
+                       UNION SELECT pole_id FROM pial_school WHERE circonscription_id = %s)"""
 AESH_TOTAL = "SELECT NULL, 1, {aggregates}, NULL FROM c"
 # The rows (groups with an AESH under contract) and the total, with the rows' names.
 AESH_GROUPED = {
@@ -407,9 +462,14 @@ def _run(sql: str, scoped_params: tuple, named: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def pole_ids(scope: Scope) -> list[int]:
-    """The pôles whose AESH the scope counts, read once: the statements then filter on a list
-    of ids, which the planner estimates from the values and serves from the home pôle index."""
+def pole_ids(scope: Scope, poles: list[int] | None = None) -> list[int]:
+    """The pôles whose AESH the scope counts (or `poles`, when given), read once: the statements
+    then filter on a list of ids, which the planner estimates from the values and serves from
+    the home pôle index. A pôle's own reader counts their pôle (Pole.visible_to), no query."""
+    if poles is not None:
+        return poles
+    if scope.role in POLE_ROLES and scope.pole_id:
+        return [scope.pole_id]
     return list(Pole.objects.visible_to(scope).order_by().values_list("pk", flat=True))
 
 
@@ -427,18 +487,23 @@ class AeshFigures:
 
 def aesh_figures(scope: Scope, period: Period, group: str | None, poles: list[int] | None = None) -> AeshFigures:
     """The AESH of the scope's pôles (or of `poles`), by `group` and in all, in one statement."""
-    poles = pole_ids(scope) if poles is None else poles
     postgres = db.vendor() == "postgresql"
-    if postgres:  # one array parameter, estimated from its values at any size
-        in_poles, poles_params = "a.home_pole_id = ANY(%s::integer[])", (list(poles),)
+    if poles is None and scope.is_national:  # every pôle (Pole.visible_to): no filter
+        in_poles, poles_params = "1 = 1", ()
+    elif poles is None and scope.role in CIRCONSCRIPTION_ROLES:  # Pole.visible_to, from two indexes
+        in_poles, poles_params = CIRCONSCRIPTION_POLES, (scope.circonscription_id, scope.circonscription_id)
+    elif postgres:  # one array parameter, estimated from its values at any size
+        in_poles, poles_params = "a.home_pole_id = ANY(%s::integer[])", (list(pole_ids(scope, poles)),)
     else:
+        poles = pole_ids(scope, poles)
         poles_params = tuple(poles) or (0,)
         in_poles = f"a.home_pole_id IN ({', '.join(['%s'] * len(poles_params))})"
     expression = AESH_GROUPS[group]
     if postgres:
         latest = ", ".join(f"(ARRAY_AGG(am.{f} ORDER BY am.effective_date DESC, am.id DESC) FILTER "
                            f"(WHERE am.{f} IS NOT NULL))[1] AS {f}" for f in AESH_FIELDS)
-        sql = AESH_PG.format(group=expression, in_poles=in_poles, latest=latest)
+        template = AESH_PG if poles is None and scope.is_national else AESH_PG_EACH
+        sql = template.format(group=expression, in_poles=in_poles, latest=latest)
     else:
         sql = AESH_SQLITE.format(group=expression, in_poles=in_poles, **{
             name: AMENDED.format(field=field) for name, field in zip(("weekly_hours", "quotite", "referent"),

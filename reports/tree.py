@@ -111,6 +111,7 @@ class Node:
 class Tree:
     root: Node
     day: datetime.date
+    period: selectors.Period           # the school year around the day
     threshold: int
     min_students: int
     territory_poles: dict[int, str]    # every pôle holding a school of the territory
@@ -140,14 +141,16 @@ def min_students() -> int:
     return int(setting("REPORT_SCHOOL_MIN_STUDENTS"))
 
 
-def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: int) -> Tree:
-    """The reader's territory on the day: one statement (its schools, their territories' names
-    and their figures)."""
-    rows, figures = selectors.territory_figures(School.objects.visible_to(scope), period,
-                                                whole_country=scope.is_national)
+def build_tree(scope: Scope, level: str, day: datetime.date, threshold: int,
+               period: selectors.Period | None = None) -> Tree:
+    """The reader's territory on the day: one statement (its schools, their territories' names,
+    their figures and the school year around the day, unless `period` gives it)."""
+    rows, figures, period = selectors.territory_figures(School.objects.visible_to(scope), day, period,
+                                                        whole_country=scope.is_national)
     names = _names(rows)
     rows = [row[:6] for row in rows]
-    territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
+    territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, period=period,
+                     threshold=threshold,
                      min_students=0 if perms.reads_student_records(scope) else min_students(),
                      territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"},
                      info={r[0]: r for r in rows}, chain=LEVEL_CHAIN[level], names=names,
