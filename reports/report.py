@@ -375,18 +375,26 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
 # --- Over the year --------------------------------------------------------------------------------
 
 def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
-    """The reader's own territory week by week, from the weekly table (one query). Each week
-    is the reader's tree built and protected with that week's figures, as the report of its
-    day is (reports.tree.week_root), so a week shows what the report of its day shows; a week
-    already shown to a reader of the same territory is read from the cache."""
-    weeks = [(week_start, by_school, tree.week_key(territory, by_school))
-             for week_start, by_school in selectors.weekly_school_figures(scope, period)]
+    """The reader's own territory week by week, from the weekly table. Each week is the
+    reader's tree built and protected with that week's figures, as the report of its day is
+    (reports.tree.week_root), so a week shows what the report of its day shows; a week already
+    shown to a reader of the same territory is read from the cache. On PostgreSQL the weeks
+    come first as digests of their schools (one short statement), and only the weeks not in
+    the cache are read school by school."""
+    digests = selectors.weekly_digests(scope, period)
+    if digests is None:
+        weeks = [(week_start, by_school, tree.week_key(territory, by_school))
+                 for week_start, by_school in selectors.weekly_school_figures(scope, period)]
+    else:
+        weeks = [(week_start, None, tree.week_digest_key(territory, digest)) for week_start, digest in digests]
     known = cache.get_many([key for _, _, key in weeks]) if weeks else {}  # one round trip for the year
+    missing = [week_start for week_start, by_school, key in weeks if key not in known and by_school is None]
+    read = dict(selectors.weekly_school_figures(scope, period, missing)) if missing else {}
     points = []
     for week_start, by_school, key in weeks:
         point = known.get(key)
         if point is None:
-            root = tree.week_root(territory, week_start, by_school)
+            root = tree.week_root(territory, week_start, read.get(week_start, {}) if by_school is None else by_school)
             point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],
                      "coverage": None if root.is_hidden("coverage") else coverage_of(root.values),
                      "students": root.values["students"],

@@ -533,15 +533,38 @@ def aesh_figures(scope: Scope, period: Period, group: str | None, poles: list[in
 
 # --- Over the year --------------------------------------------------------------------------------
 
-def weekly_school_figures(scope: Scope, period: Period) -> list[tuple[datetime.date, dict[int, dict]]]:
-    """The weekly table of the school year so far, school by school and week by week (one
-    query): the reports add schools up into the reader's territory as they do for the day."""
+def weekly_school_figures(scope: Scope, period: Period,
+                          weeks: list[datetime.date] | None = None) -> list[tuple[datetime.date, dict[int, dict]]]:
+    """The weekly table of the school year so far (or of `weeks`), school by school and week by
+    week (one query): the reports add schools up into the reader's territory as they do for
+    the day."""
     rows = (
         WeeklyFigure.objects.counted_in(scope)
         .filter(week_start__gte=period.start - datetime.timedelta(days=6), week_start__lte=period.day)
-        .order_by("week_start", "school_id").values_list("week_start", "school_id", *ADDITIVE_KEYS)
     )
-    weeks: dict[datetime.date, dict[int, dict]] = {}
+    if weeks is not None:
+        rows = rows.filter(week_start__in=weeks)
+    rows = rows.order_by("week_start", "school_id").values_list("week_start", "school_id", *ADDITIVE_KEYS)
+    found: dict[datetime.date, dict[int, dict]] = {}
     for week_start, school, *figures in rows:
-        weeks.setdefault(week_start, {})[school] = dict(zip(ADDITIVE_KEYS, figures, strict=True))
-    return list(weeks.items())
+        found.setdefault(week_start, {})[school] = dict(zip(ADDITIVE_KEYS, figures, strict=True))
+    return list(found.items())
+
+
+# Each week of the weekly table as one digest of its schools (id, place, kind, figures): what a
+# week's cache key needs, without sending every school's row (PostgreSQL; SQLite reads the rows).
+WEEK_DIGESTS = """SELECT w.week_start, md5(string_agg(concat_ws(',', w.school_id, sc.departement_id,
+    sc.circonscription_id, sc.pole_id, sc.kind, {figures}), '|' ORDER BY w.school_id))
+FROM reports_weeklyfigure w JOIN pial_school sc ON sc.id = w.school_id
+WHERE w.school_id IN ({schools}) AND w.week_start >= %(start)s AND w.week_start <= %(day)s
+GROUP BY w.week_start ORDER BY w.week_start"""
+
+
+def weekly_digests(scope: Scope, period: Period) -> list[tuple[datetime.date, str]] | None:
+    """Each week of the school year so far with a digest of its schools' rows; None on SQLite."""
+    if db.vendor() != "postgresql":
+        return None
+    schools_sql, schools_params = School.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
+    sql = WEEK_DIGESTS.format(schools=schools_sql, figures=", ".join(f"w.{key}" for key in ADDITIVE_KEYS))
+    return [(_as_date(week), digest) for week, digest in _run(sql, schools_params, {
+        "start": period.start - datetime.timedelta(days=6), "day": period.day})]

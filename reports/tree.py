@@ -422,13 +422,27 @@ def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> No
     return assemble(territory, figures, week_start)[0]
 
 
+def _week_parts(territory: Tree) -> list[str]:
+    """What a week's cache key holds besides the schools' figures: the reader's territory's
+    shape and names, and the rules."""
+    return [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
+            str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
+            str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
+            repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+
+
 def week_key(territory: Tree, by_school: dict) -> str:
     """The cache key of what a week shows this reader: their territory's shape and names, the
     rules, and every school's figures that week (past weeks never change: read once)."""
-    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
-             str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
-             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
-             repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+    parts = _week_parts(territory)
     for school in sorted(s for s in by_school if s in territory.info):
         parts.append(repr((territory.info[school][2:6], tuple(by_school[school][m] for m in ADDITIVE))))
     return f"pial:{CACHE_VERSION}:week:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
+def week_digest_key(territory: Tree, digest: str) -> str:
+    """The same key from the database's digest of the week's schools (each school's id, place,
+    kind and figures: selectors.weekly_digests), so a week already shown is found without
+    reading its schools."""
+    parts = [*_week_parts(territory), "digest", digest]
+    return f"pial:{CACHE_VERSION}:weekd:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
