@@ -30,6 +30,7 @@ import datetime
 import functools
 import hashlib
 import math
+import operator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -122,6 +123,7 @@ class Tree:
     units: list[Node] = field(default_factory=list)
     unions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
+    week_parts: list | None = None     # the weeks' cache keys' common part (_week_parts)
 
     @functools.cached_property
     def kinds(self) -> dict[int, str]:
@@ -251,7 +253,7 @@ def _split(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, d
     """Splits `node` into its parts along `chain`, then schools; figures add up from the schools."""
     _divide(node, chain, territory, figures, day)
     sources = [figures[s] for s in node.schools] if node.leaf else node.children
-    node.values = {m: sum(source.values[m] for source in sources) for m in ADDITIVE}
+    node.values = added(source.values for source in sources)
     node.waiting_since = _merged([source.waiting_since for source in sources])
     node.values.update(_durations(node.waiting_since, day))
 
@@ -280,6 +282,15 @@ def _divide(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, 
         child = Node(kind="others", ref=None, label="Autres établissements", schools=sorted(small), parent=node)
         node.children.append(child)
         _split(child, (), territory, figures, day)
+
+
+_ADDITIVE_OF = operator.itemgetter(*ADDITIVE)
+
+
+def added(values) -> dict:
+    """The sum of figures, measure by measure (every additive measure, 0 for none)."""
+    columns = list(zip(*map(_ADDITIVE_OF, values), strict=True))
+    return dict(zip(ADDITIVE, map(sum, columns), strict=True)) if columns else dict.fromkeys(ADDITIVE, 0)
 
 
 def _merged(histograms: list[dict]) -> dict:
@@ -424,7 +435,13 @@ def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> No
 
 def _week_parts(territory: Tree) -> list[str]:
     """What a week's cache key holds besides the schools' figures: the reader's territory's
-    shape and names, and the rules."""
+    shape and names, and the rules (read once per tree)."""
+    if territory.week_parts is None:
+        territory.week_parts = _read_week_parts(territory)
+    return list(territory.week_parts)
+
+
+def _read_week_parts(territory: Tree) -> list[str]:
     return [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
             str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
