@@ -217,8 +217,10 @@ def read_tree(scope: Scope, day: datetime.date, period: selectors.Period | None 
 
 
 def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None,
-          territory: tree.Tree | None = None) -> Report:
-    """The report of the reader's territory, or of one of its parts (`drill`: kind, id)."""
+          territory: tree.Tree | None = None, over_the_year: bool = True) -> Report:
+    """The report of the reader's territory, or of one of its parts (`drill`: kind, id).
+    `over_the_year=False`: the day's tables only, without the weeks since the rentrée and the
+    recourses (what the key figures read, e.g. the comparison with last year)."""
     level, title = territory_of(scope)
     if territory is None:
         _, territory = read_tree(scope, day)
@@ -245,10 +247,10 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
     return Report(level=level if node is territory.root else node.kind, title=title, territory=label,
                   period=period, threshold=territory.threshold, student_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
-                  evolution=evolution(territory, scope, period) if node is territory.root else [],
+                  evolution=evolution(territory, scope, period) if node is territory.root and over_the_year else [],
                   drilled=node is not territory.root, entitled=territory.entitled,
                   recourse_table=recourse_table(scope, level, period, territory.threshold)
-                  if node is territory.root else None)
+                  if node is territory.root and over_the_year else None)
 
 
 RECOURSE_COLUMN = Column("recourses", "Sollicitations de l'IEN depuis la rentrée", "number")
