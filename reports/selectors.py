@@ -259,16 +259,34 @@ FROM y GROUP BY g0, CASE WHEN waiting THEN since END) f ON f.g0 = sc0.id
 SCHOOL_JOIN = "JOIN pial_school sc ON sc.id = s.school_id"  # the groups' source, not needed for the school
 
 
-def territory_figures(schools, day: datetime.date, period: Period | None = None, whole_country: bool = False
+_SCOPED_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def scoped_schools_sql(scope: Scope, columns: tuple[str, ...]) -> tuple[str, tuple]:
+    """The SQL of School.objects.visible_to(scope) selecting `columns`, compiled once per scope's
+    territory and kept: its text depends on nothing else (a referent's schools are a subquery
+    on their membership, read when the statement runs)."""
+    key = (scope.role, scope.membership_id, scope.pole_id, scope.circonscription_id, scope.departement_id, columns,
+           db.vendor())
+    found = _SCOPED_SQL.get(key)
+    if found is None:
+        if len(_SCOPED_SQL) >= 4096:
+            _SCOPED_SQL.clear()
+        found = School.objects.visible_to(scope).order_by().values_list(*columns).query.sql_with_params()
+        _SCOPED_SQL[key] = found
+    return found
+
+
+def territory_figures(scope: Scope, day: datetime.date, period: Period | None = None, whole_country: bool = False
                       ) -> tuple[list[tuple], dict[int, SchoolFigures], Period]:
-    """The schools of `schools` (a School queryset), each as (pk, name, département,
+    """The schools the scope counts (School.visible_to), each as (pk, name, département,
     circonscription, pôle, kind, and the names of these three), the figures of those that
     have a student with a notification in force (as `school_figures_in`), and the school year
     around the day (`period`, or read in the same statement). `whole_country`: every school,
     read by hash joins rather than from each student."""
-    schools_sql, schools_params = schools.order_by().values_list(
+    schools_sql, schools_params = scoped_schools_sql(scope, (
         "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind", "departement__name",
-        "circonscription__name", "pole__name").query.sql_with_params()
+        "circonscription__name", "pole__name"))
     postgres = db.vendor() == "postgresql"
     notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
     sql = TERRITORY_SQL.format(
@@ -564,7 +582,7 @@ def weekly_digests(scope: Scope, period: Period) -> list[tuple[datetime.date, st
     """Each week of the school year so far with a digest of its schools' rows; None on SQLite."""
     if db.vendor() != "postgresql":
         return None
-    schools_sql, schools_params = School.objects.visible_to(scope).order_by().values("pk").query.sql_with_params()
+    schools_sql, schools_params = scoped_schools_sql(scope, ("pk",))
     sql = WEEK_DIGESTS.format(schools=schools_sql, figures=", ".join(f"w.{key}" for key in ADDITIVE_KEYS))
     return [(_as_date(week), digest) for week, digest in _run(sql, schools_params, {
         "start": period.start - datetime.timedelta(days=6), "day": period.day})]

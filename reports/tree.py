@@ -37,7 +37,6 @@ from django.core.cache import cache
 
 from pial.conf import setting
 from pial.enums import SchoolKind
-from pial.models import School
 from pial.scope import Scope
 from reports import perms, privacy, selectors
 
@@ -147,7 +146,7 @@ def build_tree(scope: Scope, level: str, day: datetime.date, threshold: int,
                period: selectors.Period | None = None) -> Tree:
     """The reader's territory on the day: one statement (its schools, their territories' names,
     their figures and the school year around the day, unless `period` gives it)."""
-    rows, figures, period = selectors.territory_figures(School.objects.visible_to(scope), day, period,
+    rows, figures, period = selectors.territory_figures(scope, day, period,
                                                         whole_country=scope.is_national)
     names = _names(rows)
     rows = [row[:6] for row in rows]
