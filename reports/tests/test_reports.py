@@ -289,7 +289,10 @@ def test_report_queries_do_not_grow_with_data(client_as, dataset, world, who):
     small = count_queries(lambda: client.get(url))
     _more_students(world, 30)
     snapshots.store(DAY)
-    assert count_queries(lambda: client.get(url)) == small
+    # On PostgreSQL the weeks are found in the cache by their digest; a week whose figures changed
+    # is read once more, school by school: one statement more on that request, whatever the data.
+    changed = count_queries(lambda: client.get(url))
+    assert count_queries(lambda: client.get(url)) == small and small <= changed <= small + 1
 
 
 # --- Weekly figures ---------------------------------------------------------------------------------------
