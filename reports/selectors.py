@@ -232,6 +232,9 @@ def school_figures_in(schools, period: Period, ids: list[int] | None = None) -> 
 # The reader's schools, their territories' names and their figures, in one statement: the schools
 # (the scope's own selector, as a CTE) each with its figures by day of wait, or NULLs if no
 # student of theirs has a notification in force.
+NAMED_BY_KEY = """SELECT s.*, (SELECT name FROM pial_departement WHERE id = s.departement_id),
+    (SELECT name FROM pial_circonscription WHERE id = s.circonscription_id),
+    (SELECT name FROM pial_pole WHERE id = s.pole_id) FROM ({schools}) s"""
 SCHOOL_COLUMNS = ("id", "name", "dep", "circ", "pole", "kind", "dep_name", "circ_name", "pole_name")
 # The school year holding the day is read inside it too (Period.around's rule): the first
 # statement of a report costs no look-up before it.
@@ -284,10 +287,15 @@ def territory_figures(scope: Scope, day: datetime.date, period: Period | None = 
     have a student with a notification in force (as `school_figures_in`), and the school year
     around the day (`period`, or read in the same statement). `whole_country`: every school,
     read by hash joins rather than from each student."""
-    schools_sql, schools_params = scoped_schools_sql(scope, (
-        "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind", "departement__name",
-        "circonscription__name", "pole__name"))
     postgres = db.vendor() == "postgresql"
+    if whole_country or not postgres:  # the names by hash joins over the territories' tables
+        schools_sql, schools_params = scoped_schools_sql(scope, (
+            "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind", "departement__name",
+            "circonscription__name", "pole__name"))
+    else:  # a territory's few schools: each name by its primary key
+        schools_sql, schools_params = scoped_schools_sql(scope, (
+            "pk", "name", "departement_id", "circonscription_id", "pole_id", "kind"))
+        schools_sql = NAMED_BY_KEY.format(schools=schools_sql)
     notification = STUDENT_NOTIFICATION["postgresql" if postgres else "sqlite"]
     sql = TERRITORY_SQL.format(
         schools=schools_sql, notification=notification.replace(SCHOOL_JOIN, "").format(
