@@ -144,7 +144,11 @@ def _reset_sequences(models) -> None:
 
 def seed(scale: Scale, day: datetime.date, seed_value: int = 2026, base: int = 9_000_000) -> Seeded:
     """Builds the territory in one transaction; returns how many rows went in, how fast,
-    and a typical pôle, circonscription and département to report on."""
+    and a typical pôle, circonscription and département to report on. A territory already
+    seeded for this day in a kept database (pytest --reuse-db) is reused as it is."""
+    kept = _kept(scale, day, base)
+    if kept is not None:
+        return kept
     with transaction.atomic():
         seeded = _seed(scale, day, seed_value, base)
     if connection.vendor == "postgresql":
@@ -153,9 +157,29 @@ def seed(scale: Scale, day: datetime.date, seed_value: int = 2026, base: int = 9
     return seeded
 
 
+def _rentree(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def _validator_email(base: int, day: datetime.date) -> str:
+    return f"validation-{base}-{day.isoformat()}@bench.fr"
+
+
+def _kept(scale: Scale, day: datetime.date, base: int) -> Seeded | None:
+    """The territory a previous run seeded for the same day and scale, if the database was kept."""
+    if not Departement.objects.filter(pk=base).exists():
+        return None
+    if not get_user_model().objects.filter(email=_validator_email(base, day)).exists() or \
+            Pole.objects.filter(pk__gte=base, pk__lt=base + scale.poles + 1).count() != scale.poles:
+        raise SchemaDrift(f"Un jeu de données d'un autre jour ou d'une autre échelle occupe les ids {base}… : "
+                          "relancer avec --create-db")
+    return Seeded(rows=0, seconds=0.0, day=day, rentree=_rentree(day), pole_id=base, circonscription_id=base,
+                  departement_id=base)
+
+
 def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seeded:
     rng = random.Random(seed_value)
-    rentree = datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+    rentree = _rentree(day)
     now = datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
     rows = 0  # ids start at `base`, far from anything the test database already holds
@@ -315,7 +339,7 @@ def _seed(scale: Scale, day: datetime.date, seed_value: int, base: int) -> Seede
 
     # Weeks follow the timesheet's constraints: a draft has never been handed in; a validated
     # week carries its date and its validator (one coordinator of the seeded territory).
-    validator = get_user_model().objects.create_user(email=f"validation-{base}@bench.fr")
+    validator = get_user_model().objects.create_user(email=_validator_email(base, day))
 
     def sheets() -> Iterator[tuple]:
         number = base

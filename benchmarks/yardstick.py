@@ -48,8 +48,9 @@ def school_where(level: str, territory: int | None) -> str:
 
 def pole_where(level: str, territory: int | None) -> str:
     return {"pole": f"p.id = {territory}",
-            "circonscription": f"(p.circonscription_id = {territory} OR EXISTS (SELECT 1 FROM pial_school ps "
-                               f"WHERE ps.pole_id = p.id AND ps.circonscription_id = {territory}))",
+            # its own pôles and those holding one of its schools, each from its index
+            "circonscription": f"p.id IN (SELECT id FROM pial_pole WHERE circonscription_id = {territory} "
+                               f"UNION SELECT pole_id FROM pial_school WHERE circonscription_id = {territory})",
             "departement": f"p.departement_id = {territory}", "national": "TRUE"}[level]
 
 
@@ -119,20 +120,31 @@ def students(level: str, territory: int | None, day: datetime.date, rentree: dat
     in_force = "asg.start_date <= %(d)s AND (asg.end_date IS NULL OR asg.end_date >= %(d)s)"
     greatest = "GREATEST" if pg else "MAX"
     least = "LEAST" if pg else "MIN"
-    # Each student's assignments in force and the minutes their slots place, aggregated once per student.
+    # Each student's assignments in force and the minutes their slots place, aggregated once per
+    # student: for a territory, from each student by the assignment index (LATERAL); for the
+    # whole country, one hash join over the table.
+    slots = """LEFT JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
+          LEFT JOIN missions_timeslot ts ON ts.id = m.timeslot_id AND ts.valid_from <= %(d)s
+               AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)"""
+    placed = "SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END)"
+    if pg and level != "national":
+        per_student = ""
+        joined = f"""LEFT JOIN LATERAL (SELECT COUNT(*) > 0 AS any, {placed} AS placed
+                     FROM missions_assignment asg {slots} WHERE asg.student_id = n.id AND {in_force}) a ON TRUE"""
+        assigned = "a.any"
+    else:
+        per_student = f"""a AS (SELECT asg.student_id, {placed} AS placed
+          FROM n JOIN missions_assignment asg ON asg.student_id = n.id {slots}
+          WHERE {in_force} GROUP BY asg.student_id),"""
+        joined = "LEFT JOIN a ON a.student_id = n.id"
+        assigned = "a.student_id IS NOT NULL"
     sql = f"""
     WITH n AS ({notification}),
-    a AS (SELECT asg.student_id, SUM(CASE WHEN ts.id IS NULL THEN 0 WHEN ts.week = '' THEN ts.minutes
-                                          ELSE ts.minutes / 2 END) AS placed
-          FROM n JOIN missions_assignment asg ON asg.student_id = n.id
-          LEFT JOIN missions_timeslot_assignments m ON m.assignment_id = asg.id
-          LEFT JOIN missions_timeslot ts ON ts.id = m.timeslot_id AND ts.valid_from <= %(d)s
-               AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)
-          WHERE {in_force} GROUP BY asg.student_id),
-    x AS (SELECT n.*, {groups}{', ' if groups else ''} a.student_id IS NOT NULL AS assigned,
+    {per_student}
+    x AS (SELECT n.*, {groups}{', ' if groups else ''} {assigned} AS assigned,
                  COALESCE(a.placed, 0) AS placed, {greatest}(n.start_date, %(r)s) AS since,
                  COUNT(*) OVER (PARTITION BY n.school_id) AS school_students
-          FROM n JOIN pial_school sc ON sc.id = n.school_id LEFT JOIN a ON a.student_id = n.id),
+          FROM n JOIN pial_school sc ON sc.id = n.school_id {joined}),
     y AS (SELECT x.*, CASE WHEN school_students < %(m)s THEN {OTHERS} ELSE school_id END AS leaf,
                  (NOT assigned OR (aid_kind = 'INDIVIDUELLE' AND placed < notified)) AS waiting FROM x)
     """
@@ -177,7 +189,34 @@ def aesh(level: str, territory: int | None, day: datetime.date, rentree: datetim
                     SELECT x.id FROM aesh_contract x WHERE x.aesh_id = a.id AND x.start_date <= %(d)s
                     AND (x.end_date IS NULL OR x.end_date >= %(d)s) ORDER BY x.start_date DESC, x.id DESC LIMIT 1)"""
     where = pole_where(level, territory).replace("TRUE", "1 = 1")
-    if pg:  # set-based: each family of rows aggregated once per AESH, joined by hash
+    if pg and level != "national":  # a territory: each AESH's rows from the indexes on aesh_id (LATERAL)
+        latest = ", ".join(
+            f"(ARRAY_AGG(am.{f} ORDER BY am.effective_date DESC, am.id DESC) FILTER (WHERE am.{f} IS NOT NULL))[1] "
+            f"AS {f}" for f in ("weekly_hours", "contractual_quotite", "referent_quotite"))
+        sql = f"""
+        WITH a AS (SELECT a.id, {group or '0'} AS grp, a.training_due_date FROM aesh_aesh a
+                   JOIN pial_pole p ON p.id = a.home_pole_id WHERE {where}),
+        c AS (SELECT a.id, a.grp, a.training_due_date, ct.id AS contract, ct.end_date,
+                     COALESCE(am.weekly_hours, ct.weekly_hours) AS weekly_hours,
+                     COALESCE(am.contractual_quotite, ct.contractual_quotite) AS quotite,
+                     COALESCE(am.referent_quotite, ct.referent_quotite) AS referent, u.used, tr.trained, cx.connexe
+              FROM a
+              LEFT JOIN LATERAL (SELECT x.* FROM aesh_contract x WHERE x.aesh_id = a.id AND x.start_date <= %(d)s
+                                 AND (x.end_date IS NULL OR x.end_date >= %(d)s)
+                                 ORDER BY x.start_date DESC, x.id DESC LIMIT 1) ct ON TRUE
+              LEFT JOIN LATERAL (SELECT {latest} FROM aesh_amendment am WHERE am.contract_id = ct.id
+                                 AND am.state = 'ACCEPTED' AND am.effective_date <= %(d)s) am ON TRUE
+              LEFT JOIN LATERAL (SELECT SUM(CASE WHEN ts.week = '' THEN ts.minutes ELSE ts.minutes / 2 END) AS used
+                                 FROM missions_timeslot ts WHERE ts.aesh_id = a.id AND ts.valid_from <= %(d)s
+                                 AND (ts.valid_until IS NULL OR ts.valid_until >= %(d)s)) u ON TRUE
+              LEFT JOIN LATERAL (SELECT SUM(tr.hours) AS trained FROM aesh_training tr
+                                 WHERE tr.aesh_id = a.id AND tr.kind = 'ADAPTATION') tr ON TRUE
+              LEFT JOIN LATERAL (SELECT SUM(t.connexe_minutes + t.training_minutes) AS connexe
+                                 FROM missions_timesheet t WHERE t.aesh_id = a.id
+                                 AND t.state IN ('SUBMITTED', 'VALIDATED') AND t.week_start >= %(s)s
+                                 AND t.week_start <= %(d)s) cx ON TRUE)
+        """
+    elif pg:  # the whole country, set-based: each family of rows aggregated once per AESH, joined by hash
         latest = ", ".join(
             f"(ARRAY_AGG(am.{f} ORDER BY am.effective_date DESC, am.id DESC) FILTER (WHERE am.{f} IS NOT NULL))[1] "
             f"AS {f}" for f in ("weekly_hours", "contractual_quotite", "referent_quotite"))

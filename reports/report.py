@@ -213,16 +213,18 @@ def node_row(node: Node, is_total: bool = False, label: str | None = None) -> Ro
 
 def read_tree(scope: Scope, day: datetime.date, period: selectors.Period | None = None) -> tuple[str, tree.Tree]:
     level, _ = territory_of(scope)
-    return level, tree.build_tree(scope, level, period or selectors.Period.around(day), setting_threshold())
+    return level, tree.build_tree(scope, level, day, setting_threshold(), period)
 
 
 def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None,
-          territory: tree.Tree | None = None) -> Report:
-    """The report of the reader's territory, or of one of its parts (`drill`: kind, id)."""
+          territory: tree.Tree | None = None, over_the_year: bool = True) -> Report:
+    """The report of the reader's territory, or of one of its parts (`drill`: kind, id).
+    `over_the_year=False`: the day's tables only, without the weeks since the rentrée and the
+    recourses (what the key figures read, e.g. the comparison with last year)."""
     level, title = territory_of(scope)
-    period = selectors.Period.around(day)  # the school year, read once for the whole report
     if territory is None:
-        _, territory = read_tree(scope, day, period)
+        _, territory = read_tree(scope, day)
+    period = territory.period  # the school year, read once for the whole report (with the tree)
     node = territory.root
     if drill:
         kind, ref = drill
@@ -245,10 +247,10 @@ def build(scope: Scope, day: datetime.date, drill: tuple[str, int] | None = None
     return Report(level=level if node is territory.root else node.kind, title=title, territory=label,
                   period=period, threshold=territory.threshold, student_tables=tables,
                   aesh_table=_aesh_table(scope, period, level, node, territory), node=node, notes=notes,
-                  evolution=evolution(territory, scope, period) if node is territory.root else [],
+                  evolution=evolution(territory, scope, period) if node is territory.root and over_the_year else [],
                   drilled=node is not territory.root, entitled=territory.entitled,
                   recourse_table=recourse_table(scope, level, period, territory.threshold)
-                  if node is territory.root else None)
+                  if node is territory.root and over_the_year else None)
 
 
 RECOURSE_COLUMN = Column("recourses", "Sollicitations de l'IEN depuis la rentrée", "number")
@@ -326,53 +328,34 @@ def _school_table(rows: list[Row], node: Node) -> Table:
                  total=node_row(node, is_total=True), grouping="school", first_header="Établissement")
 
 
-def _aesh_values(values: dict, connexe: int) -> dict:
+def _aesh_values(values: dict) -> dict:
     etp = Decimal(values["quotite_sum"] or 0) / 100
     available = Decimal(values["available_minutes"] or 0)
     placed = Decimal(values["placed_minutes"] or 0)
-    return {**values, "etp": etp, "connexe_minutes": connexe or 0,
+    return {**values, "etp": etp,
             "placed_etp": (etp * placed / available) if available else Decimal(0)}
 
 
 def _aesh_table(scope: Scope, period, level: str, node: Node, territory: tree.Tree) -> Table | None:
-    """AESH by group, and their total: every AESH figure adds up, so the total of a grouped
-    table is the sum of its rows (no second query). AESH belong to their home pôle."""
+    """AESH by group, and their total, in one statement (selectors.aesh_figures). AESH belong
+    to their home pôle."""
     if node.leaf:
         return None
     if node is territory.root:
-        poles = selectors.pole_ids(scope)
+        poles = None  # the scope's pôles, read inside the statement
         grouping = AESH_GROUPING.get(level)
     else:
         poles = sorted({n.ref for n in node.walk() if n.kind == "pole" and n.ref} | (
             {node.ref} if node.kind == "pole" else set()))
         grouping = {"departement": "circonscription", "circonscription": "pole"}.get(node.kind)
-    rows = []
-    if grouping:
-        group = selectors.GROUPINGS[grouping][1]
-        found = selectors.aesh_rows(scope, period, group, poles)
-        connexe = selectors.connexe_minutes(scope, period, group, poles)
-        labels = _aesh_labels(grouping, found, territory)
-        rows = sorted((Row(label=labels.get(key) or tree.NO_GROUP[grouping],
-                           values=_aesh_values(values, connexe.get(key)), key=key if key in labels else None,
-                           param=PARAMS[grouping]) for key, values in found.items()), key=lambda r: r.label)
-        summed = {key: sum((values[key] for values in found.values()), start=type(zero)(0))
-                  for key, zero in selectors.aesh_total_zero().items()}
-        total_row = Row(label="Total", values=_aesh_values(summed, sum(v or 0 for v in connexe.values())),
-                        is_total=True)
-    else:
-        total_row = Row(label="Total", values=_aesh_values(selectors.aesh_total(scope, period, poles),
-                                                           selectors.connexe_minutes(scope, period, None, poles)[None]),
-                        is_total=True)
+    group = selectors.GROUPINGS[grouping][1] if grouping else None
+    found = selectors.aesh_figures(scope, period, group, poles)
+    rows = sorted((Row(label=found.names.get(key) or tree.NO_GROUP[grouping], values=_aesh_values(values),
+                       key=key if key in found.names else None, param=PARAMS[grouping])
+                   for key, values in found.rows.items()), key=lambda r: r.label) if grouping else []
+    total_row = Row(label="Total", values=_aesh_values(found.total), is_total=True)
     return Table(key="aesh", title="AESH", columns=AESH_COLUMNS, rows=rows, total=total_row,
                  grouping=grouping or "", first_header="Pôle ou territoire")
-
-
-def _aesh_labels(grouping: str, found: dict, territory: tree.Tree) -> dict:
-    from pial.models import Circonscription, Departement, Pole
-
-    model = {"pole": Pole, "circonscription": Circonscription, "departement": Departement}[grouping]
-    ids = [k for k in found if k]
-    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def key_figures(report: Report) -> list[tuple[str, Cell]]:
@@ -394,18 +377,26 @@ def key_figures(report: Report) -> list[tuple[str, Cell]]:
 # --- Over the year --------------------------------------------------------------------------------
 
 def evolution(territory: tree.Tree, scope: Scope, period) -> list[dict]:
-    """The reader's own territory week by week, from the weekly table (one query). Each week
-    is the reader's tree built and protected with that week's figures, as the report of its
-    day is (reports.tree.week_root), so a week shows what the report of its day shows; a week
-    already shown to a reader of the same territory is read from the cache."""
-    weeks = [(week_start, by_school, tree.week_key(territory, by_school))
-             for week_start, by_school in selectors.weekly_school_figures(scope, period)]
+    """The reader's own territory week by week, from the weekly table. Each week is the
+    reader's tree built and protected with that week's figures, as the report of its day is
+    (reports.tree.week_root), so a week shows what the report of its day shows; a week already
+    shown to a reader of the same territory is read from the cache. On PostgreSQL the weeks
+    come first as digests of their schools (one short statement), and only the weeks not in
+    the cache are read school by school."""
+    digests = selectors.weekly_digests(scope, period)
+    if digests is None:
+        weeks = [(week_start, by_school, tree.week_key(territory, by_school))
+                 for week_start, by_school in selectors.weekly_school_figures(scope, period)]
+    else:
+        weeks = [(week_start, None, tree.week_digest_key(territory, digest)) for week_start, digest in digests]
     known = cache.get_many([key for _, _, key in weeks]) if weeks else {}  # one round trip for the year
+    missing = [week_start for week_start, by_school, key in weeks if key not in known and by_school is None]
+    read = dict(selectors.weekly_school_figures(scope, period, missing)) if missing else {}
     points = []
     for week_start, by_school, key in weeks:
         point = known.get(key)
         if point is None:
-            root = tree.week_root(territory, week_start, by_school)
+            root = tree.week_root(territory, week_start, read.get(week_start, {}) if by_school is None else by_school)
             point = {"waiting": None if root.is_hidden("waiting") else root.values["waiting"],
                      "coverage": None if root.is_hidden("coverage") else coverage_of(root.values),
                      "students": root.values["students"],

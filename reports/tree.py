@@ -30,13 +30,13 @@ import datetime
 import functools
 import hashlib
 import math
+import operator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
 from pial.conf import setting
 from pial.enums import SchoolKind
-from pial.models import Circonscription, Departement, Pole, School
 from pial.scope import Scope
 from reports import perms, privacy, selectors
 
@@ -111,6 +111,7 @@ class Node:
 class Tree:
     root: Node
     day: datetime.date
+    period: selectors.Period           # the school year around the day
     threshold: int
     min_students: int
     territory_poles: dict[int, str]    # every pôle holding a school of the territory
@@ -121,6 +122,7 @@ class Tree:
     units: list[Node] = field(default_factory=list)
     unions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
+    week_parts: list | None = None     # the weeks' cache keys' common part (_week_parts)
 
     @functools.cached_property
     def kinds(self) -> dict[int, str]:
@@ -140,14 +142,16 @@ def min_students() -> int:
     return int(setting("REPORT_SCHOOL_MIN_STUDENTS"))
 
 
-def build_tree(scope: Scope, level: str, period: selectors.Period, threshold: int) -> Tree:
-    """The reader's territory on the day: three queries (schools, their figures, names)."""
-    schools = School.objects.visible_to(scope)
-    rows = list(schools.order_by().values_list("pk", "name", "departement_id", "circonscription_id", "pole_id",
-                                               "kind"))
-    figures = selectors.school_figures_in(schools, period)
+def build_tree(scope: Scope, level: str, day: datetime.date, threshold: int,
+               period: selectors.Period | None = None) -> Tree:
+    """The reader's territory on the day: one statement (its schools, their territories' names,
+    their figures and the school year around the day, unless `period` gives it)."""
+    rows, figures, period = selectors.territory_figures(scope, day, period,
+                                                        whole_country=scope.is_national)
     names = _names(rows)
-    territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, threshold=threshold,
+    rows = [row[:6] for row in rows]
+    territory = Tree(root=Node(kind="root", ref=None, label="", schools=[]), day=period.day, period=period,
+                     threshold=threshold,
                      min_students=0 if perms.reads_student_records(scope) else min_students(),
                      territory_poles={k: v for (kind, k), v in names.items() if kind == "pole"},
                      info={r[0]: r for r in rows}, chain=LEVEL_CHAIN[level], names=names,
@@ -231,13 +235,12 @@ def union(parts: list[Node], day: datetime.date) -> Node:
 
 
 def _names(rows) -> dict[tuple[str, int], str]:
-    """Names of the territories holding the reader's schools (a pôle of another département
-    that takes one of them is named too: its name is public, its other schools are not read)."""
+    """Names of the territories holding the reader's schools, read with the schools (a pôle of
+    another département that takes one of them is named too: its name is public, its other
+    schools are not read)."""
     names: dict[tuple[str, int], str] = {("school", r[0]): r[1] for r in rows}
-    for kind, model, index in (("departement", Departement, 2), ("circonscription", Circonscription, 3),
-                               ("pole", Pole, 4)):
-        ids = {r[index] for r in rows if r[index]}
-        names.update({(kind, pk): name for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")})
+    for kind, index in (("departement", 2), ("circonscription", 3), ("pole", 4)):
+        names.update({(kind, r[index]): r[index + 4] for r in rows if r[index]})
     return names
 
 
@@ -249,7 +252,7 @@ def _split(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, d
     """Splits `node` into its parts along `chain`, then schools; figures add up from the schools."""
     _divide(node, chain, territory, figures, day)
     sources = [figures[s] for s in node.schools] if node.leaf else node.children
-    node.values = {m: sum(source.values[m] for source in sources) for m in ADDITIVE}
+    node.values = added(source.values for source in sources)
     node.waiting_since = _merged([source.waiting_since for source in sources])
     node.values.update(_durations(node.waiting_since, day))
 
@@ -278,6 +281,15 @@ def _divide(node: Node, chain: tuple[str, ...], territory: Tree, figures: dict, 
         child = Node(kind="others", ref=None, label="Autres établissements", schools=sorted(small), parent=node)
         node.children.append(child)
         _split(child, (), territory, figures, day)
+
+
+_ADDITIVE_OF = operator.itemgetter(*ADDITIVE)
+
+
+def added(values) -> dict:
+    """The sum of figures, measure by measure (every additive measure, 0 for none)."""
+    columns = list(zip(*map(_ADDITIVE_OF, values), strict=True))
+    return dict(zip(ADDITIVE, map(sum, columns), strict=True)) if columns else dict.fromkeys(ADDITIVE, 0)
 
 
 def _merged(histograms: list[dict]) -> dict:
@@ -420,13 +432,33 @@ def week_root(territory: Tree, week_start: datetime.date, by_school: dict) -> No
     return assemble(territory, figures, week_start)[0]
 
 
+def _week_parts(territory: Tree) -> list[str]:
+    """What a week's cache key holds besides the schools' figures: the reader's territory's
+    shape and names, and the rules (read once per tree)."""
+    if territory.week_parts is None:
+        territory.week_parts = _read_week_parts(territory)
+    return list(territory.week_parts)
+
+
+def _read_week_parts(territory: Tree) -> list[str]:
+    return [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
+            str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
+            str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
+            repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+
+
 def week_key(territory: Tree, by_school: dict) -> str:
     """The cache key of what a week shows this reader: their territory's shape and names, the
     rules, and every school's figures that week (past weeks never change: read once)."""
-    parts = [CACHE_VERSION, "week", repr(territory.chain), str(territory.threshold), str(territory.min_students),
-             str(territory.entitled), str(setting("SCHOOL_WEEK_HOURS_FIRST_DEGREE")),
-             str(setting("SCHOOL_WEEK_HOURS_SECOND_DEGREE")),
-             repr(sorted((k, v) for k, v in territory.names.items() if k[0] != "school"))]
+    parts = _week_parts(territory)
     for school in sorted(s for s in by_school if s in territory.info):
         parts.append(repr((territory.info[school][2:6], tuple(by_school[school][m] for m in ADDITIVE))))
     return f"pial:{CACHE_VERSION}:week:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
+def week_digest_key(territory: Tree, digest: str) -> str:
+    """The same key from the database's digest of the week's schools (each school's id, place,
+    kind and figures: selectors.weekly_digests), so a week already shown is found without
+    reading its schools."""
+    parts = [*_week_parts(territory), "digest", digest]
+    return f"pial:{CACHE_VERSION}:weekd:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"

@@ -33,7 +33,7 @@ def after_rentree(year: SchoolYear) -> datetime.date:
 
 
 def _figures(scope: Scope, day: datetime.date, drill) -> dict[str, Cell]:
-    return dict(key_figures(build(scope, day, drill)))
+    return dict(key_figures(build(scope, day, drill, over_the_year=False)))  # the day's figures only
 
 
 def compare(scope: Scope, year: SchoolYear | None, today: datetime.date, drill=None) -> Comparison | None:

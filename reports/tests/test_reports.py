@@ -289,7 +289,10 @@ def test_report_queries_do_not_grow_with_data(client_as, dataset, world, who):
     small = count_queries(lambda: client.get(url))
     _more_students(world, 30)
     snapshots.store(DAY)
-    assert count_queries(lambda: client.get(url)) == small
+    # On PostgreSQL the weeks are found in the cache by their digest; a week whose figures changed
+    # is read once more, school by school: one statement more on that request, whatever the data.
+    changed = count_queries(lambda: client.get(url))
+    assert count_queries(lambda: client.get(url)) == small and small <= changed <= small + 1
 
 
 # --- Weekly figures ---------------------------------------------------------------------------------------
@@ -351,3 +354,31 @@ def test_the_report_sql_agrees_with_the_current_terms_selector(dataset, world):
     assert total["quotite_sum"] == sum(a.quotite_now for a in people)
     assert total["available_minutes"] == sum(a.weekly_hours_now * 60 for a in people)
     assert total["referent_etp"] == sum(a.referent_now for a in people)
+
+
+@pytest.mark.parametrize("who", ["coordinator_a", "pilot_a", "inspector_a", "gestionnaire", "national"])
+def test_the_aesh_statement_counts_the_poles_the_scope_sees(dataset, world, who):
+    """The AESH statement reads a scope's pôles without Pole.visible_to's query (a pôle's own, a
+    circonscription's from two indexes, every one nationally): the same pôles, including a pôle
+    of another circonscription holding one of its schools and one of its own without a school."""
+    from aesh.models import Aesh
+    from pial.models import Pole
+    from pial.tests.factories import PoleFactory, SchoolFactory
+    from reports import selectors
+
+    circ_a, circ_b = world.pole_a.circonscription, world.pole_b.circonscription
+    across = PoleFactory(name="PIAL Gamma", departement=world.pole_a.departement, circonscription=circ_b)
+    SchoolFactory(pole=across, circonscription=circ_a, name="École Gamma")
+    empty = PoleFactory(name="PIAL Delta", departement=world.pole_a.departement, circonscription=circ_a)
+    for pole in (across, empty):
+        ContractFactory(aesh=AeshFactory(home_pole=pole))
+    scope = Scope.national() if who == "national" else Scope.of(world.users[who].memberships.get())
+    found = selectors.aesh_figures(scope, selectors.Period.around(DAY), "home_pole")
+    under_contract = {a.home_pole_id for a in Aesh.objects.filter(
+        home_pole__in=Pole.objects.visible_to(scope), contracts__start_date__lte=DAY).exclude(
+        contracts__end_date__lt=DAY)}
+    assert set(found.rows) == under_contract and found.total["headcount"] == sum(
+        r["headcount"] for r in found.rows.values())
+    if who == "inspector_a":
+        assert {across.pk, empty.pk} <= set(found.rows) and world.pole_b.pk not in found.rows
+    assert found.names == {pk: Pole.objects.get(pk=pk).name for pk in found.rows}
