@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,7 +29,28 @@ def _fallback():
     return caches["fallback"] if "fallback" in settings.CACHES else None
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis around the shared connection pool at every
+    operation (≈ 0.09 ms of CPU, half of a GET's); one per pool serves them all (it is
+    thread-safe: each command takes a connection from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
+
     def _soft(self, operation: str, error: Exception, args: tuple, kwargs: dict, default):
         _warn(operation, error)
         fallback = _fallback()

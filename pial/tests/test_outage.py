@@ -54,6 +54,18 @@ def test_cache_outage_is_a_miss_not_an_error(caplog):
     assert "Cache Redis injoignable" in caplog.text
 
 
+def test_one_redis_client_serves_every_operation(redis_url):
+    """Django builds a redis.Redis per operation; ours keeps one per connection pool, and it still
+    answers after the server closed its connections (the pool reconnects)."""
+    cache = ResilientRedisCache(redis_url, {"KEY_PREFIX": "pial-test-reused-client"})
+    cache.set("k", "v", 30)
+    first = cache._cache.get_client(None)
+    assert cache.get("k") == "v" and cache._cache.get_client(None, write=True) is first
+    first.client_kill_filter(_id=first.client_id())  # the server drops this connection
+    assert cache.get("k") == "v"
+    cache.delete("k")
+
+
 @pytest.mark.django_db
 def test_pages_answer_with_redis_down(client_as, cache_down, world):
     client = client_as("coordinator_a")  # the session lives in the database as well
