@@ -11,6 +11,7 @@ from aesh.selectors import AeshFilters
 from pial.conf import setting
 from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
+from pial.rendering import SCHOOL_OPTIONS
 from pial.scope import Scope
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -167,6 +168,7 @@ class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["school"].iterator = SCHOOL_OPTIONS
         self.helper = self.build_helper(
             Layout(Div("q", "school", "ending", "sort", css_class="pial-filters"),
                    Div("training_late", "referent", "without_contract", css_class="pial-filters"))

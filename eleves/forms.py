@@ -10,6 +10,7 @@ from eleves.selectors import JournalFilters, StudentFilters
 from pial.enums import Role
 from pial.forms import CrispyDsfrMixin
 from pial.models import School, User
+from pial.rendering import SCHOOL_OPTIONS
 from pial.scope import Scope
 from pial.validators import MaxFileSize, file_extension
 
@@ -97,6 +98,7 @@ class StudentFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["school"].iterator = SCHOOL_OPTIONS
         self.helper = self.build_helper(Layout(
             Div("q", "school", "level", "aid_kind", "ending", css_class="pial-filters"),
             Div("without_notification", "include_left", css_class="pial-filters")))
