@@ -131,3 +131,21 @@ def test_a_hit_runs_the_queries_of_a_miss(client_as, world, people, url):
             assert client.get(reverse(url)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("form_class", ["aesh.forms.AeshFilterForm", "eleves.forms.StudentFilterForm"])
+def test_the_filters_school_options_read_as_values_are_the_model_s(world, form_class):
+    from django.utils.module_loading import import_string
+
+    from pial.models import School
+
+    scope = _scope(world, "coordinator_a")
+    form_class = import_string(form_class)
+    options = [(str(value), label) for value, label in form_class(None, scope=scope).fields["school"].choices]
+    schools = School.objects.visible_to(scope).order_by("name")
+    assert options == [("", "Tous"), *((str(s.pk), str(s)) for s in schools)] and len(options) > 3
+    chosen = schools.last()
+    bound = form_class({"school": str(chosen.pk)}, scope=scope)
+    assert bound.is_valid() and bound.cleaned_data["school"] == chosen
+    outside = School.objects.exclude(pk__in=schools.values("pk")).first()
+    assert not form_class({"school": str(outside.pk)}, scope=scope).is_valid()
