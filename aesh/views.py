@@ -58,9 +58,8 @@ def aesh_list(request):
     required = setting("ADAPTATION_TRAINING_HOURS")
     rows = MemoList(
         ("aesh:list", scope_key(scope), filters, today, required),
-        lambda: selectors.aesh_list(scope, filters, today).prefetch_related(None)
-        .values_list(*_ROW_FIELDS, *_ROW_TERMS),
-        _row_aesh,
+        lambda: selectors.aesh_list(scope, filters, today).prefetch_related(None),
+        [*_ROW_FIELDS, *_ROW_TERMS], _row_aesh,
     )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -78,9 +78,8 @@ def student_list(request):
     # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
     rows = MemoList(
         ("eleves:list", scope_key(scope), filters, today),
-        lambda: selectors.student_list(scope, filters, today).select_related(None)
-        .values_list(*_ROW_FIELDS, *_ROW_MORE),
-        _row_student,
+        lambda: selectors.student_list(scope, filters, today).select_related(None),
+        [*_ROW_FIELDS, *_ROW_MORE], _row_student,
     )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     journal(request, JournalAction.LIST, detail=f"liste des élèves, page {page.number}")

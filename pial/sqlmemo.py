@@ -52,11 +52,12 @@ def model_columns(model: type[Model], attnames: Sequence[str]) -> list[str]:
 
 class MemoList:
     """An object list for Paginator: `count()` and slices, through statements compiled once per
-    key. `build()` returns the list's queryset as `values_list(*columns)`; `make(row)` turns a row
-    (converted as the ORM would: dates, decimals) into what the page shows."""
+    key. `build()` returns the list's queryset; a page reads its `values_list(*columns)` and
+    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows."""
 
-    def __init__(self, key: Hashable, build: Callable[[], QuerySet], make: Callable[[tuple], Any]):
-        self.key, self.build, self.make = key, build, make
+    def __init__(self, key: Hashable, build: Callable[[], QuerySet], columns: Sequence[str],
+                 make: Callable[[tuple], Any]):
+        self.key, self.build, self.columns, self.make = key, build, tuple(columns), make
 
     def count(self) -> int:
         key = ("count", self.key)
@@ -83,9 +84,9 @@ class MemoList:
 
     def __getitem__(self, bounds: slice) -> list:
         assert isinstance(bounds, slice) and bounds.step is None
-        key = ("rows", self.key, bounds.start, bounds.stop)
+        key = ("rows", self.key, self.columns, bounds.start, bounds.stop)
         if key not in _STATEMENTS:
-            queryset = self.build()[bounds]
+            queryset = self.build().values_list(*self.columns)[bounds]
             compiler = queryset.query.get_compiler(queryset.db)
             try:
                 sql, params = compiler.as_sql()

@@ -38,8 +38,8 @@ def _scope(world, key) -> Scope:
 def _aesh_memo(scope, filters, today):
     return sqlmemo.MemoList(
         ("test:aesh", sqlmemo.scope_key(scope), filters, today),
-        lambda: aesh_selectors.aesh_list(scope, filters, today).prefetch_related(None)
-        .values_list(*AESH_FIELDS, *_ROW_TERMS), _row_aesh)
+        lambda: aesh_selectors.aesh_list(scope, filters, today).prefetch_related(None),
+        [*AESH_FIELDS, *_ROW_TERMS], _row_aesh)
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def test_the_memo_s_students_are_the_orm_s(world, people):
     for _ in range(2):
         memo = sqlmemo.MemoList(
             ("test:eleves", sqlmemo.scope_key(scope), people),
-            lambda: eleves_selectors.student_list(scope, StudentFilters(), people).select_related(None)
-            .values_list(*STUDENT_FIELDS, *_ROW_MORE), _row_student)
+            lambda: eleves_selectors.student_list(scope, StudentFilters(), people).select_related(None),
+            [*STUDENT_FIELDS, *_ROW_MORE], _row_student)
         page = Paginator(memo, 25).get_page(1)
         assert [(tuple(getattr(s, n) for n in STUDENT_SHOWN), s.school.name, s.ulis) for s in page] == expected
     assert len(expected) == 3
