@@ -35,6 +35,8 @@ from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 from widget_tweaks.templatetags.widget_tweaks import set_attr
 
+from pial.sqlmemo import MemoList
+
 _DJANGO_FORMS = Path(django.__file__).resolve().parent / "forms" / "templates"
 _DSFR = Path(dsfr.__file__).resolve().parent / "templates"
 _PIAL = Path(__file__).resolve().parent.parent / "templates"
@@ -416,7 +418,15 @@ class ValuesChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for pk, *values in self.queryset.values_list("pk", *self.columns).iterator():
+        # A field given `options_key` (all its queryset is a function of) reads its options
+        # through a statement compiled once per process (pial.sqlmemo); the query still runs.
+        key = getattr(self.field, "options_key", None)
+        columns = ("pk", *self.columns)
+        if key is None:
+            rows = self.queryset.values_list(*columns).iterator()
+        else:
+            rows = MemoList(("options", key), lambda: self.queryset, columns, tuple)[0:None]
+        for pk, *values in rows:
             yield ModelChoiceIteratorValue(pk, None), self.label(*values)
 
 

@@ -23,6 +23,7 @@ from eleves.views import _ROW_MORE, _row_student
 from pial import sqlmemo
 from pial.access import user_access
 from pial.scope import Scope, choose_scope
+from pial.tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,9 +142,12 @@ def test_the_filters_school_options_read_as_values_are_the_model_s(world, form_c
 
     scope = _scope(world, "coordinator_a")
     form_class = import_string(form_class)
-    options = [(str(value), label) for value, label in form_class(None, scope=scope).fields["school"].choices]
-    schools = School.objects.visible_to(scope).order_by("name")
-    assert options == [("", "Tous"), *((str(s.pk), str(s)) for s in schools)] and len(options) > 3
+    sqlmemo.clear()
+    for new_name in ("A d'abord", "B ensuite"):  # the miss, then the hit: a new school shows
+        SchoolFactory(pole=world.pole_a, name=new_name)
+        options = [(str(value), label) for value, label in form_class(None, scope=scope).fields["school"].choices]
+        schools = School.objects.visible_to(scope).order_by("name")
+        assert options == [("", "Tous"), *((str(s.pk), str(s)) for s in schools)] and len(options) > 4
     chosen = schools.last()
     bound = form_class({"school": str(chosen.pk)}, scope=scope)
     assert bound.is_valid() and bound.cleaned_data["school"] == chosen
