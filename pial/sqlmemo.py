@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 
 _STATEMENTS: dict[Hashable, tuple | None] = {}
-_SIZE = 2048
+_SIZE = 512  # statements with their selected expressions: a few tens of kB each
 _EMPTY = None  # a statement Django would not send (the queryset is empty by construction)
 
 
