@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 _STATEMENTS: dict[Hashable, tuple | None] = {}
 _SIZE = 512  # statements with their selected expressions: a few tens of kB each
 _EMPTY = None  # a statement Django would not send (the queryset is empty by construction)
+_MISSING = object()
 
 
 def scope_key(scope) -> tuple:
@@ -61,7 +62,8 @@ class MemoList:
 
     def count(self) -> int:
         key = ("count", self.key)
-        if key not in _STATEMENTS:
+        statement = _STATEMENTS.get(key, _MISSING)  # one read: another thread may clear the memo
+        if statement is _MISSING:
             queryset = self.build()
             captured: list[tuple[str, tuple]] = []
 
@@ -74,7 +76,6 @@ class MemoList:
             if len(captured) <= 1:
                 _remember(key, (queryset.db, *captured[0]) if captured else _EMPTY)
             return total
-        statement = _STATEMENTS[key]
         if statement is _EMPTY:
             return 0
         alias, sql, params = statement
@@ -85,7 +86,8 @@ class MemoList:
     def __getitem__(self, bounds: slice) -> list:
         assert isinstance(bounds, slice) and bounds.step is None
         key = ("rows", self.key, self.columns, bounds.start, bounds.stop)
-        if key not in _STATEMENTS:
+        statement = _STATEMENTS.get(key, _MISSING)
+        if statement is _MISSING:
             queryset = self.build().values_list(*self.columns)[bounds]
             compiler = queryset.query.get_compiler(queryset.db)
             try:
@@ -95,8 +97,8 @@ class MemoList:
                 return []
             # The selected expressions, for the ORM's converters (asked of the connection in use).
             expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
-            _remember(key, (queryset.db, sql, tuple(params), expressions))
-        statement = _STATEMENTS[key]
+            statement = (queryset.db, sql, tuple(params), expressions)
+            _remember(key, statement)
         if statement is _EMPTY:
             return []
         alias, sql, params, expressions = statement
