@@ -11,7 +11,9 @@ from aesh.selectors import AeshFilters
 from pial.conf import setting
 from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
+from pial.rendering import SCHOOL_OPTIONS
 from pial.scope import Scope
+from pial.sqlmemo import scope_key
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -167,6 +169,8 @@ class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["school"].iterator = SCHOOL_OPTIONS
+        self.fields["school"].options_key = ("schools", scope_key(scope))  # its queryset's inputs
         self.helper = self.build_helper(
             Layout(Div("q", "school", "ending", "sort", css_class="pial-filters"),
                    Div("training_late", "referent", "without_contract", css_class="pial-filters"))

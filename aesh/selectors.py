@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -60,26 +61,34 @@ def _latest_amended(field: str, day: datetime.date) -> QuerySet[Amendment]:
 def with_current_terms(queryset: QuerySet[Aesh], day: datetime.date) -> QuerySet[Aesh]:
     """Annotates each AESH with the contract in force on `day` and its amended terms,
     and their adaptation training hours: one query, whatever the number of AESH."""
+    return queryset.annotate(**_current_terms(day))
+
+
+@functools.lru_cache(maxsize=16)
+def _current_terms(day: datetime.date) -> dict:
+    """The annotations of `with_current_terms`, built once per day: building their eight
+    subqueries cost more than compiling them. Unresolved expressions, never changed in place
+    (annotate() resolves a copy), so each queryset that uses them gets the same SQL."""
     in_force = _in_force(day)
     decimal = DecimalField(max_digits=6, decimal_places=2)
     adaptation = (
         Training.objects.filter(aesh=OuterRef("pk"), kind=TrainingKind.ADAPTATION)
         .values("aesh").annotate(total=Sum("hours")).values("total")
     )
-    return queryset.annotate(
-        contract_id_now=Subquery(in_force.values("pk")[:1]),
-        contract_kind_now=Subquery(in_force.values("kind")[:1]),
-        contract_end_now=Subquery(in_force.values("end_date")[:1]),
-        weekly_hours_now=Coalesce(
+    return {
+        "contract_id_now": Subquery(in_force.values("pk")[:1]),
+        "contract_kind_now": Subquery(in_force.values("kind")[:1]),
+        "contract_end_now": Subquery(in_force.values("end_date")[:1]),
+        "weekly_hours_now": Coalesce(
             Subquery(_latest_amended("weekly_hours", day)),
             Subquery(in_force.values("weekly_hours")[:1]), output_field=decimal,
         ),
-        referent_now=Coalesce(
+        "referent_now": Coalesce(
             Subquery(_latest_amended("referent_quotite", day)),
             Subquery(in_force.values("referent_quotite")[:1]), output_field=decimal,
         ),
-        adaptation_hours=Coalesce(Subquery(adaptation, output_field=decimal), ZERO),
-    )
+        "adaptation_hours": Coalesce(Subquery(adaptation, output_field=decimal), ZERO),
+    }
 
 
 def with_current_quotite(queryset: QuerySet[Aesh], day: datetime.date) -> QuerySet[Aesh]:

@@ -25,6 +25,7 @@ from pial.cells import dmy, esc
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.links import pk_urls
+from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.templatetags.pial_ui import hours
 
 
@@ -33,30 +34,54 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+# What a row of the list shows: the AESH's own columns, then the current terms.
+_ROW_FIELDS = model_columns(Aesh, ["id", "first_name", "last_name", "training_due_date"])
+_ROW_TERMS = ["contract_kind_now", "contract_end_now", "weekly_hours_now", "referent_now", "adaptation_hours"]
+
+
+def _row_aesh(row: tuple) -> Aesh:
+    """An AESH of the list (the columns above, others deferred) with its current terms."""
+    aesh = Aesh.from_db("default", _ROW_FIELDS, row[:len(_ROW_FIELDS)])
+    (aesh.contract_kind_now, aesh.contract_end_now, aesh.weekly_hours_now, aesh.referent_now,
+     aesh.adaptation_hours) = row[len(_ROW_FIELDS):]
+    return aesh
+
+
 def aesh_list(request):
     """Coordinators, pilots, gestionnaires: the AESH of their territory."""
     scope = request.scope
     _require(perms.can_view_aesh_list(scope))
     form = AeshFilterForm(request.GET or None, scope=scope)
     today = timezone.localdate()
-    # The schools are read below for the page's rows only, as names: no School instances.
-    queryset = selectors.aesh_list(scope, form.to_filters(), today).prefetch_related(None)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    filters = form.to_filters()
+    # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
+    required = setting("ADAPTATION_TRAINING_HOURS")
+    rows = MemoList(
+        ("aesh:list", scope_key(scope), filters, today, required),
+        lambda: selectors.aesh_list(scope, filters, today).prefetch_related(None),
+        [*_ROW_FIELDS, *_ROW_TERMS], _row_aesh,
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "aesh/aesh_list.html", {
         "form": form, "page_obj": page, "query": query.urlencode(),
-        "rows": _aesh_rows(page, today, setting("ADAPTATION_TRAINING_HOURS")),
+        "rows": _aesh_rows(page, today, required),
         "can_edit": perms.can_edit_aesh(scope),
     })
 
 
 def _school_names(aesh_ids: list[int]) -> dict[int, list[str]]:
-    """{AESH id: names of their schools in School's order}: one query, as the prefetch it replaces."""
+    """{AESH id: names of their schools in School's order}: one query, as the prefetch it replaces
+    (its statement compiled once per set of ids, pial.sqlmemo)."""
     names: dict[int, list[str]] = {}
     if aesh_ids:
-        through = Aesh.schools.through.objects.filter(aesh_id__in=aesh_ids)
-        for aesh_id, name in through.order_by("school__name", "school_id").values_list("aesh_id", "school__name"):
+        ids = tuple(aesh_ids)
+        through = Aesh.schools.through.objects
+        rows = MemoList(("aesh:list:schools", ids),
+                        lambda: through.filter(aesh_id__in=ids).order_by("school__name", "school_id"),
+                        ["aesh_id", "school__name"], tuple)[0:None]
+        for aesh_id, name in rows:
             names.setdefault(aesh_id, []).append(name)
     return names
 

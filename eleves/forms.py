@@ -10,7 +10,9 @@ from eleves.selectors import JournalFilters, StudentFilters
 from pial.enums import Role
 from pial.forms import CrispyDsfrMixin
 from pial.models import School, User
+from pial.rendering import SCHOOL_OPTIONS
 from pial.scope import Scope
+from pial.sqlmemo import scope_key
 from pial.validators import MaxFileSize, file_extension
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,6 +99,8 @@ class StudentFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
+        self.fields["school"].iterator = SCHOOL_OPTIONS
+        self.fields["school"].options_key = ("schools", scope_key(scope))  # its queryset's inputs
         self.helper = self.build_helper(Layout(
             Div("q", "school", "level", "aid_kind", "ending", css_class="pial-filters"),
             Div("without_notification", "include_left", css_class="pial-filters")))

@@ -19,12 +19,14 @@ from eleves.forms import (
     StudentForm,
 )
 from eleves.journal import journal, journal_refused
-from eleves.models import Notification, PpsDocument, Student
+from eleves.models import Notification, PpsDocument, Student, Ulis
 from pial.cells import choice_labels, dmy, esc
 from pial.conf import setting
 from pial.enums import Role
 from pial.forms import add_service_errors, posted, posted_files
 from pial.links import pk_urls
+from pial.models import School
+from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.templatetags.pial_ui import hours
 
 
@@ -46,13 +48,40 @@ def _visible_student(request, pk: int, queryset=None) -> Student | None:
     return queryset.filter(pk=pk).first()
 
 
+# What a row of the list shows: the student's own columns, their school's and ULIS's names,
+# then the notification in force.
+_ROW_FIELDS = model_columns(Student, ["id", "first_name", "last_name", "school_id", "level", "level_raw",
+                                      "class_name", "ulis_id", "left_on"])
+_ROW_MORE = ["school__name", "ulis__name", "aid_kind_now", "notified_hours_now", "notification_end_now"]
+_SCHOOL, _ULIS = Student._meta.get_field("school"), Student._meta.get_field("ulis")
+
+
+def _row_student(row: tuple) -> Student:
+    """A student of the list (the columns above, others deferred), school and ULIS named."""
+    width = len(_ROW_FIELDS)
+    student = Student.from_db("default", _ROW_FIELDS, row[:width])
+    school_name, ulis_name, student.aid_kind_now, student.notified_hours_now, student.notification_end_now = \
+        row[width:]
+    _SCHOOL.set_cached_value(student, School.from_db("default", ["id", "name"], (student.school_id, school_name)))
+    _ULIS.set_cached_value(student, Ulis.from_db("default", ["id", "name"], (student.ulis_id, ulis_name))
+                           if student.ulis_id else None)
+    return student
+
+
 def student_list(request):
     """Coordinators, pilots, enseignants référents; an AESH sees their current students."""
     scope = request.scope
     _require(perms.can_view_student_list(scope))
     today = timezone.localdate()
     form = StudentFilterForm(request.GET or None, scope=scope)
-    page = Paginator(selectors.student_list(scope, form.to_filters(), today), 25).get_page(request.GET.get("page"))
+    filters = form.to_filters()
+    # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
+    rows = MemoList(
+        ("eleves:list", scope_key(scope), filters, today),
+        lambda: selectors.student_list(scope, filters, today).select_related(None),
+        [*_ROW_FIELDS, *_ROW_MORE], _row_student,
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     journal(request, JournalAction.LIST, detail=f"liste des élèves, page {page.number}")
     query = request.GET.copy()
     query.pop("page", None)

@@ -25,6 +25,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.forms import ModelChoiceField
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import TemplatesSetting
 from django.utils import translation
 from django.utils.formats import localize
@@ -33,6 +34,8 @@ from django.utils.safestring import mark_safe
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 from widget_tweaks.templatetags.widget_tweaks import set_attr
+
+from pial.sqlmemo import MemoList
 
 _DJANGO_FORMS = Path(django.__file__).resolve().parent / "forms" / "templates"
 _DSFR = Path(dsfr.__file__).resolve().parent / "templates"
@@ -398,3 +401,41 @@ class FastLayoutHelper(FormHelper):
         css = f'class="{_out(item.css_class)}"' if item.css_class else ""
         return f"<div {id_} {css} {item.flat_attrs}>{fields}</div>\n"
 
+
+
+# -- model choices read as values ------------------------------------------------------------
+
+class ValuesChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceField's choices read with `values_list`: no model instance per option (a
+    list filter's 60 schools were a tenth of the page). Made by `values_iterator`."""
+
+    columns: tuple[str, ...] = ()
+
+    @staticmethod
+    def label(*values) -> str:
+        raise NotImplementedError
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # A field given `options_key` (all its queryset is a function of) reads its options
+        # through a statement compiled once per process (pial.sqlmemo); the query still runs.
+        key = getattr(self.field, "options_key", None)
+        columns = ("pk", *self.columns)
+        if key is None:
+            rows = self.queryset.values_list(*columns).iterator()
+        else:
+            rows = MemoList(("options", key), lambda: self.queryset, columns, tuple)[0:None]
+        for pk, *values in rows:
+            yield ModelChoiceIteratorValue(pk, None), self.label(*values)
+
+
+def values_iterator(columns: tuple[str, ...], label) -> type[ValuesChoiceIterator]:
+    """An iterator class for `ModelChoiceField.iterator`: options (pk, label(*columns)); `label`
+    must say what the model's __str__ says (a test holds them equal). Validation still goes
+    through the field's queryset."""
+    return type("ValuesIterator", (ValuesChoiceIterator,), {"columns": columns, "label": staticmethod(label)})
+
+
+# The list filters' « Établissement » options: what School.__str__ says.
+SCHOOL_OPTIONS = values_iterator(("name", "uai"), lambda name, uai: f"{name} ({uai})")

@@ -1,0 +1,126 @@
+"""Lists whose SQL is compiled once per process for a given set of inputs.
+
+Building and compiling a list's queryset (scope, annotations with their subqueries, filters,
+ordering) costs more CPU than running it. For a list whose SQL is a pure function of some inputs
+(the scope's ids, the filters, the day, the page), `MemoList` keeps the compiled statements
+keyed by all of those inputs and runs them again: same SQL, same parameters, same number of
+queries, results read afresh on every request. Only the statements are kept, never rows.
+
+The key must hold everything the builder reads; a builder that read the database (ids looked up
+in Python) could not be memoised this way. `scope_key` gives the scope's part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+_STATEMENTS: dict[Hashable, tuple | None] = {}
+_SIZE = 512  # statements with their selected expressions: a few tens of kB each
+_EMPTY = None  # a statement Django would not send (the queryset is empty by construction)
+_MISSING = object()
+
+
+def scope_key(scope) -> tuple:
+    """What the visible_to() selectors read of a scope."""
+    membership = scope.membership
+    return (scope.role, membership.pk if membership else None,
+            membership.user_id if membership else None, scope.pole_id, scope.circonscription_id,
+            scope.departement_id)
+
+
+def _remember(key: Hashable, value) -> None:
+    if len(_STATEMENTS) >= _SIZE:
+        _STATEMENTS.clear()
+    _STATEMENTS[key] = value
+
+
+def clear() -> None:
+    _STATEMENTS.clear()
+
+
+def model_columns(model: type[Model], attnames: Sequence[str]) -> list[str]:
+    """`attnames` in the model's field order (the order Model.from_db reads values in)."""
+    wanted = set(attnames)
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+    assert len(ordered) == len(wanted), set(attnames) - set(ordered)
+    return ordered
+
+
+class MemoList:
+    """An object list for Paginator: `count()` and slices, through statements compiled once per
+    key. `build()` returns the list's queryset; a page reads its `values_list(*columns)` and
+    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows."""
+
+    def __init__(self, key: Hashable, build: Callable[[], QuerySet], columns: Sequence[str],
+                 make: Callable[[tuple], Any]):
+        self.key, self.build, self.columns, self.make = key, build, tuple(columns), make
+
+    def count(self) -> int:
+        key = ("count", self.key)
+        statement = _STATEMENTS.get(key, _MISSING)  # one read: another thread may clear the memo
+        if statement is _MISSING:
+            queryset = self.build()
+            captured: list[tuple[str, tuple]] = []
+
+            def capture(execute, sql, params, many, context):
+                captured.append((sql, tuple(params or ())))
+                return execute(sql, params, many, context)
+
+            with connections[queryset.db].execute_wrapper(capture):
+                total = queryset.count()
+            if len(captured) <= 1:
+                _remember(key, (queryset.db, *captured[0]) if captured else _EMPTY)
+            return total
+        if statement is _EMPTY:
+            return 0
+        alias, sql, params = statement
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, bounds: slice) -> list:
+        assert isinstance(bounds, slice) and bounds.step is None
+        key = ("rows", self.key, self.columns, bounds.start, bounds.stop)
+        statement = _STATEMENTS.get(key, _MISSING)
+        if statement is _MISSING:
+            queryset = self.build().values_list(*self.columns)[bounds]
+            compiler = queryset.query.get_compiler(queryset.db)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                _remember(key, _EMPTY)
+                return []
+            # The selected expressions, for the ORM's converters (asked of the connection in use).
+            expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
+            statement = (queryset.db, sql, tuple(params), expressions)
+            _remember(key, statement)
+        if statement is _EMPTY:
+            return []
+        alias, sql, params, expressions = statement
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = []
+        for position, expression in enumerate(expressions):
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if functions:
+                converters.append((position, functions, expression))
+        make = self.make
+        if not converters:
+            return [make(row) for row in rows]
+        objects = []
+        for row in rows:
+            row = list(row)
+            for position, functions, expression in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            objects.append(make(tuple(row)))
+        return objects
