@@ -103,9 +103,12 @@ def my_week(request):
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
     # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
-    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row.
+    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row; of
+    # the pupils and schools, the columns the page names only.
     slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school")))
+        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school").only(
+            "student_id", "ulis_id", "student__first_name", "student__last_name", "student__school__name",
+            "ulis__name", "ulis__school__name")))
         .order_by("weekday", "start_time"))
     detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
     students = set()
