@@ -33,11 +33,12 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 
 # Every table the dashboard's figures read (students, notifications, assignments, slots and their
-# links, AESH, contracts and avenants, schools, school years).
+# links, AESH, contracts and avenants, schools, school years), and the ULIS « Ma semaine » names
+# (missions.views._my_week_cached; a ULIS is written a few times a year).
 WATCHED_TABLES = frozenset({
     "eleves_student", "eleves_notification", "missions_assignment", "missions_timeslot",
     "missions_timeslot_assignments", "aesh_aesh", "aesh_contract", "aesh_amendment", "pial_school",
-    "pial_schoolyear",
+    "pial_schoolyear", "eleves_ulis",
 })
 GLOBAL, NATIONAL = "global", "national"
 PREFIX = "pial:figures:version:"
