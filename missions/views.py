@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -120,28 +119,14 @@ MY_WEEK_SECONDS = 26 * 3600  # a key names its day: yesterday's is never read ag
 
 def _my_week_cached(aesh: Aesh, day: datetime.date) -> dict:
     """« Ma semaine »'s slots, grid and students on `day`, kept between an AESH's GETs under the
-    data versions (pial.figures) of what they show: the global one and those of the pôles of the
-    AESH, of the slots' schools, of the students' and ULIS' schools (their writers renew those).
-    The entry names the versions it was computed under; a request stamps them first, reads and
-    compares; a new pôle on the page is stamped before the next read, never after one."""
-    key = MY_WEEK_KEY.format(aesh=aesh.pk, day=day.isoformat())
-    entry = cache.get(key)
-    names = entry["names"] if entry else (GLOBAL, figures.pole_name(aesh.home_pole_id))
-    versions = figures.stamp(*names)
-    if entry and versions is not None and entry["versions"] == versions:
-        return entry["week"]
-    week = _my_week_read(aesh, day)
-    pole_ids = week.pop("pole_ids")
-    needed = tuple(sorted({GLOBAL, figures.pole_name(aesh.home_pole_id), *(
-        figures.pole_name(pole_id) for pole_id in pole_ids)}))
-    if versions is not None:
-        # Stamped before the read: the entry is good under them. A pôle not stamped before the read
-        # leaves only the names (the next request stamps them first).
-        stamped = set(needed) <= set(names)
-        before = dict(zip(names, versions, strict=True))
-        cache.set(key, {"names": needed, "versions": tuple(before[name] for name in needed) if stamped else None,
-                        "week": week}, MY_WEEK_SECONDS)
-    return week
+    data versions (pial.figures.kept) of what they show: the global one and those of the pôles of
+    the AESH, of the slots' schools, of the students' and ULIS' schools (their writers renew those)."""
+    def read():
+        week = _my_week_read(aesh, day)
+        return week, {GLOBAL, *(figures.pole_name(pole_id) for pole_id in week.pop("pole_ids"))}
+
+    return figures.kept(MY_WEEK_KEY.format(aesh=aesh.pk, day=day.isoformat()),
+                        (GLOBAL, figures.pole_name(aesh.home_pole_id)), read, MY_WEEK_SECONDS)
 
 
 def _my_week_read(aesh: Aesh, day: datetime.date) -> dict:
