@@ -103,8 +103,11 @@ def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
 
 def _slot_assignments(lookup: str = "assignments") -> Prefetch:
     """The students and ULIS a slot is for, in one query (the week page prints their names; a
-    ULIS is named with its school)."""
-    return Prefetch(lookup, queryset=Assignment.objects.select_related("student", "ulis__school"))
+    ULIS is named with its school): the columns those names need (and the schools' pôles, for the
+    versions of hours.views._preview), not whole pupil rows."""
+    return Prefetch(lookup, queryset=Assignment.objects.select_related("student__school", "ulis__school").only(
+        "student_id", "ulis_id", "student__first_name", "student__last_name", "student__school__pole_id",
+        "ulis__name", "ulis__school__name", "ulis__school__pole_id"))
 
 
 def with_page_entries(timesheet: Timesheet) -> Timesheet:

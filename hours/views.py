@@ -23,7 +23,9 @@ from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
 from hours.templatetags.hours import duration
+from missions.calendar import week_letter
 from missions.services import referent_quotite_of, referent_quotite_on
+from pial import figures
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
@@ -189,13 +191,47 @@ def _on_week(request, slug: str, page):
         existing.aesh = aesh  # the same row, read once
         return page(request, existing, False)[0]
     if request.method != "POST":  # a look at a week never opened: its pre-fill, built in memory
-        timesheet, entries = services.timesheet_preview(aesh=aesh, monday=monday)
+        timesheet, entries = _preview(aesh, monday)
         return _render_week(request, timesheet, entries=entries, by_occurrence=True)
     with transaction.atomic():
         response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
         if not saved:
             transaction.set_rollback(True)
     return response
+
+
+PREVIEW_KEY = "pial:hours:preview:{aesh}:{monday}:{today}:{letter}"
+PREVIEW_SECONDS = 26 * 3600  # a key names its day: yesterday's is never read again
+
+
+def _preview(aesh: Aesh, monday: datetime.date) -> tuple[Timesheet, list[TimeEntry]]:
+    """services.timesheet_preview, its lines kept between the AESH's looks at a week never opened
+    (pial.figures.kept) under the versions of what they come from: the global one and those of the
+    pôles of the AESH, of the slots' schools, of the students' and ULIS' schools. Keyed on today
+    (a day after it is « à venir ») and the week's letter (A/B). A week an absence period touches is
+    read each time (absences are not versioned)."""
+    if getattr(aesh, "absent_that_week", True) is not False:
+        return services.timesheet_preview(aesh=aesh, monday=monday)
+
+    def read():
+        entries = services.timesheet_preview(aesh=aesh, monday=monday)[1]
+        poles = {entry.school.pole_id for entry in entries if entry.school}
+        for entry in entries:
+            for assignment in entry.slot.assignments.all() if entry.slot else ():
+                target = assignment.student if assignment.student_id else assignment.ulis
+                poles.add(target.school.pole_id)
+        for entry in entries:
+            entry.timesheet = None  # not pickled with the AESH; set again below
+        return entries, {figures.GLOBAL, *(figures.pole_name(p) for p in poles)}
+
+    key = PREVIEW_KEY.format(aesh=aesh.pk, monday=monday.isoformat(), today=timezone.localdate().isoformat(),
+                             letter=week_letter(monday))
+    entries = figures.kept(key, (figures.GLOBAL, figures.pole_name(aesh.home_pole_id)), read, PREVIEW_SECONDS)
+    timesheet = Timesheet(aesh=aesh, week_start=monday)
+    for entry in entries:
+        entry.timesheet = timesheet
+    services._set_totals(timesheet, entries)
+    return timesheet, entries
 
 
 def _of_current_year(aesh: Aesh, monday: datetime.date) -> bool:

@@ -102,25 +102,55 @@ def my_week(request):
     if aesh is None:
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
-    # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
-    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row.
-    slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school")))
-        .order_by("weekday", "start_time"))
-    detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
-    students = set()
-    for slot in slots:
-        for assignment in slot.assignments.all():
-            if assignment.student_id:
-                assignment.student.detail_url = detail.replace("/0/", f"/{assignment.student_id}/")
-                students.add(assignment.student)
+    # Today's week (the path every AESH takes) kept between GETs; another ?date= read each time.
+    week = _my_week_cached(aesh, day) if day == timezone.localdate() else _my_week_read(aesh, day)
     return render(request, "missions/week.html", {
-        "aesh": aesh, "days": selectors.grid(slots, _slot_title), "slots": slots, "hours": selectors.hour_marks(),
-        "day": day, "own": True, "title": "Ma semaine", "students": sorted(students, key=str),
+        "aesh": aesh, "days": week["days"], "slots": week["slots"], "hours": selectors.hour_marks(),
+        "day": day, "own": True, "title": "Ma semaine", "students": week["students"],
         "pending_changes": list(aesh.timetable_changes.filter(acknowledged_at__isnull=True)) if aesh.has_pending
         else [],
         "feed_url": request.build_absolute_uri(f"/missions/agenda/{aesh.feed_token}.ics") if aesh.feed_token else "",
     })
+
+
+MY_WEEK_KEY = "pial:my_week:{aesh}:{day}"
+MY_WEEK_SECONDS = 26 * 3600  # a key names its day: yesterday's is never read again
+
+
+def _my_week_cached(aesh: Aesh, day: datetime.date) -> dict:
+    """« Ma semaine »'s slots, grid and students on `day`, kept between an AESH's GETs under the
+    data versions (pial.figures.kept) of what they show: the global one and those of the pôles of
+    the AESH, of the slots' schools, of the students' and ULIS' schools (their writers renew those)."""
+    def read():
+        week = _my_week_read(aesh, day)
+        return week, {GLOBAL, *(figures.pole_name(pole_id) for pole_id in week.pop("pole_ids"))}
+
+    return figures.kept(MY_WEEK_KEY.format(aesh=aesh.pk, day=day.isoformat()),
+                        (GLOBAL, figures.pole_name(aesh.home_pole_id)), read, MY_WEEK_SECONDS)
+
+
+def _my_week_read(aesh: Aesh, day: datetime.date) -> dict:
+    # selectors.slots_for_aesh's slots, their students (with their school, which the page names)
+    # and ULIS (with theirs: a ULIS is named with its school) joined: two queries, none per row; of
+    # the pupils and schools, the columns the page names (and their pôles, for the versions).
+    slots = list(TimeSlot.objects.filter(aesh=aesh).valid_on(day).select_related("school").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("student__school", "ulis__school").only(
+            "student_id", "ulis_id", "student__first_name", "student__last_name", "student__school__name",
+            "student__school__pole_id", "ulis__name", "ulis__school__name", "ulis__school__pole_id")))
+        .order_by("weekday", "start_time"))
+    detail = reverse("eleves:detail", args=[0])  # one reverse(), not one per student and slot
+    students, pole_ids = set(), set()
+    for slot in slots:
+        pole_ids.add(slot.school.pole_id)
+        for assignment in slot.assignments.all():
+            if assignment.student_id:
+                assignment.student.detail_url = detail.replace("/0/", f"/{assignment.student_id}/")
+                students.add(assignment.student)
+                pole_ids.add(assignment.student.school.pole_id)
+            if assignment.ulis_id:
+                pole_ids.add(assignment.ulis.school.pole_id)
+    return {"slots": slots, "days": selectors.grid(slots, _slot_title), "students": sorted(students, key=str),
+            "pole_ids": pole_ids}
 
 
 def student_week(request, pk: int):

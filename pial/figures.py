@@ -33,11 +33,12 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 
 # Every table the dashboard's figures read (students, notifications, assignments, slots and their
-# links, AESH, contracts and avenants, schools, school years).
+# links, AESH, contracts and avenants, schools, school years), and the ULIS « Ma semaine » names
+# (missions.views._my_week_cached; a ULIS is written a few times a year).
 WATCHED_TABLES = frozenset({
     "eleves_student", "eleves_notification", "missions_assignment", "missions_timeslot",
     "missions_timeslot_assignments", "aesh_aesh", "aesh_contract", "aesh_amendment", "pial_school",
-    "pial_schoolyear",
+    "pial_schoolyear", "eleves_ulis",
 })
 GLOBAL, NATIONAL = "global", "national"
 PREFIX = "pial:figures:version:"
@@ -179,3 +180,24 @@ def install() -> None:
     connection_created.connect(_install, dispatch_uid="pial-figures-watch")
     for connection in connections.all(initialized_only=True):
         _install(None, connection)
+
+
+def kept(key: str, first: Iterable[str], compute, seconds: int):
+    """`compute()`'s value, kept under `key` while the versions it depends on stay: `compute`
+    returns (value, names), the names of the versions its data renew (e.g. the pôles of what it
+    read). The entry keeps those names; a request stamps them before reading, so a write after the
+    stamp is never hidden. A name learnt from a read (not stamped before it) is stamped by the next
+    request first: until then the entry holds only the names. `first`: the names of a first read."""
+    entry = cache.get(key)
+    names = tuple(entry["names"]) if entry else tuple(sorted(set(first)))
+    versions = stamp(*names)
+    if entry and versions is not None and entry["versions"] == versions:
+        return entry["value"]
+    value, needed = compute()
+    needed = tuple(sorted(set(needed) | set(first)))
+    if versions is not None:
+        before = dict(zip(names, versions, strict=True))
+        known = set(needed) <= set(names)
+        cache.set(key, {"names": needed, "versions": tuple(before[n] for n in needed) if known else None,
+                        "value": value}, seconds)
+    return value
