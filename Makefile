@@ -3,8 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST := 127.0.0.1:8000
-# Extra pip flags: CI passes --no-compile (modules compile when first imported; most never are).
-PIP_FLAGS ?=
 
 .PHONY: run checks test test-fast test-browser lint bench bench-pg bench-smoke install install-dev browser demo worker beat serve clean
 
@@ -13,15 +11,15 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt $(BIN)/python
-	$(BIN)/pip install --quiet $(PIP_FLAGS) -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet $(PIP_FLAGS) -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet $(PIP_FLAGS) -r requirements-bench.txt
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $@
 
 install: $(VENV)/.installed
