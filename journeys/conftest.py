@@ -100,6 +100,16 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def totp_code_not_about_to_roll(secret: str, margin: float = 3.0) -> str:
+    """The code as a person would type it: not in the last seconds of its 30 s period. The server
+    accepts the current period only (allauth's tolerance 0), so a code read at 29.9 s and checked
+    at 30.1 s is refused — a flake on a loaded machine, not a failure of the sign-in."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.05)
+    return totp_code(secret)
+
+
 BROKEN_WORDS_JS = r"""() => {
   const main = document.querySelector('main') || document.body;
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
@@ -271,7 +281,7 @@ class Journey:
         page = self.page
         self.sign_in_with_password(email, password, then=re.compile(r".*/comptes/2fa/authenticate/.*"))
         self.check_page(signed_out=True)
-        page.locator("input[name=code]").fill(totp_code(totp_secret))
+        page.locator("input[name=code]").fill(totp_code_not_about_to_roll(totp_secret))
         page.locator("form button[type=submit]").first.click()
         page.wait_for_load_state()
         assert "/comptes/" not in page.url, page.url
