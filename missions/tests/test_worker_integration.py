@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,6 +71,35 @@ def stop(worker: subprocess.Popen) -> None:
     worker.stdout.close()
 
 
+@contextmanager
+def handled_to_the_end(redis_url: str, queue: str, timeout: float = 90):
+    """Waits, after the block has sent its messages to `queue`, until each was worked on to its end:
+    none left in the queue's list, none in kombu's `unacked` hash (acks late: a message stays there
+    until its task returns) but those already there before the block (a killed worker's, which
+    Redis hands back only after the visibility timeout). Seen idle twice in a row, 0.2 s apart: a
+    message just popped may not be in the hash yet."""
+    import redis
+
+    broker = redis.Redis.from_url(redis_url)
+
+    def working() -> set[bytes]:
+        return {tag for tag, value in broker.hgetall("unacked").items() if queue.encode() in value}
+
+    stale = working()
+    try:
+        yield
+        deadline = time.monotonic() + timeout
+        idle = 0
+        while time.monotonic() < deadline:
+            idle = 0 if broker.llen(queue) or working() - stale else idle + 1
+            if idle == 2:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"la file {queue} n'a pas été traitée en {timeout} s")
+    finally:
+        broker.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,8 +148,8 @@ def test_worker_sends_reminders_through_redis_to_smtp(redis_url, world):
         content = b"".join(c for _, c in sink.messages)
         assert b"List-Id:" in content
         # The worker marked them sent; a second job run sends nothing more.
-        client.send_task("pial.periodic.run_job", args=["training_due"], queue=queue)
-        time.sleep(3)
+        with handled_to_the_end(redis_url, queue):  # the job ran to its end: its silence is its answer
+            client.send_task("pial.periodic.run_job", args=["training_due"], queue=queue)
         assert len(sink.messages) == 2
         assert Reminder.objects.filter(state=ReminderState.SENT).count() == 2
         client.close()
@@ -171,8 +201,8 @@ def test_a_worker_killed_mid_job_loses_nothing_and_sends_nothing_twice(redis_url
         while time.monotonic() < deadline and len(sink.messages) < 2:
             assert second.poll() is None, second.stdout.read().decode()[-3000:]
             time.sleep(0.5)
-        client.send_task("pial.periodic.sweep_reminders", queue=queue)  # a second sweep sends nothing more
-        time.sleep(3)
+        with handled_to_the_end(redis_url, queue):  # a second sweep sends nothing more
+            client.send_task("pial.periodic.sweep_reminders", queue=queue)
         recipients = sorted(r for rcpts, _ in sink.messages for r in rcpts)
         assert recipients == ["coordinator_a@ac-test.fr", "recrue@ac-test.fr"], recipients
         assert Reminder.objects.filter(state=ReminderState.SENT).count() == 2
