@@ -1,5 +1,4 @@
-from django.urls import reverse
-
+from pial.links import fixed_url
 from pial.navigation import NAV_ITEMS
 
 
@@ -13,9 +12,9 @@ def shell(request) -> dict:
     allowed = [item for item in NAV_ITEMS if item.allowed(scope)]
     # The most specific prefix wins: /missions/heures/ is not also /missions/.
     matching = [item.prefix for item in allowed
-                if (path == reverse(item.url_name) if item.prefix == "/" else path.startswith(item.prefix))]
+                if (path == fixed_url(item.url_name) if item.prefix == "/" else path.startswith(item.prefix))]
     best = max(matching, key=len, default=None)
-    items = [{"label": item.label, "url": reverse(item.url_name), "current": item.prefix == best} for item in allowed]
+    items = [{"label": item.label, "url": fixed_url(item.url_name), "current": item.prefix == best} for item in allowed]
     return {
         "nav_items": items,
         "acting_scope": scope,
