@@ -8,6 +8,8 @@ PIAL settings and the data. The data part is the versions of pial.figures: GLOBA
 write to a table only reports read). They are stamped before the reads, so a write committed
 meanwhile leaves the entry under versions no request stamps again: a write always shows on the
 next report. The access journal is written on every request, cached or not (reports.views).
+The key also holds a fingerprint of the code and templates that write the body: a release that
+changes them never serves a body of the one before.
 
 Not cached when the report may read on a replica (reports.db): a standby replays the primary's
 commits late, and figures read there under a version already renewed would outlive it.
@@ -15,6 +17,7 @@ commits late, and figures read there under a version already renewed would outli
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -27,6 +30,20 @@ from reports import db
 PREFIX = "pial:reports:page:v1:"
 SECONDS = 24 * 3600  # today's date is in the key: yesterday's entries are never read again
 VERSIONS = (figures.GLOBAL, figures.NATIONAL, figures.REPORTS)
+# What writes the body's markup and texts (relative to BASE_DIR): folders are read for their .py files.
+SOURCES = ("reports", "reports/templatetags", "templates/reports/_report_body.html",
+           "templates/components/year_chooser.html", "pial/durations.py", "pial/years.py", "missions/selectors.py")
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of SOURCES, read once per process."""
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        path = settings.BASE_DIR / source
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path] if path.exists() else []:
+            digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def page_key(scope, *parts) -> str | None:
@@ -37,7 +54,8 @@ def page_key(scope, *parts) -> str | None:
     versions = figures.stamp(*VERSIONS)
     if versions is None:
         return None
-    material = repr((scope_key(scope), scope.is_national, parts, sorted(settings.PIAL.items()), versions))
+    material = repr((code_version(), scope_key(scope), scope.is_national, parts, sorted(settings.PIAL.items()),
+                     versions))
     return PREFIX + hashlib.sha256(material.encode()).hexdigest()
 
 

@@ -385,6 +385,16 @@ def test_nothing_is_cached_when_reports_may_read_on_a_replica(dataset, world, mo
     assert page_cache.page_key(scope, DAY) is None
 
 
+def test_a_release_that_changes_the_body_reads_none_of_the_bodies_before(dataset, world, monkeypatch):
+    from reports import page_cache
+
+    scope = Scope.of(inspector_scope(world))
+    before = page_cache.page_key(scope, DAY)
+    assert page_cache.page_key(scope, DAY) == before and len(page_cache.code_version()) == 16
+    monkeypatch.setattr(page_cache, "code_version", lambda: "another release")
+    assert page_cache.page_key(scope, DAY) != before
+
+
 # --- Weekly figures ---------------------------------------------------------------------------------------
 
 def test_weekly_figures_are_stored_once_per_week_and_feed_the_evolution(dataset, world, capsys):
