@@ -12,6 +12,10 @@ recomputes. Two kinds of version:
   wrapper on every database connection reads each statement's target table. No writer can be
   forgotten: one that says nothing renews every pôle's figures (too much, never too little).
 
+The report pages cache their rendered figures under GLOBAL, NATIONAL (renewed by every write to a
+watched table, whichever pôle) and REPORTS, renewed by every write to the tables only reports read
+(REPORT_TABLES), so those writes leave the dashboard's figures in place.
+
 A version is renewed after the writing transaction commits (a reader that stamped before and
 computed from the data before the commit stored its figures under the version the commit renews),
 and at once when the writing thread itself read it before (its own transaction, or a test's, sees
@@ -40,7 +44,13 @@ WATCHED_TABLES = frozenset({
     "missions_timeslot_assignments", "aesh_aesh", "aesh_contract", "aesh_amendment", "pial_school",
     "pial_schoolyear", "eleves_ulis",
 })
-GLOBAL, NATIONAL = "global", "national"
+# Tables only the reports read besides those (trainings, declared hours, recourses, weekly figures,
+# the territories' names and links): a write to one renews REPORTS alone, not the dashboard's versions.
+REPORT_TABLES = frozenset({
+    "aesh_training", "missions_timesheet", "recourse_recourse", "reports_weeklyfigure", "pial_pole",
+    "pial_circonscription", "pial_departement",
+})
+GLOBAL, NATIONAL, REPORTS = "global", "national", "reports"
 PREFIX = "pial:figures:version:"
 # The target table of a write: INSERT [OR …] INTO t, UPDATE t (not SELECT … FOR UPDATE), DELETE FROM t.
 _TARGET = re.compile(
@@ -144,29 +154,39 @@ def _registered(callbacks: list, state: dict) -> bool:
     return False
 
 
-def watched_target(sql: str) -> bool:
-    """Whether `sql` writes to a watched table (reads, even raw WITH … SELECT, do not). The ORM's
+def written_tables(sql: str) -> list[str]:
+    """The tables `sql` writes to, lower case ([] for a read, even a raw WITH … SELECT). The ORM's
     statements name their target first: read there (a microsecond); anything else is searched."""
     head = sql[:6].upper()
     if head == "SELECT":
-        return False
+        return []
     if head in ("INSERT", "UPDATE", "DELETE"):  # UPDATE t, DELETE FROM t, INSERT [OR IGNORE] INTO t
         words = sql.split(None, 5)
         at = 1 if head == "UPDATE" else 4 if words[1].upper() == "OR" else 2
         if len(words) > at:
-            return words[at].split("(")[0].replace('"', "").rsplit(".", 1)[-1].lower() in WATCHED_TABLES
-    return any(table.lower() in WATCHED_TABLES for table in _TARGET.findall(sql))
+            return [words[at].split("(")[0].replace('"', "").rsplit(".", 1)[-1].lower()]
+    return [table.lower() for table in _TARGET.findall(sql)]
+
+
+def watched_target(sql: str) -> bool:
+    """Whether `sql` writes to a watched table (reads, even raw WITH … SELECT, do not)."""
+    return any(table in WATCHED_TABLES for table in written_tables(sql))
 
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and watched_target(sql):
-        alias = context["connection"].alias
-        stack = getattr(_local, "stack", None)
-        if stack:
-            stack[-1].wrote.add(alias)
-        else:
-            _changed(alias, {GLOBAL})
+    if isinstance(sql, str):
+        tables = written_tables(sql)
+        if tables:
+            alias = context["connection"].alias
+            if any(table in WATCHED_TABLES for table in tables):
+                stack = getattr(_local, "stack", None)
+                if stack:
+                    stack[-1].wrote.add(alias)
+                else:
+                    _changed(alias, {GLOBAL})
+            if any(table in REPORT_TABLES for table in tables):
+                _changed(alias, {REPORTS})
     return result
 
 

@@ -87,9 +87,14 @@ def replica_configured() -> bool:
     return True
 
 
+def primary_only() -> bool:
+    """Reports read on the primary whatever happens: no replica, or one naming the same database."""
+    return not replica_configured() or _same_database(REPLICA)
+
+
 def reading_alias() -> str:
     """The alias a report reads on now."""
-    if not replica_configured() or _same_database(REPLICA):
+    if primary_only():
         return DEFAULT
     now = time.monotonic()
     if now - float(_checked["at"]) < settings.REPLICA_CHECK_SECONDS:

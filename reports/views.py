@@ -9,14 +9,16 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from eleves.enums import JournalAction
 from eleves.journal import journal
 from missions.selectors import waiting_definition
 from pial.models import SchoolYear
 from pial.years import unknown_year_message, year_from_param, year_named
-from reports import charts, db, perms, tree, years
+from reports import charts, db, page_cache, perms, tree, years
 from reports.report import NotInReport, Report, build, chart_data, key_figures
 
 
@@ -96,12 +98,30 @@ def _year_comparison(request, day: datetime.date):
 
 def report(request):
     """Inspectors (circonscription), gestionnaires (département), coordination and pilots
-    (pôle), national admin (every département): figures, charts, exports."""
+    (pôle), national admin (every département): figures, charts, exports. The body is rendered
+    once per change of its data (reports.page_cache); every reading is journaled."""
+    drill = report_drill(request)
+    day = report_day(request)
+    raw_year = "" if request.GET.get("date") else request.GET.get("annee", "")
+    key = page_cache.page_key(request.scope, day, drill, raw_year, timezone.localdate())
+    cached = page_cache.get(key)
+    if cached is not None:
+        title, body = cached
+        context = {}
+    else:
+        context = _report_context(request)
+        title, body = context["report"].title, render_to_string("reports/_report_body.html", context)
+        page_cache.put(key, (title, body))
+    journal(request, JournalAction.LIST, detail=f"{title.lower()} au {day:%d/%m/%Y} (chiffres agrégés)")
+    return render(request, "reports/report.html", {**context, "title": title, "body": mark_safe(body)})
+
+
+def _report_context(request) -> dict:
+    """What the report's body shows: the report of the request, its charts and the comparison."""
     built, day, drill = build_report(request)
-    journal(request, JournalAction.LIST, detail=f"{built.title.lower()} au {day:%d/%m/%Y} (chiffres agrégés)")
     data = chart_data(built)
     year, school_years, comparison = db.read_report(_year_comparison, request, day)
-    return render(request, "reports/report.html", {
+    return {
         "year_error": year_error(request), "comparison": comparison, "year": year, "years": school_years,
         "report": built, "day": day, "summary": built.summary,
         "coverage_chart": charts.bars("couverture", "Taux de couverture des heures notifiées", data.coverage_summary,
@@ -116,4 +136,4 @@ def report(request):
         "key_figures": key_figures(built), "min_students": tree.min_students(),
         "waiting_definition": waiting_definition(built.period.start),
         "export_query": urlencode([("date", day.isoformat()), *drill]),
-    })
+    }

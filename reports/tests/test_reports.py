@@ -17,6 +17,7 @@ from eleves.models import AccessLog, Ulis
 from eleves.tests.factories import NotificationFactory, StudentFactory
 from hours.tests.factories import TimesheetFactory
 from missions.models import Assignment, AssignmentKind, TimeSlot
+from pial import figures
 from pial.models import SchoolYear
 from pial.scope import Scope
 from pial.tests.helpers import count_queries
@@ -281,18 +282,117 @@ def _more_students(world, count):
         _placed(aesh, student, AssignmentKind.INDIVIDUELLE, [2])
 
 
+def _computed(client, url):
+    """The page read afresh: its cached body (reports.page_cache) outdated, as by a write."""
+    figures.renew([figures.REPORTS])
+    return client.get(url)
+
+
 @pytest.mark.parametrize("who", ["inspector_a", "coordinator_a", "gestionnaire", "admin"])
 def test_report_queries_do_not_grow_with_data(client_as, dataset, world, who):
     client = client_as(who)
     url = reverse("reports:report")
     client.get(url)
-    small = count_queries(lambda: client.get(url))
+    small = count_queries(lambda: _computed(client, url))
+    cached = count_queries(lambda: client.get(url))
     _more_students(world, 30)
     snapshots.store(DAY)
     # On PostgreSQL the weeks are found in the cache by their digest; a week whose figures changed
     # is read once more, school by school: one statement more on that request, whatever the data.
-    changed = count_queries(lambda: client.get(url))
-    assert count_queries(lambda: client.get(url)) == small and small <= changed <= small + 1
+    changed = count_queries(lambda: client.get(url))  # the writes outdated the cached body
+    assert count_queries(lambda: _computed(client, url)) == small and small <= changed <= small + 1
+    # A body from the cache: the session, the journal, nothing of the report's figures.
+    assert count_queries(lambda: client.get(url)) == cached < small
+
+
+# --- The page's body from the cache (reports.page_cache) --------------------------------------------------
+
+def _main(response) -> str:
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page[page.index("<main"):page.index("</main>")]
+
+
+def _recourse(world, dataset):
+    from recourse.models import Recourse
+
+    Recourse.objects.create(aesh=dataset["lea"], school=world.schools_a[0], circonscription=world.pole_a.circonscription,
+                            category="OTHER", subject="Emploi du temps", text="Bonjour")
+
+
+def _rename(world, dataset):
+    circonscription = world.pole_a.circonscription
+    circonscription.name = "Rennes Centre"
+    circonscription.save()
+
+
+WRITES = {
+    # a table the dashboard watches too, written outside any service (GLOBAL)
+    "a waiting pupil": lambda world, dataset: NotificationFactory(
+        student=StudentFactory(school=world.schools_a[1], first_name="Nouvelle"), aid_kind="INDIVIDUELLE",
+        weekly_hours=Decimal(6), start_date=D(2026, 9, 1), end_date=D(2027, 8, 31)),
+    # tables only reports read (REPORTS): trainings, declared hours, recourses, the territories
+    "a training": lambda world, dataset: TrainingFactory(aesh=dataset["late"], hours=Decimal(60)),
+    "declared hours": lambda world, dataset: TimesheetFactory(aesh=dataset["late"], submitted=True,
+                                                              connexe_minutes=45, week_start=D(2026, 11, 16)),
+    "a recourse": _recourse,
+    "a circonscription renamed": _rename,
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_write_changes_the_next_report(client_as, dataset, world, write):
+    client = client_as("inspector_a")
+    url = reverse("reports:report")
+    before = _main(client.get(url))
+    assert _main(client.get(url)) == before  # from the cache now
+    WRITES[write](world, dataset)
+    after = _main(client.get(url))
+    assert after != before and after == _main(_computed(client, url))
+
+
+def test_a_cached_body_is_the_computed_one_for_its_reader_day_and_part(client_as, dataset, world):
+    url = reverse("reports:report")
+    asked = [("inspector_a", ""), ("coordinator_a", ""), ("gestionnaire", ""), ("admin", ""),
+             ("inspector_a", "?date=2026-10-05"), ("inspector_a", f"?pole={world.pole_a.pk}"),
+             ("gestionnaire", f"?circonscription={world.pole_a.circonscription_id}"),
+             ("inspector_a", "?annee=2025-2026"), ("inspector_a", "?annee=2031-2032")]  # unknown years, named
+    computed = {(who, query): _main(_computed(client_as(who), url + query)) for who, query in asked}
+    assert len(set(computed.values())) == len(asked)  # every reader, day and part its own body
+    for (who, query), body in computed.items():
+        client = client_as(who)
+        reads = AccessLog.objects.filter(user_email=f"{who}@ac-test.fr").count()
+        assert _main(client.get(url + query)) == body
+        assert AccessLog.objects.filter(user_email=f"{who}@ac-test.fr").count() == reads + 1  # journaled
+
+
+def test_a_cached_body_is_read_on_its_day_only(client_as, dataset, world):
+    client = client_as("inspector_a")
+    url = reverse("reports:report")
+    today = _main(client.get(url))
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, tzinfo=datetime.UTC), tick=False):
+        client = client_as("inspector_a")  # a new day, a new session
+        tomorrow = _main(client.get(url))
+        assert tomorrow != today and tomorrow == _main(_computed(client, url))
+
+
+def test_nothing_is_cached_when_reports_may_read_on_a_replica(dataset, world, monkeypatch):
+    from reports import db, page_cache
+
+    scope = Scope.of(inspector_scope(world))
+    assert page_cache.page_key(scope, DAY) is not None
+    monkeypatch.setattr(db, "primary_only", lambda: False)
+    assert page_cache.page_key(scope, DAY) is None
+
+
+def test_a_release_that_changes_the_body_reads_none_of_the_bodies_before(dataset, world, monkeypatch):
+    from reports import page_cache
+
+    scope = Scope.of(inspector_scope(world))
+    before = page_cache.page_key(scope, DAY)
+    assert page_cache.page_key(scope, DAY) == before and len(page_cache.code_version()) == 16
+    monkeypatch.setattr(page_cache, "code_version", lambda: "another release")
+    assert page_cache.page_key(scope, DAY) != before
 
 
 # --- Weekly figures ---------------------------------------------------------------------------------------
