@@ -176,17 +176,20 @@ def with_pole_zone(aesh: QuerySet[Aesh]) -> QuerySet[Aesh]:
     return aesh.annotate(pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]))
 
 
-def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
+def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date, friday: datetime.date | None = None,
+                      ) -> QuerySet[Aesh]:
     """The AESH with, in the same query, what their week page reads next: the pôle's zone
     (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
     the current school year's rentrée (`year_start`, None without a current year), and whether an
-    absence period touches the week (`absent_that_week`: absence_reasons is read only then)."""
+    absence period touches the week (`absent_that_week`: absence_reasons is read only then).
+    `friday`: the week's (given apart for pial.sqlmemo.first, whose values are parameters)."""
+    friday = monday + datetime.timedelta(days=4) if friday is None else friday
     return with_pole_zone(aesh).annotate(
         week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
                          .values("pk")[:1]),
         year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),
         absent_that_week=Exists(Absence.objects.filter(aesh_id=OuterRef("pk"))
-                                .overlapping(monday, monday + datetime.timedelta(days=4))),
+                                .overlapping(monday, friday)),
     ).order_by("pk")
 
 

@@ -29,10 +29,12 @@ from hours.models import TimeEntry, Timesheet
 from hours.templatetags.hours import duration
 from missions.calendar import week_letter
 from missions.services import referent_quotite_of, referent_quotite_on
-from pial import figures
+from pial import figures, sqlmemo
 from pial.conf import setting
+from pial.enums import Role
 from pial.forms import add_service_errors, posted
-from pial.models import School, SchoolYear
+from pial.models import Membership, School, SchoolYear
+from pial.scope import Scope
 from pial.years import year_from_param, year_from_param_among
 
 
@@ -102,10 +104,21 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
     current = rules.monday_of(timezone.localdate())
     if monday is None or not current - OLDEST_WEEK <= monday <= current:
         raise Http404
-    aesh = selectors.with_week_context(Aesh.objects.visible_to(request.scope), monday).first()
+    scope = request.scope
+    aesh = sqlmemo.first("hours:week-context", _week_context, scope.membership_id, scope.membership.user_id,
+                         scope.pole_id, scope.circonscription_id, scope.departement_id, monday,
+                         monday + datetime.timedelta(days=4))
     if aesh is None:
         raise Http404
     return aesh, monday
+
+
+def _week_context(membership_id, user_id, pole_id, circonscription_id, departement_id, monday, friday):
+    """The AESH's record as visible to an AESH of these ids, with their week's context: the query
+    of _week_of, built from its values alone (pial.sqlmemo.first compiles it once for every AESH)."""
+    scope = Scope.of(Membership(pk=membership_id, role=Role.AESH, user_id=user_id, pole_id=pole_id,
+                                circonscription_id=circonscription_id, departement_id=departement_id))
+    return selectors.with_week_context(Aesh.objects.visible_to(scope), monday, friday)
 
 
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
