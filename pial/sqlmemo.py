@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 _STATEMENTS: dict[Hashable, tuple | None] = {}
 _SIZE = 512  # statements with their selected expressions: a few tens of kB each
@@ -181,18 +182,20 @@ def _shape(queries: Sequence[QuerySet], stand_ins: Sequence[Sequence]) -> tuple 
             return None
         parameters.append(found[0])
     klass_info = compiler.klass_info
-    if not klass_info or klass_info.get("related_klass_infos"):
-        return None  # select_related: not made here
+    if not klass_info:
+        return None
     select, fields = compiler.select, klass_info["select_fields"]
     start, end = fields[0], fields[-1] + 1
+    # The objects select_related() reads with it, set on it as ModelIterable sets them.
+    populators = get_related_populators(klass_info, select, queries[0].db)
     return (queries[0].db, sql, tuple(parameters), [selected[0] for selected in select[:compiler.col_count]],
             klass_info["model"], [column[0].target.attname for column in select[start:end]], start, end,
-            dict(compiler.annotation_col_map))
+            populators, dict(compiler.annotation_col_map))
 
 
 def first(key: Hashable, build: Callable[..., QuerySet], *values):
-    """The first object of `build(*values)` (an ordered queryset of one model, annotations
-    welcome, no select_related), as `.first()` returns it: one query, its SQL compiled once per
+    """The first object of `build(*values)` (an ordered queryset of one model, with its
+    annotations and select_related() objects), as `.first()` returns it: one query, its SQL compiled once per
     process for `key` and the values that are None. `values`: ints and dates."""
     memo_key = ("first", key, tuple(value is None for value in values))
     shape = _STATEMENTS.get(memo_key, _MISSING)
@@ -203,7 +206,7 @@ def first(key: Hashable, build: Callable[..., QuerySet], *values):
         _remember(memo_key, shape)
     if shape is None:
         return build(*values).first()
-    alias, sql, parameters, expressions, model, init_list, start, end, annotations = shape
+    alias, sql, parameters, expressions, model, init_list, start, end, populators, annotations = shape
     connection = connections[alias]
     params = [p[1] if isinstance(p, tuple) else _prepared(connection, values[p]) for p in parameters]
     with connection.cursor() as cursor:
@@ -216,6 +219,8 @@ def first(key: Hashable, build: Callable[..., QuerySet], *values):
         for function in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
             row[position] = function(row[position], expression, connection)
     obj = model.from_db(alias, init_list, row[start:end])
+    for populator in populators:
+        populator.populate(row, obj)
     for name, position in annotations.items():
         setattr(obj, name, row[position])
     return obj
