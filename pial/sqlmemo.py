@@ -195,32 +195,51 @@ def _shape(queries: Sequence[QuerySet], stand_ins: Sequence[Sequence]) -> tuple 
 
 def first(key: Hashable, build: Callable[..., QuerySet], *values):
     """The first object of `build(*values)` (an ordered queryset of one model, with its
-    annotations and select_related() objects), as `.first()` returns it: one query, its SQL compiled once per
-    process for `key` and the values that are None. `values`: ints and dates."""
-    memo_key = ("first", key, tuple(value is None for value in values))
+    annotations and select_related() objects), as `.first()` returns it: one query, its SQL
+    compiled once per process for `key` and the values that are None. `values`: ints and dates."""
+    found = _objects(("first", key), lambda *v: build(*v)[:1], values, lambda: build(*values).first())
+    return found[0] if isinstance(found, list) else found
+
+
+def objects(key: Hashable, build: Callable[..., QuerySet], *values) -> list:
+    """The objects of `build(*values)`, as list() makes them (see `first`): one query, its SQL
+    compiled once per process for `key` and the values that are None."""
+    return _objects(("objects", key), build, values, lambda: list(build(*values)))
+
+
+def _objects(key: tuple, build: Callable[..., QuerySet], values: tuple, otherwise: Callable):
+    memo_key = (*key, tuple(value is None for value in values))
     shape = _STATEMENTS.get(memo_key, _MISSING)
     if shape is _MISSING:
         stand_ins = [[None if v is None else _stand_in(v, i, round_) for i, v in enumerate(values)]
                      for round_ in (0, 1)]
-        shape = _shape([build(*s)[:1] for s in stand_ins], stand_ins)
+        shape = _shape([build(*s) for s in stand_ins], stand_ins)
         _remember(memo_key, shape)
     if shape is None:
-        return build(*values).first()
+        return otherwise()
     alias, sql, parameters, expressions, model, init_list, start, end, populators, annotations = shape
     connection = connections[alias]
     params = [p[1] if isinstance(p, tuple) else _prepared(connection, values[p]) for p in parameters]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
+        rows = cursor.fetchall()
+    if not rows:
+        return [None] if key[0] == "first" else []
+    converters = []
     for position, expression in enumerate(expressions):
-        for function in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
-            row[position] = function(row[position], expression, connection)
-    obj = model.from_db(alias, init_list, row[start:end])
-    for populator in populators:
-        populator.populate(row, obj)
-    for name, position in annotations.items():
-        setattr(obj, name, row[position])
-    return obj
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if functions:
+            converters.append((position, functions, expression))
+    made = []
+    for row in rows:
+        row = list(row)
+        for position, functions, expression in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        obj = model.from_db(alias, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        made.append(obj)
+    return made

@@ -72,3 +72,36 @@ def test_the_page_reads_the_aesh_in_one_query_still(client_as, crew):  # noqa: F
     sqlmemo.clear()
     compiled = count_queries(lambda: client.get(week_url(WEEK_B)))
     assert count_queries(lambda: client.get(week_url(WEEK_B))) == compiled
+
+
+def test_the_page_entries_read_through_the_memo_are_the_orms(client_as, crew):  # noqa: F811
+    """selectors.with_page_entries: the lines (their school and slot, the slots' students) and the
+    events of the week, set on it as prefetch_related() sets them: nothing read again after."""
+    from django.db.models import prefetch_related_objects
+
+    from hours import selectors
+    from hours.models import TimeEntry, Timesheet
+
+    sheet = services.timesheet_open(aesh=crew["lea"], monday=WEEK_B)
+    services.entry_add(timesheet=sheet, kind="OUTING", day=WEEK_B, minutes=60, label="Musée", training_kind="")
+    services.timesheet_submit(timesheet=sheet, user=None)  # an event
+    sqlmemo.clear()
+    for _ in range(2):  # compiled, then from the memo
+        week = selectors.week_of(crew["lea"].pk, WEEK_B)
+        assert week == sheet
+        read = selectors.with_page_entries(week)
+        assert count_queries(lambda read=read: [
+            (e.school, e.slot, e.timesheet, list(e.slot.assignments.all()) if e.slot else None)
+            for e in read.entries.all()] + list(read.events.all())) == 0
+        orm = Timesheet.objects.get(pk=sheet.pk)
+        prefetch_related_objects([orm], "events", "entries__school", "entries__slot__assignments__student")
+        assert list(read.entries.all()) == list(orm.entries.order_by("day", "start_time", "pk"))
+        assert list(read.events.all()) == list(orm.events.order_by("at", "pk")) and read.events.all()
+        for mine, theirs in zip(read.entries.all(), orm.entries.order_by("day", "start_time", "pk"), strict=True):
+            assert (mine.school, mine.slot, mine.minutes, mine.day) == (theirs.school, theirs.slot, theirs.minutes,
+                                                                        theirs.day)
+            if mine.slot:
+                assert [a.target_label for a in mine.slot.assignments.all()] == \
+                    [a.target_label for a in theirs.slot.assignments.all()] != []
+    assert TimeEntry.objects.filter(timesheet=sheet, slot__isnull=True).exists()
+    assert selectors.week_of(crew["lea"].pk, WEEK_B - datetime.timedelta(weeks=1)) is None
