@@ -41,7 +41,7 @@ from hours.enums import (
 from hours.models import ReferentActivity, TimeEntry, Timesheet, TimesheetEvent
 from missions.calendar import is_day_off, week_letter
 from missions.models import Assignment, TimeSlot
-from pial import calendar
+from pial import calendar, sqlmemo
 from pial.calendar import week_off_name
 from pial.conf import setting
 from pial.models import School, SchoolYear
@@ -97,8 +97,13 @@ def declared_absences(aesh: QuerySet[Aesh], *, since: datetime.date, limit: int 
 
 
 def week_of(aesh_id: int, monday: datetime.date) -> Timesheet | None:
-    """The AESH's week if it was ever opened (by a POST: a GET never creates it)."""
-    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).order_by("pk").first()  # one at most
+    """The AESH's week if it was ever opened (by a POST: a GET never creates it); its statement
+    compiled once (pial.sqlmemo)."""
+    return sqlmemo.first("hours:week_of", _week_of, aesh_id, monday)
+
+
+def _week_of(aesh_id: int, monday: datetime.date) -> QuerySet[Timesheet]:
+    return Timesheet.objects.filter(aesh_id=aesh_id, week_start=monday).order_by("pk")  # one at most
 
 
 def _slot_assignments(lookup: str = "assignments") -> Prefetch:
@@ -112,14 +117,30 @@ def _slot_assignments(lookup: str = "assignments") -> Prefetch:
 
 def with_page_entries(timesheet: Timesheet) -> Timesheet:
     """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
-    and its events — three queries, on a week already read (no second read of its row)."""
+    and its events — three queries, on a week already read (no second read of its row). The lines'
+    and events' statements are compiled once (pial.sqlmemo), and set on the week as
+    prefetch_related() sets them."""
+    entries = sqlmemo.objects("hours:page_entries", _page_entries, timesheet.pk)
+    prefetch_related_objects([entry.slot for entry in entries if entry.slot_id], _slot_assignments())
+    events = sqlmemo.objects("hours:page_events", _page_events, timesheet.pk)
+    for name, found in (("entries", entries), ("events", events)):
+        for obj in found:
+            obj.timesheet = timesheet
+        kept = getattr(timesheet, name).all()
+        kept._result_cache, kept._prefetch_done = found, True
+        timesheet.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
+    return timesheet
+
+
+def _page_entries(timesheet_id: int) -> QuerySet[TimeEntry]:
     # Ordered as the models are, minus their leading "timesheet" (one week here): ordering by that
     # key orders by Timesheet's own ordering, a join to the timesheet and its AESH in each query.
-    entries = (TimeEntry.objects.filter(timesheet=timesheet).select_related("school", "slot")
-               .prefetch_related(_slot_assignments("slot__assignments")).order_by("day", "start_time", "pk"))
-    prefetch_related_objects([timesheet], Prefetch("entries", queryset=entries),
-                             Prefetch("events", queryset=TimesheetEvent.objects.order_by("at", "pk")))
-    return timesheet
+    return (TimeEntry.objects.filter(timesheet_id=timesheet_id).select_related("school", "slot")
+            .order_by("day", "start_time", "pk"))
+
+
+def _page_events(timesheet_id: int) -> QuerySet[TimesheetEvent]:
+    return TimesheetEvent.objects.filter(timesheet_id=timesheet_id).order_by("at", "pk")
 
 
 def timesheet_for_page(timesheet_id: int) -> Timesheet:
@@ -176,17 +197,20 @@ def with_pole_zone(aesh: QuerySet[Aesh]) -> QuerySet[Aesh]:
     return aesh.annotate(pole_zone=Subquery(_pole_zones(OuterRef("home_pole_id"))[:1]))
 
 
-def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date) -> QuerySet[Aesh]:
+def with_week_context(aesh: QuerySet[Aesh], monday: datetime.date, friday: datetime.date | None = None,
+                      ) -> QuerySet[Aesh]:
     """The AESH with, in the same query, what their week page reads next: the pôle's zone
     (`pole_zone`, zone_of), the id of their week of `monday` if it was ever opened (`week_id`), and
     the current school year's rentrée (`year_start`, None without a current year), and whether an
-    absence period touches the week (`absent_that_week`: absence_reasons is read only then)."""
+    absence period touches the week (`absent_that_week`: absence_reasons is read only then).
+    `friday`: the week's (given apart for pial.sqlmemo.first, whose values are parameters)."""
+    friday = monday + datetime.timedelta(days=4) if friday is None else friday
     return with_pole_zone(aesh).annotate(
         week_id=Subquery(Timesheet.objects.filter(aesh_id=OuterRef("pk"), week_start=monday).order_by()
                          .values("pk")[:1]),
         year_start=Subquery(SchoolYear.objects.filter(is_current=True).order_by().values("start_date")[:1]),
         absent_that_week=Exists(Absence.objects.filter(aesh_id=OuterRef("pk"))
-                                .overlapping(monday, monday + datetime.timedelta(days=4))),
+                                .overlapping(monday, friday)),
     ).order_by("pk")
 
 

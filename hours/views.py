@@ -4,6 +4,7 @@ a week's decision page, the balances, the référents' activity log."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -11,24 +12,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail
 from hours import markup, perms, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
-from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
+from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm, new_token
 from hours.models import TimeEntry, Timesheet
 from hours.templatetags.hours import duration
 from missions.calendar import week_letter
 from missions.services import referent_quotite_of, referent_quotite_on
-from pial import figures
+from pial import figures, sqlmemo
 from pial.conf import setting
+from pial.enums import Role
 from pial.forms import add_service_errors, posted
-from pial.models import School, SchoolYear
+from pial.models import Membership, School, SchoolYear
+from pial.scope import Scope
 from pial.years import year_from_param, year_from_param_among
 
 
@@ -98,10 +104,21 @@ def _week_of(request, slug: str) -> tuple[Aesh, datetime.date]:
     current = rules.monday_of(timezone.localdate())
     if monday is None or not current - OLDEST_WEEK <= monday <= current:
         raise Http404
-    aesh = selectors.with_week_context(Aesh.objects.visible_to(request.scope), monday).first()
+    scope = request.scope
+    aesh = sqlmemo.first("hours:week-context", _week_context, scope.membership_id, scope.membership.user_id,
+                         scope.pole_id, scope.circonscription_id, scope.departement_id, monday,
+                         monday + datetime.timedelta(days=4))
     if aesh is None:
         raise Http404
     return aesh, monday
+
+
+def _week_context(membership_id, user_id, pole_id, circonscription_id, departement_id, monday, friday):
+    """The AESH's record as visible to an AESH of these ids, with their week's context: the query
+    of _week_of, built from its values alone (pial.sqlmemo.first compiles it once for every AESH)."""
+    scope = Scope.of(Membership(pk=membership_id, role=Role.AESH, user_id=user_id, pole_id=pole_id,
+                                circonscription_id=circonscription_id, departement_id=departement_id))
+    return selectors.with_week_context(Aesh.objects.visible_to(scope), monday, friday)
 
 
 OLDEST_WEEK = datetime.timedelta(weeks=53)  # a week is declared within the year that follows it
@@ -150,13 +167,22 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
             timesheet.aesh = aesh
         entries = list(selectors.with_page_entries(timesheet).entries.all())
         events = list(timesheet.events.all())
-        days = selectors.days_of(timesheet)
     else:
-        events, days = [], selectors.days_of(timesheet, entries)
+        events = []
+    body = _week_body(timesheet, entries, events, csrf_token=get_token(request), form=form, add_form=add_form,
+                      errors=errors, by_occurrence=by_occurrence)
+    return render(request, "hours/week.html", {"timesheet": timesheet, "body": body})
+
+
+def _week_body(timesheet: Timesheet, entries: list[TimeEntry], events: list, *, csrf_token: str, form=None,
+               add_form=None, errors=(), by_occurrence=False, token: str | None = None) -> str:
+    """The page's content (hours/_week_body.html), rendered without the request: what it shows of
+    the request is its CSRF token, given (`token`: the added activity's, else a new one)."""
+    days = selectors.days_of(timesheet, entries)
     if form is None:
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     if add_form is None:
-        add_form = AddEntryForm(timesheet=timesheet)
+        add_form = AddEntryForm(timesheet=timesheet, **({"initial": {"token": token}} if token else {}))
     editable = timesheet.is_editable
     for day in days:
         day.rows = [_line(form, entry, day.label, editable) for entry in day.slots]
@@ -164,9 +190,9 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
     current = rules.monday_of(today)
     previous = timesheet.week_start - datetime.timedelta(weeks=1)
     last = selectors.last_school_day(timesheet, entries=entries)
-    return render(request, "hours/week.html", {
+    return loader.render_to_string("hours/_week_body.html", {
         "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
-        "add_action": reverse("hours:add", args=[timesheet.slug]),
+        "add_action": reverse("hours:add", args=[timesheet.slug]), "csrf_token": csrf_token,
         "editable": editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
         "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,
         "next": rules.week_slug(timesheet.week_start + datetime.timedelta(weeks=1))
@@ -191,8 +217,7 @@ def _on_week(request, slug: str, page):
         existing.aesh = aesh  # the same row, read once
         return page(request, existing, False)[0]
     if request.method != "POST":  # a look at a week never opened: its pre-fill, built in memory
-        timesheet, entries = _preview(aesh, monday)
-        return _render_week(request, timesheet, entries=entries, by_occurrence=True)
+        return _preview_page(request, aesh, monday)
     with transaction.atomic():
         response, saved = page(request, services.timesheet_open(aesh=aesh, monday=monday), True)
         if not saved:
@@ -200,38 +225,39 @@ def _on_week(request, slug: str, page):
     return response
 
 
-PREVIEW_KEY = "pial:hours:preview:{aesh}:{monday}:{today}:{letter}"
+PREVIEW_KEY = "pial:hours:preview-page:{aesh}:{monday}:{today}:{letter}"
 PREVIEW_SECONDS = 26 * 3600  # a key names its day: yesterday's is never read again
 
 
-def _preview(aesh: Aesh, monday: datetime.date) -> tuple[Timesheet, list[TimeEntry]]:
-    """services.timesheet_preview, its lines kept between the AESH's looks at a week never opened
-    (pial.figures.kept) under the versions of what they come from: the global one and those of the
-    pôles of the AESH, of the slots' schools, of the students' and ULIS' schools. Keyed on today
-    (a day after it is « à venir ») and the week's letter (A/B). A week an absence period touches is
-    read each time (absences are not versioned)."""
+def _preview_page(request, aesh: Aesh, monday: datetime.date):
+    """A look at a week never opened (services.timesheet_preview), its page content kept between
+    the AESH's looks (pial.figures.kept) under the versions of what it comes from: the global one
+    and those of the pôles of the AESH, of the slots' schools, of the students' and ULIS' schools.
+    Keyed on the AESH, the week, today (a day after it is « à venir », the week finished, the
+    other weeks linked) and the week's letter (A/B). What is the request's in it (its CSRF token,
+    the added activity's token) is kept as random marks, put in again on each look. A week an
+    absence period touches is read each time (absences are not versioned)."""
     if getattr(aesh, "absent_that_week", True) is not False:
-        return services.timesheet_preview(aesh=aesh, monday=monday)
+        timesheet, entries = services.timesheet_preview(aesh=aesh, monday=monday)
+        return _render_week(request, timesheet, entries=entries, by_occurrence=True)
 
     def read():
-        entries = services.timesheet_preview(aesh=aesh, monday=monday)[1]
+        timesheet, entries = services.timesheet_preview(aesh=aesh, monday=monday)
         poles = {entry.school.pole_id for entry in entries if entry.school}
         for entry in entries:
             for assignment in entry.slot.assignments.all() if entry.slot else ():
                 target = assignment.student if assignment.student_id else assignment.ulis
                 poles.add(target.school.pole_id)
-        for entry in entries:
-            entry.timesheet = None  # not pickled with the AESH; set again below
-        return entries, {figures.GLOBAL, *(figures.pole_name(p) for p in poles)}
+        marks = {"csrf": secrets.token_hex(16), "token": secrets.token_hex(16)}
+        body = _week_body(timesheet, entries, [], csrf_token=marks["csrf"], token=marks["token"], by_occurrence=True)
+        return {"body": str(body), **marks}, {figures.GLOBAL, *(figures.pole_name(p) for p in poles)}
 
     key = PREVIEW_KEY.format(aesh=aesh.pk, monday=monday.isoformat(), today=timezone.localdate().isoformat(),
                              letter=week_letter(monday))
-    entries = figures.kept(key, (figures.GLOBAL, figures.pole_name(aesh.home_pole_id)), read, PREVIEW_SECONDS)
-    timesheet = Timesheet(aesh=aesh, week_start=monday)
-    for entry in entries:
-        entry.timesheet = timesheet
-    services._set_totals(timesheet, entries)
-    return timesheet, entries
+    kept = figures.kept(key, (figures.GLOBAL, figures.pole_name(aesh.home_pole_id)), read, PREVIEW_SECONDS)
+    body = kept["body"].replace(kept["csrf"], get_token(request)).replace(kept["token"], new_token())
+    return render(request, "hours/week.html", {"timesheet": Timesheet(aesh=aesh, week_start=monday),
+                                               "body": mark_safe(body)})  # rendered and escaped above
 
 
 def _of_current_year(aesh: Aesh, monday: datetime.date) -> bool:

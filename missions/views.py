@@ -20,10 +20,12 @@ from missions import perms, selectors, services
 from missions.forms import AssignmentForm, TimeSlotForm
 from missions.models import Assignment, CalendarFeed, TimeSlot, TimetableChange, new_token
 from missions.rules import WEEKDAYS
-from pial import figures
+from pial import figures, sqlmemo
+from pial.enums import Role
 from pial.figures import GLOBAL
 from pial.forms import add_service_errors, posted
-from pial.models import School, SchoolYear
+from pial.models import Membership, School, SchoolYear
+from pial.scope import Scope
 from pial.years import YEAR_NAME, reading_day, unknown_year_message
 
 
@@ -93,12 +95,8 @@ def my_week(request):
     """An AESH: their own week, the students' PPS extracts, change notices, calendar feed."""
     scope = request.scope
     _require(perms.can_view_own_week(scope))
-    # With the AESH, in the same query: their calendar feed's token (one feed an AESH) and whether a
-    # timetable change waits for their acknowledgement (the changes are read only then).
-    aesh = Aesh.objects.visible_to(scope).select_related("home_pole").annotate(
-        feed_token=Subquery(CalendarFeed.objects.filter(aesh=OuterRef("pk")).values("token")[:1]),
-        has_pending=Exists(TimetableChange.objects.filter(aesh=OuterRef("pk"), acknowledged_at__isnull=True)),
-    ).order_by("pk").first()
+    aesh = sqlmemo.first("missions:my-week", _my_record, scope.membership_id, scope.membership.user_id,
+                         scope.pole_id, scope.circonscription_id, scope.departement_id)
     if aesh is None:
         return render(request, "aesh/my_record_missing.html")
     day = _day(request)
@@ -111,6 +109,19 @@ def my_week(request):
         else [],
         "feed_url": request.build_absolute_uri(f"/missions/agenda/{aesh.feed_token}.ics") if aesh.feed_token else "",
     })
+
+
+def _my_record(membership_id, user_id, pole_id, circonscription_id, departement_id):
+    """The AESH's record as visible to an AESH of these ids, with, in the same query, their calendar
+    feed's token (one feed an AESH) and whether a timetable change waits for their acknowledgement
+    (the changes are read only then): built from its values alone, pial.sqlmemo.first compiles it
+    once for every AESH."""
+    scope = Scope.of(Membership(pk=membership_id, role=Role.AESH, user_id=user_id, pole_id=pole_id,
+                                circonscription_id=circonscription_id, departement_id=departement_id))
+    return Aesh.objects.visible_to(scope).select_related("home_pole").annotate(
+        feed_token=Subquery(CalendarFeed.objects.filter(aesh=OuterRef("pk")).values("token")[:1]),
+        has_pending=Exists(TimetableChange.objects.filter(aesh=OuterRef("pk"), acknowledged_at__isnull=True)),
+    ).order_by("pk")
 
 
 MY_WEEK_KEY = "pial:my_week:{aesh}:{day}"

@@ -12,12 +12,14 @@ in Python) could not be memoised this way. `scope_key` gives the scope's part.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 _STATEMENTS: dict[Hashable, tuple | None] = {}
 _SIZE = 512  # statements with their selected expressions: a few tens of kB each
@@ -124,3 +126,120 @@ class MemoList:
                 row[position] = value
             objects.append(make(tuple(row)))
         return objects
+
+
+# --- One object, its statement compiled once per shape ----------------------------------------------
+#
+# A page read by each of thousands of people (the AESH's week) runs one statement whose SQL is the same
+# for all, only its parameters differing (their ids, the week). Keyed by the values, a memo would
+# hardly ever be hit; `first` keys the statement by its shape instead and puts each request's values
+# in the parameters. The shape is found by compiling the builder twice with two sets of stand-in
+# values: the SQL must be the same, and every parameter that differs must be one of the values (a
+# parameter the same in both is the builder's own constant). Otherwise nothing is kept and the ORM
+# runs as usual. A builder reads its values only as parameters (None aside: it changes the SQL, and is
+# in the key), and derives none (a week's Friday is a value of its own, not its Monday + 4).
+
+_STAND_INS = (-7_100_000_000, -7_200_000_000)
+_DAYS = (datetime.date(1111, 1, 1), datetime.date(1222, 2, 2))
+
+
+def _stand_in(value, index: int, round_: int):
+    if isinstance(value, bool) or not isinstance(value, (int, datetime.date)) or isinstance(value, datetime.datetime):
+        raise TypeError(f"sqlmemo.first: an int or a date, not {type(value).__name__}")
+    if isinstance(value, int):
+        return _STAND_INS[round_] - index
+    return _DAYS[round_] + datetime.timedelta(days=index)
+
+
+def _prepared(connection, value):
+    """A value as the ORM puts it in the parameters (an int as is, a date as the backend wants it)."""
+    return value if isinstance(value, int) else connection.ops.adapt_datefield_value(value)
+
+
+def _shape(queries: Sequence[QuerySet], stand_ins: Sequence[Sequence]) -> tuple | None:
+    """(alias, sql, parameters (a value's index, or ("const", value)), how to make the object) of
+    build(*stand_ins[0])[:1], or None when the two compiles do not show where the values go."""
+    compiled = []
+    for queryset in queries:
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        compiled.append((compiler, sql, list(params)))
+    (compiler, sql, first), (_, other_sql, second) = compiled
+    if sql != other_sql or len(first) != len(second):
+        return None
+    connection = connections[queries[0].db]
+    prepared = [[_prepared(connection, v) if v is not None else None for v in values] for values in stand_ins]
+    parameters = []
+    for one, two in zip(first, second, strict=True):
+        if one == two and one not in prepared[0]:
+            parameters.append(("const", one))
+            continue
+        found = [i for i, (a, b) in enumerate(zip(*prepared, strict=True)) if a is not None and a == one and b == two]
+        if len(found) != 1:
+            return None
+        parameters.append(found[0])
+    klass_info = compiler.klass_info
+    if not klass_info:
+        return None
+    select, fields = compiler.select, klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    # The objects select_related() reads with it, set on it as ModelIterable sets them.
+    populators = get_related_populators(klass_info, select, queries[0].db)
+    return (queries[0].db, sql, tuple(parameters), [selected[0] for selected in select[:compiler.col_count]],
+            klass_info["model"], [column[0].target.attname for column in select[start:end]], start, end,
+            populators, dict(compiler.annotation_col_map))
+
+
+def first(key: Hashable, build: Callable[..., QuerySet], *values):
+    """The first object of `build(*values)` (an ordered queryset of one model, with its
+    annotations and select_related() objects), as `.first()` returns it: one query, its SQL
+    compiled once per process for `key` and the values that are None. `values`: ints and dates."""
+    found = _objects(("first", key), lambda *v: build(*v)[:1], values, lambda: build(*values).first())
+    return found[0] if isinstance(found, list) else found
+
+
+def objects(key: Hashable, build: Callable[..., QuerySet], *values) -> list:
+    """The objects of `build(*values)`, as list() makes them (see `first`): one query, its SQL
+    compiled once per process for `key` and the values that are None."""
+    return _objects(("objects", key), build, values, lambda: list(build(*values)))
+
+
+def _objects(key: tuple, build: Callable[..., QuerySet], values: tuple, otherwise: Callable):
+    memo_key = (*key, tuple(value is None for value in values))
+    shape = _STATEMENTS.get(memo_key, _MISSING)
+    if shape is _MISSING:
+        stand_ins = [[None if v is None else _stand_in(v, i, round_) for i, v in enumerate(values)]
+                     for round_ in (0, 1)]
+        shape = _shape([build(*s) for s in stand_ins], stand_ins)
+        _remember(memo_key, shape)
+    if shape is None:
+        return otherwise()
+    alias, sql, parameters, expressions, model, init_list, start, end, populators, annotations = shape
+    connection = connections[alias]
+    params = [p[1] if isinstance(p, tuple) else _prepared(connection, values[p]) for p in parameters]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return [None] if key[0] == "first" else []
+    converters = []
+    for position, expression in enumerate(expressions):
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if functions:
+            converters.append((position, functions, expression))
+    made = []
+    for row in rows:
+        row = list(row)
+        for position, functions, expression in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        obj = model.from_db(alias, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        made.append(obj)
+    return made

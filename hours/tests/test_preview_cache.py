@@ -1,16 +1,24 @@
-"""A week never opened, kept between the AESH's looks (hours.views._preview): the next GET reads its
-lines from the cache, and what changes them — a slot, a student's or a school's name, an absence
-period, the week opened, another day — shows on the next GET."""
+"""A week never opened, kept between the AESH's looks (hours.views._preview_page): the next GET reads
+its page content from the cache, and what changes it — a slot, a student's or a school's name, an
+absence period, the week opened, another day — shows on the next GET; what is the request's in it
+(the CSRF token, the added activity's token) is new on each look."""
 
 import datetime
+import re
 
 import time_machine
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
 
 from aesh.enums import AbsenceReason
 from aesh.models import Absence
 from eleves.services import student_save
-from hours import services
+from hours import services, views
+from hours.enums import EntryKind
+from hours.models import TimeEntry
 from hours.tests.test_hours import NOW, WEEK_B, _pinned_now, crew, week_url  # noqa: F401  (fixtures)
+from missions.calendar import week_letter
 from missions.models import TimeSlot
 from pial import figures
 from pial.tests.helpers import count_queries
@@ -85,3 +93,45 @@ def test_another_day_reads_again(client_as, crew):  # noqa: F811
 def test_each_aesh_reads_their_own_week(client_as, crew):  # noqa: F811
     assert "BONNET Alice" in _html(client_as("aesh_a"))
     assert "BONNET Alice" not in _html(client_as("aesh_b"))
+
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="(\w+)"')
+TOKEN = re.compile(r'name="token" value="(\w+)"')
+
+
+def _without_tokens(html: str) -> str:
+    return TOKEN.sub('name="token" value=""', CSRF.sub('name="csrfmiddlewaretoken" value=""', html))
+
+
+def _kept_entry(crew) -> dict:  # noqa: F811  (the fixture, passed)
+    return cache.get(views.PREVIEW_KEY.format(aesh=crew["lea"].pk, monday=WEEK_B.isoformat(),
+                                              today=NOW.date().isoformat(), letter=week_letter(WEEK_B)))
+
+
+def test_the_kept_page_is_the_page_read_with_the_tokens_of_each_look(client_as, crew):  # noqa: F811
+    client = client_as("aesh_a")
+    read = _html(client)
+    kept = _kept_entry(crew)
+    assert kept and kept["value"]["body"]
+    again = _html(client)
+    assert _without_tokens(again) == _without_tokens(read)
+    assert TOKEN.findall(again) and TOKEN.findall(again) != TOKEN.findall(read)  # two looks, two activities
+    assert len(CSRF.findall(again)) == len(CSRF.findall(read)) >= 2
+    for mark in (kept["value"]["csrf"], kept["value"]["token"]):
+        assert mark in kept["value"]["body"] and mark not in again and mark not in read
+    figures.renew([figures.GLOBAL])  # read again: the same page
+    assert _without_tokens(_html(client)) == _without_tokens(read)
+
+
+def test_the_kept_page_posts_with_its_own_csrf_token(crew, world):  # noqa: F811
+    """Its CSRF token is the session's (a POST checked by the middleware goes through)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["aesh_a"])
+    _html(client)
+    html = _html(client)  # from the cache
+    url = reverse("hours:add", args=[views.rules.week_slug(WEEK_B)])
+    data = {"token": TOKEN.findall(html)[0], "kind": EntryKind.OUTING, "day": WEEK_B.isoformat(),
+            "duration": "1 h", "label": "Musée", "training_kind": ""}
+    assert client.post(url, data | {"csrfmiddlewaretoken": _kept_entry(crew)["value"]["csrf"]}).status_code == 403
+    assert client.post(url, data | {"csrfmiddlewaretoken": CSRF.findall(html)[-1]}).status_code == 302
+    assert TimeEntry.objects.filter(timesheet__aesh=crew["lea"], kind=EntryKind.OUTING, minutes=60).count() == 1

@@ -73,3 +73,30 @@ def test_my_week_shows_the_feed_address_and_the_changes_waiting(client_as, team,
     assert f"/missions/agenda/{feed.token}.ics" in html
     assert "Votre emploi du temps a changé" in html and "Lundi : 8 h 30 – 11 h 30" in html
     assert count_queries(lambda: client.get(url)) == without + 1  # the changes waiting, read
+
+
+def test_my_record_through_the_memo_is_the_orms(team, world):
+    """« Ma semaine »'s first read (missions.views._my_record), its statement compiled once for every
+    AESH (pial.sqlmemo.first): the same record, pôle, feed token and pending change as the ORM's."""
+    from missions.models import CalendarFeed, TimetableChange
+    from missions.views import _my_record
+    from pial import sqlmemo
+    from pial.access import user_access
+    from pial.scope import choose_scope
+
+    def read():
+        scope = choose_scope(user_access(world.users["aesh_a"])[0], None)
+        values = (scope.membership_id, scope.membership.user_id, scope.pole_id, scope.circonscription_id,
+                  scope.departement_id)
+        memo, orm = sqlmemo.first("missions:my-week", _my_record, *values), _my_record(*values).first()
+        assert memo == orm == team["aesh"]
+        assert (memo.home_pole, memo.home_pole.name) == (orm.home_pole, world.pole_a.name)
+        assert "home_pole" in memo._state.fields_cache  # read with it: no query more
+        assert (memo.feed_token, memo.has_pending) == (orm.feed_token, orm.has_pending)
+        return memo
+
+    sqlmemo.clear()
+    assert read().feed_token is None and read().has_pending is False
+    feed = CalendarFeed.objects.create(aesh=team["aesh"])
+    TimetableChange.objects.create(aesh=team["aesh"], summary="Lundi : 8 h 30 – 11 h 30")
+    assert (read().feed_token, read().has_pending) == (feed.token, True)

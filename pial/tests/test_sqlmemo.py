@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from aesh import selectors as aesh_selectors
+from aesh.models import Aesh
 from aesh.selectors import AeshFilters
 from aesh.tests.factories import AeshFactory, ContractFactory, TrainingFactory
 from aesh.views import _ROW_FIELDS as AESH_FIELDS
@@ -153,3 +155,33 @@ def test_the_filters_school_options_read_as_values_are_the_model_s(world, form_c
     assert bound.is_valid() and bound.cleaned_data["school"] == chosen
     outside = School.objects.exclude(pk__in=schools.values("pk")).first()
     assert not form_class({"school": str(outside.pk)}, scope=scope).is_valid()
+
+
+def test_first_puts_each_requests_values_in_the_statement_of_its_shape(world):
+    """sqlmemo.first: one statement per shape (the values that are None), each request's values
+    as its parameters; a builder whose SQL does not show where its values go is run as it is."""
+    sqlmemo.clear()
+    first = AeshFactory(home_pole=world.pole_a, training_due_date=datetime.date(2026, 3, 1))
+    second = AeshFactory(home_pole=world.pole_b, training_due_date=datetime.date(2027, 3, 1))
+
+    def build(pole_id, due):
+        return (Aesh.objects.filter(home_pole_id=pole_id, training_due_date__lte=due)
+                .annotate(mark=Value(7)).order_by("pk"))
+
+    found = sqlmemo.first("test", build, world.pole_a.pk, datetime.date(2026, 6, 1))
+    assert found == first and found.mark == 7 and found.training_due_date == datetime.date(2026, 3, 1)
+    assert sqlmemo._STATEMENTS[("first", "test", (False, False))] is not None
+    assert sqlmemo.first("test", build, world.pole_b.pk, datetime.date(2027, 6, 1)) == second
+    assert sqlmemo.first("test", build, world.pole_b.pk, datetime.date(2026, 6, 1)) is None
+    with CaptureQueriesContext(connection) as queries:
+        sqlmemo.first("test", build, world.pole_a.pk, datetime.date(2026, 6, 1))
+    assert len(queries) == 1
+
+    def derived(pole_id, due):  # a value the builder derives: not one of the parameters
+        return build(pole_id, due + datetime.timedelta(days=1))
+
+    assert sqlmemo.first("derived", derived, world.pole_a.pk, datetime.date(2026, 2, 28)) == first
+    assert sqlmemo._STATEMENTS[("first", "derived", (False, False))] is None  # run by the ORM each time
+    assert sqlmemo.first("derived", derived, world.pole_b.pk, datetime.date(2026, 2, 28)) is None
+    with pytest.raises(TypeError):
+        sqlmemo.first("text", build, "a", datetime.date(2026, 2, 28))
