@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail
-from hours import markup, perms, rules, selectors, services
+from hours import markup, perms, queue_markup, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
@@ -29,6 +29,7 @@ from pial import figures
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.models import School, SchoolYear
+from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.years import year_from_param, year_from_param_among
 
 
@@ -311,6 +312,21 @@ def my_timesheet_remove(request, pk: int):
 
 QUEUE_STATES = {"": "Tous les états", **dict(TimesheetState.choices)}
 
+# What a row of the queue reads: the week's own columns, its AESH's name, its main school's.
+_QUEUE_FIELDS = model_columns(Timesheet, ["id", "aesh_id", "week_start", "state", "main_school_id",
+                                          *selectors.TOTAL_FIELDS])
+_QUEUE_RELATED = ["aesh__first_name", "aesh__last_name", "main_school__name", "main_school__zone"]
+
+
+def _queue_sheet(row: tuple) -> Timesheet:
+    """A week of the queue (the columns above, others deferred), its AESH and main school named."""
+    sheet = Timesheet.from_db("default", _QUEUE_FIELDS, row[:len(_QUEUE_FIELDS)])
+    first_name, last_name, school_name, zone = row[len(_QUEUE_FIELDS):]
+    sheet.aesh = Aesh.from_db("default", ["id", "first_name", "last_name"], (sheet.aesh_id, first_name, last_name))
+    sheet.main_school = School.from_db("default", ["id", "name", "zone"], (sheet.main_school_id, school_name, zone)) \
+        if sheet.main_school_id else None
+    return sheet
+
 
 def queue(request):
     """Coordinators (and pilots, read only): the weeks to validate, by school, anomalies shown."""
@@ -318,17 +334,24 @@ def queue(request):
     _require(perms.can_view_hours(scope))
     state = request.GET.get("etat", TimesheetState.SUBMITTED)
     state = state if state in QUEUE_STATES else TimesheetState.SUBMITTED
-    schools = School.objects.visible_to(scope).order_by("name")
     wanted = request.GET.get("etablissement") or ""  # a school's id, or anything else: ignored
     school_id = int(wanted) or None if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else None
-    page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
-        request.GET.get("page"))
+    # The list's and the schools' SQL are functions of these inputs: compiled once per process (pial.sqlmemo).
+    key = scope_key(scope)
+    schools = MemoList(("hours:queue:schools", key), lambda: School.objects.visible_to(scope).order_by("name"),
+                       ["pk", "name"], tuple)[0:None]
+    sheets = MemoList(("hours:queue", key, state, school_id),
+                      lambda: selectors.validation_queue(scope, state=state, school_id=school_id),
+                      [*_QUEUE_FIELDS, *_QUEUE_RELATED], _queue_sheet)
+    page = Paginator(sheets, 100).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for sheet in page.object_list:
         sheet.unfinished = not selectors.is_finished(sheet, today, quick=True)
+    can_validate = perms.can_validate_hours(scope)
     return render(request, "hours/queue.html", {
-        "page_obj": page, "states": QUEUE_STATES, "state": state, "schools": schools, "school_id": school_id,
-        "can_validate": perms.can_validate_hours(scope),
+        "page_obj": page, "state": state, "state_options": queue_markup.options(QUEUE_STATES.items(), state),
+        "school_options": queue_markup.options(schools, school_id),
+        "groups": queue_markup.groups(list(page.object_list), can_validate), "can_validate": can_validate,
         "clean_count": sum(1 for sheet in page.object_list if sheet.state == TimesheetState.SUBMITTED
                            and not sheet.anomalies and not sheet.unfinished),
     })
