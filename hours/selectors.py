@@ -46,6 +46,7 @@ from pial.calendar import week_off_name
 from pial.conf import setting
 from pial.models import School, SchoolYear
 from pial.scope import Scope
+from pial.sqlmemo import MemoList
 
 DECLARED_STATES = (TimesheetState.SUBMITTED, TimesheetState.VALIDATED)
 TOTAL_FIELDS = ("planned_minutes", "accompaniment_minutes", "travel_minutes", "extra_minutes", "absence_minutes",
@@ -303,11 +304,19 @@ def year_bounds(year: SchoolYear | None, today: datetime.date) -> tuple[datetime
 def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balance:
     """One AESH's year (the AESH loaded with aesh_for_detail): five queries."""
     start, end = year_bounds(year, today)
-    sheets = Timesheet.objects.filter(aesh=aesh, state__in=DECLARED_STATES).of_school_year(start, end)
+    pk = aesh.pk
+
+    def sheets():
+        return Timesheet.objects.filter(aesh_id=pk, state__in=DECLARED_STATES).of_school_year(start, end)
+
+    # Both statements are functions of the AESH and the year's bounds: compiled once (pial.sqlmemo).
     # One row per state (transmitted, validated) with its sums: plain SUM()s, cheaper to build than
     # a filtered, coalesced pair of each; the year's and the validated totals added up here.
     values = {"weeks": 0, "weeks_validated": 0, **{f"{p}{name}": 0 for p in ("t_", "v_") for name in TOTAL_FIELDS}}
-    for row in sheets.order_by().values("state").annotate(n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}):
+    by_state = MemoList(("hours:balance:states", pk, start, end), lambda: sheets().order_by().values("state").annotate(
+        n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}), ["state", "n", *TOTAL_FIELDS],
+        lambda row: dict(zip(["state", "n", *TOTAL_FIELDS], row, strict=True)))
+    for row in by_state[0:None]:
         prefixes = ("t_", "v_") if row["state"] == TimesheetState.VALIDATED else ("t_",)
         values["weeks"] += row["n"]
         values["weeks_validated"] += row["n"] if row["state"] == TimesheetState.VALIDATED else 0
@@ -317,11 +326,12 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
     # Connexe time by category and absences by reason, in one grouped query.
     by_category: dict[str, int] = {}
     by_reason: dict[str, int] = {}
-    for kind, category, reason, minutes, missing in (
-            TimeEntry.objects.filter(timesheet__in=sheets)
+    for kind, category, reason, minutes, missing in MemoList(
+            ("hours:balance:entries", pk, start, end), lambda: TimeEntry.objects.filter(timesheet__in=sheets())
             .filter(Q(kind=EntryKind.CONNEXE) | Q(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT))
             .values_list("kind", "category", "absence_reason")
-            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes")))):
+            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes"))),
+            ["kind", "category", "absence_reason", "m", "missing"], tuple)[0:None]:
         if kind == EntryKind.CONNEXE:
             by_category[category] = by_category.get(category, 0) + minutes
         else:

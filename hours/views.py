@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail
-from hours import markup, perms, queue_markup, rules, selectors, services
+from hours import markup, memo, perms, queue_markup, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm
 from hours.models import TimeEntry, Timesheet
@@ -76,8 +76,8 @@ def _statement_links(months: list[tuple[int, int, str]], name: str, *args) -> li
 def my_hours(request):
     """An AESH: the weeks of the school year and what they add up to."""
     _require(perms.can_declare_hours(request.scope))
-    # Their own record (_own_aesh's), with its contracts, and its pôle's zone (zone_of) in the same read.
-    loaded = selectors.with_pole_zone(aesh_for_detail(request.scope)).order_by("pk").first()
+    # Their own record (_own_aesh's), with its contracts and its pôle's zone (zone_of), its SQL compiled once.
+    loaded = memo.own_record(request.scope)
     if loaded is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
