@@ -306,16 +306,16 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
     start, end = year_bounds(year, today)
     pk = aesh.pk
 
-    def sheets():
-        return Timesheet.objects.filter(aesh_id=pk, state__in=DECLARED_STATES).of_school_year(start, end)
+    def sheets(aesh_id):
+        return Timesheet.objects.filter(aesh_id=aesh_id, state__in=DECLARED_STATES).of_school_year(start, end)
 
-    # Both statements are functions of the AESH and the year's bounds: compiled once (pial.sqlmemo).
+    # Both statements are functions of the year's bounds, the AESH's id bound: compiled once (pial.sqlmemo).
     # One row per state (transmitted, validated) with its sums: plain SUM()s, cheaper to build than
     # a filtered, coalesced pair of each; the year's and the validated totals added up here.
     values = {"weeks": 0, "weeks_validated": 0, **{f"{p}{name}": 0 for p in ("t_", "v_") for name in TOTAL_FIELDS}}
-    by_state = MemoList(("hours:balance:states", pk, start, end), lambda: sheets().order_by().values("state").annotate(
+    by_state = MemoList(("hours:balance:states", start, end), lambda a: sheets(a).order_by().values("state").annotate(
         n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}), ["state", "n", *TOTAL_FIELDS],
-        lambda row: dict(zip(["state", "n", *TOTAL_FIELDS], row, strict=True)))
+        lambda row: dict(zip(["state", "n", *TOTAL_FIELDS], row, strict=True)), (pk,))
     for row in by_state[0:None]:
         prefixes = ("t_", "v_") if row["state"] == TimesheetState.VALIDATED else ("t_",)
         values["weeks"] += row["n"]
@@ -327,11 +327,11 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
     by_category: dict[str, int] = {}
     by_reason: dict[str, int] = {}
     for kind, category, reason, minutes, missing in MemoList(
-            ("hours:balance:entries", pk, start, end), lambda: TimeEntry.objects.filter(timesheet__in=sheets())
+            ("hours:balance:entries", start, end), lambda a: TimeEntry.objects.filter(timesheet__in=sheets(a))
             .filter(Q(kind=EntryKind.CONNEXE) | Q(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT))
             .values_list("kind", "category", "absence_reason")
             .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes"))),
-            ["kind", "category", "absence_reason", "m", "missing"], tuple)[0:None]:
+            ["kind", "category", "absence_reason", "m", "missing"], tuple, (pk,))[0:None]:
         if kind == EntryKind.CONNEXE:
             by_category[category] = by_category.get(category, 0) + minutes
         else:

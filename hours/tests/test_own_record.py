@@ -89,3 +89,33 @@ def test_the_queue_says_at_once_what_a_week_changed(client_as, crew, world):
     assert "Aucune semaine dans cet état." in text(coordinator.get(reverse("hours:queue")))
     assert f'id="lot-{sheet.pk}"' not in text(coordinator.get(reverse("hours:queue") + "?etat=VALIDATED"))
     assert "MARTIN Léa" in text(coordinator.get(reverse("hours:queue") + "?etat=VALIDATED"))
+
+
+def test_the_bound_aesh_scope_compiles_as_the_aesh_s_own_scope(crew, world):
+    """One statement serves every AESH (their ids bound): the stand-in scope must compile to the
+    SQL and parameters of the real one, whatever Aesh.objects.visible_to reads of a scope."""
+    from aesh.models import Aesh
+
+    for key in ("aesh_a", "aesh_b"):
+        scope = _scope(world, key)
+        membership = scope.membership
+        stand_in = memo._aesh_scope(membership.user_id, membership.pole_id)
+
+        def compiled(s):
+            query = selectors.with_pole_zone(Aesh.objects.visible_to(s)).order_by("pk").query
+            return query.get_compiler("default").as_sql()
+
+        assert compiled(stand_in) == compiled(scope)
+        assert memo._own_row(scope)[0][0] == (crew["lea"] if key == "aesh_a" else crew["noe"]).pk
+
+
+def test_one_statement_per_read_for_every_aesh(crew, world):
+    from pial import sqlmemo
+
+    sqlmemo.clear()
+    for key in ("aesh_a", "aesh_b"):
+        aesh = memo.own_record(_scope(world, key))
+        selectors.balance(aesh, None, D(2026, 11, 25))
+        kept = dict(sqlmemo._STATEMENTS)
+    # The AESH, their schools, contracts, avenants (Léa's one contract; Noé's too), trainings, two sums.
+    assert len(kept) == 7 and all(statement is not None for statement in kept.values())
