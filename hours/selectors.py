@@ -233,13 +233,24 @@ def _week_off_name(monday: datetime.date, zone: str) -> str:
     return week_off_name(monday, zone)
 
 
+_SHEET_COLUMNS = [f.attname for f in Timesheet._meta.concrete_fields]
+
+
+def _sheet(row: tuple) -> Timesheet:
+    return Timesheet.from_db("default", _SHEET_COLUMNS, row)
+
+
 def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
     """Every week of the school year up to this one: its timesheet if opened, newest first."""
     current = rules.monday_of(today)
     start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
     end = min(current, rules.monday_of(year.end_date)) if year else current
-    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)
-              .order_by("week_start")}  # not Timesheet's ordering: it joins the AESH to order by name
+    # Not Timesheet's ordering: it joins the AESH to order by name. Compiled once per span, the
+    # AESH's id bound (pial.sqlmemo).
+    sheets = {t.week_start: t for t in MemoList(
+        ("hours:open_weeks", start, end), lambda a: Timesheet.objects.filter(
+            aesh_id=a, week_start__gte=start, week_start__lte=end).order_by("week_start"),
+        _SHEET_COLUMNS, _sheet, (aesh.pk,))[0:None]}
     zone = zone_of(aesh)
     weeks, monday = [], end
     while monday >= start:

@@ -53,9 +53,13 @@ def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[t
 
 # --- The AESH ------------------------------------------------------------------------------------
 
+_YEAR_COLUMNS = [f.attname for f in SchoolYear._meta.concrete_fields]
+
+
 def _years(request) -> tuple[SchoolYear | None, list[SchoolYear]]:
     """The year `?annee=` names (else the current one) and the chooser's years, in one query."""
-    years = list(SchoolYear.objects.order_by("-start_date"))
+    years = MemoList(("hours:years",), lambda: SchoolYear.objects.order_by("-start_date"), _YEAR_COLUMNS,
+                     lambda row: SchoolYear.from_db("default", _YEAR_COLUMNS, row))[0:None]
     return year_from_param_among(request.GET.get("annee"), years), years
 
 

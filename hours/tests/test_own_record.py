@@ -116,6 +116,8 @@ def test_one_statement_per_read_for_every_aesh(crew, world):
     for key in ("aesh_a", "aesh_b"):
         aesh = memo.own_record(_scope(world, key))
         selectors.balance(aesh, None, D(2026, 11, 25))
+        selectors.open_weeks(aesh, None, D(2026, 11, 25))
         kept = dict(sqlmemo._STATEMENTS)
-    # The AESH, their schools, contracts, avenants (Léa's one contract; Noé's too), trainings, two sums.
-    assert len(kept) == 7 and all(statement is not None for statement in kept.values())
+    # The AESH, their schools, contracts, avenants (Léa's one contract; Noé's too), trainings, the
+    # balance's two sums, the weeks.
+    assert len(kept) == 8 and all(statement is not None for statement in kept.values())
