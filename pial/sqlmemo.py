@@ -65,7 +65,8 @@ def model_columns(model: type[Model], attnames: Sequence[str]) -> list[str]:
 class MemoList:
     """An object list for Paginator: `count()` and slices, through statements compiled once per
     key. `build()` returns the list's queryset; a page reads its `values_list(*columns)` and
-    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows."""
+    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows.
+    `binds`: ids given to `build(*binds)` and bound at each run, left out of the key (see above)."""
 
     def __init__(self, key: Hashable, build: Callable[..., QuerySet], columns: Sequence[str],
                  make: Callable[[tuple], Any], binds: Sequence[int] = ()):
