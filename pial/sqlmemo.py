@@ -62,6 +62,13 @@ def model_columns(model: type[Model], attnames: Sequence[str]) -> list[str]:
     return ordered
 
 
+def _trusted(statement: tuple, count: int) -> bool:
+    """Whether every stand-in is a parameter of the statement, and none is written in its SQL."""
+    _, sql, params, _ = statement
+    placed = {int(p) for p in params if type(p) is _Bound}
+    return placed == set(range(count)) and not any(str(_STAND_IN + i) in sql for i in range(count))
+
+
 class MemoList:
     """An object list for Paginator: `count()` and slices, through statements compiled once per
     key. `build()` returns the list's queryset; a page reads its `values_list(*columns)` and
@@ -96,6 +103,20 @@ class MemoList:
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
+
+    def _compile(self, bounds: slice, values: tuple[int, ...], mark: bool = True):
+        """(alias, sql, params, expressions) of the slice, the stand-ins' places marked; or _EMPTY."""
+        queryset = self.build(*values).values_list(*self.columns)[bounds]
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _EMPTY
+        places = {value: _Bound(position) for position, value in enumerate(values)} if mark else {}
+        params = tuple(places.get(p, p) if type(p) is int else p for p in params)
+        # The selected expressions, for the ORM's converters (asked of the connection in use).
+        expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
+        return queryset.db, sql, params, expressions
 
     def __getitem__(self, bounds: slice) -> list:
         assert isinstance(bounds, slice) and bounds.step is None
@@ -134,24 +155,3 @@ class MemoList:
                 row[position] = value
             objects.append(make(tuple(row)))
         return objects
-
-    def _compile(self, bounds: slice, values: tuple[int, ...], mark: bool = True):
-        """(alias, sql, params, expressions) of the slice, the stand-ins' places marked; or _EMPTY."""
-        queryset = self.build(*values).values_list(*self.columns)[bounds]
-        compiler = queryset.query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return _EMPTY
-        places = {value: _Bound(position) for position, value in enumerate(values)} if mark else {}
-        params = tuple(places.get(p, p) if type(p) is int else p for p in params)
-        # The selected expressions, for the ORM's converters (asked of the connection in use).
-        expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
-        return queryset.db, sql, params, expressions
-
-
-def _trusted(statement: tuple, count: int) -> bool:
-    """Whether every stand-in is a parameter of the statement, and none is written in its SQL."""
-    _, sql, params, _ = statement
-    placed = {int(p) for p in params if type(p) is _Bound}
-    return placed == set(range(count)) and not any(str(_STAND_IN + i) in sql for i in range(count))
