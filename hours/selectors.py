@@ -46,6 +46,7 @@ from pial.calendar import week_off_name
 from pial.conf import setting
 from pial.models import School, SchoolYear
 from pial.scope import Scope
+from pial.sqlmemo import MemoList
 
 DECLARED_STATES = (TimesheetState.SUBMITTED, TimesheetState.VALIDATED)
 TOTAL_FIELDS = ("planned_minutes", "accompaniment_minutes", "travel_minutes", "extra_minutes", "absence_minutes",
@@ -256,13 +257,24 @@ def _week_off_name(monday: datetime.date, zone: str) -> str:
     return week_off_name(monday, zone)
 
 
+_SHEET_COLUMNS = [f.attname for f in Timesheet._meta.concrete_fields]
+
+
+def _sheet(row: tuple) -> Timesheet:
+    return Timesheet.from_db("default", _SHEET_COLUMNS, row)
+
+
 def open_weeks(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> list[dict]:
     """Every week of the school year up to this one: its timesheet if opened, newest first."""
     current = rules.monday_of(today)
     start = rules.monday_of(year.start_date) if year else current - datetime.timedelta(weeks=12)
     end = min(current, rules.monday_of(year.end_date)) if year else current
-    sheets = {t.week_start: t for t in Timesheet.objects.filter(aesh=aesh, week_start__gte=start, week_start__lte=end)
-              .order_by("week_start")}  # not Timesheet's ordering: it joins the AESH to order by name
+    # Not Timesheet's ordering: it joins the AESH to order by name. Compiled once per span, the
+    # AESH's id bound (pial.sqlmemo).
+    sheets = {t.week_start: t for t in MemoList(
+        ("hours:open_weeks", start, end), lambda a: Timesheet.objects.filter(
+            aesh_id=a, week_start__gte=start, week_start__lte=end).order_by("week_start"),
+        _SHEET_COLUMNS, _sheet, (aesh.pk,))[0:None]}
     zone = zone_of(aesh)
     weeks, monday = [], end
     while monday >= start:
@@ -327,11 +339,19 @@ def year_bounds(year: SchoolYear | None, today: datetime.date) -> tuple[datetime
 def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balance:
     """One AESH's year (the AESH loaded with aesh_for_detail): five queries."""
     start, end = year_bounds(year, today)
-    sheets = Timesheet.objects.filter(aesh=aesh, state__in=DECLARED_STATES).of_school_year(start, end)
+    pk = aesh.pk
+
+    def sheets(aesh_id):
+        return Timesheet.objects.filter(aesh_id=aesh_id, state__in=DECLARED_STATES).of_school_year(start, end)
+
+    # Both statements are functions of the year's bounds, the AESH's id bound: compiled once (pial.sqlmemo).
     # One row per state (transmitted, validated) with its sums: plain SUM()s, cheaper to build than
     # a filtered, coalesced pair of each; the year's and the validated totals added up here.
     values = {"weeks": 0, "weeks_validated": 0, **{f"{p}{name}": 0 for p in ("t_", "v_") for name in TOTAL_FIELDS}}
-    for row in sheets.order_by().values("state").annotate(n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}):
+    by_state = MemoList(("hours:balance:states", start, end), lambda a: sheets(a).order_by().values("state").annotate(
+        n=Count("pk"), **{name: Sum(name) for name in TOTAL_FIELDS}), ["state", "n", *TOTAL_FIELDS],
+        lambda row: dict(zip(["state", "n", *TOTAL_FIELDS], row, strict=True)), (pk,))
+    for row in by_state[0:None]:
         prefixes = ("t_", "v_") if row["state"] == TimesheetState.VALIDATED else ("t_",)
         values["weeks"] += row["n"]
         values["weeks_validated"] += row["n"] if row["state"] == TimesheetState.VALIDATED else 0
@@ -341,11 +361,12 @@ def balance(aesh: Aesh, year: SchoolYear | None, today: datetime.date) -> Balanc
     # Connexe time by category and absences by reason, in one grouped query.
     by_category: dict[str, int] = {}
     by_reason: dict[str, int] = {}
-    for kind, category, reason, minutes, missing in (
-            TimeEntry.objects.filter(timesheet__in=sheets)
+    for kind, category, reason, minutes, missing in MemoList(
+            ("hours:balance:entries", start, end), lambda a: TimeEntry.objects.filter(timesheet__in=sheets(a))
             .filter(Q(kind=EntryKind.CONNEXE) | Q(kind=EntryKind.SLOT, attendance=Attendance.AESH_ABSENT))
             .values_list("kind", "category", "absence_reason")
-            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes")))):
+            .annotate(m=Sum("minutes"), missing=Sum(F("planned_minutes") - F("minutes"))),
+            ["kind", "category", "absence_reason", "m", "missing"], tuple, (pk,))[0:None]:
         if kind == EntryKind.CONNEXE:
             by_category[category] = by_category.get(category, 0) + minutes
         else:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail
-from hours import markup, perms, rules, selectors, services
+from hours import markup, memo, perms, queue_markup, rules, selectors, services
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm, new_token
 from hours.models import TimeEntry, Timesheet
@@ -35,6 +35,7 @@ from pial.enums import Role
 from pial.forms import add_service_errors, posted
 from pial.models import Membership, School, SchoolYear
 from pial.scope import Scope
+from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.years import year_from_param, year_from_param_among
 
 
@@ -58,9 +59,13 @@ def _school_year_months(year: SchoolYear | None, today: datetime.date) -> list[t
 
 # --- The AESH ------------------------------------------------------------------------------------
 
+_YEAR_COLUMNS = [f.attname for f in SchoolYear._meta.concrete_fields]
+
+
 def _years(request) -> tuple[SchoolYear | None, list[SchoolYear]]:
     """The year `?annee=` names (else the current one) and the chooser's years, in one query."""
-    years = list(SchoolYear.objects.order_by("-start_date"))
+    years = MemoList(("hours:years",), lambda: SchoolYear.objects.order_by("-start_date"), _YEAR_COLUMNS,
+                     lambda row: SchoolYear.from_db("default", _YEAR_COLUMNS, row))[0:None]
     return year_from_param_among(request.GET.get("annee"), years), years
 
 
@@ -81,8 +86,8 @@ def _statement_links(months: list[tuple[int, int, str]], name: str, *args) -> li
 def my_hours(request):
     """An AESH: the weeks of the school year and what they add up to."""
     _require(perms.can_declare_hours(request.scope))
-    # Their own record (_own_aesh's), with its contracts, and its pôle's zone (zone_of) in the same read.
-    loaded = selectors.with_pole_zone(aesh_for_detail(request.scope)).order_by("pk").first()
+    # Their own record (_own_aesh's), with its contracts and its pôle's zone (zone_of), its SQL compiled once.
+    loaded = memo.own_record(request.scope)
     if loaded is None:
         return render(request, "aesh/my_record_missing.html")
     today = timezone.localdate()
@@ -337,6 +342,21 @@ def my_timesheet_remove(request, pk: int):
 
 QUEUE_STATES = {"": "Tous les états", **dict(TimesheetState.choices)}
 
+# What a row of the queue reads: the week's own columns, its AESH's name, its main school's.
+_QUEUE_FIELDS = model_columns(Timesheet, ["id", "aesh_id", "week_start", "state", "main_school_id",
+                                          *selectors.TOTAL_FIELDS])
+_QUEUE_RELATED = ["aesh__first_name", "aesh__last_name", "main_school__name", "main_school__zone"]
+
+
+def _queue_sheet(row: tuple) -> Timesheet:
+    """A week of the queue (the columns above, others deferred), its AESH and main school named."""
+    sheet = Timesheet.from_db("default", _QUEUE_FIELDS, row[:len(_QUEUE_FIELDS)])
+    first_name, last_name, school_name, zone = row[len(_QUEUE_FIELDS):]
+    sheet.aesh = Aesh.from_db("default", ["id", "first_name", "last_name"], (sheet.aesh_id, first_name, last_name))
+    sheet.main_school = School.from_db("default", ["id", "name", "zone"], (sheet.main_school_id, school_name, zone)) \
+        if sheet.main_school_id else None
+    return sheet
+
 
 def queue(request):
     """Coordinators (and pilots, read only): the weeks to validate, by school, anomalies shown."""
@@ -344,17 +364,24 @@ def queue(request):
     _require(perms.can_view_hours(scope))
     state = request.GET.get("etat", TimesheetState.SUBMITTED)
     state = state if state in QUEUE_STATES else TimesheetState.SUBMITTED
-    schools = School.objects.visible_to(scope).order_by("name")
     wanted = request.GET.get("etablissement") or ""  # a school's id, or anything else: ignored
     school_id = int(wanted) or None if wanted.isascii() and wanted.isdigit() and len(wanted) <= 12 else None
-    page = Paginator(selectors.validation_queue(scope, state=state, school_id=school_id), 100).get_page(
-        request.GET.get("page"))
+    # The list's and the schools' SQL are functions of these inputs: compiled once per process (pial.sqlmemo).
+    key = scope_key(scope)
+    schools = MemoList(("hours:queue:schools", key), lambda: School.objects.visible_to(scope).order_by("name"),
+                       ["pk", "name"], tuple)[0:None]
+    sheets = MemoList(("hours:queue", key, state, school_id),
+                      lambda: selectors.validation_queue(scope, state=state, school_id=school_id),
+                      [*_QUEUE_FIELDS, *_QUEUE_RELATED], _queue_sheet)
+    page = Paginator(sheets, 100).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for sheet in page.object_list:
         sheet.unfinished = not selectors.is_finished(sheet, today, quick=True)
+    can_validate = perms.can_validate_hours(scope)
     return render(request, "hours/queue.html", {
-        "page_obj": page, "states": QUEUE_STATES, "state": state, "schools": schools, "school_id": school_id,
-        "can_validate": perms.can_validate_hours(scope),
+        "page_obj": page, "state": state, "state_options": queue_markup.options(QUEUE_STATES.items(), state),
+        "school_options": queue_markup.options(schools, school_id),
+        "groups": queue_markup.groups(list(page.object_list), can_validate), "can_validate": can_validate,
         "clean_count": sum(1 for sheet in page.object_list if sheet.state == TimesheetState.SUBMITTED
                            and not sheet.anomalies and not sheet.unfinished),
     })

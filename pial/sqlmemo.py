@@ -8,6 +8,12 @@ queries, results read afresh on every request. Only the statements are kept, nev
 
 The key must hold everything the builder reads; a builder that read the database (ids looked up
 in Python) could not be memoised this way. `scope_key` gives the scope's part.
+
+A statement per person (one AESH's rows) would fill the memo with one entry per AESH: such a list
+passes those ids as `binds` instead, the builder taking them as arguments and using them only as
+query parameters. The statement is compiled once with stand-in values, kept under the key (which
+leaves the ids out), and run with the ids in their places. A stand-in the statement does not carry
+as a parameter, as it was given, is not trusted: that list is compiled with its ids, each time.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ _STATEMENTS: dict[Hashable, tuple | None] = {}
 _SIZE = 512  # statements with their selected expressions: a few tens of kB each
 _EMPTY = None  # a statement Django would not send (the queryset is empty by construction)
 _MISSING = object()
+_STAND_IN = 8_764_321_098_765_400  # + position: an id no table reaches, compiled in place of a bound one
+
+
+class _Bound(int):
+    """The position, among the binds, of a parameter to put in place at each run."""
 
 
 def scope_key(scope) -> tuple:
@@ -53,16 +64,26 @@ def model_columns(model: type[Model], attnames: Sequence[str]) -> list[str]:
     return ordered
 
 
+def _trusted(statement: tuple, count: int) -> bool:
+    """Whether every stand-in is a parameter of the statement, and none is written in its SQL."""
+    _, sql, params, _ = statement
+    placed = {int(p) for p in params if type(p) is _Bound}
+    return placed == set(range(count)) and not any(str(_STAND_IN + i) in sql for i in range(count))
+
+
 class MemoList:
     """An object list for Paginator: `count()` and slices, through statements compiled once per
     key. `build()` returns the list's queryset; a page reads its `values_list(*columns)` and
-    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows."""
+    `make(row)` turns a row (converted as the ORM would: dates, decimals) into what it shows.
+    `binds`: ids given to `build(*binds)` and bound at each run, left out of the key (see above)."""
 
-    def __init__(self, key: Hashable, build: Callable[[], QuerySet], columns: Sequence[str],
-                 make: Callable[[tuple], Any]):
+    def __init__(self, key: Hashable, build: Callable[..., QuerySet], columns: Sequence[str],
+                 make: Callable[[tuple], Any], binds: Sequence[int] = ()):
         self.key, self.build, self.columns, self.make = key, build, tuple(columns), make
+        self.binds = tuple(int(value) for value in binds)
 
     def count(self) -> int:
+        assert not self.binds, "a count with binds is not memoised"
         key = ("count", self.key)
         statement = _STATEMENTS.get(key, _MISSING)  # one read: another thread may clear the memo
         if statement is _MISSING:
@@ -85,25 +106,35 @@ class MemoList:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
+    def _compile(self, bounds: slice, values: tuple[int, ...], mark: bool = True):
+        """(alias, sql, params, expressions) of the slice, the stand-ins' places marked; or _EMPTY."""
+        queryset = self.build(*values).values_list(*self.columns)[bounds]
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return _EMPTY
+        places = {value: _Bound(position) for position, value in enumerate(values)} if mark else {}
+        params = tuple(places.get(p, p) if type(p) is int else p for p in params)
+        # The selected expressions, for the ORM's converters (asked of the connection in use).
+        expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
+        return queryset.db, sql, params, expressions
+
     def __getitem__(self, bounds: slice) -> list:
         assert isinstance(bounds, slice) and bounds.step is None
-        key = ("rows", self.key, self.columns, bounds.start, bounds.stop)
+        key = ("rows", self.key, self.columns, bounds.start, bounds.stop, len(self.binds))
         statement = _STATEMENTS.get(key, _MISSING)
         if statement is _MISSING:
-            queryset = self.build().values_list(*self.columns)[bounds]
-            compiler = queryset.query.get_compiler(queryset.db)
-            try:
-                sql, params = compiler.as_sql()
-            except EmptyResultSet:
-                _remember(key, _EMPTY)
-                return []
-            # The selected expressions, for the ORM's converters (asked of the connection in use).
-            expressions = [selected[0] for selected in compiler.select[:compiler.col_count]]
-            statement = (queryset.db, sql, tuple(params), expressions)
-            _remember(key, statement)
+            statement = self._compile(bounds, tuple(_STAND_IN + i for i in range(len(self.binds))))
+            if statement is not _EMPTY and self.binds and not _trusted(statement, len(self.binds)):
+                statement = self._compile(bounds, self.binds, mark=False)  # not kept: compiled with its ids
+            else:
+                _remember(key, statement)
         if statement is _EMPTY:
             return []
         alias, sql, params, expressions = statement
+        if self.binds:
+            params = tuple(self.binds[p] if type(p) is _Bound else p for p in params)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
