@@ -26,6 +26,7 @@ from pial.enums import Role
 from pial.forms import add_service_errors, posted, posted_files
 from pial.links import pk_urls
 from pial.models import School
+from pial.rendering import filter_form
 from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.templatetags.pial_ui import hours
 
@@ -73,8 +74,7 @@ def student_list(request):
     scope = request.scope
     _require(perms.can_view_student_list(scope))
     today = timezone.localdate()
-    form = StudentFilterForm(request.GET or None, scope=scope)
-    filters = form.to_filters()
+    form, filters = filter_form(StudentFilterForm, request.GET or None, scope)
     # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
     rows = MemoList(
         ("eleves:list", scope_key(scope), filters, today),
