@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 
 from hours import markup
+from hours.markup import conditional_escape
 from hours.templatetags.hours import duration, field_tag, state_badge
 from pial.cells import esc
 
