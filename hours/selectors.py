@@ -118,9 +118,10 @@ def _slot_assignments(lookup: str = "assignments") -> Prefetch:
 def with_page_entries(timesheet: Timesheet) -> Timesheet:
     """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
     and its events — three queries, on a week already read (no second read of its row). Their
-    statements are compiled once (pial.sqlmemo); the lines and events are set on the week as
-    prefetch_related() sets them, the slots' assignments as lists (`slot.assignments.all()`, in
-    the order _slot_assignments() reads them: a `.filter()` on them fails rather than reading)."""
+    statements are compiled once (pial.sqlmemo); what they read is set as prefetched lists:
+    `week.entries.all()`, `week.events.all()`, `slot.assignments.all()` (in the order
+    _slot_assignments() reads them) give them without a query, and a `.filter()` on them fails
+    rather than reading again (a related queryset per list was a tenth of a millisecond each)."""
     entries = sqlmemo.objects("hours:page_entries", _page_entries, timesheet.pk)
     if any(entry.slot_id for entry in entries):
         served: dict[int, list[Assignment]] = {}
@@ -131,12 +132,11 @@ def with_page_entries(timesheet: Timesheet) -> Timesheet:
                 entry.slot.__dict__.setdefault("_prefetched_objects_cache", {})["assignments"] = \
                     list(served.get(entry.slot_id, ()))
     events = sqlmemo.objects("hours:page_events", _page_events, timesheet.pk)
+    cache = timesheet.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, found in (("entries", entries), ("events", events)):
         for obj in found:
             obj.timesheet = timesheet
-        kept = getattr(timesheet, name).all()
-        kept._result_cache, kept._prefetch_done = found, True
-        timesheet.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
+        cache[name] = found
     return timesheet
 
 
