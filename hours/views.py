@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -188,8 +189,11 @@ def _week_body(timesheet: Timesheet, entries: list[TimeEntry], events: list, *, 
     days = selectors.days_of(timesheet, entries)
     if form is None:
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
-    if add_form is None:
-        add_form = AddEntryForm(timesheet=timesheet, **({"initial": {"token": token}} if token else {}))
+    add_fresh = None
+    if add_form is None:  # made only if its markup is not kept yet (hours.week_markup: per Monday)
+        initial = {"token": token or new_token()}
+        add_form = SimpleLazyObject(lambda: AddEntryForm(timesheet=timesheet, initial=initial))
+        add_fresh = (timesheet.week_start, initial["token"])
     editable = timesheet.is_editable
     for day in days:
         day.rows = [_line(form, entry, day.label, editable) for entry in day.slots]
@@ -198,7 +202,8 @@ def _week_body(timesheet: Timesheet, entries: list[TimeEntry], events: list, *, 
     previous = timesheet.week_start - datetime.timedelta(weeks=1)
     last = selectors.last_school_day(timesheet, entries=entries)
     return week_markup.body({
-        "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
+        "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "add_fresh": add_fresh,
+        "errors": list(errors),
         "add_action": reverse("hours:add", args=[timesheet.slug]), "csrf_token": csrf_token,
         "editable": editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
         "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,

@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 
 from hours import markup
+from hours.forms import AddEntryForm
 from hours.markup import conditional_escape
 from hours.templatetags.hours import duration, field_tag, state_badge
 from pial.cells import esc
@@ -65,8 +66,8 @@ def _state(timesheet) -> str:
     return ""
 
 
-def _errors(errors, form, add_form) -> str:
-    form_errors, add_errors = form.errors, add_form.errors
+def _errors(errors, form, add_form, add_fresh) -> str:
+    form_errors, add_errors = form.errors, {} if add_fresh else add_form.errors  # a new form has none
     if not (errors or form_errors or add_errors):
         return ""
     return ('\n    <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" id="erreurs" tabindex="-1">\n'
@@ -148,16 +149,40 @@ def _connexe(c: dict) -> str:
             f'value="save">Enregistrer le brouillon</button></li>\n        {submit}\n      </ul>\n      {later}\n    ')
 
 
+_NEW_ADD_FORMS: dict = {}  # {Monday: (its fields' markup, the token field's markup with _MARK for the token)}
+_MARK = "\x00"
+
+
+def _add_fields(add_form) -> tuple[str, str]:
+    """The added activity's fields and its token field, as written (hours.markup)."""
+    fields = "".join(f"{markup.field_group(f)}\n        " for f in add_form.visible_fields())
+    return fields, str(field_tag(add_form["token"]))
+
+
+def _new_add_fields(add_form, monday, token: str) -> tuple[str, str]:
+    """`_add_fields` of a new form (unbound: no value, no error), what only its week's days make
+    differ, kept per Monday: the form is made (`add_form` is lazy) once per Monday per process."""
+    kept = _NEW_ADD_FORMS.get(monday)
+    if kept is None:
+        fields, token_field = _add_fields(add_form)
+        if add_form.is_bound or token_field.count(esc(token)) != 1 or _MARK in fields + token_field:
+            return fields, token_field  # not what this memo is for: written, not kept
+        if len(_NEW_ADD_FORMS) >= 512:
+            _NEW_ADD_FORMS.clear()
+        kept = _NEW_ADD_FORMS[monday] = fields, token_field.replace(esc(token), _MARK)
+    return kept[0], kept[1].replace(_MARK, esc(token))
+
+
 def _add_section(c: dict, csrf: str) -> str:
-    add_form = c["add_form"]
+    add_form, fresh = c["add_form"], c.get("add_fresh")
     removals = "".join(
         f'\n      <form method="post" action="{esc(reverse("hours:remove", args=[entry.pk]))}" '
         f'id="retirer-{esc(entry.pk)}">{csrf}</form>\n    ' for day in c["days"] for entry in day.added)
-    fields = "".join(f"{markup.field_group(f)}\n        " for f in add_form.visible_fields())
-    label = esc(add_form.submit_label)
+    fields, token_field = _new_add_fields(add_form, *fresh) if fresh else _add_fields(add_form)
+    label = esc(AddEntryForm.submit_label)
     return (f"\n    {removals}{_ADD_HEAD}"
             f'      <form action="{esc(c["add_action"])}" method="post" novalidate>{csrf}\n        {fields}'
-            f"{field_tag(add_form['token'])}\n"
+            f"{token_field}\n"
             '        <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w"><li><button type="submit" '
             f'name="submit" value="{label}" class="fr-btn" id="submit-id-submit">{label}</button></li></ul>\n'
             "      </form>\n    </section>\n  ")
@@ -190,7 +215,7 @@ def body(c: dict) -> SafeString:
         _week_link(c["previous"], "fr-icon-arrow-left-line fr-link--icon-left", "Semaine précédente"),
         "\n    ",
         _week_link(c["next"], "fr-icon-arrow-right-line fr-link--icon-right", "Semaine suivante"),
-        "\n  </nav>\n\n  ", _state(timesheet), "\n\n  ", _errors(c["errors"], form, c["add_form"]),
+        "\n  </nav>\n\n  ", _state(timesheet), "\n\n  ", _errors(c["errors"], form, c["add_form"], c.get("add_fresh")),
         '\n\n  <dl class="pial-figures">\n'
         f"    <div><dt>Prévu à l'emploi du temps</dt><dd>{esc(duration(totals.planned))}</dd></div>\n"
         f"    <div><dt>Accompagnement déclaré</dt><dd>{esc(duration(totals.accompaniment))}</dd></div>\n"

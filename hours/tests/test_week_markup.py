@@ -99,3 +99,16 @@ def test_the_current_week_with_its_days_to_come_and_hostile_names(client_as, cre
     html = text(client.get(week_url(CURRENT)))
     assert "À venir" in html and 'id="transmission-plus-tard"' in html
     assert len(compared) == 2 and not compared[-1]["finished"]
+
+
+def test_a_new_add_form_kept_per_monday_is_written_as_made(client_as, crew, compared):  # noqa: F811
+    """The added activity's fields of a new form are kept per Monday (week_markup._NEW_ADD_FORMS):
+    the page made with them is the template's, its token new on each page."""
+    client = client_as("aesh_a")
+    open_week(client, crew)
+    week_markup._NEW_ADD_FORMS.clear()
+    pages = [text(client.get(week_url(WEEK_B))) for _ in range(2)]
+    assert WEEK_B in week_markup._NEW_ADD_FORMS and len(compared) == 3
+    tokens = [page.split('name="token" value="')[1].split('"')[0] for page in pages]
+    assert tokens[0] != tokens[1] and all(len(token) == 32 for token in tokens)
+    assert all('<option value="2026-11-17">Mardi 17/11</option>' in page for page in pages)
