@@ -37,16 +37,15 @@ def _version(user_id: int) -> str:
 
 def _stamped(found: dict, keys: tuple[str, ...]) -> tuple | None:
     """The versions under `keys` read in `found`, a missing one made (only then a cache call);
-    None when the cache keeps nothing."""
+    None when one could not be made: the cache is down (or another request made it meanwhile:
+    the next request reads it), and nothing is stored."""
     versions = []
     for key in keys:
         version = found.get(key)
         if version is None:
             version = secrets.token_hex(8)
-            if not cache.add(key, version, None):  # another request made it first (or the cache is down)
-                version = cache.get(key)
-                if version is None:
-                    return None
+            if not cache.add(key, version, None):
+                return None
         versions.append(version)
     return tuple(versions)
 
