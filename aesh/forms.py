@@ -13,6 +13,7 @@ from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
 from pial.rendering import school_option_rows, school_options
 from pial.scope import Scope
+from pial.validators import validate_search_words
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -156,7 +157,8 @@ SORT_CHOICES = [("nom", "Nom (A → Z)"), ("-nom", "Nom (Z → A)"), ("fin", "Fi
 class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     submit_label = "Filtrer"
 
-    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, prénom ou e-mail")
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, prénom ou e-mail", max_length=200,
+                        validators=[validate_search_words])
     school = forms.ModelChoiceField(label="Établissement", queryset=School.objects.none(), required=False,
                                     empty_label="Tous")
     ending = forms.ChoiceField(label="Fin de contrat", choices=ENDING_CHOICES, required=False)

@@ -83,6 +83,13 @@ def weeks_error(weeks: int, minimum: int, maximum: int) -> str | None:
     return None
 
 
+def annual_base_error(annual_base: int | None) -> str | None:
+    """The hours of a full-time year divide every quotité: never zero."""
+    if not annual_base or annual_base <= 0:
+        return "La base annuelle d'un temps plein doit être un nombre d'heures positif (1 607 h en général)."
+    return None
+
+
 def weekly_hours_error(weekly_hours: Decimal, annual_base: int, weeks: int) -> str | None:
     """Weekly hours must be positive and fit a full-time year."""
     if weekly_hours is None or weekly_hours <= 0:
@@ -286,6 +293,8 @@ def terms_errors(terms: Terms, *, weeks_bounds: tuple[int, int],
     errors = []
     if message := weeks_error(terms.weeks, *weeks_bounds):
         errors.append(("weeks", message))
+    elif message := annual_base_error(terms.annual_base):
+        errors.append(("annual_base", message))
     elif message := weekly_hours_error(terms.weekly_hours, terms.annual_base, terms.weeks):
         errors.append(("weekly_hours", message))
     message = referent_quotite_error(terms.referent_quotite, *referent_bounds) or total_quotite_error(

@@ -12,7 +12,7 @@ from pial.forms import CrispyDsfrMixin
 from pial.models import School, User
 from pial.rendering import school_option_rows, school_options
 from pial.scope import Scope
-from pial.validators import MaxFileSize, file_extension
+from pial.validators import MaxFileSize, file_extension, validate_search_words
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,7 +86,8 @@ ENDING = [("", "Peu importe"), ("30", "dans 30 jours"), ("90", "dans 90 jours"),
 
 class StudentFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     submit_label = "Filtrer"
-    q = forms.CharField(label="Rechercher", required=False, help_text="Nom ou prénom")
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom ou prénom", max_length=200,
+                        validators=[validate_search_words])
     school = forms.ModelChoiceField(label="Établissement", queryset=School.objects.none(), required=False,
                                     empty_label="Tous")
     level = forms.ChoiceField(label="Niveau", choices=[("", "Tous"), *Level.choices], required=False)

@@ -3,6 +3,7 @@ coordination's decisions, a référent's action. Durations are typed as people s
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 
@@ -63,6 +64,28 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
+# A week form's fields per line, made once: each form gets copies (_fresh), as Django's Field
+# __init__ per line and per request (its choices normalised each time) was most of the form's CPU.
+_ATTENDANCE = forms.ChoiceField(label="Déroulement", choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
+_MINUTES = DurationField(label="Durée réalisée", blank_value=None)
+_REASON = forms.ChoiceField(label="Motif de l'absence", required=False, choices=[("", "—"), *AbsenceReason.choices],
+                            widget=forms.Select(attrs={"class": "fr-select"}))
+_CONNEXE = {category.value: DurationField(label=category.label, where=f"Activités connexes, {category.label.lower()}")
+            for category in ConnexeCategory}
+
+
+def _fresh(prototype: forms.Field, **attrs) -> forms.Field:
+    """A copy of `prototype` with `attrs` set: its widget and the widget's attributes its own, as
+    Field.__deepcopy__ makes them; its choices, validators and messages shared (nothing changes
+    them after they are made)."""
+    field = copy.copy(prototype)
+    field.widget = copy.copy(prototype.widget)
+    field.widget.attrs = dict(prototype.widget.attrs)
+    field.error_messages = prototype.error_messages.copy()
+    field.__dict__.update(attrs)
+    return field
+
+
 class WeekForm(forms.Form):
     """One field group per timetabled line (what happened, how long, why absent), one duration
     per connexe category, the AESH's comment, and the version shown (to detect another tab)."""
@@ -96,18 +119,13 @@ class WeekForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for entry in self.slot_entries:
             key = self.key(entry)
-            where = entry.as_line().where
-            self.fields[f"slot-{key}-attendance"] = forms.ChoiceField(
-                label="Déroulement", choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
-            self.fields[f"slot-{key}-minutes"] = DurationField(
-                label="Durée réalisée", where=where, blank_value=None,
+            self.fields[f"slot-{key}-attendance"] = _fresh(_ATTENDANCE)
+            self.fields[f"slot-{key}-minutes"] = _fresh(
+                _MINUTES, where=entry.as_line().where,
                 help_text=f"Prévu : {rules.format_duration(entry.planned_minutes)}")
-            self.fields[f"slot-{key}-reason"] = forms.ChoiceField(
-                label="Motif de l'absence", required=False, choices=[("", "—"), *AbsenceReason.choices],
-                widget=forms.Select(attrs={"class": "fr-select"}))
+            self.fields[f"slot-{key}-reason"] = _fresh(_REASON)
         for category in ConnexeCategory:
-            self.fields[f"connexe-{category.value}"] = DurationField(
-                label=category.label, where=f"Activités connexes, {category.label.lower()}")
+            self.fields[f"connexe-{category.value}"] = _fresh(_CONNEXE[category.value])
 
     def key(self, entry: TimeEntry) -> str:
         if self.by_occurrence and entry.slot_id and entry.day:

@@ -23,7 +23,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
@@ -118,18 +117,26 @@ def _slot_assignments(lookup: str = "assignments") -> Prefetch:
 
 def with_page_entries(timesheet: Timesheet) -> Timesheet:
     """The AESH's own week page: its lines with their school and slot, the slots' students and ULIS,
-    and its events — three queries, on a week already read (no second read of its row). The lines'
-    and events' statements are compiled once (pial.sqlmemo), and set on the week as
-    prefetch_related() sets them."""
+    and its events — three queries, on a week already read (no second read of its row). Their
+    statements are compiled once (pial.sqlmemo); what they read is set as prefetched lists:
+    `week.entries.all()`, `week.events.all()`, `slot.assignments.all()` (in the order
+    _slot_assignments() reads them) give them without a query, and a `.filter()` on them fails
+    rather than reading again (a related queryset per list was a tenth of a millisecond each)."""
     entries = sqlmemo.objects("hours:page_entries", _page_entries, timesheet.pk)
-    prefetch_related_objects([entry.slot for entry in entries if entry.slot_id], _slot_assignments())
+    if any(entry.slot_id for entry in entries):
+        served: dict[int, list[Assignment]] = {}
+        for link in sqlmemo.objects("hours:page_assignments", _page_assignments, timesheet.pk):
+            served.setdefault(link.timeslot_id, []).append(link.assignment)
+        for entry in entries:
+            if entry.slot_id:
+                entry.slot.__dict__.setdefault("_prefetched_objects_cache", {})["assignments"] = \
+                    list(served.get(entry.slot_id, ()))
     events = sqlmemo.objects("hours:page_events", _page_events, timesheet.pk)
+    cache = timesheet.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, found in (("entries", entries), ("events", events)):
         for obj in found:
             obj.timesheet = timesheet
-        kept = getattr(timesheet, name).all()
-        kept._result_cache, kept._prefetch_done = found, True
-        timesheet.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
+        cache[name] = found
     return timesheet
 
 
@@ -138,6 +145,19 @@ def _page_entries(timesheet_id: int) -> QuerySet[TimeEntry]:
     # key orders by Timesheet's own ordering, a join to the timesheet and its AESH in each query.
     return (TimeEntry.objects.filter(timesheet_id=timesheet_id).select_related("school", "slot")
             .order_by("day", "start_time", "pk"))
+
+
+def _page_assignments(timesheet_id: int) -> QuerySet:
+    """The slots' links to their assignments, for the week's lines: the columns _slot_assignments()
+    reads, in its order (Assignment's, then the link table's index order, as that prefetch meets them)."""
+    slots = TimeEntry.objects.filter(timesheet_id=timesheet_id, slot_id__isnull=False).values("slot_id")
+    return (TimeSlot.assignments.through.objects.filter(timeslot_id__in=Subquery(slots))
+            .select_related("assignment__student__school", "assignment__ulis__school")
+            .only("timeslot_id", "assignment_id", "assignment__student_id", "assignment__ulis_id",
+                  "assignment__student__first_name", "assignment__student__last_name",
+                  "assignment__student__school__pole_id", "assignment__ulis__name", "assignment__ulis__school__name",
+                  "assignment__ulis__school__pole_id")
+            .order_by("-assignment__start_date", "assignment_id"))
 
 
 def _page_events(timesheet_id: int) -> QuerySet[TimesheetEvent]:

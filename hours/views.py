@@ -14,15 +14,15 @@ from django.db import transaction
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from aesh.models import Aesh
 from aesh.selectors import aesh_for_detail
-from hours import markup, memo, perms, queue_markup, rules, selectors, services
+from hours import markup, memo, perms, queue_markup, rules, selectors, services, week_markup
 from hours.enums import ConnexeCategory, TimesheetState
 from hours.forms import AddEntryForm, DecisionForm, ReferentActivityForm, WeekForm, new_token
 from hours.models import TimeEntry, Timesheet
@@ -174,20 +174,26 @@ def _render_week(request, timesheet: Timesheet, *, form=None, add_form=None, err
         events = list(timesheet.events.all())
     else:
         events = []
+    if form is None:
+        form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
     body = _week_body(timesheet, entries, events, csrf_token=get_token(request), form=form, add_form=add_form,
                       errors=errors, by_occurrence=by_occurrence)
-    return render(request, "hours/week.html", {"timesheet": timesheet, "body": body})
+    # The form in the page's context as well, as when the body was a template (tests read it there).
+    return render(request, "hours/week.html", {"timesheet": timesheet, "body": body, "form": form})
 
 
 def _week_body(timesheet: Timesheet, entries: list[TimeEntry], events: list, *, csrf_token: str, form=None,
                add_form=None, errors=(), by_occurrence=False, token: str | None = None) -> str:
-    """The page's content (hours/_week_body.html), rendered without the request: what it shows of
+    """The page's content (hours.week_markup), written without the request: what it shows of
     the request is its CSRF token, given (`token`: the added activity's, else a new one)."""
     days = selectors.days_of(timesheet, entries)
     if form is None:
         form = WeekForm(timesheet=timesheet, entries=entries, by_occurrence=by_occurrence)
-    if add_form is None:
-        add_form = AddEntryForm(timesheet=timesheet, **({"initial": {"token": token}} if token else {}))
+    add_fresh = None
+    if add_form is None:  # made only if its markup is not kept yet (hours.week_markup: per Monday)
+        initial = {"token": token or new_token()}
+        add_form = SimpleLazyObject(lambda: AddEntryForm(timesheet=timesheet, initial=initial))
+        add_fresh = (timesheet.week_start, initial["token"])
     editable = timesheet.is_editable
     for day in days:
         day.rows = [_line(form, entry, day.label, editable) for entry in day.slots]
@@ -195,8 +201,9 @@ def _week_body(timesheet: Timesheet, entries: list[TimeEntry], events: list, *, 
     current = rules.monday_of(today)
     previous = timesheet.week_start - datetime.timedelta(weeks=1)
     last = selectors.last_school_day(timesheet, entries=entries)
-    return loader.render_to_string("hours/_week_body.html", {
-        "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "errors": list(errors),
+    return week_markup.body({
+        "timesheet": timesheet, "days": days, "form": form, "add_form": add_form, "add_fresh": add_fresh,
+        "errors": list(errors),
         "add_action": reverse("hours:add", args=[timesheet.slug]), "csrf_token": csrf_token,
         "editable": editable, "connexe": form.connexe_fields(), "totals": timesheet.totals,
         "previous": rules.week_slug(previous) if previous >= current - OLDEST_WEEK else None,

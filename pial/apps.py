@@ -9,10 +9,11 @@ class PialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pial import access, checks, figures, sectors  # noqa: F401  (system checks; the sector import, for workers)
+        from pial import access, checks, figures, lookups, sectors  # noqa: F401  (system checks; the sector import, for workers)
 
         access.connect()
         figures.install()
+        lookups.install()
 
 
 class PialAdminConfig(admin_apps.AdminConfig):

@@ -121,6 +121,12 @@ def _changed(alias: str, names: set[str]) -> None:
     if read & names:
         renew(read & names)
         read -= names
+    renew_after_commit(alias, names)
+
+
+def renew_after_commit(alias: str, names: set[str]) -> None:
+    """Renews `names` when the transaction on `alias` commits (one cache call for all the names
+    its writes gave), at once when there is none. pial.access renews its versions here too."""
     connection = connections[alias]
     if not connection.in_atomic_block:
         renew(names)

@@ -32,3 +32,13 @@ def file_extension(*allowed: str) -> FileExtensionValidator:
         allowed_extensions=list(allowed),
         message=f"Ce type de fichier n'est pas accepté : envoyez un fichier {', '.join(a.upper() for a in allowed)}.",
     )
+
+
+SEARCH_MAX_WORDS = 10
+
+
+def validate_search_words(value: str) -> None:
+    """A list's search box: each word is one more filter (names, e-mail), and past some hundreds a
+    database refuses the statement; ten words find anyone."""
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(f"Recherchez avec {SEARCH_MAX_WORDS} mots au plus.", code="too_many_words")

@@ -73,6 +73,28 @@ def test_each_field_of_the_week_is_written_as_its_widget_would(crew, bound):  # 
     assert len(checked) == 1 and (Attendance.AESH_ABSENT if bound else Attendance.DONE) in checked[0]
 
 
+def test_each_week_form_has_fields_of_its_own():
+    """WeekForm copies its lines' fields from prototypes (hours.forms._fresh): each form's fields,
+    widgets and widget attributes are its own, and a form's errors are not another's."""
+    sheet = Timesheet(pk=1, week_start=WEEK_B, version=0)
+    entries = [TimeEntry(pk=7, kind=EntryKind.SLOT, day=WEEK_B, attendance=Attendance.DONE, minutes=180,
+                         planned_minutes=180, start_time=datetime.time(8, 30), end_time=datetime.time(11, 30))]
+    one, two = (WeekForm(timesheet=sheet, entries=entries) for _ in range(2))
+    for name, field in one.fields.items():
+        other = two.fields[name]
+        assert field is not other and field.widget is not other.widget and field.widget.attrs is not other.widget.attrs
+        assert field.error_messages is not other.error_messages
+    one.fields["slot-7-minutes"].widget.attrs["data-x"] = "1"
+    assert "data-x" not in two.fields["slot-7-minutes"].widget.attrs
+    refused = WeekForm({"version": "0", "slot-7-attendance": "DONE", "slot-7-minutes": "beaucoup",
+                        "connexe-PREPARATION": "-1"}, timesheet=sheet, entries=entries)
+    assert not refused.is_valid() and set(refused.errors) == {"slot-7-minutes", "connexe-PREPARATION"}
+    fine = WeekForm({"version": "0", "slot-7-attendance": "DONE", "slot-7-minutes": "2 h"}, timesheet=sheet,
+                    entries=entries)
+    assert fine.is_valid() and fine.slot_answers()[7].minutes == 120 and 'aria-invalid' not in markup.input_tag(
+        fine["slot-7-minutes"])
+
+
 def test_the_add_form_is_written_as_crispy_dsfr_writes_it(crew):  # noqa: F811
     from crispy_forms.utils import render_crispy_form
 

@@ -46,3 +46,28 @@ def test_a_renamed_pole_and_a_deactivated_account_show_on_the_next_read():
     assert user_access(user)[0][0].membership.pole.name == "PIAL Nouveau"
     user.is_active = False
     assert user_access(user)[0] == []
+
+
+def test_a_cache_that_keeps_nothing_is_a_miss(monkeypatch, django_assert_num_queries):
+    """Redis down without a fallback (pial.cache: reads miss, writes are skipped): every read
+    is the database's, nothing is stored without a version."""
+    from pial import access
+
+    class Down:
+        stored = []
+
+        def get_many(self, keys):
+            return {}
+
+        def add(self, *args):
+            return False
+
+        def set(self, *args):
+            self.stored.append(args)
+
+    user = MembershipFactory(role=Role.COORDINATOR).user
+    monkeypatch.setattr(access, "cache", Down())
+    for _ in range(2):
+        with django_assert_num_queries(2):
+            assert [s.role for s in user_access(user)[0]] == [Role.COORDINATOR]
+    assert Down.stored == []
