@@ -423,11 +423,9 @@ class ValuesChoiceIterator(ModelChoiceIterator):
         key = getattr(self.field, "options_key", None)
         columns = ("pk", *self.columns)
         rows = getattr(self.field, "option_rows", None)  # read already for this request (filter_form)
-        if rows is not None:
-            pass
-        elif key is None:
+        if rows is None and key is None:
             rows = self.queryset.values_list(*columns).iterator()
-        else:
+        elif rows is None:
             rows = MemoList(("options", key), lambda: self.queryset, columns, tuple)[0:None]
         for pk, *values in rows:
             yield ModelChoiceIteratorValue(pk, None), self.label(*values)
