@@ -11,9 +11,8 @@ from aesh.selectors import AeshFilters
 from pial.conf import setting
 from pial.forms import CrispyDsfrMixin, as_checkboxes
 from pial.models import Pole, School
-from pial.rendering import SCHOOL_OPTIONS
+from pial.rendering import school_option_rows, school_options
 from pial.scope import Scope
-from pial.sqlmemo import scope_key
 from pial.validators import validate_search_words
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -168,11 +167,9 @@ class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     without_contract = forms.BooleanField(label="Sans contrat en cours", required=False)
     sort = forms.ChoiceField(label="Trier par", choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, scope: Scope, **kwargs):
+    def __init__(self, *args, scope: Scope, option_rows: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
-        self.fields["school"].iterator = SCHOOL_OPTIONS
-        self.fields["school"].options_key = ("schools", scope_key(scope))  # its queryset's inputs
+        school_options(self.fields["school"], scope, (option_rows or {}).get("school"))
         self.helper = self.build_helper(
             Layout(Div("q", "school", "ending", "sort", css_class="pial-filters"),
                    Div("training_late", "referent", "without_contract", css_class="pial-filters"))
@@ -180,6 +177,11 @@ class AeshFilterForm(CrispyDsfrMixin, DsfrBaseForm):
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.cache_layout = True  # markup: a function of the data and the school choices
+
+    @staticmethod
+    def option_rows(scope: Scope) -> dict[str, list]:
+        """The rows of the model choices (pial.rendering.filter_form): one query."""
+        return {"school": school_option_rows(scope)}
 
     def to_filters(self) -> AeshFilters:
         """The selector's filters; an invalid form filters nothing."""

@@ -25,6 +25,7 @@ from pial.cells import dmy, esc
 from pial.conf import setting
 from pial.forms import add_service_errors, posted
 from pial.links import pk_urls
+from pial.rendering import filter_form
 from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.templatetags.pial_ui import hours
 
@@ -51,9 +52,8 @@ def aesh_list(request):
     """Coordinators, pilots, gestionnaires: the AESH of their territory."""
     scope = request.scope
     _require(perms.can_view_aesh_list(scope))
-    form = AeshFilterForm(request.GET or None, scope=scope)
+    form, filters = filter_form(AeshFilterForm, request.GET or None, scope)
     today = timezone.localdate()
-    filters = form.to_filters()
     # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
     required = setting("ADAPTATION_TRAINING_HOURS")
     rows = MemoList(

@@ -10,9 +10,8 @@ from eleves.selectors import JournalFilters, StudentFilters
 from pial.enums import Role
 from pial.forms import CrispyDsfrMixin
 from pial.models import School, User
-from pial.rendering import SCHOOL_OPTIONS
+from pial.rendering import school_option_rows, school_options
 from pial.scope import Scope
-from pial.sqlmemo import scope_key
 from pial.validators import MaxFileSize, file_extension, validate_search_words
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,17 +96,20 @@ class StudentFilterForm(CrispyDsfrMixin, DsfrBaseForm):
     without_notification = forms.BooleanField(label="Sans notification en vigueur", required=False)
     include_left = forms.BooleanField(label="Inclure les élèves sorti·es", required=False)
 
-    def __init__(self, *args, scope: Scope, **kwargs):
+    def __init__(self, *args, scope: Scope, option_rows: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.visible_to(scope).order_by("name")
-        self.fields["school"].iterator = SCHOOL_OPTIONS
-        self.fields["school"].options_key = ("schools", scope_key(scope))  # its queryset's inputs
+        school_options(self.fields["school"], scope, (option_rows or {}).get("school"))
         self.helper = self.build_helper(Layout(
             Div("q", "school", "level", "aid_kind", "ending", css_class="pial-filters"),
             Div("without_notification", "include_left", css_class="pial-filters")))
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
         self.helper.cache_layout = True  # markup: a function of the data and the school choices
+
+    @staticmethod
+    def option_rows(scope: Scope) -> dict[str, list]:
+        """The rows of the model choices (pial.rendering.filter_form): one query."""
+        return {"school": school_option_rows(scope)}
 
     def to_filters(self) -> StudentFilters:
         if not self.is_bound or not self.is_valid():

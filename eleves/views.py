@@ -26,6 +26,7 @@ from pial.enums import Role
 from pial.forms import add_service_errors, posted, posted_files
 from pial.links import pk_urls
 from pial.models import School
+from pial.rendering import filter_form
 from pial.sqlmemo import MemoList, model_columns, scope_key
 from pial.templatetags.pial_ui import hours
 
@@ -56,16 +57,37 @@ _ROW_MORE = ["school__name", "ulis__name", "aid_kind_now", "notified_hours_now",
 _SCHOOL, _ULIS = Student._meta.get_field("school"), Student._meta.get_field("ulis")
 
 
-def _row_student(row: tuple) -> Student:
-    """A student of the list (the columns above, others deferred), school and ULIS named."""
+def _student_maker():
+    """`make` of the list's MemoList: a student of the list (the columns above, others deferred),
+    school and ULIS named; one School and one Ulis object per page for the rows that share them."""
     width = len(_ROW_FIELDS)
-    student = Student.from_db("default", _ROW_FIELDS, row[:width])
-    school_name, ulis_name, student.aid_kind_now, student.notified_hours_now, student.notification_end_now = \
-        row[width:]
-    _SCHOOL.set_cached_value(student, School.from_db("default", ["id", "name"], (student.school_id, school_name)))
-    _ULIS.set_cached_value(student, Ulis.from_db("default", ["id", "name"], (student.ulis_id, ulis_name))
-                           if student.ulis_id else None)
-    return student
+    schools, ulis_named = {}, {}
+
+    def make(row: tuple) -> Student:
+        student = Student.from_db("default", _ROW_FIELDS, row[:width])
+        school_name, ulis_name, student.aid_kind_now, student.notified_hours_now, student.notification_end_now = \
+            row[width:]
+        key = (student.school_id, school_name)
+        school = schools.get(key)
+        if school is None:
+            school = schools[key] = School.from_db("default", ["id", "name"], key)
+        _SCHOOL.set_cached_value(student, school)
+        if student.ulis_id:
+            key = (student.ulis_id, ulis_name)
+            ulis = ulis_named.get(key)
+            if ulis is None:
+                ulis = ulis_named[key] = Ulis.from_db("default", ["id", "name"], key)
+            _ULIS.set_cached_value(student, ulis)
+        else:
+            _ULIS.set_cached_value(student, None)
+        return student
+
+    return make
+
+
+def _row_student(row: tuple) -> Student:
+    """A student of the list, as the list's MemoList makes it."""
+    return _student_maker()(row)
 
 
 def student_list(request):
@@ -73,13 +95,12 @@ def student_list(request):
     scope = request.scope
     _require(perms.can_view_student_list(scope))
     today = timezone.localdate()
-    form = StudentFilterForm(request.GET or None, scope=scope)
-    filters = form.to_filters()
+    form, filters = filter_form(StudentFilterForm, request.GET or None, scope)
     # The list's SQL is a function of these inputs: compiled once per process (pial.sqlmemo).
     rows = MemoList(
         ("eleves:list", scope_key(scope), filters, today),
         lambda: selectors.student_list(scope, filters, today).select_related(None),
-        [*_ROW_FIELDS, *_ROW_MORE], _row_student,
+        [*_ROW_FIELDS, *_ROW_MORE], _student_maker(),
     )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     journal(request, JournalAction.LIST, detail=f"liste des élèves, page {page.number}")
@@ -98,27 +119,39 @@ LEFT_BADGE = ' <span class="fr-badge fr-badge--sm">sorti·e</span>'
 
 def _student_rows(page, full: bool) -> list[str]:
     """The rows of the student table, written here rather than by the template engine per cell:
-    same markup as before (eleves/_level.html for the level), one reverse() for the page."""
+    same markup as before (eleves/_level.html for the level), one reverse() for the page; a cell
+    that many rows share (a school, a level, an amount of hours) escaped once."""
     detail_url = pk_urls("eleves:detail")
     levels = choice_labels(Student, "level")
+    schools, level_cells, hour_cells = {}, {}, {}
     rows = []
     for s in page:
-        if s.level:
-            level = esc(levels.get(s.level, s.level))
-        else:
-            level = '<span class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">niveau à préciser</span>'
-            if s.level_raw:
-                level += f" « {esc(s.level_raw)} »"
+        school = schools.get(s.school.name)
+        if school is None:
+            school = schools[s.school.name] = esc(s.school.name)
+        level = level_cells.get((s.level, s.level_raw))
+        if level is None:
+            if s.level:
+                level = esc(levels.get(s.level, s.level))
+            else:
+                level = ('<span class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">'
+                         "niveau à préciser</span>")
+                if s.level_raw:
+                    level += f" « {esc(s.level_raw)} »"
+            level_cells[(s.level, s.level_raw)] = level
         cells = [
             f'<td><a href="{esc(detail_url(s.pk))}">{esc(s)}</a>'
             f"{LEFT_BADGE if s.left_on else ''}</td>",
-            f"<td>{esc(s.school.name)}</td>",
+            f"<td>{school}</td>",
             f"<td>{level}{f' ({esc(s.class_name)})' if s.class_name else ''}"
             f"{f' · {esc(s.ulis.name)}' if s.ulis else ''}</td>",
         ]
         if full:
             aid = AID_CELLS.get(s.aid_kind_now) or '<p class="fr-badge fr-badge--sm fr-badge--warning">aucune</p>'
-            cells.append(f"<td>{aid}</td><td>{esc(hours(s.notified_hours_now) or '—')}</td>"
+            notified = hour_cells.get(s.notified_hours_now)
+            if notified is None:
+                notified = hour_cells[s.notified_hours_now] = esc(hours(s.notified_hours_now) or "—")
+            cells.append(f"<td>{aid}</td><td>{notified}</td>"
                          f"<td>{dmy(s.notification_end_now) or '—'}</td>")
         rows.append(mark_safe(f"<tr>{''.join(cells)}</tr>"))  # every value is escaped
     return rows

@@ -35,7 +35,7 @@ from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 from widget_tweaks.templatetags.widget_tweaks import set_attr
 
-from pial.sqlmemo import MemoList
+from pial.sqlmemo import MemoList, scope_key
 
 _DJANGO_FORMS = Path(django.__file__).resolve().parent / "forms" / "templates"
 _DSFR = Path(dsfr.__file__).resolve().parent / "templates"
@@ -422,9 +422,10 @@ class ValuesChoiceIterator(ModelChoiceIterator):
         # through a statement compiled once per process (pial.sqlmemo); the query still runs.
         key = getattr(self.field, "options_key", None)
         columns = ("pk", *self.columns)
-        if key is None:
+        rows = getattr(self.field, "option_rows", None)  # read already for this request (filter_form)
+        if rows is None and key is None:
             rows = self.queryset.values_list(*columns).iterator()
-        else:
+        elif rows is None:
             rows = MemoList(("options", key), lambda: self.queryset, columns, tuple)[0:None]
         for pk, *values in rows:
             yield ModelChoiceIteratorValue(pk, None), self.label(*values)
@@ -439,3 +440,61 @@ def values_iterator(columns: tuple[str, ...], label) -> type[ValuesChoiceIterato
 
 # The list filters' « Établissement » options: what School.__str__ says.
 SCHOOL_OPTIONS = values_iterator(("name", "uai"), lambda name, uai: f"{name} ({uai})")
+
+
+def school_options(field, scope, rows: list | None = None) -> None:
+    """A list filter's « Établissement » field: the schools `scope` sees, read as values through a
+    statement compiled once per scope; `rows` (`school_option_rows`) when read already."""
+    from pial.models import School
+
+    field.queryset = School.objects.visible_to(scope).order_by("name")
+    field.iterator = SCHOOL_OPTIONS
+    field.options_key = ("schools", scope_key(scope))  # its queryset's inputs
+    if rows is not None:
+        field.option_rows = rows
+
+
+def school_option_rows(scope) -> list[tuple]:
+    """The rows `school_options` shows: one query, the statement the field's iterator runs."""
+    from pial.models import School
+
+    return MemoList(("options", ("schools", scope_key(scope))),
+                    lambda: School.objects.visible_to(scope).order_by("name"),
+                    ("pk", *SCHOOL_OPTIONS.columns), tuple)[0:None]
+
+
+# -- list filter forms, whole ----------------------------------------------------------------
+
+_FILTER_FORMS: dict[tuple, tuple[str, object]] = {}
+_FILTER_FORMS_SIZE = 512
+_CRISPY = None
+
+
+def filter_form(form_class, data, scope) -> tuple[str, object]:
+    """(`{% crispy form %}`'s markup, `form.to_filters()`) of a list's filter form.
+
+    Building, binding, validating and rendering the form was a third of a list page's CPU. Both
+    results are a function of the form class, the scope, the values the query gives its fields,
+    the rows of its model choices and the language: they are kept per process under all of those,
+    so a request whose filters were seen before builds no form. The choices are read on every
+    request (`form_class.option_rows(scope)`, one query each, the rows the form shows and validates
+    against); the form class must read nothing else from the database or the request (a GET form,
+    no CSRF token), and `form_class(data, scope=scope, option_rows=...)` must use the rows given."""
+    global _CRISPY
+    rows = form_class.option_rows(scope)
+    values = None if data is None else tuple((name, tuple(data.getlist(name))) for name in form_class.base_fields)
+    key = (form_class.__module__, form_class.__qualname__, scope_key(scope), values,
+           tuple((name, tuple(found)) for name, found in rows.items()), translation.get_language())
+    kept = _FILTER_FORMS.get(key)
+    if kept is None:
+        from django.template import Context, Template
+
+        form = form_class(data, scope=scope, option_rows=rows)
+        filters = form.to_filters()
+        if _CRISPY is None:
+            _CRISPY = Template("{% load crispy_forms_tags %}{% crispy form %}")
+        html = _CRISPY.render(Context({"form": form}))
+        if len(_FILTER_FORMS) >= _FILTER_FORMS_SIZE:
+            _FILTER_FORMS.clear()
+        kept = _FILTER_FORMS[key] = (html, filters)
+    return mark_safe(kept[0]), kept[1]

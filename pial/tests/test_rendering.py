@@ -262,3 +262,48 @@ def test_a_miss_and_a_hit_run_the_same_queries(monkeypatch):
     hit = count_queries(lambda: _crispy(forms_[1]))
     assert miss == hit == 1  # the school choices, read once (no COUNT)
     assert len(rendering._LAYOUT_CACHE) == 1
+
+
+def _hit_builds_nothing(form_class, data, scope):
+    from pial.tests.helpers import count_queries
+
+    real_init, built, found = form_class.__init__, [], []
+    form_class.__init__ = lambda self, *a, **k: (built.append(1), real_init(self, *a, **k))[-1]
+    try:
+        assert count_queries(lambda: found.append(rendering.filter_form(form_class, data, scope))) == 1
+    finally:
+        form_class.__init__ = real_init
+    assert built == []  # a hit
+    return found[0]
+
+
+@pytest.mark.django_db
+def test_a_filter_form_kept_whole_is_the_form_rendered_afresh(monkeypatch):
+    """filter_form(): the markup and filters of a freshly built form, a hit building no form and
+    running the same single query (the school choices), the key following data and choices."""
+    from django.http import QueryDict
+
+    from aesh.forms import AeshFilterForm
+    from eleves.forms import StudentFilterForm
+    from pial.scope import Scope
+    from pial.tests.factories import MembershipFactory, SchoolFactory
+
+    school = SchoolFactory(name="École <Jaurès>")
+    SchoolFactory(pole=school.pole, name="Collège Camus")
+    scope = Scope.of(MembershipFactory(pole=school.pole))
+    monkeypatch.setattr(rendering, "_FILTER_FORMS", {})
+    monkeypatch.setattr(rendering, "_LAYOUT_CACHE", {})
+    queries = (None, f"q=mar&school={school.pk}", "school=999999", "school=abc&ending=x", "q=a&q=b&page=3")
+    for form_class in (AeshFilterForm, StudentFilterForm):
+        for query in queries:
+            data = None if query is None else QueryDict(query)
+            fresh = form_class(data, scope=scope)
+            filters = fresh.to_filters()
+            html = _crispy(fresh)
+            assert rendering.filter_form(form_class, data, scope) == (html, filters)
+            assert _hit_builds_nothing(form_class, data, scope) == (html, filters)
+    assert len(rendering._FILTER_FORMS) == 2 * len(queries)
+    school.name = "École Jaurès"
+    school.save()
+    html, _ = rendering.filter_form(StudentFilterForm, None, scope)
+    assert "École Jaurès (" in html and "&lt;Jaurès&gt;" not in html
