@@ -142,3 +142,120 @@ def test_a_second_row_is_hidden_where_the_total_would_give_one_back():
     hidden = aesh_secret.hidden_cells(sight, 3)
     assert a in hidden and (b in hidden or c in hidden) and aesh_secret.Poles({1, 2, 3}) not in hidden
     assert aesh_secret.hidden_cells(aesh_secret.Sight(placed={1: 240.0}), 3) == set()
+
+
+# --- The attacker's audit of the AESH tables (independent of reports.aesh_secret) -----------------
+
+def aesh_audit(scope, day) -> tuple[list[str], int]:
+    """Every AESH table the reader can open (reports.tests.audit.reachable_reports), as a linear
+    programme over the placed minutes of each home pôle (the directory says which pôle is in which
+    territory): a published cell fixes the sum of its pôles, every cell's placed hours lie between 0
+    and its published contract hours. For each hidden cell, its smallest and largest value: the
+    placed hours beside hidden pupil hours must stay uncertain by a quarter of themselves, any
+    other hidden cell by more than nothing. Returns the findings, the hidden cells, all cells."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    from pial.models import Pole
+    from reports.tests.audit import reachable_reports
+
+    _, reports = reachable_reports(scope, day)
+    places = {pk: {"pole": pk, "circonscription": circ, "departement": dep} for pk, circ, dep in
+              Pole.objects.visible_to(scope).values_list("pk", "circonscription_id", "departement_id")}
+    cells: dict[frozenset, dict] = {}
+    for report in reports:
+        table = report.aesh_table
+        if table is None:
+            continue
+        if report.drilled:
+            universe = {n.ref for n in report.node.walk() if n.kind == "pole" and n.ref}
+            universe |= {report.node.ref} if report.node.kind == "pole" else set()
+        else:
+            universe = set(places)
+        students = {row.label: row for t in report.student_tables for row in t.rows}
+        for row in table.all_rows:
+            if row.is_total:
+                poles, beside = universe, report.summary.is_hidden("placed_minutes")
+            else:
+                poles = {p for p in universe if places.get(p, {}).get(table.grouping) == row.key}
+                beside = row.label in students and students[row.label].is_hidden("placed_minutes")
+            key = frozenset(poles)
+            entry = cells.setdefault(key, {"value": float(row.values["placed_minutes"]), "hidden": None,
+                                           "available": float(row.values["available_minutes"]), "beside": False})
+            hidden = row.is_hidden("placed_minutes")
+            assert row.is_hidden("placed_etp") == hidden  # the one gives the other back
+            assert entry["hidden"] in (None, hidden), f"{row.label}: shown on one page, hidden on another"
+            entry["hidden"], entry["beside"] = hidden, entry["beside"] or beside
+    poles = sorted({p for key in cells for p in key})
+    if not poles:
+        return [], 0, 0
+    index = {p: i for i, p in enumerate(poles)}
+
+    def vector(key):
+        v = np.zeros(len(poles))
+        for p in key:
+            v[index[p]] = 1.0
+        return v
+
+    equal = [(vector(k), c["value"]) for k, c in cells.items() if not c["hidden"]]
+    upper = [(vector(k), c["available"]) for k, c in cells.items()]
+    findings, hidden_count = [], 0
+    for key, cell in cells.items():
+        if not cell["hidden"]:
+            continue
+        hidden_count += 1
+        ends = []
+        for sign in (1.0, -1.0):
+            result = linprog(sign * vector(key), A_ub=np.array([u for u, _ in upper]),
+                             b_ub=np.array([b for _, b in upper]),
+                             A_eq=np.array([e for e, _ in equal]) if equal else None,
+                             b_eq=np.array([b for _, b in equal]) if equal else None,
+                             bounds=[(0, None)] * len(poles), method="highs")
+            assert result.status == 0, result.message
+            ends.append(sign * result.fun)
+        low, high = ends
+        needed = 0.25 * max(cell["value"], 1.0) if cell["beside"] else 1e-6
+        if high - low + 1e-6 < needed:
+            findings.append(f"{sorted(key)} = {cell['value']:g} ∈ [{low:g}, {high:g}]")
+    return findings, hidden_count, len(cells)
+
+
+def test_no_hidden_aesh_cell_can_be_narrowed_by_the_gestionnaire(one_pupil):
+    from pial.scope import Scope
+
+    for who in ("gestionnaire", "inspector_a"):
+        findings, hidden, _ = aesh_audit(Scope.of(one_pupil.users[who].memberships.first()), TODAY)
+        assert findings == [] and hidden > 0, who
+
+
+@pytest.mark.parametrize("seed", (1, 2))
+def test_no_hidden_aesh_cell_of_a_seeded_departement_can_be_narrowed(db, seed):
+    """A département of small pôles (a few pupils each, some pôles across two circonscriptions,
+    benchmarks.report_seed): the gestionnaire, each inspector and the national level."""
+    from django.core.cache import cache
+
+    from benchmarks import report_seed
+    from pial.enums import Role
+    from pial.models import Circonscription, Pole, School
+    from pial.scope import Scope
+    from pial.tests.factories import MembershipFactory
+
+    cache.clear()
+    day = datetime.date(2026, 12, 2)
+    scale = report_seed.Scale("aesh-audit", departements=1, circonscriptions=2, poles=6, schools_per_pole=2,
+                              aesh=12, students=14, weeks=1)
+    dep = report_seed.seed(scale, day, seed_value=seed, base=7_500_000 + seed * 10_000).departement_id
+    circs = list(Circonscription.objects.filter(departement_id=dep).order_by("pk"))
+    for index, pole in enumerate(Pole.objects.filter(departement_id=dep).order_by("pk")):
+        if index % 3 == 0:  # a pôle straddling two circonscriptions
+            school = School.objects.filter(pole=pole).order_by("pk").first()
+            school.circonscription = circs[(circs.index(pole.circonscription) + 1) % len(circs)]
+            school.save(update_fields=["circonscription"])
+    scopes = [Scope.of(MembershipFactory(role=Role.GESTIONNAIRE, pole=None, departement_id=dep))]
+    scopes += [Scope.of(MembershipFactory(role=Role.INSPECTOR, pole=None, circonscription=circ)) for circ in circs]
+    hidden = 0
+    for scope in [*scopes, Scope.national()]:
+        findings, found, _ = aesh_audit(scope, day)
+        assert findings == [], (scope.label, findings)
+        hidden += found
+    assert hidden > 0
