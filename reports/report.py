@@ -353,7 +353,7 @@ def _aesh_table(scope: Scope, period, level: str, node: Node, territory: tree.Tr
         grouping = DRILL_GROUPING.get(node.kind)
     group = selectors.GROUPINGS[grouping][1] if grouping else None
     found = selectors.aesh_figures(scope, period, group, poles)
-    secrets = aesh_secrets(scope, level, territory)
+    secrets = aesh_secrets(scope, level, territory, found if node is territory.root and grouping == "pole" else None)
     hidden, group_of = (secrets["hidden"], secrets["group_of"]) if secrets else (set(), None)
     table_poles = (set(secrets["placed"]) if poles is None else set(poles)) if secrets else set()
 
@@ -377,17 +377,19 @@ def _drill_poles(node: Node) -> list[int]:
         {node.ref} if node.kind == "pole" else set()))
 
 
-def aesh_secrets(scope: Scope, level: str, territory: tree.Tree) -> dict | None:
+def aesh_secrets(scope: Scope, level: str, territory: tree.Tree,
+                 by_pole: selectors.AeshFigures | None = None) -> dict | None:
     """Which sums of home pôles the AESH table hides, over every AESH table the reader can open
     (their report and each part of it), decided once per tree: the placed hours of every home pôle
-    and the pôles' territories, in two statements. None for a reader of every student's record."""
+    (`by_pole` when the report's own table has them), and above the circonscription the pôles'
+    territories, in one statement each. None for a reader of every student's record."""
     if territory.entitled:
         return None
     if territory.aesh_hidden is not None:
         return territory.aesh_hidden
-    found = selectors.aesh_figures(scope, territory.period, selectors.GROUPINGS["pole"][1], None)
+    found = by_pole or selectors.aesh_figures(scope, territory.period, selectors.GROUPINGS["pole"][1], None)
     placed = {key: float(values["placed_minutes"] or 0) for key, values in found.rows.items() if key is not None}
-    places = selectors.pole_places(scope, list(placed))
+    places = selectors.pole_places(scope, list(placed)) if level in ("departement", "national") else {}
 
     def group_of(pole: int, grouping: str | None):
         if grouping == "pole":
