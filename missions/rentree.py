@@ -63,6 +63,10 @@ def summarize(students: list[StudentLine], incoming: list[Transfer], renewals: l
         "hours_available": available,
         "hours_notified": notified,
         "hours_gap": notified - available,
+        # How many pupils the notified hours are of (under the secret statistique above the pôle).
+        "hours_students": sum(1 for p in students if p.outcome in (STAYS, UNKNOWN) and p.hours)
+        + sum(1 for t in accepted_in if any(n.aid_kind == "INDIVIDUELLE" and n.weekly_hours
+                                            for n in t.student.at_rentree)),
     }
 
 

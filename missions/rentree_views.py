@@ -17,9 +17,9 @@ from eleves.enums import JournalAction, LeaveReason, Level, TransferState
 from eleves.journal import journal
 from eleves.models import Student, Transfer
 from eleves.rentree import project, projection_save, sector_map, transfer_answer
-from missions import perms
+from missions import perms, rentree_secret
 from missions.rentree import preparation
-from missions.switch import plan_switch, switch_apply
+from missions.switch import plan_switch, secret_threshold, switch_apply
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Departement, Pole, School, SchoolYear, YearSwitch
@@ -77,6 +77,9 @@ def prepare(request):
     if is_open:
         prep = preparation(pole, current, year, today)
         context["prep"] = prep
+        if not context["sees_students"]:  # figures only, under the secret statistique (missions.rentree_secret)
+            context["threshold"] = threshold = secret_threshold()
+            context["hidden"] = rentree_secret.preparation_hidden(prep.summary, threshold)
         if context["sees_students"] and prep.students:
             journal(request, JournalAction.LIST,
                     detail=f"préparation de la rentrée {year} : {len(prep.students)} élèves")
@@ -214,6 +217,8 @@ def switch(request):
             messages.success(request, f"Bascule sur {year} effectuée.")
         return redirect(f"{reverse('missions:switch')}?departement={departement.pk}")
     plan = plan_switch(departement, current, year)
+    threshold = secret_threshold()  # a département's reader: the secret statistique applies
     return render(request, "missions/rentree_switch.html", {
         "departement": departement, "current": current, "year": year, "plan": plan, "summary": plan.summary(),
+        "hidden": dict.fromkeys(plan.hidden(threshold), True), "blockers": plan.shown_blockers(threshold),
         "auto_switch": setting("RENTREE_AUTO_SWITCH"), "too_early": too_early, "confirm_label": CONFIRM_LABEL})

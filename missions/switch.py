@@ -20,13 +20,22 @@ from django.utils import timezone
 from aesh.rentree import contracts_to_decide
 from eleves.enums import JournalAction, TransferState
 from eleves.models import AccessLog, Student, Transfer, Ulis
-from eleves.rentree import LEAVES, MOVES, students_of
+from eleves.rentree import LEAVES, MOVES, UNKNOWN, students_of
+from missions import rentree_secret
 from missions.models import Assignment, TimeSlot
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Departement, Membership, Pole, SchoolYear, User, YearSwitch
 from pial.reminders import Draft, schedule
 from pial.years import next_year, year_of
+
+
+def secret_threshold() -> int:
+    """The reports' threshold of the secret statistique (PIAL_REPORT_SMALL_CELL_THRESHOLD)."""
+    return int(setting("REPORT_SMALL_CELL_THRESHOLD"))
+
+
+POLE_FIGURE = {LEAVES: "leaving", MOVES: "moving_out", UNKNOWN: "unknown_school"}  # a pôle's own page's rows
 
 
 @dataclass
@@ -55,6 +64,8 @@ class SwitchPlan:
     slots: list[int] = field(default_factory=list)
     unknown_schools: list[int] = field(default_factory=list)  # students with no known school at the rentrée
     undecided_contracts: list[int] = field(default_factory=list)  # contracts ending with no decision
+    by_pole: dict[int, dict[str, int]] = field(default_factory=dict)  # pôle → its pupils leaving, moving out…
+    pole_names: dict[int, str] = field(default_factory=dict)
 
     def blockers(self) -> list[str]:
         """What keeps the automatic switch from running: a preparation left incomplete. (The
@@ -68,6 +79,15 @@ class SwitchPlan:
         if self.undecided_contracts:
             reasons.append(f"{len(self.undecided_contracts)} contrat(s) se terminant sans décision")
         return reasons
+
+    def shown_blockers(self, threshold: int) -> list[str]:
+        """The blockers as a reader above the pôle reads them: pôle by pôle, no count of fewer
+        pupils than the threshold (missions.rentree_secret)."""
+        return rentree_secret.shown_blockers(self.by_pole, self.pole_names, len(self.undecided_contracts), threshold)
+
+    def hidden(self, threshold: int) -> set[str]:
+        """The summary's figures not published to a reader above the pôle."""
+        return rentree_secret.switch_hidden(self.summary(), self.by_pole, threshold)
 
     def summary(self) -> dict:
         return {
@@ -86,8 +106,12 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
         return plan
     accepted = {t.student_id: t for t in Transfer.objects.filter(year=year, from_pole__departement=departement)}
     for pole in Pole.objects.filter(departement=departement).order_by("pk"):
+        plan.pole_names[pole.pk] = pole.name
+        figures = plan.by_pole[pole.pk] = dict.fromkeys(rentree_secret.POLE_FIGURES, 0)
         for line in students_of(pole, year):
             student = line.student
+            if line.outcome in POLE_FIGURE:
+                figures[POLE_FIGURE[line.outcome]] += 1
             if line.outcome == LEAVES:
                 plan.leavers.append((student.pk, line.leave_reason))
                 continue
@@ -100,6 +124,7 @@ def plan_switch(departement: Departement, current: SchoolYear, year: SchoolYear)
                     plan.transfers.append(transfer.pk)
                 else:
                     plan.pending_transfers.append(student.pk)
+                    figures["pending"] += 1
             elif line.school is not None:
                 school = line.school
             else:
@@ -224,7 +249,8 @@ def auto_switch(today: datetime.date) -> dict[int, str]:
         plan = switch_apply(departement, current, year, only_if_complete=True)
         if plan.done:
             continue
-        reasons = plan.blockers()
+        blocked = bool(plan.blockers())
+        reasons = plan.shown_blockers(secret_threshold()) if blocked else []  # read by the DSDEN: the secret applies
         schedule(_notice_drafts(departement, year, reasons=reasons))
-        outcomes[departement.pk] = BLOCKED if reasons else SWITCHED
+        outcomes[departement.pk] = BLOCKED if blocked else SWITCHED
     return outcomes

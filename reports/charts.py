@@ -53,7 +53,7 @@ def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, 
                 legend: tuple[str, str]) -> SafeString:
     """Two bars a row (e.g. ETP available, ETP placed), with a legend."""
     row, label_width = 60, 4  # the label on its own line, then the two bars
-    maximum = max([max(a, b) for _, a, b in items] + [1])
+    maximum = max([max(a, b or 0) for _, a, b in items] + [1])
     scale = (WIDTH - label_width - 60) / maximum
     body = [f'<rect x="{label_width}" y="4" width="12" height="12" fill="{LIGHT}" stroke="{BLUE}"/>'
             f'<text x="{label_width + 18}" y="15" font-size="14" fill="{TEXT}">{escape(legend[0])}</text>'
@@ -65,9 +65,12 @@ def paired_bars(chart_id: str, title: str, summary: str, items: list[tuple[str, 
         body.append(f'<rect x="{label_width}" y="{y + 2}" width="{first * scale:.1f}" height="16" fill="{LIGHT}" '
                     f'stroke="{BLUE}"/><text x="{label_width + first * scale + 6:.1f}" y="{y + 15}" font-size="13" '
                     f'fill="{TEXT}">{_num(first)}</text>')
-        body.append(f'<rect x="{label_width}" y="{y + 20}" width="{second * scale:.1f}" height="16" fill="{BLUE}"/>'
-                    f'<text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" font-size="13" fill="{TEXT}">'
-                    f'{_num(second)}</text>')
+        if second is None:  # secret: no bar, the one label
+            body.append(f'<text x="{label_width}" y="{y + 33}" font-size="13" fill="{TEXT}">secret</text>')
+        else:
+            body.append(f'<rect x="{label_width}" y="{y + 20}" width="{second * scale:.1f}" height="16" '
+                        f'fill="{BLUE}"/><text x="{label_width + second * scale + 6:.1f}" y="{y + 33}" '
+                        f'font-size="13" fill="{TEXT}">{_num(second)}</text>')
     return _frame(chart_id, title, summary, 46 + row * len(items), "".join(body))
 
 

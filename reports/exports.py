@@ -124,15 +124,18 @@ def _pairs_drawing(items):
     from reportlab.lib import colors
 
     items = items[:20]
-    top = max([max(a, b) for _, a, b in items] + [1])
+    top = max([max(a, b or 0) for _, a, b in items] + [1])
     drawing = Drawing(760, 22 * len(items) + 6)
     for index, (label, available, placed) in enumerate(items):
         y = drawing.height - 22 * (index + 1)
         drawing.add(String(0, y + 8, label[:40], fontName="Helvetica", fontSize=7))
         drawing.add(Rect(200, y + 10, 460 * available / top, 8, fillColor=colors.HexColor("#cacafb"),
                          strokeColor=colors.HexColor("#000091")))
-        drawing.add(Rect(200, y + 1, 460 * placed / top, 8, fillColor=colors.HexColor("#000091"), strokeColor=None))
-        drawing.add(String(670, y + 5, f"{available:.1f} / {placed:.1f} ETP".replace(".", ","),
+        if placed is not None:
+            drawing.add(Rect(200, y + 1, 460 * placed / top, 8, fillColor=colors.HexColor("#000091"),
+                             strokeColor=None))
+        shown = HIDDEN_LABEL if placed is None else f"{placed:.1f}".replace(".", ",")
+        drawing.add(String(670, y + 5, f"{available:.1f}".replace(".", ",") + f" / {shown} ETP",
                            fontName="Helvetica", fontSize=7))
     return drawing
 

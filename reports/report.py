@@ -13,7 +13,7 @@ from django.core.cache import cache
 from pial import durations
 from pial.conf import setting
 from pial.scope import Scope
-from reports import perms, privacy, recourses, selectors, tree
+from reports import aesh_secret, perms, privacy, recourses, selectors, tree
 from reports.tree import Node
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -336,26 +336,92 @@ def _aesh_values(values: dict) -> dict:
             "placed_etp": (etp * placed / available) if available else Decimal(0)}
 
 
+DRILL_GROUPING = {"departement": "circonscription", "circonscription": "pole"}
+
+
 def _aesh_table(scope: Scope, period, level: str, node: Node, territory: tree.Tree) -> Table | None:
     """AESH by group, and their total, in one statement (selectors.aesh_figures). AESH belong
-    to their home pôle."""
+    to their home pôle. Their placed hours are hidden beside hidden student hours
+    (reports.aesh_secret)."""
     if node.leaf:
         return None
     if node is territory.root:
         poles = None  # the scope's pôles, read inside the statement
         grouping = AESH_GROUPING.get(level)
     else:
-        poles = sorted({n.ref for n in node.walk() if n.kind == "pole" and n.ref} | (
-            {node.ref} if node.kind == "pole" else set()))
-        grouping = {"departement": "circonscription", "circonscription": "pole"}.get(node.kind)
+        poles = _drill_poles(node)
+        grouping = DRILL_GROUPING.get(node.kind)
     group = selectors.GROUPINGS[grouping][1] if grouping else None
     found = selectors.aesh_figures(scope, period, group, poles)
+    secrets = aesh_secrets(scope, level, territory, found if node is territory.root and grouping == "pole" else None)
+    hidden, group_of = (secrets["hidden"], secrets["group_of"]) if secrets else (set(), None)
+    table_poles = (set(secrets["placed"]) if poles is None else set(poles)) if secrets else set()
+
+    def hidden_of(key, total: bool = False) -> set:
+        if not hidden:
+            return set()
+        members = table_poles if total else aesh_secret.row_poles(table_poles, lambda p: group_of(p, grouping), key)
+        members = aesh_secret.Poles(p for p in members if p in secrets["placed"])
+        return set(aesh_secret.MEASURES) if members in hidden else set()
+
     rows = sorted((Row(label=found.names.get(key) or tree.NO_GROUP[grouping], values=_aesh_values(values),
-                       key=key if key in found.names else None, param=PARAMS[grouping])
+                       key=key if key in found.names else None, param=PARAMS[grouping], hidden=hidden_of(key))
                    for key, values in found.rows.items()), key=lambda r: r.label) if grouping else []
-    total_row = Row(label="Total", values=_aesh_values(found.total), is_total=True)
+    total_row = Row(label="Total", values=_aesh_values(found.total), is_total=True, hidden=hidden_of(None, total=True))
     return Table(key="aesh", title="AESH", columns=AESH_COLUMNS, rows=rows, total=total_row,
                  grouping=grouping or "", first_header="Pôle ou territoire")
+
+
+def _drill_poles(node: Node) -> list[int]:
+    return sorted({n.ref for n in node.walk() if n.kind == "pole" and n.ref} | (
+        {node.ref} if node.kind == "pole" else set()))
+
+
+def aesh_secrets(scope: Scope, level: str, territory: tree.Tree,
+                 by_pole: selectors.AeshFigures | None = None) -> dict | None:
+    """Which sums of home pôles the AESH table hides, over every AESH table the reader can open
+    (their report and each part of it), decided once per tree: the placed hours of every home pôle
+    (`by_pole` when the report's own table has them), and above the circonscription the pôles'
+    territories, in one statement each. None for a reader of every student's record."""
+    if territory.entitled:
+        return None
+    if territory.aesh_hidden is not None:
+        return territory.aesh_hidden
+    found = by_pole or selectors.aesh_figures(scope, territory.period, selectors.GROUPINGS["pole"][1], None)
+    placed = {key: float(values["placed_minutes"] or 0) for key, values in found.rows.items() if key is not None}
+    places = selectors.pole_places(scope, list(placed)) if level in ("departement", "national") else {}
+
+    def group_of(pole: int, grouping: str | None):
+        if grouping == "pole":
+            return pole
+        circonscription, departement = places.get(pole, (None, None))
+        return {"circonscription": circonscription, "departement": departement}.get(grouping)
+
+    sight = aesh_secret.Sight(placed=placed, available={key: float(values["available_minutes"] or 0)
+                                                        for key, values in found.rows.items()})
+
+    def add_table(table_node: Node, poles: set[int], grouping: str | None, own: bool = False) -> None:
+        sight.add(poles, table_node.is_hidden("placed_minutes"), own=own)
+        if not grouping:
+            return
+        for key in {group_of(p, grouping) for p in poles}:
+            students = [n for n in table_node.walk() if n.kind == grouping and n.ref == key and n is not table_node]
+            sight.add(aesh_secret.row_poles(poles, lambda p: group_of(p, grouping), key),
+                      any(n.is_hidden("placed_minutes") for n in students))
+
+    root = territory.root
+    add_table(root, set(placed), AESH_GROUPING.get(level), own=True)
+    drills = DRILLS.get(level, ())
+    seen = set()
+    for part in root.walk():
+        if part is root or part.leaf or part.kind not in drills or (part.kind, part.ref) in seen:
+            continue
+        seen.add((part.kind, part.ref))
+        drilled = territory.find(part.kind, part.ref) if part.ref is not None else part
+        add_table(drilled, set(_drill_poles(drilled)), DRILL_GROUPING.get(part.kind))
+    territory.aesh_hidden = {"hidden": aesh_secret.hidden_cells(sight, territory.threshold), "placed": placed,
+                             "group_of": group_of}
+    return territory.aesh_hidden
 
 
 def key_figures(report: Report) -> list[tuple[str, Cell]]:
@@ -420,7 +486,7 @@ def part_series(report: Report, limit: int = 5) -> list[tuple[str, list[int | No
 @dataclass(frozen=True)
 class ChartData:
     coverage: list[tuple[str, int | None, str]]            # label, percent (None: secret), text
-    etp: list[tuple[str, float, float]]                    # label, available, placed
+    etp: list[tuple[str, float, float | None]]             # label, available, placed (None: secret)
     waiting: list[tuple[datetime.date, int | None]]        # week, waiting students (None: secret)
     parts: list[tuple[str, list[int | None]]]              # the same for the largest parts
     coverage_summary: str
@@ -441,7 +507,7 @@ def chart_data(report: Report) -> ChartData:
     if report.aesh_table:
         etp_rows = report.aesh_table.rows or [report.aesh_table.total]
         etp = [(r.label if not r.is_total else report.territory, float(r.values["etp"]),
-                float(r.values["placed_etp"])) for r in etp_rows]
+                None if r.is_hidden("placed_etp") else float(r.values["placed_etp"])) for r in etp_rows]
     waiting = [(p["week_start"], p["waiting"]) for p in report.evolution]
     last = next((v for _, v in reversed(waiting) if v is not None), None)
     shown_weeks = sum(1 for _, v in waiting if v is not None)
@@ -455,7 +521,8 @@ def chart_data(report: Report) -> ChartData:
         parts=parts,
         coverage_summary=f"Couverture des heures notifiées : {total.text} pour l'ensemble ; "
                          + "; ".join(f"{label} : {text}" for label, _, text in coverage[:30]) + ".",
-        etp_summary=("; ".join(f"{label} : {a:.1f} ETP disponibles, {b:.1f} placés".replace(".", ",")
+        etp_summary=("; ".join(f"{label} : {a:.1f} ETP disponibles, ".replace(".", ",")
+                               + (f"{b:.1f} placés".replace(".", ",") if b is not None else f"placés : {HIDDEN_LABEL}")
                                for label, a, b in etp[:30]) + ".") if etp else "",
         waiting_summary=(f"{len(waiting)} semaines depuis la rentrée, {shown_weeks} publiables ; dernière valeur "
                          f"publiée : {last if last is not None else HIDDEN_LABEL} élèves en attente." + parts_text

@@ -499,6 +499,15 @@ def pole_ids(scope: Scope, poles: list[int] | None = None) -> list[int]:
     return list(Pole.objects.visible_to(scope).order_by().values_list("pk", flat=True))
 
 
+def pole_places(scope: Scope, poles: list[int]) -> dict[int, tuple[int | None, int | None]]:
+    """Each of these pôles' circonscription and département (one statement; none for no pôle)."""
+    if not poles:
+        return {}
+    rows = Pole.objects.visible_to(scope).filter(pk__in=poles).order_by().values_list(
+        "pk", "circonscription_id", "departement_id")
+    return {pk: (circonscription, departement) for pk, circonscription, departement in rows}
+
+
 def aesh_total_zero() -> dict:
     """An empty AESH total: counts are integers, sums of quotités and hours decimals."""
     return dict.fromkeys(set(AESH_KEYS) - set(AESH_DECIMALS), 0) | dict.fromkeys(AESH_DECIMALS, Decimal(0))

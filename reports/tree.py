@@ -123,6 +123,7 @@ class Tree:
     unions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)  # units protected / taken from the cache, LP solves
     week_parts: list | None = None     # the weeks' cache keys' common part (_week_parts)
+    aesh_hidden: dict | None = None    # the AESH table's hidden sums of home pôles (report.aesh_secrets)
 
     @functools.cached_property
     def kinds(self) -> dict[int, str]:
