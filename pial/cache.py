@@ -32,7 +32,9 @@ import time
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connections, router, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -69,25 +71,54 @@ class _Epochs:
         self.lock = threading.Lock()
 
     def due(self) -> bool:
-        period = getattr(settings, "CACHE_EPOCH_CHECK_SECONDS", 2)
-        return time.monotonic() - self.checked >= period
+        return time.monotonic() - self.checked >= settings.CACHE_EPOCH_CHECK_SECONDS
 
     def read(self, fallback) -> None:
         found = fallback.get_many([REDIS_EPOCH, FALLBACK_EPOCH])
         for key in (REDIS_EPOCH, FALLBACK_EPOCH):
-            if key not in found:  # never written, or culled: a new one (never an old one again)
-                fallback.add(key, _token(), None)
-                found[key] = fallback.get(key) or _token()
-        self.redis, self.fallback = found[REDIS_EPOCH], found[FALLBACK_EPOCH]
+            if key in found:
+                self._adopt(key, found[key])
+            else:  # never written, or culled: a new one, never an old one again
+                self._adopt(key, _token())
+                _publish(fallback, lambda key=key: self._adopt(key, _added(fallback, key)))
         self.checked = time.monotonic()
 
     def renew(self, fallback, key: str) -> None:
-        token = _token()
-        fallback.set(key, token, None)
+        """A new token now for this process, and a new one for all once the writing transaction
+        commits (drawn then: a token published is newer than every entry stored under it)."""
+        self._adopt(key, _token())
+
+        def publish():
+            token = _token()
+            fallback.set(key, token, None)
+            self._adopt(key, token)
+
+        _publish(fallback, publish)
+
+    def _adopt(self, key: str, token: str) -> None:
         if key == REDIS_EPOCH:
             self.redis = token
         else:
             self.fallback = token
+
+
+def _added(fallback, key: str) -> str:
+    token = _token()
+    fallback.add(key, token, None)
+    return fallback.get(key) or token
+
+
+def _publish(fallback, write) -> None:
+    """`write` to the database's cache once the request's transaction commits (at once outside
+    one): inside it, the epoch's row would stay locked until the end of the request, and every
+    other request renewing it would wait for that one. Rolled back, nothing changed: the process
+    goes back to the published token at its next read."""
+    if isinstance(fallback, DatabaseCache):
+        alias = router.db_for_write(fallback.cache_model_class)
+        if connections[alias].in_atomic_block:
+            transaction.on_commit(write, using=alias)
+            return
+    write()
 
 
 _EPOCHS: dict[tuple, _Epochs] = {}
