@@ -172,19 +172,22 @@ class ResilientRedisCache(RedisCache):
         return epochs
 
     def make_key(self, key, version=None):
-        fallback = self._fallback()
-        if fallback is None:
-            return super().make_key(key, version)
-        epoch = self._epochs(fallback).redis
+        epochs = self._shared
+        if epochs is None or epochs.due():
+            fallback = self._fallback()
+            if fallback is None:
+                return super().make_key(key, version)
+            epochs = self._epochs(fallback)
+        epoch = epochs.redis
         prefix = f"{self.key_prefix}:{epoch}" if self.key_prefix else epoch
         return self.key_func(key, prefix, self.version if version is None else version)
 
     def _answered(self) -> None:
         """Redis answered: back from an outage, the fallback's entries of this one are left behind."""
-        fallback = self._fallback()
-        if fallback is not None:
-            epochs = self._epochs(fallback)
-            if epochs.failing:
+        epochs = self._shared  # set by make_key when there is a fallback
+        if epochs is not None and epochs.failing:
+            fallback = self._fallback()
+            if fallback is not None:
                 with epochs.lock:
                     if epochs.failing:
                         epochs.failing = False

@@ -23,6 +23,15 @@ def redis_with_fallback(settings, redis_url):
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield
+    _disconnect()
+
+
+def _disconnect():
+    """Django's Redis cache never closes its pools: their sockets would be collected open."""
+    from django.core.cache import caches
+
+    for pool in caches["default"]._cache._pools.values():
+        pool.disconnect()
 
 
 @pytest.fixture
@@ -233,3 +242,4 @@ def test_the_database_fallback_s_epoch_is_renewed_when_the_request_commits(
     renewed = caches["fallback"].get(REDIS_EPOCH)
     assert renewed not in (published, None)
     assert cache.get("k") is None and cache.make_key("k").startswith(f"{cache.key_prefix}:{renewed}:")
+    _disconnect()
