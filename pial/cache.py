@@ -111,8 +111,9 @@ def _added(fallback, key: str) -> str:
 def _publish(fallback, write) -> None:
     """`write` to the database's cache once the request's transaction commits (at once outside
     one): inside it, the epoch's row would stay locked until the end of the request, and every
-    other request renewing it would wait for that one. Rolled back, nothing changed: the process
-    goes back to the published token at its next read."""
+    other request renewing it would wait for that one. Until the commit the other processes read
+    as before, as they read the rows not committed yet; so may this one after its next read, and
+    after a rollback (nothing changed) it stays on the published token."""
     if isinstance(fallback, DatabaseCache):
         alias = router.db_for_write(fallback.cache_model_class)
         if connections[alias].in_atomic_block:
