@@ -183,6 +183,10 @@ else:
 # cache is the database's; with Redis, the database's takes over while Redis is down
 # (pial.cache.ResilientRedisCache). Its table comes from `manage.py createcachetable` (release).
 DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pial_cache"}
+# With the fallback, what one store missed during an outage is never read from it again
+# (pial.cache epochs): every process re-reads the epochs at most this often (at once after a
+# failure of its own), so a change another process made during the outage holds within it.
+CACHE_EPOCH_CHECK_SECONDS = env_int("PIAL_CACHE_EPOCH_CHECK_SECONDS", 2)
 if not DEBUG:
     if REDIS_URL:
         CACHES["fallback"] = DATABASE_CACHE

@@ -64,6 +64,8 @@ def test_one_redis_client_serves_every_operation(redis_url):
     first.client_kill_filter(_id=first.client_id())  # the server drops this connection
     assert cache.get("k") == "v"
     cache.delete("k")
+    for pool in cache._cache._pools.values():  # closed now, not collected open later
+        pool.disconnect()
 
 
 @pytest.mark.django_db
