@@ -182,7 +182,10 @@ else:
 # In production the login limits must hold across processes and machines: without Redis the
 # cache is the database's; with Redis, the database's takes over while Redis is down
 # (pial.cache.ResilientRedisCache). Its table comes from `manage.py createcachetable` (release).
-DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pial_cache"}
+# Entries: Django's default (300, a third culled past it) would trim login counters, sessions and
+# the cache epochs within minutes of an outage at a département's scale.
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pial_cache",
+                  "OPTIONS": {"MAX_ENTRIES": 100_000}}
 # With the fallback, what one store missed during an outage is never read from it again
 # (pial.cache epochs): every process re-reads the epochs at most this often (at once after a
 # failure of its own), so a change another process made during the outage holds within it.
