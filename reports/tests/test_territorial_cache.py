@@ -169,3 +169,24 @@ def test_a_hand_in_leaves_the_dashboards_figures_in_place(dataset, world):
     hours_services.timesheet_submit(timesheet=week, user=None)
     after = figures.stamp(*names)
     assert [b == a for b, a in zip(before, after, strict=True)] == [True, True, True, True, False, True, False, False]
+
+
+def test_a_pupil_of_a_school_of_no_pole_renews_every_report(dataset, world):
+    """A school no pôle holds still counts in its circonscription: a service that names its pôle
+    (None) renews every report, as a writer that names nothing."""
+    from pial.tests.factories import SchoolFactory
+
+    school = SchoolFactory(pole=None, departement=world.pole_a.departement,
+                           circonscription=world.pole_a.circonscription, name="École sans pôle")
+    clients = _readers(world, ["inspector_a", "coordinator_b"])
+    before = {}
+    for name, client in clients.items():
+        _read(client)
+        before[name] = _read(client)
+    student = eleves_services.student_save(student=StudentFactory.build(school=school, first_name="Seule"))
+    eleves_services.notification_save(notification=NotificationFactory.build(
+        student=student, aid_kind="INDIVIDUELLE", weekly_hours=Decimal(6), start_date=D(2026, 9, 1),
+        end_date=D(2027, 8, 31)))
+    inspector = _read(clients["inspector_a"])
+    assert inspector[1] > before["inspector_a"][1] and inspector[0] != before["inspector_a"][0]
+    assert _read(clients["coordinator_b"])[1] > before["coordinator_b"][1]
