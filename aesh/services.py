@@ -14,6 +14,7 @@ from aesh import rules
 from aesh.enums import AmendmentState
 from aesh.models import Aesh, Amendment, Contract, MfaReset, Training
 from aesh.selectors import adaptation_due_for, terms_of
+from pial import figures
 from pial.conf import setting, setting_decimal
 from pial.enums import Role
 from pial.models import School, User
@@ -109,7 +110,8 @@ def amendment_answer(*, amendment: Amendment, accepted: bool, on: datetime.date)
 
 def training_add(*, training: Training) -> Training:
     training.full_clean()
-    training.save()
+    with figures.writes(aesh_ids=[training.aesh_id]):  # the reports of the AESH's pôle only
+        training.save()
     return training
 
 

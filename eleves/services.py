@@ -28,7 +28,7 @@ def _pole_of(student_id: int | None) -> int | None:
 def student_save(*, student: Student) -> Student:
     student.full_clean()
     # The dashboard's figures of the pôle the student leaves and of the one they join (pial.figures).
-    with figures.writes([_pole_of(student.pk), student.school.pole_id]):
+    with figures.writes([_pole_of(student.pk), student.school.pole_id] if student.pk else [student.school.pole_id]):
         student.save()
     return student
 

@@ -10,6 +10,7 @@ conflict), submitting or validating twice (no second event).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -30,6 +31,7 @@ from hours.enums import (
     TimesheetState,
 )
 from hours.models import ReferentActivity, TimeEntry, Timesheet, TimesheetEvent
+from pial import figures
 from pial.models import SchoolYear
 
 
@@ -37,8 +39,24 @@ class ConflictError(ValidationError):
     """The week changed since the form was shown (another tab, another device)."""
 
 
+def _reports_of(aesh_of):
+    """The service's writes (the week, its trainings) change the reports of the territories of the
+    AESH's home pôle only (pial.figures): a hand-in leaves the other pôles' reports cached."""
+    def decorate(service):
+        @functools.wraps(service)
+        def run(**kwargs):
+            with figures.writes(aesh_ids=[aesh_of(kwargs)]):
+                return service(**kwargs)
+        return run
+    return decorate
+
+
+_OF_THE_WEEK = _reports_of(lambda kwargs: kwargs["timesheet"].aesh_id)
+
+
 # --- Opening a week ------------------------------------------------------------------------
 
+@_reports_of(lambda kwargs: kwargs["aesh"].pk)
 def timesheet_open(*, aesh: Aesh, monday: datetime.date) -> Timesheet:
     """The AESH's week, created on first opening and pre-filled from the timetable in force."""
     if monday.weekday() != 0:
@@ -174,6 +192,7 @@ class SlotAnswer:
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def timesheet_save(*, timesheet: Timesheet, slots: dict[int, SlotAnswer], connexe: dict[str, int], comment: str,
                    version: int) -> list[str]:
     """Saves the AESH's answers for the timetabled slots, connexe totals and comment; returns
@@ -225,6 +244,7 @@ def timesheet_save(*, timesheet: Timesheet, slots: dict[int, SlotAnswer], connex
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def entry_add(*, timesheet: Timesheet, kind: str, day: datetime.date, minutes: int, label: str = "",
               training_kind: str = "", client_token: str = "") -> TimeEntry:
     """Adds an activity on a day of the week (an outing, lunch duty, a replacement, a training)."""
@@ -259,6 +279,7 @@ def entry_add(*, timesheet: Timesheet, kind: str, day: datetime.date, minutes: i
 
 
 @transaction.atomic
+@_reports_of(lambda kwargs: kwargs["entry"].timesheet.aesh_id)
 def entry_remove(*, entry: TimeEntry) -> None:
     """Removes an added activity (timetabled slots stay: say what happened instead)."""
     timesheet = _locked(entry.timesheet)
@@ -278,6 +299,7 @@ def _event(timesheet: Timesheet, action: str, user, comment: str = "") -> Timesh
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def timesheet_submit(*, timesheet: Timesheet, user) -> Timesheet:
     """The AESH hands the week to the coordination. Submitting again changes nothing."""
     timesheet = _locked(timesheet)
@@ -309,6 +331,7 @@ def _record_trainings(timesheet: Timesheet) -> None:
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def timesheet_validate(*, timesheet: Timesheet, user) -> Timesheet:
     timesheet = _locked(timesheet)
     if timesheet.state == TimesheetState.VALIDATED:
@@ -327,6 +350,7 @@ def timesheet_validate(*, timesheet: Timesheet, user) -> Timesheet:
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def timesheet_return(*, timesheet: Timesheet, user, comment: str) -> Timesheet:
     """Back to the AESH for a correction, with a comment they see."""
     if not comment.strip():
@@ -342,6 +366,7 @@ def timesheet_return(*, timesheet: Timesheet, user, comment: str) -> Timesheet:
 
 
 @transaction.atomic
+@_OF_THE_WEEK
 def timesheet_reopen(*, timesheet: Timesheet, user, comment: str) -> Timesheet:
     """A validated week opened again by the coordination, journaled with who and why. The
     trainings it had recorded are withdrawn until it is validated again."""

@@ -20,7 +20,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from eleves.enums import AidKind
-from eleves.models import Student
 from missions import selectors
 from pial import figures
 from pial.durations import format_hours, format_minutes
@@ -115,14 +114,17 @@ def _waiting_rows(waiting: list[selectors.WaitingRow], can_edit: bool) -> str:
 
 # --- What the writers touch ---------------------------------------------------------------
 
-def aesh_poles(aesh_ids: Iterable[int]) -> set[int]:
+def aesh_poles(aesh_ids: Iterable[int]) -> set[int | None]:
     """The pôles whose figures an AESH's assignments and slots feed: the AESH's own and those of the
-    students of their assignments (two queries)."""
+    schools of their assignments' students and ULIS (two queries). None for a school of no pôle
+    (pial.figures: the reports of its circonscription count it, every report is renewed)."""
     ids = [i for i in aesh_ids if i is not None]
     if not ids:
         return set()
     from aesh.models import Aesh
+    from missions.models import Assignment
 
-    home = set(Aesh.objects.filter(pk__in=ids).values_list("home_pole_id", flat=True))
-    schools = set(Student.objects.filter(assignments__aesh_id__in=ids).values_list("school__pole_id", flat=True))
-    return home | schools
+    home = {p for p in Aesh.objects.filter(pk__in=ids).values_list("home_pole_id", flat=True) if p is not None}
+    places = Assignment.objects.filter(aesh_id__in=ids).values_list(
+        "student_id", "student__school__pole_id", "ulis__school__pole_id").distinct()
+    return home | {student_pole if student else ulis_pole for student, student_pole, ulis_pole in places}

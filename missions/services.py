@@ -126,7 +126,8 @@ def assignment_save(*, assignment: Assignment) -> Assignment:
         if assignment.pk else None
     with figures.writes(aesh_poles({assignment.aesh_id, old_aesh})) as block:
         assignment.save()
-        block.add([assignment.student.school.pole_id if assignment.student_id else None])
+        block.add([assignment.student.school.pole_id if assignment.student_id else assignment.ulis.school.pole_id
+                   if assignment.ulis_id else None])
     return assignment
 
 

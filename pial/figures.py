@@ -12,9 +12,17 @@ recomputes. Two kinds of version:
   wrapper on every database connection reads each statement's target table. No writer can be
   forgotten: one that says nothing renews every pôle's figures (too much, never too little).
 
-The report pages cache their rendered figures under GLOBAL, NATIONAL (renewed by every write to a
-watched table, whichever pôle) and REPORTS, renewed by every write to the tables only reports read
-(REPORT_TABLES), so those writes leave the dashboard's figures in place.
+The report pages cache their rendered figures under GLOBAL, REPORTS (renewed by every write to
+the tables only reports read, REPORT_TABLES, made outside a `writes` block: those writes leave the
+dashboard's figures in place) and the version of the reader's territory (`report_name`): one per
+pôle, circonscription and département, and one national. A write inside `writes(...)` renews,
+after its commit, those of every territory it can change: the named pôles (and the home pôles of
+the named AESH, `aesh_ids`), the circonscriptions and départements of these pôles and of their
+schools (a circonscription counts the AESH of a pôle holding one of its schools, a département
+its schools and its pôles), the named circonscriptions (a recourse) and their départements, and
+the national one. A report stamps its own territory's version only, never its pôles' (a national
+report covers thousands). A block naming no pôle for a place (None: a school without a pôle) or
+naming AESH or circonscriptions for a write to a dashboard table renews REPORTS or GLOBAL too.
 
 A version is renewed after the writing transaction commits (a reader that stamped before and
 computed from the data before the commit stored its figures under the version the commit renews),
@@ -33,7 +41,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.backends.signals import connection_created
 
 # Every table the dashboard's figures read (students, notifications, assignments, slots and their
@@ -51,6 +59,7 @@ REPORT_TABLES = frozenset({
     "pial_circonscription", "pial_departement",
 })
 GLOBAL, NATIONAL, REPORTS = "global", "national", "reports"
+REPORT_NATIONAL = "report:national"
 PREFIX = "pial:figures:version:"
 # The target table of a write: INSERT [OR …] INTO t, UPDATE t (not SELECT … FOR UPDATE), DELETE FROM t.
 _TARGET = re.compile(
@@ -62,6 +71,11 @@ _local = threading.local()
 
 def pole_name(pole_id: int | None) -> str:
     return NATIONAL if pole_id is None else f"pole:{pole_id}"
+
+
+def report_name(kind: str, pk: int | None) -> str:
+    """The version of a report's territory: kind "pole", "circ" or "dept" (None: the national one)."""
+    return REPORT_NATIONAL if pk is None else f"report:{kind}:{pk}"
 
 
 def stamp(*names: str) -> tuple | None:
@@ -85,51 +99,82 @@ def renew(names: Iterable[str]) -> None:
 
 
 class Writes:
-    """The pôles a block of writes touches; `add` more as they are learnt (the old and the new)."""
+    """The pôles a block of writes touches; `add` more as they are learnt (the old and the new).
+    `aesh_ids`: AESH whose home pôle's reports the writes change (their weeks, their trainings);
+    `circonscription_ids`: circonscriptions whose reports they change (a recourse)."""
 
-    def __init__(self, pole_ids: Iterable[int | None]):
+    def __init__(self, pole_ids: Iterable[int | None], aesh_ids: Iterable[int] = (),
+                 circonscription_ids: Iterable[int] = ()):
         self.pole_ids: set[int] = set()
-        self.wrote: set[str] = set()  # aliases written to inside the block
+        self.aesh_ids = {a for a in aesh_ids if a is not None}
+        self.circonscription_ids = {c for c in circonscription_ids if c is not None}
+        self.unplaced = False  # a None among the pôles: a place of no pôle (reports still count it)
+        self.wrote: set[str] = set()  # aliases written to inside the block (dashboard tables)
+        self.reported: set[str] = set()  # aliases of writes to the tables only reports read
         self.add(pole_ids)
 
     def add(self, pole_ids: Iterable[int | None]) -> None:
-        self.pole_ids.update(p for p in pole_ids if p is not None)
+        for pole_id in pole_ids:
+            if pole_id is None:
+                self.unplaced = True
+            else:
+                self.pole_ids.add(pole_id)
 
     @property
     def names(self) -> set[str]:
-        return {NATIONAL, *(pole_name(p) for p in self.pole_ids)}
+        """The dashboard's versions the block's writes to watched tables renew."""
+        names = {NATIONAL, *(pole_name(p) for p in self.pole_ids)}
+        return names | {GLOBAL} if self.aesh_ids or self.circonscription_ids else names
+
+    @property
+    def report_names(self) -> set[str]:
+        """The reports' versions (territories expanded when renewed, `_territories`)."""
+        return {REPORT_NATIONAL, *(f"report:pole:{p}" for p in self.pole_ids),
+                *(f"report:aesh:{a}" for a in self.aesh_ids),
+                *(f"report:circ:{c}" for c in self.circonscription_ids), *((REPORTS,) if self.unplaced else ())}
 
 
 @contextmanager
-def writes(pole_ids: Iterable[int | None] = ()):
-    """Writes inside change the figures of these pôles only (and the national ones)."""
-    block = Writes(pole_ids)
+def writes(pole_ids: Iterable[int | None] = (), *, aesh_ids: Iterable[int] = (),
+           circonscription_ids: Iterable[int] = ()):
+    """Writes inside change the figures of these pôles only (and the national ones), and the reports
+    of the territories these pôles, AESH and circonscriptions lie in."""
+    block = Writes(pole_ids, aesh_ids, circonscription_ids)
     stack = _local.__dict__.setdefault("stack", [])
     stack.append(block)
     try:
         yield block
     finally:
         stack.pop()
-        for alias in block.wrote:
-            _changed(alias, block.names)
+        for alias in block.wrote | block.reported:
+            _changed(alias, block.report_names | (block.names if alias in block.wrote else set()))
 
 
 def _changed(alias: str, names: set[str]) -> None:
     """Renews `names` when the transaction on `alias` commits, and at once those this thread read
     since (its own transaction sees its writes; other connections only see them committed)."""
     read = _local.__dict__.setdefault("read", set())
-    if read & names:
-        renew(read & names)
+    if not connections[alias].in_atomic_block:
+        names = _territories(names, alias)  # read once, renewed now
+        renew(names)
         read -= names
+        return
+    if read:  # the territories read in the transaction (its writes seen) when this thread read reports
+        known = _territories(names, alias) if _to_expand(names) and any(
+            n.startswith("report:") for n in read) else names
+        if read & known:
+            renew(read & known)
+            read -= known
     renew_after_commit(alias, names)
 
 
 def renew_after_commit(alias: str, names: set[str]) -> None:
     """Renews `names` when the transaction on `alias` commits (one cache call for all the names
-    its writes gave), at once when there is none. pial.access renews its versions here too."""
+    its writes gave), at once when there is none. pial.access renews its versions here too. The
+    reports' versions of pôles, AESH and circonscriptions are read as territories then (`_territories`)."""
     connection = connections[alias]
     if not connection.in_atomic_block:
-        renew(names)
+        renew(_territories(names, alias))
         return
     state = connection.__dict__.setdefault("_pial_figures", {"pending": set(), "flush": None, "at": 0})
     if not _registered(connection.run_on_commit, state):
@@ -138,11 +183,61 @@ def renew_after_commit(alias: str, names: set[str]) -> None:
 
         def flush():
             pending, state["pending"] = state["pending"], set()
-            renew(pending)
+            renew(_territories(pending, alias))
 
         state["flush"], state["at"] = flush, len(connection.run_on_commit)
         connection.on_commit(flush)
     state["pending"].update(names)
+
+
+_EXPANDED = ("report:pole:", "report:aesh:", "report:circ:")
+# The territories of pôles (named, or the AESH's home pôles): theirs and their schools'.
+_POLE_TERRITORIES = """SELECT DISTINCT p.id, p.circonscription_id, pc.departement_id, p.departement_id,
+    s.circonscription_id, s.departement_id, sc.departement_id
+FROM pial_pole p LEFT JOIN pial_circonscription pc ON pc.id = p.circonscription_id
+LEFT JOIN pial_school s ON s.pole_id = p.id LEFT JOIN pial_circonscription sc ON sc.id = s.circonscription_id
+WHERE p.id IN ({poles}) OR p.id IN (SELECT home_pole_id FROM aesh_aesh WHERE id IN ({aesh}))"""
+_CIRCONSCRIPTION_TERRITORIES = "SELECT id, departement_id FROM pial_circonscription WHERE id IN ({ids})"
+
+
+def _to_expand(names: Iterable[str]) -> bool:
+    return any(name.startswith(_EXPANDED) for name in names)
+
+
+def _territories(names: set[str], alias: str) -> set[str]:
+    """`names` with the reports' versions of the pôles, AESH and circonscriptions they hold
+    replaced by those of every territory a write there can change (one or two statements)."""
+    if not _to_expand(names):
+        return names
+    ids: dict[str, list[int]] = {"pole": [], "aesh": [], "circ": []}
+    for name in names:
+        if name.startswith(_EXPANDED):
+            kind, pk = name[7:].split(":")
+            ids[kind].append(int(pk))
+    found = {name for name in names if not name.startswith("report:aesh:")} | {REPORT_NATIONAL}
+    try:
+        return found | _read_territories(ids, alias)
+    except DatabaseError:  # the territories unknown: every report (too much, never too little)
+        return found | {REPORTS}
+
+
+def _read_territories(ids: dict[str, list[int]], alias: str) -> set[str]:
+    found = set()
+    with connections[alias].cursor() as cursor:
+        if ids["pole"] or ids["aesh"]:
+            cursor.execute(_POLE_TERRITORIES.format(poles=", ".join(["%s"] * len(ids["pole"])) or "NULL",
+                                                    aesh=", ".join(["%s"] * len(ids["aesh"])) or "NULL"),
+                           [*ids["pole"], *ids["aesh"]])
+            for pole, *territories in cursor.fetchall():
+                found.add(report_name("pole", pole))
+                for kind, pk in zip(("circ", "dept", "dept", "circ", "dept", "dept"), territories, strict=True):
+                    if pk is not None:
+                        found.add(report_name(kind, pk))
+        if ids["circ"]:
+            cursor.execute(_CIRCONSCRIPTION_TERRITORIES.format(ids=", ".join(["%s"] * len(ids["circ"]))), ids["circ"])
+            for circonscription, departement in cursor.fetchall():
+                found |= {report_name("circ", circonscription), report_name("dept", departement)}
+    return found
 
 
 def _registered(callbacks: list, state: dict) -> bool:
@@ -185,14 +280,17 @@ def _watch(execute, sql, params, many, context):
         tables = written_tables(sql)
         if tables:
             alias = context["connection"].alias
+            stack = getattr(_local, "stack", None)
             if any(table in WATCHED_TABLES for table in tables):
-                stack = getattr(_local, "stack", None)
                 if stack:
                     stack[-1].wrote.add(alias)
                 else:
                     _changed(alias, {GLOBAL})
             if any(table in REPORT_TABLES for table in tables):
-                _changed(alias, {REPORTS})
+                if stack:
+                    stack[-1].reported.add(alias)
+                else:
+                    _changed(alias, {REPORTS})
     return result
 
 

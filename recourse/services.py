@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pial import figures
 from pial.conf import setting
 from pial.enums import Role
 from pial.models import Membership
@@ -49,7 +50,8 @@ def recourse_send(*, aesh, school, category: str, subject: str, text: str, stude
                             student_label) else student_label,
                         inform_coordination=inform_coordination, inform_pilots=inform_pilots)
     recourse.full_clean()
-    recourse.save()
+    with figures.writes(circonscription_ids=[circonscription.pk]):  # its reports only (reports.recourses)
+        recourse.save()
     link = reverse("recourse:detail", args=[recourse.pk])
     _notice("recourse_received", recourse, "sent", selectors.inspectors_of(circonscription.pk),
             "Une sollicitation d'un·e AESH vous attend",
@@ -91,7 +93,8 @@ def recourse_answer(*, recourse: Recourse, user, text: str, status: str) -> Reco
     message.save()
     recourse.status = status
     recourse.closed_at = timezone.now() if status == RecourseStatus.CLOSED else None
-    recourse.save(update_fields=["status", "closed_at", "updated_at"])
+    with figures.writes(circonscription_ids=[recourse.circonscription_id]):
+        recourse.save(update_fields=["status", "closed_at", "updated_at"])
     email = recourse.aesh.user.email if recourse.aesh.user_id else recourse.aesh.email
     if email:
         _notice("recourse_answered", recourse, f"message:{message.pk}", [email],
@@ -110,7 +113,8 @@ def recourse_follow_up(*, recourse: Recourse, user, text: str) -> RecourseMessag
     message = RecourseMessage(recourse=recourse, author=user, from_inspector=False, text=_message_text(text))
     message.full_clean()
     message.save()
-    recourse.save(update_fields=["updated_at"])
+    with figures.writes(circonscription_ids=[recourse.circonscription_id]):
+        recourse.save(update_fields=["updated_at"])
     _notice("recourse_followed_up", recourse, f"message:{message.pk}",
             selectors.inspectors_of(recourse.circonscription_id), "Un·e AESH complète sa sollicitation",
             "Un·e AESH a ajouté un message à sa sollicitation. Il se lit dans pial.",

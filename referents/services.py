@@ -17,6 +17,7 @@ from aesh.models import Aesh, Contract, Training
 from hours.enums import ReferentActivityKind
 from hours.services import referent_activity_add
 from missions.models import Assignment, LetterState, MissionLetter
+from pial import figures
 from pial.conf import setting
 from pial.models import SchoolYear
 from referents import rules
@@ -327,17 +328,18 @@ def _sync(session: PracticeSession) -> None:
     elif session.activity_id:
         session.activity.delete()
     hours = (Decimal(session.minutes) / 60).quantize(Decimal("0.01"))
-    for attendance in attendances:
-        wanted = session.counts_as_training and attendance.attended and attendance.aesh_id != session.referent_id
-        if wanted and attendance.training is None:
-            attendance.training = Training.objects.create(
-                aesh=attendance.aesh, kind=TrainingKind.CONTINUING, date=session.date, hours=hours,
-                title=f"Groupe d'échange de pratiques : {session.theme}"[:200],
-                organizer=f"{session.pole.name} — AESH référent·e"[:200])
-            attendance.save(update_fields=["training"])
-        elif wanted and (attendance.training.hours != hours or attendance.training.date != session.date):
-            attendance.training.hours, attendance.training.date = hours, session.date
-            attendance.training.save(update_fields=["hours", "date"])
-        elif not wanted and attendance.training is not None:
-            attendance.training.delete()
-            attendance.training = None
+    with figures.writes(aesh_ids=[a.aesh_id for a in attendances]):  # their pôles' reports only (pial.figures)
+        for attendance in attendances:
+            wanted = session.counts_as_training and attendance.attended and attendance.aesh_id != session.referent_id
+            if wanted and attendance.training is None:
+                attendance.training = Training.objects.create(
+                    aesh=attendance.aesh, kind=TrainingKind.CONTINUING, date=session.date, hours=hours,
+                    title=f"Groupe d'échange de pratiques : {session.theme}"[:200],
+                    organizer=f"{session.pole.name} — AESH référent·e"[:200])
+                attendance.save(update_fields=["training"])
+            elif wanted and (attendance.training.hours != hours or attendance.training.date != session.date):
+                attendance.training.hours, attendance.training.date = hours, session.date
+                attendance.training.save(update_fields=["hours", "date"])
+            elif not wanted and attendance.training is not None:
+                attendance.training.delete()
+                attendance.training = None
