@@ -5,7 +5,7 @@ lists, they act on them. The gestionnaire reads figures only, pôle by pôle («
 and for the whole département (« Basculer »): there, as in the reports, a count of 1 to
 threshold − 1 pupils is not published, nor the hours of so few pupils, and a département total
 is hidden too where, with the pôles' published figures, it would give a hidden one back
-(reports.privacy, the reports' own protection). One label, « secret », for every hidden cell.
+(pial.privacy, the reports' own protection). One label, « secret », for every hidden cell.
 
 What a reader knows of a pôle's hidden count — between 1 and threshold − 1, since a pôle's page
 hides small counts only — is part of the model: a total is hidden when it narrows a hidden
@@ -14,7 +14,7 @@ count below that.
 
 from __future__ import annotations
 
-from reports import privacy
+from pial import privacy
 
 HIDDEN_LABEL = "secret"
 # The pupil counts of a pôle's « Bilan à blanc » (contracts are the employer's own figures).

@@ -9,7 +9,7 @@ students, more cells are hidden where a total, another row or another level the 
 would give them back.
 
 Every AESH cell the reader can read (their report's rows and total, and those of every part
-they can open) is a sum of home pôles; one protection problem over all of them (reports.privacy)
+they can open) is a sum of home pôles; one protection problem over all of them (pial.privacy)
 decides which sums are hidden, so a sum reads the same in every table, and no subtraction
 between tables (a circonscription's row and its pôles, a pôle's own report) gives one back.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from reports import privacy
+from pial import privacy
 
 Poles = frozenset
 MEASURES = frozenset({"placed_minutes", "placed_etp"})  # hidden together: one gives the other back

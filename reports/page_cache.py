@@ -38,7 +38,8 @@ SECONDS = 24 * 3600  # today's date is in the key: yesterday's entries are never
 VERSIONS = (figures.GLOBAL, figures.REPORTS)
 # What writes the body's markup and texts (relative to BASE_DIR): folders are read for their .py files.
 SOURCES = ("reports", "reports/templatetags", "templates/reports/_report_body.html",
-           "templates/components/year_chooser.html", "pial/durations.py", "pial/years.py", "missions/selectors.py")
+           "templates/components/year_chooser.html", "pial/durations.py", "pial/years.py", "pial/privacy.py",
+           "missions/selectors.py")
 
 
 @functools.cache

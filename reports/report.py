@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
-from pial import durations
+from pial import durations, privacy
 from pial.conf import setting
 from pial.scope import Scope
-from reports import aesh_secret, perms, privacy, recourses, selectors, tree
+from reports import aesh_secret, perms, recourses, selectors, tree
 from reports.tree import Node
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

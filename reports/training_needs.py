@@ -1,7 +1,7 @@
 """Training needs per theme, under the secret statistique: for the pôle (coordination, pilots,
 its référent·es) and for the département (the DSDEN), never a name. A count of 1 or 2 AESH shows
 « < 3 » (setting), and where a total would give it back by subtraction a second cell is hidden
-(reports.privacy)."""
+(pial.privacy)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from aesh.models import Aesh, TrainingNeed, TrainingNeedsWindow, TrainingTheme
 from eleves.enums import JournalAction
 from eleves.journal import journal
 from missions.services import referent_quotite_on
+from pial import privacy
 from pial.enums import Role
 from pial.models import Pole, SchoolYear
 from pial.scope import Scope
-from reports import privacy
 from reports.report import HIDDEN_LABEL, setting_threshold
 
 OTHER, RESPONDENTS = "other", "respondents"

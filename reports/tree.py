@@ -14,7 +14,7 @@ Protection is decided once per *unit*, the schools of one circonscription in one
 département: the unit's own figures, its parts of pôles and its schools (those with fewer
 than `PIAL_REPORT_SCHOOL_MIN_STUDENTS` students grouped into « autres établissements » in each
 part; schools publish no split by aid kind or by kind of wait). A unit is protected exactly
-(reports.privacy: an attacker's linear programme over everything it publishes), with its
+(pial.privacy: an attacker's linear programme over everything it publishes), with its
 own total — the inspector's headline — hidden last. Every territory above is a sum of
 units, published where every unit it adds up publishes that cell: it then tells nothing
 its units do not, so what a gestionnaire or the national level reads is exactly as safe as
@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from pial import privacy
 from pial.conf import setting
 from pial.enums import SchoolKind
 from pial.scope import Scope
-from reports import perms, privacy, selectors
+from reports import perms, selectors
 
 COUNTS = ("students", "individuelle", "mutualisee", "ulis", "waiting", "waiting_none", "waiting_partial")
 HOURS = ("notified_minutes", "placed_minutes")

@@ -3,7 +3,7 @@
 For one reader and one day, everything that reader can read — the report of their
 territory and of every part they may open (`?pole=`, `?circonscription=`, …), cell by
 cell as the pages and exports show it (they read the same tables) — becomes a
-mixed-integer linear programme, written here independently of reports.privacy: one
+mixed-integer linear programme, written here independently of pial.privacy: one
 variable per figure of every territory and school shown (published or not, schools'
 unpublished splits included), equal to its value where it is published, and what any
 reader knows:

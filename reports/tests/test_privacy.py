@@ -1,4 +1,4 @@
-"""Secret statistique as pure functions (reports.privacy): small counts hidden, never
+"""Secret statistique as pure functions (pial.privacy): small counts hidden, never
 recoverable by subtraction or by bounds, with room enough to be any of the small values;
 the exact ranges checked against brute force; the reader's own total hidden last."""
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from reports import privacy
+from pial import privacy
 
 
 def table(values: dict, relations: list[tuple[str, tuple[str, ...]]], published=None, cost=None, bounds=()):

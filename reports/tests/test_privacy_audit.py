@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from eleves.models import Student
+from pial import privacy
 from pial.enums import Role
 from pial.models import Circonscription, Membership, Pole, School
 from pial.scope import SESSION_KEY, Scope
-from reports import privacy, snapshots
+from reports import snapshots
 from reports.report import HIDDEN_LABEL, build, coverage_of, read_tree
 from reports.tests.audit import audit, reachable_reports, visible_cells
 from reports.tree import HEADLINE, cell_id, unit_problem
