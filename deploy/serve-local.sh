@@ -30,8 +30,8 @@ export SECRET_KEY="$(cat var/serve-secret-key)"
 db_name="${DATABASE_URL##*/}"
 psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"$db_name\""
+$BIN/python manage.py createcachetable  # the login limits' cache when Redis is absent or down (first: the cache's epochs live there)
 $BIN/python manage.py migrate --noinput
-$BIN/python manage.py createcachetable  # the login limits' cache when Redis is absent or down
 $BIN/python manage.py collectstatic --noinput --verbosity 0
 # The demo accounts, once (the loader needs DEBUG; the server then runs without it).
 DEBUG=1 DEMO=1 $BIN/python manage.py seed_demo --if-empty

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -74,7 +74,12 @@ class _Epochs:
         return time.monotonic() - self.checked >= settings.CACHE_EPOCH_CHECK_SECONDS
 
     def read(self, fallback) -> None:
-        found = fallback.get_many([REDIS_EPOCH, FALLBACK_EPOCH])
+        try:
+            found = _read_tokens(fallback)
+        except DatabaseError as error:  # the cache table not made yet (a first `migrate`), the database down
+            logger.warning("Époques du cache illisibles dans le cache de repli : %s", type(error).__name__)
+            self.checked = time.monotonic()  # kept as they are (shared by all: "" at first); read again later
+            return
         for key in (REDIS_EPOCH, FALLBACK_EPOCH):
             if key in found:
                 self._adopt(key, found[key])
@@ -100,6 +105,16 @@ class _Epochs:
             self.redis = token
         else:
             self.fallback = token
+
+
+def _read_tokens(fallback) -> dict:
+    """The two tokens from the fallback; for the database's, inside a savepoint, so that a table not
+    made yet fails this read alone, not the caller's transaction (a migration's, on PostgreSQL)."""
+    keys = [REDIS_EPOCH, FALLBACK_EPOCH]
+    if isinstance(fallback, DatabaseCache):
+        with transaction.atomic(using=router.db_for_read(fallback.cache_model_class)):
+            return fallback.get_many(keys)
+    return fallback.get_many(keys)
 
 
 def _added(fallback, key: str) -> str:

@@ -243,3 +243,27 @@ def test_the_database_fallback_s_epoch_is_renewed_when_the_request_commits(
     assert renewed not in (published, None)
     assert cache.get("k") is None and cache.make_key("k").startswith(f"{cache.key_prefix}:{renewed}:")
     _disconnect()
+
+
+def test_a_cache_table_not_made_yet_fails_soft_and_leaves_the_transaction_usable(db, redis_url, settings):
+    """The first `migrate` of a production database runs before `createcachetable`: the epochs'
+    read finds no table. It is a warning, the cache still answers, and the caller's transaction
+    (a migration's, on PostgreSQL) is not aborted by the failed read."""
+    import uuid
+
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
+
+    settings.CACHES = {
+        "default": {"BACKEND": "pial.cache.ResilientRedisCache", "LOCATION": redis_url,
+                    "KEY_PREFIX": f"test-notable-{uuid.uuid4().hex}",
+                    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+        "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                     "LOCATION": f"pial_cache_absent_{uuid.uuid4().hex[:8]}"},
+    }
+    with transaction.atomic():
+        cache.set("k", "v", 60)
+        assert cache.get("k") == "v"
+        assert get_user_model().objects.count() >= 0  # the transaction still answers
+    _disconnect()
