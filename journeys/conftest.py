@@ -34,6 +34,9 @@ WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 360, "height": 780}
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # pial.tests.factories.TotpFactory
 PASSWORD = "mot-de-passe-de-test"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# A screenshot after every step, for a person to look at (make test-browser); PIAL_JOURNEY_SHOTS=0
+# (CI, where no one looks at a passing run's pictures) keeps only the failing step's.
+EVERY_STEP_SHOT = os.environ.get("PIAL_JOURNEY_SHOTS", "1") != "0"
 # The sign-in pages read the same for every person: checked by the first journey of the process
 # that meets them, not again at each of the journeys' twenty sign-ins.
 SIGNED_OUT_CHECKED: set[str] = set()
@@ -187,7 +190,8 @@ class Journey:
             raise AssertionError(f"Étape « {name} » en échec — capture : {shot}\n{error}") from error
         # caret="initial": Playwright would otherwise put a style attribute on every field to hide
         # the caret, which the DSFR header then copies into its mobile menu, under our CSP.
-        self.page.screenshot(path=str(shot), full_page=True, caret="initial")
+        if EVERY_STEP_SHOT:
+            self.page.screenshot(path=str(shot), full_page=True, caret="initial")
         assert self.console == [], f"Console du navigateur à l'étape « {name} » : {self.console}"
 
     def submit(self, button, url: str | re.Pattern | None = None):
