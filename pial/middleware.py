@@ -1,11 +1,12 @@
 """Per-request scope resolution, mandatory two-factor authentication, idle sessions refreshed
-only when their expiry is a few minutes old."""
+only when their expiry is a few minutes old, signed-in pages kept out of the browser's cache."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from pial.access import user_access
@@ -34,6 +35,25 @@ class SessionRefreshMiddleware:
             now = int(time.time())
             if now - session.get(REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_KEY] = now
+        return response
+
+
+class PrivateResponseMiddleware:
+    """Every answer to a signed-in person is `private, no-store` unless its view said otherwise.
+
+    Pages and exports name pupils and speak of their health: on a school's shared computer, after
+    « Se déconnecter », neither the Back button nor the browser's cache may show them again, and
+    no proxy may keep them. Public pages (sign-in, health check) and static files are untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 
