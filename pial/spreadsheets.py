@@ -350,7 +350,11 @@ def display(value: object) -> str:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal | float):
+    if isinstance(value, Decimal):
+        # As a person writes it, the same on every database: 39.20 and SQLite's 39.2000000000000
+        # (a decimal read back through a float) are both « 39,2 »; 40.00 is « 40 ».
+        return format(value.normalize(), "f").replace(".", ",")
+    if isinstance(value, float):
         return f"{value}".replace(".", ",")
     return str(value)
 
