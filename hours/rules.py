@@ -40,7 +40,7 @@ def week_slug(monday: datetime.date) -> str:
 
 
 def parse_week_slug(slug: str) -> datetime.date | None:
-    match = re.fullmatch(r"(\d{4})-S(\d{2})", slug or "")
+    match = re.fullmatch(r"(\d{4})-S(\d{2})", slug or "", re.ASCII)
     if not match:
         return None
     try:

@@ -42,6 +42,8 @@ def test_weeks_slugs_labels_and_months():
     monday = D(2026, 11, 16)
     assert rules.week_slug(monday) == "2026-S47" and rules.parse_week_slug("2026-S47") == monday
     assert rules.parse_week_slug("2026-S99") is None and rules.parse_week_slug("x") is None
+    # One address per week: digits of other scripts (full-width ２０２６) are not a week.
+    assert rules.parse_week_slug("２０２６-S47") is None and rules.parse_week_slug("2026-S４７") is None
     assert rules.week_label(monday) == "semaine du 16 au 20 novembre 2026"
     assert rules.week_label(D(2026, 11, 30)) == "semaine du 30 novembre au 4 décembre 2026"
     assert rules.week_label(D(2026, 12, 28)) == "semaine du 28 décembre 2026 au 1 janvier 2027"
