@@ -31,7 +31,7 @@ import functools
 import hashlib
 import math
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 
@@ -222,13 +222,22 @@ def composite(kind: str, ref, label: str, constituents: list[Node], children: li
     return node
 
 
+def _named_others(parts: list[Node]) -> list[Node]:
+    """The schools of a pôle's parts, side by side: when several parts group their small schools,
+    each group says its part (« Autres établissements — Lys-Nord »), not two rows of one name."""
+    several = sum(any(leaf.kind == "others" for leaf in p.children) for p in parts) > 1
+    return [replace(leaf, label=f"{leaf.label} — {p.parent.label}")
+            if several and leaf.kind == "others" and p.parent is not None else leaf
+            for p in parts for leaf in p.children]
+
+
 def union(parts: list[Node], day: datetime.date) -> Node:
     """A pôle whose schools sit in several parts of the tree, opened whole: the sum of its
     parts, published where every part is (so it tells nothing they do not); its schools
     are those of its parts, as they are there."""
     first = parts[0]
     node = Node(kind="pole", ref=first.ref, label=first.label, schools=[s for p in parts for s in p.schools],
-                children=[leaf for p in parts for leaf in p.children], constituents=parts)
+                children=_named_others(parts), constituents=parts)
     node.values = {m: sum(p.values[m] for p in parts) for m in ADDITIVE}
     node.waiting_since = _merged([p.waiting_since for p in parts])
     node.values.update(_durations(node.waiting_since, day))
