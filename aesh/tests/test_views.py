@@ -262,6 +262,8 @@ def test_blank_quotite_is_computed_and_the_computation_said(client_as, world, se
     assert Contract.objects.get(aesh=aesh).contractual_quotite == Decimal("62")
     assert ("Quotité contractuelle calculée : 24 h × 41 semaines ÷ 1607 h = 62 % "
             "(61,2 %, arrondi au pourcent supérieur).") in response.content.decode()
+    # The year's hours and their base written alike (« 1 607 h », not « 1607 h » beside « 1 607 h 12 »).
+    assert "984 h sur 1\u202f607 h" in response.content.decode()
 
 
 def test_typed_quotite_is_kept_and_nothing_said(client_as, world):
