@@ -233,9 +233,14 @@ def _find_existing(item: ParsedRow, pole: Pole) -> Aesh | None:
         found = Aesh.objects.filter(email__iexact=item.email).first()
         if found:
             return found
-    return Aesh.objects.filter(
+    # A name alone matches only a person of the pôle with no other address: two people named
+    # DUPONT Jean with two e-mails are two AESH, not one whose address the file overwrites.
+    same_name = Aesh.objects.filter(
         home_pole=pole, last_name__iexact=item.last_name, first_name__iexact=item.first_name
-    ).first()
+    )
+    if item.email:
+        same_name = same_name.filter(email="")
+    return same_name.first()
 
 
 def _apply(item: ParsedRow, result: RowResult, pole: Pole, today: datetime.date) -> None:
@@ -244,7 +249,9 @@ def _apply(item: ParsedRow, result: RowResult, pole: Pole, today: datetime.date)
         aesh = Aesh(home_pole=pole, last_name=item.last_name, first_name=item.first_name)
         result.status = "nouveau"
     elif aesh.home_pole_id != pole.pk:
-        raise ValidationError(f"{aesh} est rattaché·e à un autre pôle ({aesh.home_pole}) : rien n'est changé.")
+        # Neither the person's name nor their pôle: an import is no directory of other pôles.
+        raise ValidationError("Cette adresse e-mail est celle d'un·e AESH d'un autre pôle : rien n'est changé "
+                              "(voyez avec la gestion départementale pour un changement de pôle).")
     else:
         result.status = "inchangé"
     for name in ("email", "phone"):

@@ -1,4 +1,4 @@
-"""Breaker3: hostile AESH imports (failing reproductions, no fix)."""
+"""Hostile AESH imports found by an adversarial pass: homonyms, an address of another pôle."""
 
 from aesh.models import Aesh
 from aesh.tests.factories import AeshFactory
