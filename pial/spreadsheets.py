@@ -304,12 +304,14 @@ _HOURS = re.compile(r"^(\d+)\s*h\s*(\d{1,2})?(min)?$")
 
 def parse_decimal(value: object) -> Decimal:
     """'12,5', '12.5', 12.5, '24 h', '24h30' → Decimal; ValueError with a French message."""
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, bool):
         raise ValueError("n'est pas un nombre")
-    if isinstance(value, int | float):
-        return Decimal(str(value))
+    if isinstance(value, Decimal | int | float):
+        # A spreadsheet's number cell may hold inf or NaN (a formula's result): not a number either.
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError("n'est pas un nombre")
+        return number
     text = fold(value).replace(" ", "")
     match = _HOURS.match(text)
     if match:
